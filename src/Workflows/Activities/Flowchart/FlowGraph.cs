@@ -1,0 +1,211 @@
+using System.Runtime.CompilerServices;
+using Followup.Workflows.Definitions;
+
+namespace Followup.Workflows.Activities.Flowchart;
+
+/// <summary>
+/// A flowchart's connections split into forward edges (reachable from the start without closing a cycle) and
+/// backward edges (loops). A backward edge is valid only when every path from its source back to the start passes
+/// through its target.
+/// </summary>
+internal sealed class FlowGraph
+{
+    private static readonly ConditionalWeakTable<ActivityNode, Dictionary<string, FlowGraph>> Cache = new();
+
+    private readonly IReadOnlyList<Connection> _connections;
+    private readonly ActivityNode? _root;
+    private readonly List<Connection> _forward;
+    private readonly Dictionary<ActivityNode, List<ActivityNode>> _ancestors = new();
+
+    private FlowGraph(IReadOnlyList<Connection> connections, ActivityNode? root)
+    {
+        _connections = connections;
+        _root = root;
+        _forward = root is null ? [] : ComputeForward(connections, root);
+    }
+
+    public static FlowGraph For(ActivityNode flowchart, ActivityNode? start)
+    {
+        var byStart = Cache.GetOrCreateValue(flowchart);
+        lock (byStart)
+        {
+            var key = start?.Id ?? "";
+            if (!byStart.TryGetValue(key, out var graph))
+                byStart[key] = graph = new FlowGraph(flowchart.Connections, start);
+            return graph;
+        }
+    }
+
+    public List<Connection> ForwardInbound(ActivityNode activity) => _forward.Where(c => c.Target == activity).ToList();
+
+    public List<Connection> Inbound(ActivityNode activity) => _connections.Where(c => c.Target == activity).ToList();
+
+    public List<Connection> Outbound(ActivityNode activity) => _connections.Where(c => c.Source == activity).ToList();
+
+    public bool IsDangling(ActivityNode activity) => activity != _root && _forward.All(c => c.Target != activity);
+
+    public bool IsBackward(Connection connection, out bool isValid)
+    {
+        var backward = !_forward.Contains(connection);
+        isValid = backward && IsValidBackward(connection);
+        return backward;
+    }
+
+    public List<ActivityNode> Ancestors(ActivityNode activity)
+    {
+        lock (_ancestors)
+        {
+            if (_ancestors.TryGetValue(activity, out var cached))
+                return cached;
+            var result = new HashSet<ActivityNode>();
+            var queue = new Queue<ActivityNode>([activity]);
+            while (queue.Count > 0)
+            {
+                var current = queue.Dequeue();
+                foreach (var c in _forward.Where(c => c.Target == current))
+                {
+                    if (result.Add(c.Source))
+                        queue.Enqueue(c.Source);
+                }
+            }
+            return _ancestors[activity] = [.. result];
+        }
+    }
+
+    private static List<Connection> ComputeForward(IReadOnlyList<Connection> connections, ActivityNode root)
+    {
+        var adjacency = connections.GroupBy(c => c.Source).ToDictionary(g => g.Key, g => g.Select(c => c.Target).ToList());
+        var visited = new HashSet<ActivityNode>();
+        var visitedEdges = new HashSet<(ActivityNode, ActivityNode)>();
+        var valid = new List<(ActivityNode Source, ActivityNode Target)>();
+        var queue = new Queue<ActivityNode>([root]);
+        while (queue.Count > 0)
+        {
+            var source = queue.Dequeue();
+            visited.Add(source);
+            if (!adjacency.TryGetValue(source, out var targets))
+                continue;
+            foreach (var target in targets)
+            {
+                if (visitedEdges.Contains((source, target)) || HasPath(valid, target, source))
+                    continue;
+                visitedEdges.Add((source, target));
+                valid.Add((source, target));
+                if (!visited.Contains(target))
+                    queue.Enqueue(target);
+            }
+        }
+        return valid.SelectMany(e => connections.Where(c => c.Source == e.Source && c.Target == e.Target)).Distinct().ToList();
+    }
+
+    private static bool HasPath(List<(ActivityNode Source, ActivityNode Target)> edges, ActivityNode from, ActivityNode to)
+    {
+        var visited = new HashSet<ActivityNode>();
+        var stack = new Stack<ActivityNode>([from]);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            if (current == to)
+                return true;
+            if (!visited.Add(current))
+                continue;
+            foreach (var next in edges.Where(e => e.Source == current).Select(e => e.Target))
+                stack.Push(next);
+        }
+        return false;
+    }
+
+    private bool IsValidBackward(Connection connection)
+    {
+        if (_root is null)
+            return false;
+        var queue = new Queue<List<ActivityNode>>([[connection.Source]]);
+        while (queue.Count > 0)
+        {
+            var path = queue.Dequeue();
+            var last = path[^1];
+            if (last == _root)
+            {
+                if (!path.Contains(connection.Target))
+                    return false;
+                continue;
+            }
+            foreach (var previous in _forward.Where(c => c.Target == last).Select(c => c.Source))
+            {
+                if (!path.Contains(previous))
+                    queue.Enqueue([.. path, previous]);
+            }
+        }
+        return true;
+    }
+}
+
+/// <summary>Counter-based join state: visits per activity and per connection, and whether each connection's last visit was followed.</summary>
+internal sealed class FlowScope
+{
+    public Dictionary<string, long> ActivityVisits { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, long> ConnectionVisits { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, bool> ConnectionFollowed { get; set; } = new(StringComparer.Ordinal);
+
+    public void VisitActivity(ActivityNode activity) => ActivityVisits[activity.Id] = ActivityVisits.GetValueOrDefault(activity.Id) + 1;
+
+    public void VisitConnection(Connection connection, bool followed)
+    {
+        ConnectionVisits[connection.Key] = ConnectionVisits.GetValueOrDefault(connection.Key) + 1;
+        ConnectionFollowed[connection.Key] = followed;
+    }
+
+    private long Visits(ActivityNode activity) => ActivityVisits.GetValueOrDefault(activity.Id);
+    private long Visits(Connection connection) => ConnectionVisits.GetValueOrDefault(connection.Key);
+    private bool Followed(Connection connection) => ConnectionFollowed.GetValueOrDefault(connection.Key);
+
+    public bool AllInboundVisited(FlowGraph graph, ActivityNode activity) =>
+        graph.ForwardInbound(activity).Select(Visits).DefaultIfEmpty(0).Min() > Visits(activity);
+
+    public bool AnyInboundFollowed(FlowGraph graph, ActivityNode activity)
+    {
+        var inbound = graph.ForwardInbound(activity);
+        if (inbound.Count == 0)
+            return false;
+        var max = inbound.Max(Visits);
+        return max > Visits(activity) && inbound.Any(c => Visits(c) == max && Followed(c));
+    }
+
+    public bool AllInboundFollowed(FlowGraph graph, ActivityNode activity)
+    {
+        var inbound = graph.ForwardInbound(activity);
+        if (inbound.Count == 0)
+            return false;
+        var max = inbound.Max(Visits);
+        return max > Visits(activity) && inbound.All(c => Visits(c) == max && Followed(c));
+    }
+
+    public bool ShouldIgnore(Connection connection, ActivityNode activity) => Visits(connection) <= Visits(activity);
+}
+
+/// <summary>Token-based join state: a token per followed connection.</summary>
+internal sealed class FlowToken
+{
+    public required string FromActivityId { get; set; }
+    public required string ToActivityId { get; set; }
+    public required string Outcome { get; set; }
+    public bool Consumed { get; set; }
+    public bool Blocked { get; set; }
+}
+
+public enum MergeMode
+{
+    None,
+    Stream,
+    Merge,
+    Converge,
+    Race,
+    Cascade,
+}
+
+public enum FlowJoinMode
+{
+    WaitAny,
+    WaitAll,
+    WaitAllActive,
+}

@@ -1,0 +1,67 @@
+using Followup.Workflows.Activities.Primitives;
+using Followup.Workflows.Definitions;
+using Followup.Workflows.Expressions;
+using Followup.Workflows.Management;
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Registry;
+using Followup.Workflows.Runtime;
+using Followup.Workflows.Scheduling;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Followup.Workflows;
+
+public static class DependencyInjection
+{
+    /// <summary>The engine on EF Core (SQLite unless <paramref name="configureDb"/> says otherwise), with the standard activities.</summary>
+    public static IServiceCollection AddFollowupWorkflows(this IServiceCollection services, string sqliteConnectionString, Action<DbContextOptionsBuilder>? configureDb = null)
+    {
+        services.AddOptions<EngineOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IIdentityGenerator, SequentialGuidIdentityGenerator>();
+        services.TryAddSingleton<IConsoleOutput, StandardConsoleOutput>();
+        services.TryAddSingleton<IWorkflowLock, InProcessWorkflowLock>();
+        services.TryAddSingleton<ITimerScheduler, InProcessTimerScheduler>();
+        services.AddActivitiesFrom(typeof(DependencyInjection).Assembly);
+        services.AddSingleton<WorkflowDefinitionCache>();
+        services.AddSingleton<ActivityRegistry>();
+        services.AddSingleton<WorkflowDefinitionReader>();
+        services.AddSingleton<WorkflowDefinitionWriter>();
+        services.AddSingleton<WorkflowDefinitionService>();
+        services.AddSingleton<JavaScriptEvaluator>();
+        services.AddSingleton<LiquidEvaluator>();
+        services.AddSingleton<ExpressionEvaluator>();
+        services.AddSingleton<WorkflowRunner>();
+        services.AddSingleton<WorkflowStore>();
+        services.AddSingleton<IWorkflowRuntime, WorkflowRuntime>();
+        services.AddPooledDbContextFactory<WorkflowDbContext>(options =>
+        {
+            if (configureDb != null)
+                configureDb(options);
+            else
+                options.UseSqlite(sqliteConnectionString).AddInterceptors(new SqlitePragmaInterceptor());
+        });
+        return services;
+    }
+
+    /// <summary>Registers every activity class (with an [Activity] attribute) of an assembly.</summary>
+    public static IServiceCollection AddActivitiesFrom(this IServiceCollection services, System.Reflection.Assembly assembly)
+    {
+        services.AddSingleton(new ActivityAssembly(assembly));
+        return services;
+    }
+
+    /// <summary>Applies migrations and loads the stored definitions into memory.</summary>
+    public static async Task InitializeWorkflowsAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<WorkflowDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            if (db.Database.IsSqlite())
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+        await services.GetRequiredService<WorkflowDefinitionService>().LoadAsync(cancellationToken);
+    }
+}

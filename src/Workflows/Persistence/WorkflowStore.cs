@@ -1,0 +1,203 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Followup.Workflows.Persistence;
+
+/// <summary>Everything one burst changes, written in one transaction.</summary>
+public sealed record CommitBatch
+{
+    public required WorkflowInstanceRecord Instance { get; init; }
+    public bool IsNew { get; init; }
+    public int ExpectedRevision { get; init; }
+    public IReadOnlyList<BookmarkRecord> AddedBookmarks { get; init; } = [];
+    public IReadOnlyList<string> RemovedBookmarkIds { get; init; } = [];
+    public IReadOnlyList<JournalRecord> Journal { get; init; } = [];
+    public IReadOnlyList<IncidentRecord> Incidents { get; init; } = [];
+    public bool ResolveIncidents { get; init; }
+}
+
+public sealed class WorkflowConcurrencyException(string instanceId)
+    : Exception($"Workflow instance {instanceId} was changed by another resume since it was loaded.")
+{
+    public string InstanceId { get; } = instanceId;
+}
+
+/// <summary>The engine's persistence on EF Core: instances with their bookmarks, journal and incidents; definitions; triggers.</summary>
+public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
+{
+    public async Task<WorkflowInstanceRecord?> FindInstanceAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.WorkflowInstances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+    }
+
+    public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var instance = batch.Instance;
+        if (batch.IsNew)
+        {
+            db.WorkflowInstances.Add(instance);
+        }
+        else
+        {
+            var rows = await db.WorkflowInstances
+                .Where(i => i.Id == instance.Id && i.Revision == batch.ExpectedRevision)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Revision, instance.Revision)
+                    .SetProperty(i => i.Status, instance.Status)
+                    .SetProperty(i => i.SubStatus, instance.SubStatus)
+                    .SetProperty(i => i.CorrelationId, instance.CorrelationId)
+                    .SetProperty(i => i.Name, instance.Name)
+                    .SetProperty(i => i.IncidentCount, instance.IncidentCount)
+                    .SetProperty(i => i.State, instance.State)
+                    .SetProperty(i => i.UpdatedAt, instance.UpdatedAt)
+                    .SetProperty(i => i.FinishedAt, instance.FinishedAt), cancellationToken);
+            if (rows == 0)
+                throw new WorkflowConcurrencyException(instance.Id);
+        }
+        if (batch.RemovedBookmarkIds.Count > 0)
+        {
+            var removed = batch.RemovedBookmarkIds.ToList();
+            await db.Bookmarks.Where(b => removed.Contains(b.Id)).ExecuteDeleteAsync(cancellationToken);
+        }
+        if (batch.ResolveIncidents)
+        {
+            await db.Incidents.Where(i => i.InstanceId == instance.Id && i.ResolvedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.ResolvedAt, instance.UpdatedAt), cancellationToken);
+        }
+        db.Bookmarks.AddRange(batch.AddedBookmarks);
+        db.Journal.AddRange(batch.Journal);
+        db.Incidents.AddRange(batch.Incidents);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<List<BookmarkRecord>> FindBookmarksAsync(string hash, string? correlationId, string? instanceId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var query = db.Bookmarks.AsNoTracking().Where(b => b.Hash == hash);
+        if (correlationId != null)
+            query = query.Where(b => b.CorrelationId == correlationId);
+        if (instanceId != null)
+            query = query.Where(b => b.InstanceId == instanceId);
+        return await query.OrderBy(b => b.CreatedAt).ToListAsync(cancellationToken);
+    }
+
+    public async Task<List<BookmarkRecord>> ListBookmarksAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Bookmarks.AsNoTracking().Where(b => b.InstanceId == instanceId).OrderBy(b => b.CreatedAt).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Timer bookmarks whose scheduler job was never recorded (a crash right after the commit).</summary>
+    public async Task<List<BookmarkRecord>> ListUnscheduledTimersAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Bookmarks.AsNoTracking().Where(b => b.DueAt != null && b.SchedulerJobId == null).ToListAsync(cancellationToken);
+    }
+
+    public async Task SetSchedulerJobIdAsync(string bookmarkId, string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await db.Bookmarks.Where(b => b.Id == bookmarkId).ExecuteUpdateAsync(s => s.SetProperty(b => b.SchedulerJobId, jobId), cancellationToken);
+    }
+
+    public async Task<List<JournalRecord>> ListJournalAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
+    }
+
+    public async Task<List<IncidentRecord>> ListIncidentsAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Incidents.AsNoTracking().Where(i => i.InstanceId == instanceId).OrderBy(i => i.Timestamp).ToListAsync(cancellationToken);
+    }
+
+    public async Task<List<WorkflowInstanceRecord>> ListInstancesAsync(string? definitionId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var query = db.WorkflowInstances.AsNoTracking();
+        if (definitionId != null)
+            query = query.Where(i => i.DefinitionId == definitionId);
+        return await query.OrderBy(i => i.CreatedAt).ToListAsync(cancellationToken);
+    }
+
+    // ---------------------------------------------------------------- definitions and triggers
+
+    public async Task<List<WorkflowDefinitionRecord>> ListDefinitionsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.WorkflowDefinitions.AsNoTracking().OrderBy(d => d.DefinitionId).ThenBy(d => d.Version).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Writes definition versions (inserted or replaced) and deletes others, in one transaction.</summary>
+    public async Task SaveDefinitionsAsync(IReadOnlyList<WorkflowDefinitionRecord> upserts, IReadOnlyList<string> deletedIds, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (deletedIds.Count > 0)
+        {
+            var ids = deletedIds.ToList();
+            await db.WorkflowDefinitions.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken);
+        }
+        var upsertIds = upserts.Select(u => u.Id).ToList();
+        var existing = await db.WorkflowDefinitions.Where(d => upsertIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, cancellationToken);
+        foreach (var record in upserts)
+        {
+            if (existing.TryGetValue(record.Id, out var row))
+                db.Entry(row).CurrentValues.SetValues(record);
+            else
+                db.WorkflowDefinitions.Add(record);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<List<TriggerRecord>> ReplaceTriggersAsync(string definitionId, IReadOnlyList<TriggerRecord> triggers, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var old = await db.Triggers.AsNoTracking().Where(t => t.DefinitionId == definitionId).ToListAsync(cancellationToken);
+        await db.Triggers.Where(t => t.DefinitionId == definitionId).ExecuteDeleteAsync(cancellationToken);
+        db.Triggers.AddRange(triggers);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return old;
+    }
+
+    public async Task<List<TriggerRecord>> FindTriggersAsync(string hash, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Triggers.AsNoTracking().Where(t => t.Hash == hash).ToListAsync(cancellationToken);
+    }
+
+    public async Task<List<TriggerRecord>> ListScheduledTriggersAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Triggers.AsNoTracking().Where(t => t.StartAt != null || t.Interval != null || t.CronExpression != null).ToListAsync(cancellationToken);
+    }
+}
+
+/// <summary>SQLite settings per connection: WAL-friendly synchronous mode and a busy timeout instead of "database is locked".</summary>
+public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
+{
+    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,109 @@
+using Followup.Workflows.Abstractions;
+using Followup.Workflows.Definitions;
+
+namespace Followup.Workflows.Runtime;
+
+/// <summary>One instance while it runs one burst: its graph, scheduler, contexts, bookmarks and journal.</summary>
+public sealed class WorkflowExecutionContext
+{
+    internal WorkflowExecutionContext(WorkflowGraph graph, string instanceId, WorkflowRunner runner, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        Graph = graph;
+        InstanceId = instanceId;
+        Runner = runner;
+        Services = services;
+        CancellationToken = cancellationToken;
+    }
+
+    public WorkflowGraph Graph { get; }
+    public WorkflowDefinition Definition => Graph.Definition;
+    public string InstanceId { get; }
+    public string? CorrelationId { get; set; }
+    public string? Name { get; set; }
+    public string? ParentInstanceId { get; init; }
+    public WorkflowStatus Status { get; internal set; } = WorkflowStatus.Running;
+    public WorkflowSubStatus SubStatus { get; internal set; } = WorkflowSubStatus.Pending;
+    public DateTimeOffset CreatedAt { get; internal set; }
+    public DateTimeOffset? FinishedAt { get; internal set; }
+
+    public Dictionary<string, object?> Input { get; internal set; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, object?> Output => RootContext?.Scope?.Outputs ?? [];
+    public Dictionary<string, object?> Properties { get; internal set; } = new(StringComparer.Ordinal);
+
+    public List<Bookmark> Bookmarks { get; } = [];
+    public List<Incident> Incidents { get; } = [];
+    internal HashSet<string>? LoadedIncidentIds { get; set; }
+
+    /// <summary>Journal entries written during this burst (appended to the store at commit).</summary>
+    public List<JournalEntry> Journal { get; } = [];
+    internal long JournalSequence { get; set; }
+
+    /// <summary>The activity that started this instance as a trigger (Event, Timer, Cron...).</summary>
+    public string? TriggerActivityId { get; internal set; }
+    internal bool IsFirstBurst { get; set; }
+
+    internal ActivityExecutionContext? RootContext { get; set; }
+    internal List<ActivityExecutionContext> Contexts { get; } = [];
+    internal LinkedList<WorkItem> Scheduler { get; } = new();
+    internal WorkflowRunner Runner { get; }
+    internal List<Func<IServiceProvider, CancellationToken, Task>> AfterCommit { get; } = [];
+
+    /// <summary>Last outputs per activity id, and activity names to ids: what JavaScript reads with getOutputFrom().</summary>
+    internal Dictionary<string, Dictionary<string, object?>> ActivityOutputs { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, string> ActivityNames { get; } = new(StringComparer.Ordinal);
+    internal object? LastResult { get; set; }
+
+    public IServiceProvider Services { get; }
+    public TimeProvider Clock => Runner.Clock;
+    public CancellationToken CancellationToken { get; }
+
+    public FlowchartExecutionMode FlowchartMode =>
+        Properties.TryGetValue(WorkflowProperties.FlowchartExecutionMode, out var v) && v?.ToString() is { } s
+            && Enum.TryParse<FlowchartExecutionMode>(s, true, out var mode)
+            ? mode
+            : Runner.DefaultFlowchartMode;
+
+    public bool ContinueWithIncidents => Definition.Options.ContinueWithIncidents;
+
+    internal string NewId() => Runner.Ids.NewId();
+
+    internal void Enqueue(WorkItem item) => Scheduler.AddLast(item);
+
+    internal bool HasScheduledWorkFor(Func<WorkItem, bool> predicate) => Scheduler.Any(predicate);
+
+    internal void RecordOutput(ActivityExecutionContext context, string name, object? value)
+    {
+        if (!ActivityOutputs.TryGetValue(context.Node.Id, out var outputs))
+            ActivityOutputs[context.Node.Id] = outputs = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        outputs[name] = value;
+        if (context.Node.Name is { } activityName)
+            ActivityNames[activityName] = context.Node.Id;
+        LastResult = value;
+    }
+
+    internal void AddJournal(ActivityExecutionContext? context, string eventName, string? message = null)
+    {
+        Journal.Add(new JournalEntry
+        {
+            Sequence = ++JournalSequence,
+            Timestamp = Clock.GetUtcNow(),
+            ActivityInstanceId = context?.Id,
+            ActivityId = context?.Node.Id,
+            ActivityNodeId = context?.Node.NodeId,
+            ActivityType = context?.Node.Type,
+            ActivityName = context?.Node.Name,
+            EventName = eventName,
+            Message = message,
+        });
+    }
+
+    public ActivityExecutionContext? FindContext(string id) => Contexts.FirstOrDefault(c => c.Id == id);
+
+    internal IEnumerable<ActivityExecutionContext> ChildrenOf(ActivityExecutionContext parent) => parent.Children;
+}
+
+public static class WorkflowProperties
+{
+    public const string FlowchartExecutionMode = "Flowchart:ExecutionMode";
+    public const string ParentInstanceId = "ParentInstanceId";
+}
