@@ -57,11 +57,14 @@ public sealed class WorkflowExecutionContext
     public TimeProvider Clock => Runner.Clock;
     public CancellationToken CancellationToken { get; }
 
+    /// <summary>The instance's property, else the definition's custom property, else the host default.</summary>
     public FlowchartExecutionMode FlowchartMode =>
-        Properties.TryGetValue(WorkflowProperties.FlowchartExecutionMode, out var v) && v?.ToString() is { } s
-            && Enum.TryParse<FlowchartExecutionMode>(s, true, out var mode)
-            ? mode
-            : Runner.DefaultFlowchartMode;
+        ParseMode(Properties.GetValueOrDefault(WorkflowProperties.FlowchartExecutionMode)?.ToString())
+        ?? ParseMode(Definition.CustomProperties[WorkflowProperties.FlowchartExecutionMode]?.ToString())
+        ?? Runner.DefaultFlowchartMode;
+
+    private static FlowchartExecutionMode? ParseMode(string? value) =>
+        value != null && Enum.TryParse<FlowchartExecutionMode>(value, true, out var mode) ? mode : null;
 
     public bool ContinueWithIncidents => Definition.Options.ContinueWithIncidents;
 

@@ -133,7 +133,7 @@ public sealed class Flowchart : Activity, IContainerActivity
     {
         if (scope.ShouldIgnore(connection, target))
             return false;
-        if (context.Workflow.HasScheduledWorkFor(w => w.Owner == context && w.Node == target))
+        if (context.Workflow.HasScheduledWorkFor(w => w.Owner == context && w.Node == target) || context.Children.Any(c => c.Node == target && c.Status == ActivityStatus.Running))
             return false;
         if (scope.AnyInboundFollowed(graph, target))
         {

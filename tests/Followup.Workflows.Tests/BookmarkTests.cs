@@ -1,0 +1,97 @@
+using Followup.Workflows.Runtime;
+using static Followup.Workflows.Tests.Json;
+
+namespace Followup.Workflows.Tests;
+
+public sealed class BookmarkTests
+{
+    private static string ApprovalWorkflow => Workflow("approval",
+        [Activity("start", "Elsa.Start"), WriteLine("sent", "Estimate sent"), Event("wait", "EstimateApproved"), WriteLine("go", "Approved")],
+        [Connection("start", "sent"), Connection("sent", "wait"), Connection("wait", "go")]);
+
+    [Fact]
+    public async Task Event_SuspendsThenResumesByStimulusAndCorrelationId()
+    {
+        await using var h = new WorkflowHarness();
+        var id = await h.ImportAsync(ApprovalWorkflow);
+        var visit7 = await h.StartAsync(id, correlationId: "visit-7");
+        var visit8 = await h.StartAsync(id, correlationId: "visit-8");
+        Assert.Equal(WorkflowSubStatus.Suspended, visit7.SubStatus);
+
+        var resumed = await h.Runtime.PublishEventAsync("EstimateApproved", null, "visit-7", null, CancellationToken.None);
+
+        var run = Assert.Single(resumed);
+        Assert.Equal(visit7.InstanceId, run.InstanceId);
+        Assert.Equal(WorkflowSubStatus.Finished, run.SubStatus);
+        Assert.Equal("Suspended", (await h.InstanceAsync(visit8.InstanceId)).SubStatus);
+    }
+
+    [Fact]
+    public async Task Resume_OfAConsumedBookmark_DoesNothingAndSaysSo()
+    {
+        await using var h = new WorkflowHarness();
+        var started = await h.RunAsync(ApprovalWorkflow);
+        var bookmark = Assert.Single(started.Bookmarks);
+
+        var first = await h.Runtime.ResumeAsync(started.InstanceId, bookmark.Id, null, CancellationToken.None);
+        var second = await h.Runtime.ResumeAsync(started.InstanceId, bookmark.Id, null, CancellationToken.None);
+
+        Assert.Equal(ResumeOutcome.Resumed, first.Outcome);
+        Assert.Equal(ResumeOutcome.BookmarkNotFound, second.Outcome);
+        Assert.Contains("already", second.Message, StringComparison.Ordinal);
+        Assert.Single(h.Lines, l => l == "Approved");
+    }
+
+    [Fact]
+    public async Task Bookmark_IsFoundThroughItsHashIndex()
+    {
+        await using var h = new WorkflowHarness();
+        var started = await h.RunAsync(ApprovalWorkflow);
+
+        var hash = StimulusHash.Compute("Elsa.Event", new Activities.Primitives.EventStimulus("EstimateApproved"));
+        var rows = await h.Store.FindBookmarksAsync(hash, null, null, CancellationToken.None);
+
+        Assert.Equal(started.InstanceId, Assert.Single(rows).InstanceId);
+    }
+
+    [Fact]
+    public async Task State_SurvivesARestartOnTheSameSqliteFile()
+    {
+        await using var h = new WorkflowHarness();
+        var started = await h.RunAsync(ApprovalWorkflow);
+
+        await h.RestartAsync();
+        var resumed = await h.Runtime.PublishEventAsync("EstimateApproved", null, null, null, CancellationToken.None);
+
+        Assert.Equal(started.InstanceId, Assert.Single(resumed).InstanceId);
+        Assert.Equal(["Estimate sent", "Approved"], h.Lines);
+        var journal = await h.Store.ListJournalAsync(started.InstanceId, CancellationToken.None);
+        Assert.Contains(journal, j => j.EventName == "Resumed" && j.ActivityId == "wait");
+    }
+
+    [Fact]
+    public async Task Commit_WithAStaleRevision_IsRejected()
+    {
+        await using var h = new WorkflowHarness();
+        var started = await h.RunAsync(ApprovalWorkflow);
+        var record = await h.InstanceAsync(started.InstanceId);
+
+        var stale = new Persistence.CommitBatch { Instance = record, ExpectedRevision = record.Revision - 1 };
+
+        await Assert.ThrowsAsync<Persistence.WorkflowConcurrencyException>(() => h.Store.CommitAsync(stale, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PublishedEventTrigger_StartsANewInstance()
+    {
+        await using var h = new WorkflowHarness();
+        await h.ImportAsync(Workflow("on-booking",
+            [Activity("booked", "Elsa.Event", Input("eventName", "String", "AppointmentBooked"), "\"canStartWorkflow\": true"), WriteLine("confirm", "Confirm booking")],
+            [Connection("booked", "confirm")]));
+
+        var started = await h.Runtime.PublishEventAsync("AppointmentBooked", null, "appt-1", null, CancellationToken.None);
+
+        Assert.Equal(WorkflowSubStatus.Finished, Assert.Single(started).SubStatus);
+        Assert.Equal(["Confirm booking"], h.Lines);
+    }
+}
