@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Followup.Workflows;
+using Followup.Workflows.Activities.Primitives;
+using Followup.Workflows.Management;
+using Followup.Workflows.Runtime;
+using Followup.Workflows.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+// N instances of a 12-step Elsa-JSON workflow on a SQLite file, all events driven:
+// 4 code steps, wait "EstimateApproved", 3 steps, wait "AdditionalWorkAuthorized", wait "TaskCompleted", a delay, a final step.
+var sizes = args.Length > 0 ? args.Select(int.Parse).ToArray() : [1_000, 10_000];
+foreach (var n in sizes)
+    await RunAsync(n);
+
+static async Task RunAsync(int n)
+{
+    var folder = Directory.CreateTempSubdirectory("followup-bench").FullName;
+    var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero));
+    var timers = new QueueTimerScheduler();
+    var services = new ServiceCollection()
+        .AddLogging(b => b.SetMinimumLevel(LogLevel.Error))
+        .AddSingleton<TimeProvider>(clock)
+        .AddSingleton<IConsoleOutput, NullOutput>()
+        .AddSingleton<ITimerScheduler>(timers)
+        .AddFollowupWorkflows($"Data Source={Path.Combine(folder, "bench.db")}")
+        .BuildServiceProvider();
+    await services.InitializeWorkflowsAsync(CancellationToken.None);
+    await services.GetRequiredService<WorkflowDefinitionService>().ImportAsync(WorkflowJson.TwelveSteps, ImportMode.NewVersion, publish: true, CancellationToken.None);
+    var runtime = services.GetRequiredService<IWorkflowRuntime>();
+    var latencies = new ConcurrentBag<double>();
+    var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 2 };
+    var ids = Enumerable.Range(0, n).Select(i => $"visit-{i}").ToArray();
+
+    var total = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(ids, parallel, async (id, ct) =>
+        await runtime.StartAsync(new StartWorkflowRequest { DefinitionId = "twelve-steps", CorrelationId = id }, ct));
+    foreach (var evt in new[] { "EstimateApproved", "AdditionalWorkAuthorized", "TaskCompleted" })
+    {
+        await Parallel.ForEachAsync(ids, parallel, async (id, ct) =>
+        {
+            var sw = Stopwatch.StartNew();
+            await runtime.PublishEventAsync(evt, null, id, null, ct);
+            latencies.Add(sw.Elapsed.TotalMilliseconds);
+        });
+    }
+    clock.Advance(TimeSpan.FromDays(1));
+    await Parallel.ForEachAsync(timers.Drain(), parallel, async (t, ct) =>
+    {
+        var sw = Stopwatch.StartNew();
+        await runtime.ResumeAsync(t.InstanceId, t.BookmarkId, null, ct);
+        latencies.Add(sw.Elapsed.TotalMilliseconds);
+    });
+    total.Stop();
+
+    var finished = (await services.GetRequiredService<Followup.Workflows.Persistence.WorkflowStore>().ListInstancesAsync("twelve-steps", CancellationToken.None))
+        .Count(i => i.SubStatus == "Finished");
+    var sorted = latencies.Order().ToArray();
+    Console.WriteLine($"N={n}: {finished}/{n} finished in {total.Elapsed.TotalSeconds:F1} s = {n / total.Elapsed.TotalSeconds:F0} workflows/s; " +
+        $"resume latency p50 {sorted[sorted.Length / 2]:F2} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:F2} ms; " +
+        $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB");
+    await services.DisposeAsync();
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(folder, recursive: true);
+}
+
+sealed class NullOutput : IConsoleOutput
+{
+    public void WriteLine(string text)
+    {
+    }
+}
+
+sealed class QueueTimerScheduler : ITimerScheduler
+{
+    private readonly ConcurrentQueue<(string InstanceId, string BookmarkId)> _due = new();
+
+    public Task<string> ScheduleAsync(string instanceId, string bookmarkId, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        _due.Enqueue((instanceId, bookmarkId));
+        return Task.FromResult(bookmarkId);
+    }
+
+    public Task CancelAsync(string jobId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public List<(string InstanceId, string BookmarkId)> Drain() => [.. _due];
+}
+
+static class WorkflowJson
+{
+    private static string Step(string id, string value) =>
+        $$"""{ "id": "{{id}}", "type": "Elsa.SetVariable", "variable": { "id": "v", "name": "Step" }, "value": { "typeName": "Object", "expression": { "type": "Literal", "value": "{{value}}" } } }""";
+
+    private static string Wait(string id, string name) =>
+        $$"""{ "id": "{{id}}", "type": "Elsa.Event", "eventName": { "typeName": "String", "expression": { "type": "Literal", "value": "{{name}}" } } }""";
+
+    private static readonly string[] Ids = ["s1", "s2", "s3", "s4", "w1", "s5", "s6", "s7", "w2", "w3", "delay", "final"];
+
+    public static readonly string TwelveSteps = $$"""
+        { "id": "twelve-steps-v1", "definitionId": "twelve-steps", "name": "Twelve steps", "version": 1,
+          "variables": [ { "id": "v", "name": "Step", "typeName": "String" } ],
+          "root": { "id": "flow", "type": "Elsa.Flowchart", "activities": [
+            {{Step("s1", "reception")}}, {{Step("s2", "pre-inspection")}}, {{Step("s3", "needs")}}, {{Step("s4", "estimate")}},
+            {{Wait("w1", "EstimateApproved")}}, {{Step("s5", "time estimate")}}, {{Step("s6", "handover")}}, {{Step("s7", "work")}},
+            {{Wait("w2", "AdditionalWorkAuthorized")}}, {{Wait("w3", "TaskCompleted")}},
+            { "id": "delay", "type": "Elsa.Delay", "timeSpan": { "typeName": "TimeSpan", "expression": { "type": "Literal", "value": "03:00:00" } } },
+            {{Step("final", "delivered")}} ],
+            "connections": [ {{string.Join(",", Ids.Zip(Ids.Skip(1)).Select(p => $$"""{ "source": { "activity": "{{p.First}}", "port": "Done" }, "target": { "activity": "{{p.Second}}", "port": "In" } }"""))}} ] } }
+        """;
+}
