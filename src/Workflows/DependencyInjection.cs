@@ -14,8 +14,12 @@ namespace Followup.Workflows;
 
 public static class DependencyInjection
 {
-    /// <summary>The engine on EF Core (SQLite unless <paramref name="configureDb"/> says otherwise), with the standard activities.</summary>
-    public static IServiceCollection AddFollowupWorkflows(this IServiceCollection services, string sqliteConnectionString, Action<DbContextOptionsBuilder>? configureDb = null)
+    /// <summary>The engine on a SQLite file, with the standard activities.</summary>
+    public static IServiceCollection AddFollowupWorkflows(this IServiceCollection services, string sqliteConnectionString) =>
+        services.AddFollowupWorkflows(WorkflowDatabase.Sqlite(sqliteConnectionString));
+
+    /// <summary>The engine on EF Core (SQLite or PostgreSQL), with the standard activities.</summary>
+    public static IServiceCollection AddFollowupWorkflows(this IServiceCollection services, WorkflowDatabase database)
     {
         services.AddOptions<EngineOptions>();
         services.TryAddSingleton(TimeProvider.System);
@@ -35,13 +39,19 @@ public static class DependencyInjection
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<WorkflowStore>();
         services.AddSingleton<IWorkflowRuntime, WorkflowRuntime>();
-        services.AddPooledDbContextFactory<WorkflowDbContext>(options =>
+        services.AddSingleton(database);
+        services.AddSingleton<WorkflowMetrics>();
+        if (database.Provider == DatabaseProvider.Postgres)
         {
-            if (configureDb != null)
-                configureDb(options);
-            else
-                options.UseSqlite(sqliteConnectionString).AddInterceptors(new SqlitePragmaInterceptor());
-        });
+            services.Replace(ServiceDescriptor.Singleton<IWorkflowLock, PostgresWorkflowLock>());
+            services.AddPooledDbContextFactory<PostgresWorkflowDbContext>(options => options.UseNpgsql(database.ConnectionString));
+            services.AddSingleton<IDbContextFactory<WorkflowDbContext>, PostgresContextFactory>();
+        }
+        else
+        {
+            services.AddPooledDbContextFactory<WorkflowDbContext>(options =>
+                options.UseSqlite(database.ConnectionString).AddInterceptors(new SqlitePragmaInterceptor()));
+        }
         return services;
     }
 

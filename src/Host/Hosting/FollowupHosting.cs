@@ -1,7 +1,18 @@
+using System.Net;
 using Followup.Activities;
+using Followup.Host.Api;
+using Followup.Host.Scheduling;
+using Followup.Host.Security;
 using Followup.Workflows;
 using Followup.Workflows.Management;
+using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Followup.Host.Hosting;
 
@@ -9,30 +20,70 @@ public static class FollowupHosting
 {
     public static WebApplicationBuilder AddFollowup(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Followup") ?? "Data Source=followup.db";
-        builder.Services.AddFollowupWorkflows(connectionString);
+        var configuration = builder.Configuration;
+        var database = new WorkflowDatabase(
+            WorkflowDatabase.ParseProvider(configuration["Database:Provider"]),
+            configuration.GetConnectionString("Followup") ?? "Data Source=followup.db");
+        builder.Services.AddFollowupWorkflows(database);
         builder.Services.AddFollowupActivities();
         builder.Services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName);
+        builder.Services.AddFollowupHangfire(configuration, database);
         builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Manager, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole(Roles.Manager));
+
+        var otel = builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("followup"));
+        otel.WithMetrics(m =>
+        {
+            m.AddMeter(WorkflowMetrics.MeterName);
+            if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                m.AddOtlpExporter();
+        });
         return builder;
     }
 
-    /// <summary>Migrates the database, loads definitions, and imports shipped workflows that are not stored yet.</summary>
+    /// <summary>Migrates the database, loads definitions, imports shipped workflows that are not stored yet, and starts timer recovery.</summary>
     public static async Task InitializeFollowupAsync(this WebApplication app)
     {
-        await app.Services.InitializeWorkflowsAsync(app.Lifetime.ApplicationStopping);
+        var stopping = app.Lifetime.ApplicationStopping;
+        await app.Services.InitializeWorkflowsAsync(stopping);
         var folder = app.Configuration["Engine:DefinitionsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows-json");
-        await ShippedWorkflows.ImportAsync(app.Services, folder, app.Lifetime.ApplicationStopping);
+        await ShippedWorkflows.ImportAsync(app.Services, folder, stopping);
+        await app.Services.StartFollowupSchedulingAsync(stopping);
     }
 
     public static WebApplication MapFollowup(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.MapHealthChecks("/health/live");
-        app.MapHealthChecks("/health/ready");
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapFollowupDashboard(IsLoopback);
+        app.MapElsaApi().MapWorkflowApi();
         app.MapGet("/", () => Results.Text("Followup is running. The designer, inbox and APIs are served by this host.", "text/plain"));
         return app;
+    }
+
+    /// <summary>Until staff sign-in exists, the job dashboard answers local requests only.</summary>
+    private static bool IsLoopback(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
+}
+
+/// <summary>Ready only when the engine's database answers.</summary>
+public sealed class DatabaseHealthCheck(IDbContextFactory<WorkflowDbContext> factory) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("The database does not answer.");
     }
 }
 
@@ -49,7 +100,16 @@ public static class ShippedWorkflows
             .Select(f => (Source: Path.GetFileName(f), Json: File.ReadAllText(f)))
             .Where(f => cache.Versions(Followup.Workflows.Definitions.WorkflowDefinitionReader.ParseJson(f.Json)["definitionId"]?.GetValue<string>() ?? "").Count == 0)
             .ToList();
-        if (files.Count > 0)
+        if (files.Count == 0)
+            return;
+        try
+        {
             await definitions.ImportManyAsync(files, ImportMode.NewVersion, publish: true, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another host sharing the database imported them first.
+            await definitions.LoadAsync(cancellationToken);
+        }
     }
 }

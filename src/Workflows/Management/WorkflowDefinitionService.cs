@@ -211,7 +211,7 @@ public sealed class WorkflowDefinitionService(
         var retracted = Rewrite(published, new DefinitionFlags(published.Id, definitionId, published.Version, published.IsLatest, false));
         cache.Set(retracted);
         await PersistAsync([retracted], [], cancellationToken);
-        await store.ReplaceTriggersAsync(definitionId, [], cancellationToken);
+        await ReplaceTriggersAsync(definitionId, [], cancellationToken);
         return true;
     }
 
@@ -241,7 +241,7 @@ public sealed class WorkflowDefinitionService(
             cache.Set(c);
         await PersistAsync(changes, [target.Id], cancellationToken);
         if (target.IsPublished)
-            await store.ReplaceTriggersAsync(definitionId, [], cancellationToken);
+            await ReplaceTriggersAsync(definitionId, [], cancellationToken);
         return true;
     }
 
@@ -253,7 +253,7 @@ public sealed class WorkflowDefinitionService(
         foreach (var v in versions)
             cache.Remove(v.Id);
         await PersistAsync([], versions.Select(v => v.Id).ToList(), cancellationToken);
-        await store.ReplaceTriggersAsync(definitionId, [], cancellationToken);
+        await ReplaceTriggersAsync(definitionId, [], cancellationToken);
         return true;
     }
 
@@ -338,10 +338,15 @@ public sealed class WorkflowDefinitionService(
                 CronExpression = p.CronExpression,
             }));
         }
-        await store.ReplaceTriggersAsync(published.DefinitionId, triggers, cancellationToken);
-        var scheduler = services.GetService<ITriggerScheduler>();
-        if (scheduler != null)
-            await scheduler.SyncAsync(published.DefinitionId, triggers, cancellationToken);
+        await ReplaceTriggersAsync(published.DefinitionId, triggers, cancellationToken);
+    }
+
+    /// <summary>Replaces a definition's triggers and keeps the timed starts in step: old jobs deleted, new ones scheduled.</summary>
+    private async Task ReplaceTriggersAsync(string definitionId, IReadOnlyList<TriggerRecord> triggers, CancellationToken cancellationToken)
+    {
+        var old = await store.ReplaceTriggersAsync(definitionId, triggers, cancellationToken);
+        if (services.GetService<ITriggerScheduler>() is { } scheduler)
+            await scheduler.SyncAsync(old, triggers, cancellationToken);
     }
 
     private Task PersistAsync(IReadOnlyList<WorkflowDefinition> upserts, IReadOnlyList<string> deletes, CancellationToken cancellationToken)

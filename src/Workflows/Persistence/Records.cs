@@ -70,6 +70,9 @@ public sealed class TriggerRecord
     public DateTime? StartAt { get; set; }
     public TimeSpan? Interval { get; set; }
     public string? CronExpression { get; set; }
+
+    /// <summary>The scheduler's job for the next timed start, deleted directly when the workflow is republished or retracted.</summary>
+    public string? SchedulerJobId { get; set; }
 }
 
 public sealed class JournalRecord

@@ -17,6 +17,19 @@ public sealed record CommitBatch
     public bool ResolveIncidents { get; init; }
 }
 
+public sealed record InstanceQuery
+{
+    public string? DefinitionId { get; init; }
+    public string? Status { get; init; }
+    public string? SubStatus { get; init; }
+    public string? CorrelationId { get; init; }
+
+    /// <summary>0-based, as the Elsa API counts pages.</summary>
+    public int Page { get; init; }
+
+    public int PageSize { get; init; } = 50;
+}
+
 public sealed class WorkflowConcurrencyException(string instanceId)
     : Exception($"Workflow instance {instanceId} was changed by another resume since it was loaded.")
 {
@@ -92,11 +105,28 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
         return await db.Bookmarks.AsNoTracking().Where(b => b.InstanceId == instanceId).OrderBy(b => b.CreatedAt).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Timer bookmarks whose scheduler job was never recorded (a crash right after the commit).</summary>
-    public async Task<List<BookmarkRecord>> ListUnscheduledTimersAsync(CancellationToken cancellationToken)
+    /// <summary>Timer bookmarks created before <paramref name="createdBefore"/> whose scheduler job was never recorded (a crash right after the commit).</summary>
+    public async Task<List<BookmarkRecord>> ListUnscheduledTimersAsync(DateTime createdBefore, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.Bookmarks.AsNoTracking().Where(b => b.DueAt != null && b.SchedulerJobId == null).ToListAsync(cancellationToken);
+        return await db.Bookmarks.AsNoTracking().Where(b => b.DueAt != null && b.SchedulerJobId == null && b.CreatedAt < createdBefore).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Timer bookmarks in due order, a page at a time after (<paramref name="afterDueAt"/>, <paramref name="afterId"/>).</summary>
+    public async Task<List<BookmarkRecord>> ListTimersAsync(DateTime? dueBefore, DateTime afterDueAt, string afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var query = db.Bookmarks.AsNoTracking().Where(b => b.DueAt != null
+            && (b.DueAt > afterDueAt || (b.DueAt == afterDueAt && string.Compare(b.Id, afterId) > 0)));
+        if (dueBefore != null)
+            query = query.Where(b => b.DueAt <= dueBefore);
+        return await query.OrderBy(b => b.DueAt).ThenBy(b => b.Id).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    public async Task<BookmarkRecord?> FindBookmarkAsync(string bookmarkId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Bookmarks.AsNoTracking().FirstOrDefaultAsync(b => b.Id == bookmarkId, cancellationToken);
     }
 
     public async Task SetSchedulerJobIdAsync(string bookmarkId, string jobId, CancellationToken cancellationToken)
@@ -124,6 +154,25 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
         if (definitionId != null)
             query = query.Where(i => i.DefinitionId == definitionId);
         return await query.OrderBy(i => i.CreatedAt).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>A page of instances, newest first, with the total count of the filter.</summary>
+    public async Task<(List<WorkflowInstanceRecord> Items, int Total)> QueryInstancesAsync(InstanceQuery filter, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var query = db.WorkflowInstances.AsNoTracking();
+        if (filter.DefinitionId != null)
+            query = query.Where(i => i.DefinitionId == filter.DefinitionId);
+        if (filter.Status != null)
+            query = query.Where(i => i.Status == filter.Status);
+        if (filter.SubStatus != null)
+            query = query.Where(i => i.SubStatus == filter.SubStatus);
+        if (filter.CorrelationId != null)
+            query = query.Where(i => i.CorrelationId == filter.CorrelationId);
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id)
+            .Skip(filter.Page * filter.PageSize).Take(filter.PageSize).ToListAsync(cancellationToken);
+        return (items, total);
     }
 
     // ---------------------------------------------------------------- definitions and triggers
@@ -173,6 +222,24 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         return await db.Triggers.AsNoTracking().Where(t => t.Hash == hash).ToListAsync(cancellationToken);
+    }
+
+    public async Task<TriggerRecord?> FindTriggerAsync(string triggerId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Triggers.AsNoTracking().FirstOrDefaultAsync(t => t.Id == triggerId, cancellationToken);
+    }
+
+    public async Task SetTriggerJobIdAsync(string triggerId, string? jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await db.Triggers.Where(t => t.Id == triggerId).ExecuteUpdateAsync(s => s.SetProperty(t => t.SchedulerJobId, jobId), cancellationToken);
+    }
+
+    public async Task<bool> InstanceExistsAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.WorkflowInstances.AnyAsync(i => i.Id == instanceId, cancellationToken);
     }
 
     public async Task<List<TriggerRecord>> ListScheduledTriggersAsync(CancellationToken cancellationToken)

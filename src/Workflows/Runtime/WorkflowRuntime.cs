@@ -26,6 +26,8 @@ public sealed class WorkflowRuntime(
     ITimerScheduler timers,
     IServiceScopeFactory scopes,
     TimeProvider clock,
+    WorkflowMetrics metrics,
+    WorkflowDefinitionService definitionService,
     ILogger<WorkflowRuntime> logger) : IWorkflowRuntime
 {
     private const int MaxCommitAttempts = 3;
@@ -49,6 +51,8 @@ public sealed class WorkflowRuntime(
             EngineLog.InstanceStarted(logger, wec.InstanceId, definition.DefinitionId);
             await runner.RunAsync(wec, new RunRequest());
             await CommitAsync(wec, definition, null, 0, cancellationToken);
+            metrics.Started(definition.DefinitionId);
+            metrics.StatusChanged(definition.DefinitionId, null, wec.SubStatus);
         }
         await AfterCommitAsync(wec, scope.ServiceProvider, cancellationToken);
         return ToResult(wec);
@@ -71,6 +75,7 @@ public sealed class WorkflowRuntime(
             WorkflowExecutionContext wec;
             await using (await locks.AcquireAsync(instanceId, cancellationToken))
             {
+                var started = clock.GetTimestamp();
                 var record = await store.FindInstanceAsync(instanceId, cancellationToken);
                 if (record is null)
                     return new ResumeResult(ResumeOutcome.InstanceNotFound, null);
@@ -80,7 +85,7 @@ public sealed class WorkflowRuntime(
                     EngineLog.BookmarkAlreadyConsumed(logger, instanceId, bookmarkId);
                     return new ResumeResult(ResumeOutcome.BookmarkNotFound, null);
                 }
-                var definition = definitions.FindVersion(state.DefinitionVersionId)
+                var definition = await FindVersionAsync(state.DefinitionVersionId, cancellationToken)
                     ?? throw new InvalidOperationException($"Instance {instanceId} runs definition version {state.DefinitionVersionId}, which is not stored.");
                 wec = runner.LoadInstance(GraphOf(definition), state, scope.ServiceProvider, definitions.FindVersion, cancellationToken);
                 var loadedBookmarks = state.Bookmarks;
@@ -101,6 +106,9 @@ public sealed class WorkflowRuntime(
                     EngineLog.ConcurrencyConflict(logger, instanceId);
                     continue;
                 }
+                metrics.StatusChanged(definition.DefinitionId, Enum.Parse<WorkflowSubStatus>(record.SubStatus), wec.SubStatus);
+                if (request?.BookmarkId != null)
+                    metrics.Resumed(definition.DefinitionId, clock.GetElapsedTime(started));
             }
             await AfterCommitAsync(wec, scope.ServiceProvider, cancellationToken);
             return new ResumeResult(ResumeOutcome.Resumed, ToResult(wec));
@@ -149,6 +157,15 @@ public sealed class WorkflowRuntime(
         return definitions.Published(id)
             ?? (request.AllowDraft ? definitions.Latest(id) : null)
             ?? throw new WorkflowNotFoundException($"with definition id '{id}'");
+    }
+
+    /// <summary>A version published by another host after this one loaded its definitions is read from the store.</summary>
+    private async Task<WorkflowDefinition?> FindVersionAsync(string versionId, CancellationToken cancellationToken)
+    {
+        if (definitions.FindVersion(versionId) is { } found)
+            return found;
+        await definitionService.LoadAsync(cancellationToken);
+        return definitions.FindVersion(versionId);
     }
 
     internal WorkflowGraph GraphOf(WorkflowDefinition definition) => Graphs.GetValue(definition, d => new WorkflowGraph(d, reader));

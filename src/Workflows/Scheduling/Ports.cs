@@ -11,10 +11,11 @@ public interface ITimerScheduler
     Task CancelAsync(string jobId, CancellationToken cancellationToken);
 }
 
-/// <summary>Keeps recurring starts (Timer and Cron triggers of published workflows) in step with publishing.</summary>
+/// <summary>Keeps timed starts (StartAt, Timer and Cron triggers of published workflows) in step with publishing.</summary>
 public interface ITriggerScheduler
 {
-    Task SyncAsync(string definitionId, IReadOnlyList<TriggerRecord> triggers, CancellationToken cancellationToken);
+    /// <summary>Called after a definition's triggers were replaced: unschedules <paramref name="removed"/>, schedules the timed ones of <paramref name="added"/>.</summary>
+    Task SyncAsync(IReadOnlyList<TriggerRecord> removed, IReadOnlyList<TriggerRecord> added, CancellationToken cancellationToken);
 }
 
 /// <summary>Serializes the bursts of one instance: <c>workflow-instance:{id}</c>.</summary>
@@ -114,5 +115,15 @@ public sealed class InProcessTimerScheduler(TimeProvider clock, IServiceProvider
                 t.Dispose();
             _timers.Clear();
         }
+    }
+}
+
+/// <summary>A lock per instance across hosts sharing one PostgreSQL database: a session-level advisory lock.</summary>
+public sealed class PostgresWorkflowLock(Persistence.WorkflowDatabase database) : IWorkflowLock
+{
+    public async Task<IAsyncDisposable> AcquireAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var key = new Medallion.Threading.Postgres.PostgresAdvisoryLockKey($"workflow-instance:{instanceId}", allowHashing: true);
+        return await new Medallion.Threading.Postgres.PostgresDistributedLock(key, database.ConnectionString).AcquireAsync(cancellationToken: cancellationToken);
     }
 }

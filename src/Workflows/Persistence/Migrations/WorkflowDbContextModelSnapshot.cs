@@ -195,6 +195,9 @@ namespace Followup.Workflows.Persistence.Migrations
                     b.Property<string>("Payload")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SchedulerJobId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("StartAt")
                         .HasColumnType("TEXT");
 

@@ -1,0 +1,119 @@
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Scheduling;
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Followup.Host.Scheduling;
+
+/// <summary>Hangfire as the engine's timer port: storage chosen by configuration, a server, the sweep and the dashboard.</summary>
+public static class HangfireSetup
+{
+    public const string SweepJobId = "followup:timer-sweep";
+
+    public static IServiceCollection AddFollowupHangfire(this IServiceCollection services, IConfiguration configuration, WorkflowDatabase database)
+    {
+        var options = configuration.GetSection(SchedulingOptions.SectionName).Get<SchedulingOptions>() ?? new SchedulingOptions();
+        services.AddOptions<SchedulingOptions>().BindConfiguration(SchedulingOptions.SectionName);
+        services.AddHangfire(c =>
+        {
+            c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
+            switch (StorageKind(options, database))
+            {
+                case "INMEMORY":
+                    c.UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(1) });
+                    break;
+                case "POSTGRES":
+                    c.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(configuration.GetConnectionString("Hangfire") ?? database.ConnectionString), new PostgreSqlStorageOptions
+                    {
+                        QueuePollInterval = options.QueuePollInterval,
+                        InvisibilityTimeout = options.InvisibilityTimeout,
+                        PrepareSchemaIfNecessary = true,
+                    });
+                    break;
+                default:
+                    c.UseSQLiteStorage(options.SqlitePath, new SQLiteStorageOptions
+                    {
+                        QueuePollInterval = options.QueuePollInterval,
+                        InvisibilityTimeout = options.InvisibilityTimeout,
+                    });
+                    break;
+            }
+        });
+        if (options.Server)
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.Queues = [HangfireTimerScheduler.Queue, "default"];
+                o.SchedulePollingInterval = options.SchedulePollInterval;
+                o.WorkerCount = options.WorkerCount > 0 ? options.WorkerCount : Math.Min(Environment.ProcessorCount * 4, 16);
+            });
+        }
+        services.AddSingleton<HangfireTimerScheduler>();
+        services.Replace(ServiceDescriptor.Singleton<ITimerScheduler>(sp => sp.GetRequiredService<HangfireTimerScheduler>()));
+        services.AddSingleton<HangfireTriggerScheduler>();
+        services.Replace(ServiceDescriptor.Singleton<ITriggerScheduler>(sp => sp.GetRequiredService<HangfireTriggerScheduler>()));
+        services.AddSingleton<TimerSweep>();
+        services.AddTransient<TimerJobs>();
+        services.AddHealthChecks().AddCheck<HangfireStorageHealthCheck>("hangfire", tags: ["ready"]);
+        return services;
+    }
+
+    private static string StorageKind(SchedulingOptions options, WorkflowDatabase database) =>
+        options.Storage?.Trim().ToUpperInvariant() switch
+        {
+            "INMEMORY" or "MEMORY" => "INMEMORY",
+            "POSTGRES" or "POSTGRESQL" => "POSTGRES",
+            "SQLITE" => "SQLITE",
+            null or "" => database.Provider == DatabaseProvider.Postgres ? "POSTGRES" : "SQLITE",
+            var other => throw new InvalidOperationException($"Unknown Hangfire storage '{other}'. Use Sqlite, Postgres or InMemory."),
+        };
+
+    /// <summary>Re-creates lost jobs, registers the minute sweep and runs it once.</summary>
+    public static async Task StartFollowupSchedulingAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<TimerSweep>().RecoverAsync(cancellationToken);
+        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<TimerJobs>(SweepJobId, HangfireTimerScheduler.Queue,
+            j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
+        services.GetRequiredService<IBackgroundJobClient>().Enqueue<TimerJobs>(HangfireTimerScheduler.Queue, j => j.SweepAsync(CancellationToken.None));
+    }
+
+    /// <summary>The dashboard at <c>/hangfire</c>, for requests that <paramref name="authorize"/> lets through.</summary>
+    public static WebApplication MapFollowupDashboard(this WebApplication app, Func<HttpContext, bool> authorize)
+    {
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new DelegateDashboardFilter(authorize)],
+            DashboardTitle = "Followup jobs",
+            AppPath = "/",
+        });
+        return app;
+    }
+
+    private sealed class DelegateDashboardFilter(Func<HttpContext, bool> authorize) : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => authorize(context.GetHttpContext());
+    }
+}
+
+/// <summary>Ready only when the job store answers.</summary>
+public sealed class HangfireStorageHealthCheck(JobStorage storage) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            storage.GetMonitoringApi().GetStatistics();
+            return Task.FromResult(HealthCheckResult.Healthy());
+        }
+        catch (Exception ex)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("The job store does not answer.", ex));
+        }
+    }
+}

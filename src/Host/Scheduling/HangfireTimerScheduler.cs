@@ -1,0 +1,31 @@
+using Followup.Workflows.Scheduling;
+using Hangfire;
+using Hangfire.States;
+
+namespace Followup.Host.Scheduling;
+
+/// <summary>
+/// Timer bookmarks as Hangfire delayed jobs that carry only ids. The delay is measured on the engine's clock, so a
+/// fake clock in tests and the system clock in production both work; <see cref="TimerSweep"/> fires what the engine's
+/// clock says is due.
+/// </summary>
+public sealed class HangfireTimerScheduler(IBackgroundJobClient jobs, TimeProvider clock) : ITimerScheduler
+{
+    public const string Queue = "timers";
+
+    public Task<string> ScheduleAsync(string instanceId, string bookmarkId, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        var delay = dueAt - clock.GetUtcNow();
+        var jobId = jobs.Schedule<TimerJobs>(Queue, j => j.ResumeAsync(instanceId, bookmarkId, CancellationToken.None), delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+        return Task.FromResult(jobId);
+    }
+
+    public Task CancelAsync(string jobId, CancellationToken cancellationToken)
+    {
+        jobs.Delete(jobId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Moves a still-scheduled job to its queue now; false when it already ran, runs or was deleted.</summary>
+    public bool FireNow(string jobId) => jobs.ChangeState(jobId, new EnqueuedState(Queue), ScheduledState.StateName);
+}

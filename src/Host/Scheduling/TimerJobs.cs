@@ -1,0 +1,78 @@
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Runtime;
+using Hangfire;
+
+namespace Followup.Host.Scheduling;
+
+/// <summary>
+/// The Hangfire jobs of the engine. Each is idempotent: a consumed bookmark is a no-op, and a timed start uses an
+/// instance id derived from the trigger and due time, so a retried job never runs a step or starts a workflow twice.
+/// </summary>
+public sealed class TimerJobs(
+    IWorkflowRuntime runtime,
+    WorkflowStore store,
+    WorkflowMetrics metrics,
+    HangfireTriggerScheduler triggers,
+    TimerSweep sweep,
+    TimeProvider clock,
+    ILogger<TimerJobs> logger)
+{
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    [Queue(HangfireTimerScheduler.Queue)]
+    public async Task ResumeAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken)
+    {
+        var bookmark = await store.FindBookmarkAsync(bookmarkId, cancellationToken);
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["InstanceId"] = instanceId, ["CorrelationId"] = bookmark?.CorrelationId });
+        if (bookmark is null)
+        {
+            SchedulingLog.TimerAlreadyHandled(logger, instanceId, bookmarkId);
+            return;
+        }
+        if (bookmark.DueAt is { } due)
+            metrics.TimerFired(bookmark.DefinitionId, clock.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)));
+        await runtime.ResumeAsync(instanceId, bookmarkId, null, cancellationToken);
+    }
+
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    [Queue(HangfireTimerScheduler.Queue)]
+    public async Task StartTriggeredAsync(string triggerId, long dueTicks, CancellationToken cancellationToken)
+    {
+        var trigger = await store.FindTriggerAsync(triggerId, cancellationToken);
+        if (trigger is null)
+        {
+            SchedulingLog.TriggerGone(logger, triggerId);
+            return;
+        }
+        var instanceId = HangfireTriggerScheduler.InstanceIdFor(triggerId, dueTicks);
+        if (!await store.InstanceExistsAsync(instanceId, cancellationToken))
+        {
+            await runtime.StartAsync(new StartWorkflowRequest
+            {
+                DefinitionVersionId = trigger.DefinitionVersionId,
+                TriggerActivityId = trigger.ActivityId,
+                InstanceId = instanceId,
+            }, cancellationToken);
+        }
+        var due = new DateTimeOffset(dueTicks, TimeSpan.Zero);
+        if (triggers.NextStart(trigger, after: due) is { } next)
+            await triggers.ArmAsync(trigger, next, cancellationToken);
+        else
+            await store.SetTriggerJobIdAsync(triggerId, null, cancellationToken);
+    }
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public Task SweepAsync(CancellationToken cancellationToken) => sweep.RunAsync(cancellationToken);
+}
+
+internal static partial class SchedulingLog
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Timer {BookmarkId} of workflow {InstanceId} was already handled; nothing to do")]
+    public static partial void TimerAlreadyHandled(ILogger logger, string instanceId, string bookmarkId);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Trigger {TriggerId} is no longer published; its start is skipped")]
+    public static partial void TriggerGone(ILogger logger, string triggerId);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Timer sweep: {Fired} due timers fired, {Rescheduled} rescheduled")]
+    public static partial void Swept(ILogger logger, int fired, int rescheduled);
+}

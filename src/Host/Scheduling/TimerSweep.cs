@@ -1,0 +1,121 @@
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Scheduling;
+using Hangfire;
+using Microsoft.Extensions.Options;
+
+namespace Followup.Host.Scheduling;
+
+/// <summary>
+/// The safety net under Hangfire's own schedule, run every minute and at start:
+/// timers the engine's clock says are overdue are fired now; timers committed without a job (a crash between the
+/// commit and the scheduling) get one; timed triggers without a job are armed. At start it also re-creates the jobs
+/// a job store lost (an in-memory store after a restart).
+/// </summary>
+public sealed class TimerSweep(
+    WorkflowStore store,
+    HangfireTimerScheduler timers,
+    HangfireTriggerScheduler triggers,
+    JobStorage jobStorage,
+    TimeProvider clock,
+    IOptions<SchedulingOptions> options,
+    ILogger<TimerSweep> logger)
+{
+    private const int PageSize = 500;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var grace = options.Value.SweepGrace;
+        var fired = 0;
+        await foreach (var timer in TimersAsync(now - grace, cancellationToken))
+        {
+            if (timer.SchedulerJobId != null && timers.FireNow(timer.SchedulerJobId))
+                fired++;
+        }
+        var rescheduled = 0;
+        foreach (var timer in await store.ListUnscheduledTimersAsync(now - grace, cancellationToken))
+        {
+            await ScheduleAsync(timer, cancellationToken);
+            rescheduled++;
+        }
+        foreach (var trigger in await store.ListScheduledTriggersAsync(cancellationToken))
+        {
+            if (trigger.SchedulerJobId is null && triggers.NextStart(trigger, after: null) is { } due)
+                await triggers.ArmAsync(trigger, due, cancellationToken);
+        }
+        if (fired + rescheduled > 0)
+            SchedulingLog.Swept(logger, fired, rescheduled);
+    }
+
+    /// <summary>At start: every pending timer and timed trigger whose job the job store does not know gets a new one.</summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        using var connection = jobStorage.GetConnection();
+        var rescheduled = 0;
+        await foreach (var timer in TimersAsync(null, cancellationToken))
+        {
+            if (timer.SchedulerJobId is null || connection.GetJobData(timer.SchedulerJobId) is null)
+            {
+                await ScheduleAsync(timer, cancellationToken);
+                rescheduled++;
+            }
+        }
+        foreach (var trigger in await store.ListScheduledTriggersAsync(cancellationToken))
+        {
+            if ((trigger.SchedulerJobId is null || connection.GetJobData(trigger.SchedulerJobId) is null) && triggers.NextStart(trigger, after: null) is { } due)
+                await triggers.ArmAsync(trigger, due, cancellationToken);
+        }
+        if (rescheduled > 0)
+            SchedulingLog.Swept(logger, 0, rescheduled);
+    }
+
+    private async Task ScheduleAsync(BookmarkRecord timer, CancellationToken cancellationToken)
+    {
+        var jobId = await timers.ScheduleAsync(timer.InstanceId, timer.Id, new DateTimeOffset(DateTime.SpecifyKind(timer.DueAt!.Value, DateTimeKind.Utc)), cancellationToken);
+        await store.SetSchedulerJobIdAsync(timer.Id, jobId, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<BookmarkRecord> TimersAsync(DateTime? dueBefore, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var afterDue = DateTime.MinValue;
+        var afterId = "";
+        while (true)
+        {
+            var page = await store.ListTimersAsync(dueBefore, afterDue, afterId, PageSize, cancellationToken);
+            foreach (var timer in page)
+                yield return timer;
+            if (page.Count < PageSize)
+                yield break;
+            (afterDue, afterId) = (page[^1].DueAt!.Value, page[^1].Id);
+        }
+    }
+}
+
+public sealed class SchedulingOptions
+{
+    public const string SectionName = "Hangfire";
+
+    /// <summary>Job storage: Sqlite (default with a SQLite database), Postgres (default with PostgreSQL) or InMemory (tests).</summary>
+    public string? Storage { get; set; }
+
+    /// <summary>The Hangfire SQLite file when <see cref="Storage"/> is Sqlite.</summary>
+    public string SqlitePath { get; set; } = "followup-hangfire.db";
+
+    /// <summary>How often workers look for enqueued jobs (Hangfire.Storage.SQLite's own default of 15 s makes timers late).</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often due delayed jobs are moved to their queue.</summary>
+    public TimeSpan SchedulePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A job taken by a host that died is given to another worker after this long. Resumes take milliseconds, so minutes are plenty.</summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How overdue (on the engine's clock) a timer must be before the sweep fires it itself.</summary>
+    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Workers of this host; 0 means Hangfire's default (20 per core, at most 40... here fewer: 4 per core).</summary>
+    public int WorkerCount { get; set; }
+
+    /// <summary>Run a Hangfire server in this host (off for a web-only node).</summary>
+    public bool Server { get; set; } = true;
+}

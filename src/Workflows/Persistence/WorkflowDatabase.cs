@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Followup.Workflows.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Where the engine keeps its tables: a SQLite file (one host) or PostgreSQL (several hosts sharing one database).</summary>
+public sealed record WorkflowDatabase(DatabaseProvider Provider, string ConnectionString)
+{
+    public static WorkflowDatabase Sqlite(string connectionString) => new(DatabaseProvider.Sqlite, connectionString);
+
+    public static WorkflowDatabase Postgres(string connectionString) => new(DatabaseProvider.Postgres, connectionString);
+
+    /// <summary>Parses a provider name from configuration ("Sqlite" or "Postgres", any case).</summary>
+    public static DatabaseProvider ParseProvider(string? name) => name?.Trim().ToUpperInvariant() switch
+    {
+        null or "" or "SQLITE" => DatabaseProvider.Sqlite,
+        "POSTGRES" or "POSTGRESQL" or "NPGSQL" => DatabaseProvider.Postgres,
+        _ => throw new ArgumentException($"Unknown database provider '{name}'. Use Sqlite or Postgres."),
+    };
+}
+
+/// <summary>The engine's tables on PostgreSQL, with their own migrations (the SQLite ones belong to <see cref="WorkflowDbContext"/>).</summary>
+public sealed class PostgresWorkflowDbContext(DbContextOptions<PostgresWorkflowDbContext> options) : WorkflowDbContext(options);
+
+/// <summary>Hands out the provider's context as the engine's <see cref="WorkflowDbContext"/>.</summary>
+internal sealed class PostgresContextFactory(IDbContextFactory<PostgresWorkflowDbContext> inner) : IDbContextFactory<WorkflowDbContext>
+{
+    public WorkflowDbContext CreateDbContext() => inner.CreateDbContext();
+
+    public async Task<WorkflowDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+        await inner.CreateDbContextAsync(cancellationToken);
+}
+
+/// <summary>Used by <c>dotnet ef migrations add --context PostgresWorkflowDbContext</c> only; it never connects.</summary>
+public sealed class PostgresDesignTimeDbContextFactory : IDesignTimeDbContextFactory<PostgresWorkflowDbContext>
+{
+    public PostgresWorkflowDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresWorkflowDbContext>().UseNpgsql("Host=localhost;Database=followup_design").Options);
+}
