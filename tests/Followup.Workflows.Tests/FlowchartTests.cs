@@ -69,6 +69,17 @@ public sealed class FlowchartTests
     }
 
     [Fact]
+    public async Task FlowFork_WithBranchesAsAWrappedInput_FollowsEachNamedBranch()
+    {
+        await using var h = new WorkflowHarness();
+        var fork = Activity("fork", "Elsa.FlowFork", Input("branches", "String[]", "[\"Left\",\"Right\"]", "Object"));
+        await h.RunAsync(Workflow("fork",
+            [Activity("start", "Elsa.Start"), fork, WriteLine("left", "Left"), WriteLine("right", "Right")],
+            [Connection("start", "fork"), Connection("fork", "left", "Left"), Connection("fork", "right", "Right")]));
+        Assert.Equal(["Left", "Right"], h.Lines.Order());
+    }
+
+    [Fact]
     public async Task BackwardConnection_LoopsUntilDecisionIsFalse()
     {
         await using var h = new WorkflowHarness();

@@ -262,8 +262,8 @@ public sealed class WorkflowDefinitionReader(ActivityRegistry registry)
     {
         JsonArray a => a,
         JsonObject o when o["$values"] is JsonArray values => values,
-        JsonObject o => [o],
-        _ => [],
+        JsonObject o => new JsonNode?[] { o },
+        _ => Array.Empty<JsonNode?>(),
     };
 
     internal static string? Str(JsonObject obj, string key) =>

@@ -1,0 +1,69 @@
+using Followup.Host.Scheduling;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using static Followup.Workflows.Tests.Json;
+
+namespace Followup.Host.Tests;
+
+[Collection(HangfireCollection.Name)]
+public sealed class HangfireTimerTests
+{
+    private static readonly string ThreeDayWait = Workflow("callback-wait",
+        [Activity("start", "Elsa.Start"), Delay("wait", "3.00:00:00"), WriteLine("call", "Callback due"), Activity("end", "Elsa.End")],
+        [Connection("start", "wait"), Connection("wait", "call"), Connection("call", "end")]);
+
+    /// <summary>A reminder that waits 3 days unless the customer books first: the join takes whichever comes first.</summary>
+    private static readonly string ReminderOrBooking = Workflow("reminder-or-booking",
+        [Activity("start", "Elsa.Start"), Activity("fork", "Elsa.FlowFork", Input("branches", "String[]", "[\"Timer\",\"Booked\"]", "Object")),
+         Delay("wait", "3.00:00:00"), WriteLine("remind", "Reminder sent"), Event("booked", "Booked"), WriteLine("thanks", "Booked, no reminder"),
+         Activity("join", "Elsa.FlowJoin", Input("mode", "FlowJoinMode", "WaitAny")), Activity("end", "Elsa.End")],
+        [Connection("start", "fork"), Connection("fork", "wait", "Timer"), Connection("fork", "booked", "Booked"),
+         Connection("wait", "remind"), Connection("booked", "thanks"), Connection("remind", "join"), Connection("thanks", "join"), Connection("join", "end")]);
+
+    [Fact]
+    public async Task A_three_day_wait_completes_when_the_clock_moves_three_days()
+    {
+        await using var host = new HostFactory(("wait.json", ThreeDayWait));
+        var api = host.Api();
+        var id = await Poll.StartAsync(api, "callback-wait");
+        Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));
+        var monitor = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        Assert.Equal(1, monitor.ScheduledCount());
+
+        host.Clock.Advance(TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1));
+        await host.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
+        Assert.Equal(1, monitor.ScheduledCount());
+        Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));
+
+        host.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(31));
+        await host.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
+        await Poll.UntilAsync(() => Poll.SubStatusAsync(api, id), s => s == "Finished", what: "the workflow to finish");
+        var journal = await Poll.JournalAsync(api, id);
+        Assert.Single(journal, j => j.GetProperty("activityId").GetString() == "call" && j.GetProperty("eventName").GetString() == "Completed");
+        Assert.Equal(0, monitor.ScheduledCount());
+    }
+
+    [Fact]
+    public async Task A_timer_cancelled_by_another_branch_never_fires()
+    {
+        await using var host = new HostFactory(("reminder.json", ReminderOrBooking));
+        var api = host.Api();
+        var id = await Poll.StartAsync(api, "reminder-or-booking", new { });
+        var monitor = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        Assert.Equal(1, monitor.ScheduledCount());
+
+        host.Clock.Advance(TimeSpan.FromDays(1));
+        var runtime = host.Services.GetRequiredService<Followup.Workflows.Runtime.IWorkflowRuntime>();
+        await runtime.PublishEventAsync("Booked", null, null, id, CancellationToken.None);
+        Assert.Equal("Finished", await Poll.SubStatusAsync(api, id));
+        Assert.Equal(0, monitor.ScheduledCount());
+        Assert.Equal(1, monitor.DeletedListCount());
+
+        host.Clock.Advance(TimeSpan.FromDays(5));
+        await host.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
+        Assert.Equal(0, monitor.EnqueuedCount(HangfireTimerScheduler.Queue));
+        var journal = await Poll.JournalAsync(api, id);
+        Assert.DoesNotContain(journal, j => j.GetProperty("activityId").GetString() == "remind");
+        Assert.Contains(journal, j => j.GetProperty("activityId").GetString() == "thanks");
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net.Http.Headers;
+using Followup.Workflows.Persistence;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Followup.Host.Tests;
+
+/// <summary>Hangfire keeps process-wide state (JobStorage.Current, its log provider): hosts in this collection run one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class HangfireCollection
+{
+    public const string Name = "hangfire-global-state";
+}
+
+/// <summary>
+/// The whole host in process on a real SQLite file, Hangfire's in-memory job store with a real server, a fake clock,
+/// the test's own workflow definitions and an API key.
+/// </summary>
+public sealed class HostFactory : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "test-key-4f1c2a";
+
+    public HostFactory(params (string File, string Json)[] workflows)
+    {
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+        Folder = Path.Combine(Path.GetTempPath(), "followup-host-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(Folder, "workflows"));
+        foreach (var (file, json) in workflows)
+            File.WriteAllText(Path.Combine(Folder, "workflows", file), json);
+    }
+
+    public string Folder { get; }
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Followup"] = $"Data Source={Path.Combine(Folder, "followup.db")}",
+            ["Hangfire:Storage"] = "InMemory",
+            ["Hangfire:SchedulePollInterval"] = "00:00:00.200",
+            ["Engine:DefinitionsPath"] = Path.Combine(Folder, "workflows"),
+            ["Elsa:ApiKeys:0"] = ApiKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (k, v) in Settings)
+            settings[k] = v;
+        foreach (var (k, v) in settings)
+            builder.UseSetting(k, v);
+        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+    }
+
+    public HttpClient Api()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", ApiKey);
+        return client;
+    }
+
+    public WorkflowStore Store => Services.GetRequiredService<WorkflowStore>();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

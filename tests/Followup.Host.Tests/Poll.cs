@@ -1,0 +1,38 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Followup.Host.Tests;
+
+internal static class Poll
+{
+    /// <summary>Waits for work done by background workers (never for time to pass: clocks in these tests are fake or the timers are already due).</summary>
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? timeout = null, string? what = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var value = await probe();
+            if (done(value))
+                return value;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Timed out waiting for {what ?? "a condition"}; last value: {JsonSerializer.Serialize(value)}");
+            await Task.Delay(100);
+        }
+    }
+
+    public static async Task<string> StartAsync(HttpClient api, string definitionId, object? input = null)
+    {
+        var response = await api.PostAsJsonAsync($"/elsa/api/workflow-definitions/{definitionId}/execute", new { input });
+        response.EnsureSuccessStatusCode();
+        return response.Headers.GetValues("x-elsa-workflow-instance-id").Single();
+    }
+
+    public static async Task<JsonElement> InstanceAsync(HttpClient api, string instanceId) =>
+        await api.GetFromJsonAsync<JsonElement>($"/elsa/api/workflow-instances/{instanceId}");
+
+    public static async Task<string> SubStatusAsync(HttpClient api, string instanceId) =>
+        (await InstanceAsync(api, instanceId)).GetProperty("subStatus").GetString()!;
+
+    public static async Task<List<JsonElement>> JournalAsync(HttpClient api, string instanceId) =>
+        [.. (await api.GetFromJsonAsync<JsonElement>($"/elsa/api/workflow-instances/{instanceId}/journal")).GetProperty("items").EnumerateArray()];
+}
