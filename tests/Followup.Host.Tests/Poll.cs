@@ -28,7 +28,10 @@ internal static class Poll
     }
 
     public static async Task<JsonElement> InstanceAsync(HttpClient api, string instanceId) =>
-        await api.GetFromJsonAsync<JsonElement>($"/elsa/api/workflow-instances/{instanceId}");
+        (await api.GetFromJsonAsync<JsonElement>($"/elsa/api/workflow-instances/{instanceId}")).GetProperty("instance");
+
+    public static async Task<string> IncidentsAsync(HttpClient api, string instanceId) =>
+        (await api.GetFromJsonAsync<JsonElement>($"/elsa/api/workflow-instances/{instanceId}")).GetProperty("incidents").GetRawText();
 
     public static async Task<string> SubStatusAsync(HttpClient api, string instanceId) =>
         (await InstanceAsync(api, instanceId)).GetProperty("subStatus").GetString()!;

@@ -81,10 +81,17 @@ public static class WorkflowApi
         return Results.Ok(new { items = items.Select(Summary), totalCount = total, page, pageSize });
     }
 
-    private static async Task<IResult> GetInstanceAsync(string id, WorkflowStore store, CancellationToken cancellationToken) =>
-        await store.FindInstanceAsync(id, cancellationToken) is { } record
-            ? Results.Ok(Summary(record))
-            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Instance not found", detail: $"No workflow instance '{id}'.");
+    private static async Task<IResult> GetInstanceAsync(string id, WorkflowStore store, CancellationToken cancellationToken)
+    {
+        if (await store.FindInstanceAsync(id, cancellationToken) is not { } record)
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Instance not found", detail: $"No workflow instance '{id}'.");
+        var incidents = await store.ListIncidentsAsync(id, cancellationToken);
+        return Results.Ok(new
+        {
+            instance = Summary(record),
+            incidents = incidents.Select(i => new { i.ActivityId, i.ActivityType, i.Message, timestamp = Utc(i.Timestamp), resolvedAt = i.ResolvedAt is { } r ? Utc(r) : (DateTimeOffset?)null }),
+        });
+    }
 
     private static async Task<IResult> GetJournalAsync(string id, WorkflowStore store, CancellationToken cancellationToken)
     {

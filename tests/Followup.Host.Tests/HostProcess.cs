@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Followup.Host.Tests;
+
+/// <summary>The real host as a separate process (<c>dotnet Followup.Host.dll</c>), to stop gracefully, kill and start again.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> _environment;
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public HostProcess(string workingDirectory, Dictionary<string, string> environment)
+    {
+        WorkingDirectory = workingDirectory;
+        _environment = environment;
+        Port = FreePort();
+        Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}") };
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", HostFactory.ApiKey);
+    }
+
+    public string WorkingDirectory { get; }
+    public int Port { get; }
+    public HttpClient Api { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    /// <summary>The host as the build copies it beside the tests (its own runtimeconfig and deps files included).</summary>
+    public static string HostDll
+    {
+        get
+        {
+            var dll = Path.Combine(AppContext.BaseDirectory, "Followup.Host.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the host first.", dll);
+        }
+    }
+
+    public async Task StartAsync()
+    {
+        lock (_output)
+            _output.Clear();
+        var dll = HostDll;
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = WorkingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add($"http://127.0.0.1:{Port}");
+        info.ArgumentList.Add("--contentRoot");
+        info.ArgumentList.Add(Path.GetDirectoryName(dll)!);
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        info.Environment["Elsa__ApiKeys__0"] = HostFactory.ApiKey;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Followup"] = "Information";
+        foreach (var (k, v) in _environment)
+            info.Environment[k] = v;
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"The host exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await Api.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The host did not become ready:\n{Output}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>SIGTERM, as a deployment or service manager stops the host; waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not { HasExited: false } process)
+            return;
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>SIGKILL: the process dies at once, in the middle of whatever it does.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is not { HasExited: false } process)
+            return;
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+        Api.Dispose();
+    }
+}

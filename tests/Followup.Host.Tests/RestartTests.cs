@@ -1,0 +1,123 @@
+using System.Text.Json;
+using static Followup.Workflows.Tests.Json;
+
+namespace Followup.Host.Tests;
+
+/// <summary>The real host process on SQLite files (engine and Hangfire): stopped, killed and started again.</summary>
+[Collection(HangfireCollection.Name)]
+public sealed class RestartTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "followup-restart-tests", Guid.NewGuid().ToString("N"));
+
+    private static string Wait(string id, string timeSpan) => Workflow(id,
+        [Activity("start", "Elsa.Start"), Delay("wait", timeSpan), WriteLine("after", "Waited"), Activity("end", "Elsa.End")],
+        [Connection("start", "wait"), Connection("wait", "after"), Connection("after", "end")]);
+
+    /// <summary>After its timer the workflow computes for about two seconds, so a kill can land in the middle of a resume.</summary>
+    private static readonly string SlowStep = Workflow("slow-step",
+        [Activity("start", "Elsa.Start"), Delay("wait", "00:00:01"),
+         Activity("work", "Elsa.RunJavaScript", Input("script", "String", "var t = Date.now(); while (Date.now() - t < 2500) { } ")),
+         WriteLine("after", "Worked"), Activity("end", "Elsa.End")],
+        [Connection("start", "wait"), Connection("wait", "work"), Connection("work", "after"), Connection("after", "end")]);
+
+    public RestartTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder, "workflows"));
+        File.WriteAllText(Path.Combine(_folder, "workflows", "short.json"), Wait("short-wait", "00:00:01"));
+        File.WriteAllText(Path.Combine(_folder, "workflows", "long.json"), Wait("long-wait", "00:00:08"));
+        File.WriteAllText(Path.Combine(_folder, "workflows", "slow.json"), SlowStep);
+    }
+
+    private HostProcess NewHost() => new(_folder, new Dictionary<string, string>
+    {
+        ["ConnectionStrings__Followup"] = $"Data Source={Path.Combine(_folder, "followup.db")}",
+        ["Hangfire__Storage"] = "Sqlite",
+        ["Hangfire__SqlitePath"] = Path.Combine(_folder, "hangfire.db"),
+        ["Hangfire__InvisibilityTimeout"] = "00:00:05",
+        ["Engine__DefinitionsPath"] = Path.Combine(_folder, "workflows"),
+        ["Engine__ScriptTimeout"] = "00:00:30",
+        ["Engine__ScriptMaxStatements"] = "2000000000",
+        ["Engine__ScriptMemoryLimitBytes"] = "4000000000",
+    });
+
+    [Fact]
+    public async Task Timers_pending_when_the_host_stops_fire_after_it_starts_again()
+    {
+        await using var host = NewHost();
+        await host.StartAsync();
+        var fallsDueWhileDown = await Poll.StartAsync(host.Api, "short-wait");
+        var dueAfterRestart = await Poll.StartAsync(host.Api, "long-wait");
+        var startedAt = DateTimeOffset.UtcNow;
+        await host.StopAsync();
+        Assert.Equal("Suspended", await SubStatusInFileAsync(fallsDueWhileDown));
+        Assert.Equal("Suspended", await SubStatusInFileAsync(dueAfterRestart));
+
+        await host.StartAsync();
+        var restartedAt = DateTimeOffset.UtcNow;
+        Assert.True(restartedAt - startedAt > TimeSpan.FromSeconds(1), "the short timer fell due while the host was down");
+        foreach (var id in new[] { fallsDueWhileDown, dueAfterRestart })
+        {
+            await Poll.UntilAsync(() => Poll.SubStatusAsync(host.Api, id), s => s == "Finished", TimeSpan.FromSeconds(60), $"instance {id}");
+            Assert.Single(await Poll.JournalAsync(host.Api, id), j => Is(j, "after", "Completed"));
+        }
+        var finished = (await Poll.InstanceAsync(host.Api, dueAfterRestart)).GetProperty("finishedAt").GetDateTimeOffset();
+        Assert.True(finished >= startedAt.AddSeconds(7), "the 8-second timer did not fire early");
+    }
+
+    [Fact]
+    public async Task A_killed_host_loses_nothing_and_runs_each_step_once_after_restart()
+    {
+        await using var host = NewHost();
+        await host.StartAsync();
+        var pending = new List<string>();
+        for (var i = 0; i < 10; i++)
+            pending.Add(await Poll.StartAsync(host.Api, "long-wait"));
+        var slow = new List<string>();
+        for (var i = 0; i < 3; i++)
+            slow.Add(await Poll.StartAsync(host.Api, "slow-step"));
+
+        // Kill while a resume runs: its timer fired and its script is computing, nothing committed yet.
+        await Poll.UntilAsync(() => Task.FromResult(host.Output), o => slow.Any(id => o.Contains($"Workflow {id} resumed", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "a slow resume to begin");
+        await host.KillAsync();
+        var killedWhileRunning = slow.Where(id => host.Output.Contains($"Workflow {id} resumed", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(killedWhileRunning);
+        foreach (var id in killedWhileRunning)
+            Assert.Equal("Suspended", await SubStatusInFileAsync(id));
+
+        await host.StartAsync();
+        foreach (var id in pending.Concat(slow))
+        {
+            var status = await Poll.UntilAsync(() => Poll.SubStatusAsync(host.Api, id), s => s is "Finished" or "Faulted", TimeSpan.FromSeconds(90), $"instance {id}");
+            Assert.True(status == "Finished", await Poll.IncidentsAsync(host.Api, id));
+            var journal = await Poll.JournalAsync(host.Api, id);
+            Assert.Single(journal, j => Is(j, "after", "Completed"));
+            Assert.Single(journal, j => Is(j, "wait", "Completed"));
+        }
+    }
+
+    private static bool Is(JsonElement entry, string activityId, string eventName) =>
+        entry.GetProperty("activityId").GetString() == activityId && entry.GetProperty("eventName").GetString() == eventName;
+
+    /// <summary>Reads the status straight from the SQLite file while the host is down.</summary>
+    private async Task<string> SubStatusInFileAsync(string instanceId)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "followup.db")};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT SubStatus FROM WorkflowInstances WHERE Id = $id";
+        command.Parameters.AddWithValue("$id", instanceId);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
