@@ -11,6 +11,13 @@ using Microsoft.Extensions.Time.Testing;
 
 // N instances of a 12-step Elsa-JSON workflow on a SQLite file, all events driven:
 // 4 code steps, wait "EstimateApproved", 3 steps, wait "AdditionalWorkAuthorized", wait "TaskCompleted", a delay, a final step.
+// "timers N…" instead measures N timers falling due at once on the host's Hangfire and SQLite stack.
+if (args.FirstOrDefault() == "timers")
+{
+    foreach (var n in args.Skip(1).Select(int.Parse).DefaultIfEmpty(10_000))
+        await Followup.Benchmarks.TimerBenchmark.RunAsync(n);
+    return;
+}
 var sizes = args.Length > 0 ? args.Select(int.Parse).ToArray() : [1_000, 10_000];
 foreach (var n in sizes)
     await RunAsync(n);

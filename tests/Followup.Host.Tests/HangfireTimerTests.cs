@@ -23,6 +23,7 @@ public sealed class HangfireTimerTests
     [Fact]
     public async Task A_three_day_wait_completes_when_the_clock_moves_three_days()
     {
+        using var measurements = new MeasurementRecorder(Followup.Workflows.Runtime.WorkflowMetrics.MeterName);
         await using var host = new HostFactory(("wait.json", ThreeDayWait));
         var api = host.Api();
         var id = await Poll.StartAsync(api, "callback-wait");
@@ -41,6 +42,13 @@ public sealed class HangfireTimerTests
         var journal = await Poll.JournalAsync(api, id);
         Assert.Single(journal, j => j.GetProperty("activityId").GetString() == "call" && j.GetProperty("eventName").GetString() == "Completed");
         Assert.Equal(0, monitor.ScheduledCount());
+        Assert.Equal(0, monitor.DeletedListCount());
+
+        Assert.Equal(1, measurements.Sum("followup.workflow.instances.started"));
+        Assert.Equal(1, measurements.Sum("followup.workflow.instances.finished"));
+        Assert.Equal(0, measurements.Sum("followup.workflow.instances.faulted"));
+        var lag = Assert.Single(measurements.Values("followup.workflow.timer.lag"));
+        Assert.InRange(lag, 30, 32);
     }
 
     [Fact]

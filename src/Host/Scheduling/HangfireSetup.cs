@@ -41,6 +41,7 @@ public static class HangfireSetup
                     {
                         QueuePollInterval = options.QueuePollInterval,
                         InvisibilityTimeout = options.InvisibilityTimeout,
+                        JournalMode = SQLiteStorageOptions.JournalModes.WAL,
                     });
                     break;
             }

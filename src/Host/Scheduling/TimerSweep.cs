@@ -27,11 +27,18 @@ public sealed class TimerSweep(
         var now = clock.GetUtcNow().UtcDateTime;
         var grace = options.Value.SweepGrace;
         var fired = 0;
+        var dueJobs = new List<string>();
         await foreach (var timer in TimersAsync(now - grace, cancellationToken))
         {
-            if (timer.SchedulerJobId != null && timers.FireNow(timer.SchedulerJobId))
-                fired++;
+            if (timer.SchedulerJobId != null)
+                dueJobs.Add(timer.SchedulerJobId);
         }
+        // State changes lock per job, so they run side by side.
+        Parallel.ForEach(dueJobs, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, jobId =>
+        {
+            if (timers.FireNow(jobId))
+                Interlocked.Increment(ref fired);
+        });
         var rescheduled = 0;
         foreach (var timer in await store.ListUnscheduledTimersAsync(now - grace, cancellationToken))
         {

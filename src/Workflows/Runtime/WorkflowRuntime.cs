@@ -99,7 +99,7 @@ public sealed class WorkflowRuntime(
                 }
                 try
                 {
-                    await CommitAsync(wec, definition, loadedBookmarks, record.Revision, cancellationToken, resolveIncidents: request?.RetryFaulted == true);
+                    await CommitAsync(wec, definition, loadedBookmarks, record.Revision, cancellationToken, resolveIncidents: request?.RetryFaulted == true, resumedBookmarkId: request?.BookmarkId);
                 }
                 catch (WorkflowConcurrencyException) when (attempt < MaxCommitAttempts)
                 {
@@ -170,7 +170,7 @@ public sealed class WorkflowRuntime(
 
     internal WorkflowGraph GraphOf(WorkflowDefinition definition) => Graphs.GetValue(definition, d => new WorkflowGraph(d, reader));
 
-    private async Task CommitAsync(WorkflowExecutionContext wec, WorkflowDefinition definition, IReadOnlyList<Bookmark>? loaded, int revision, CancellationToken cancellationToken, bool resolveIncidents = false)
+    private async Task CommitAsync(WorkflowExecutionContext wec, WorkflowDefinition definition, IReadOnlyList<Bookmark>? loaded, int revision, CancellationToken cancellationToken, bool resolveIncidents = false, string? resumedBookmarkId = null)
     {
         var state = runner.ExtractState(wec, definition.Version);
         var loadedIds = loaded?.Select(b => b.Id).ToHashSet() ?? [];
@@ -179,8 +179,11 @@ public sealed class WorkflowRuntime(
         var removed = loaded?.Where(b => !currentIds.Contains(b.Id)).ToList() ?? [];
         var now = clock.GetUtcNow().UtcDateTime;
 
-        var removedTimers = removed.Any(b => b.DueAt != null)
-            ? (await store.ListBookmarksAsync(wec.InstanceId, cancellationToken)).Where(r => r.SchedulerJobId != null && removed.Any(b => b.Id == r.Id)).ToList()
+        // Timers that went away without firing (another branch won, the instance was cancelled) have jobs to delete;
+        // the timer being resumed is the job running now.
+        var cancelledTimers = removed.Where(b => b.DueAt != null && b.Id != resumedBookmarkId).Select(b => b.Id).ToHashSet();
+        var removedTimers = cancelledTimers.Count > 0
+            ? (await store.ListBookmarksAsync(wec.InstanceId, cancellationToken)).Where(r => r.SchedulerJobId != null && cancelledTimers.Contains(r.Id)).ToList()
             : [];
 
         await store.CommitAsync(new CommitBatch
