@@ -1,11 +1,55 @@
+using Followup.Activities.Messaging;
 using Followup.Workflows;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Twilio.Clients;
 
 namespace Followup.Activities;
 
 public static class DependencyInjection
 {
-    /// <summary>The dealership's activities, data and messaging.</summary>
-    public static IServiceCollection AddFollowupActivities(this IServiceCollection services) =>
+    public const string TwilioHttpClient = "twilio";
+
+    /// <summary>The dealership's activities, data and messaging. Without Twilio or SMTP settings messages stay in the local outbox.</summary>
+    public static IServiceCollection AddFollowupActivities(this IServiceCollection services, IConfiguration configuration)
+    {
         services.AddActivitiesFrom(typeof(DependencyInjection).Assembly);
+        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName);
+        services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.SectionName);
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName);
+        services.AddSingleton<OutboxDispatcher>();
+
+        var twilio = configuration.GetSection(TwilioOptions.SectionName).Get<TwilioOptions>() ?? new TwilioOptions();
+        if (twilio.Configured)
+        {
+            var http = services.AddHttpClient(TwilioHttpClient);
+            if (twilio.ApiBaseUrlOverride is { Length: > 0 } target)
+                http.AddHttpMessageHandler(() => new RewriteHostHandler(new Uri(target)));
+            services.AddSingleton<ITwilioRestClient>(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<TwilioOptions>>().Value;
+                var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient(TwilioHttpClient);
+                return new TwilioRestClient(options.AccountSid, options.AuthToken, httpClient: new Twilio.Http.SystemNetHttpClient(client));
+            });
+            services.AddSingleton<IMessageSender, TwilioSmsSender>();
+        }
+        else
+        {
+            services.AddSingleton<IMessageSender>(new LocalOutboxSender(Channels.Sms));
+        }
+        var smtp = configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions();
+        services.AddSingleton<IMessageSender>(smtp.Configured ? sp => ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp) : _ => new LocalOutboxSender(Channels.Email));
+        return services;
+    }
+}
+
+/// <summary>Sends Twilio's requests to another host, keeping path and query (a local fake in tests and demos).</summary>
+public sealed class RewriteHostHandler(Uri target) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.RequestUri = new UriBuilder(request.RequestUri!) { Scheme = target.Scheme, Host = target.Host, Port = target.Port }.Uri;
+        return base.SendAsync(request, cancellationToken);
+    }
 }

@@ -36,6 +36,7 @@ public sealed class HostFactory : WebApplicationFactory<Program>
     public string Folder { get; }
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
     public Dictionary<string, string?> Settings { get; } = [];
+    public Action<IServiceCollection>? TestServices { get; set; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -53,7 +54,11 @@ public sealed class HostFactory : WebApplicationFactory<Program>
             settings[k] = v;
         foreach (var (k, v) in settings)
             builder.UseSetting(k, v);
-        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            TestServices?.Invoke(services);
+        });
     }
 
     public HttpClient Api()

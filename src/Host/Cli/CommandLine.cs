@@ -91,7 +91,7 @@ public static class CommandLine
         services.AddSingleton<IConsoleOutput>(new WriterConsoleOutput(stdout));
         services.AddSingleton<ITimerScheduler, ManualTimerScheduler>();
         services.AddFollowupWorkflows($"Data Source={dbPath}");
-        services.AddFollowupActivities();
+        services.AddFollowupActivities(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         services.Configure<EngineOptions>(o => o.FlowchartMode = args.FlowchartMode);
         return services.BuildServiceProvider();
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Followup.Activities;
 using Followup.Host.Api;
+using Followup.Host.Messaging;
 using Followup.Host.Scheduling;
 using Followup.Host.Security;
 using Followup.Workflows;
@@ -25,9 +26,12 @@ public static class FollowupHosting
             WorkflowDatabase.ParseProvider(configuration["Database:Provider"]),
             configuration.GetConnectionString("Followup") ?? "Data Source=followup.db");
         builder.Services.AddFollowupWorkflows(database);
-        builder.Services.AddFollowupActivities();
+        builder.Services.AddFollowupActivities(configuration);
         builder.Services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName);
         builder.Services.AddFollowupHangfire(configuration, database);
+        builder.Services.AddSingleton<Followup.Workflows.Scheduling.IOutboxDispatcher, Followup.Host.Messaging.HangfireOutboxDispatcher>();
+        builder.Services.AddTransient<Followup.Host.Messaging.OutboxJobs>();
+        builder.Services.AddSingleton<Followup.Host.Messaging.MessagingMetrics>();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
@@ -39,7 +43,7 @@ public static class FollowupHosting
         var otel = builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("followup"));
         otel.WithMetrics(m =>
         {
-            m.AddMeter(WorkflowMetrics.MeterName);
+            m.AddMeter(WorkflowMetrics.MeterName, Followup.Host.Messaging.MessagingMetrics.MeterName);
             if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
                 m.AddOtlpExporter();
         });
@@ -66,6 +70,9 @@ public static class FollowupHosting
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapFollowupDashboard(IsLoopback);
         app.MapElsaApi().MapWorkflowApi();
+        app.MapTwilioWebhooks();
+        app.MapGet("/api/messages", async (WorkflowStore store, string? correlationId, CancellationToken ct) =>
+            Results.Ok(new { items = await store.ListOutboxAsync(correlationId, 200, ct) })).RequireAuthorization(Policies.Manager);
         app.MapGet("/", () => Results.Text("Followup is running. The designer, inbox and APIs are served by this host.", "text/plain"));
         return app;
     }

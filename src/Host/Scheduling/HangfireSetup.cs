@@ -81,7 +81,11 @@ public static class HangfireSetup
         await services.GetRequiredService<TimerSweep>().RecoverAsync(cancellationToken);
         services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<TimerJobs>(SweepJobId, HangfireTimerScheduler.Queue,
             j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
-        services.GetRequiredService<IBackgroundJobClient>().Enqueue<TimerJobs>(HangfireTimerScheduler.Queue, j => j.SweepAsync(CancellationToken.None));
+        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Messaging.OutboxJobs>(Messaging.OutboxJobs.SweepJobId, HangfireTimerScheduler.Queue,
+            j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
+        var jobs = services.GetRequiredService<IBackgroundJobClient>();
+        jobs.Enqueue<TimerJobs>(HangfireTimerScheduler.Queue, j => j.SweepAsync(CancellationToken.None));
+        jobs.Enqueue<Messaging.OutboxJobs>(HangfireTimerScheduler.Queue, j => j.SweepAsync(CancellationToken.None));
     }
 
     /// <summary>The dashboard at <c>/hangfire</c>, for requests that <paramref name="authorize"/> lets through.</summary>

@@ -103,3 +103,77 @@ public sealed class IncidentRecord
     public DateTime Timestamp { get; set; }
     public DateTime? ResolvedAt { get; set; }
 }
+
+/// <summary>
+/// A side effect of a workflow step (a message to a customer), written in the same transaction as the step. The
+/// idempotency key (instance, activity execution, index) is unique: a step run again cannot add a second row.
+/// </summary>
+public sealed class OutboxRecord
+{
+    public required string Id { get; set; }
+    public required string IdempotencyKey { get; set; }
+    public required string Channel { get; set; }
+    public required string Recipient { get; set; }
+
+    /// <summary>The rendered message as JSON (subject, text, HTML, language), read by the channel's sender.</summary>
+    public required string Payload { get; set; }
+
+    public bool Urgent { get; set; }
+    public string Status { get; set; } = OutboxStatus.Pending;
+    public int Attempts { get; set; }
+
+    /// <summary>Not sent before this time (quiet hours, retry backoff).</summary>
+    public DateTime? NotBefore { get; set; }
+
+    public string? ProviderId { get; set; }
+    public string? Error { get; set; }
+    public string? ErrorCode { get; set; }
+
+    /// <summary>JSON array of { status, at, detail }: every state the message went through.</summary>
+    public string History { get; set; } = "[]";
+
+    public string? InstanceId { get; set; }
+    public string? CorrelationId { get; set; }
+    public string? ActivityId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? AttemptStartedAt { get; set; }
+}
+
+public static class OutboxStatus
+{
+    public const string Pending = "Pending";
+    public const string Held = "Held";
+    public const string Sending = "Sending";
+    public const string Sent = "Sent";
+    public const string Delivered = "Delivered";
+    public const string Failed = "Failed";
+    public const string Blocked = "Blocked";
+
+    public static bool IsFinal(string status) => status is Sent or Delivered or Failed or Blocked;
+}
+
+/// <summary>Whether a customer's address (an E.164 phone number, an email address) may receive messages on a channel.</summary>
+public sealed class ContactConsentRecord
+{
+    public required string Channel { get; set; }
+    public required string Address { get; set; }
+    public bool OptedOut { get; set; }
+
+    /// <summary>JSON array of { optedOut, at, source }: who or what changed it and when.</summary>
+    public string History { get; set; } = "[]";
+
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>A message a customer sent us that no workflow was waiting for: it lands in the inbox as a conversation.</summary>
+public sealed class InboundMessageRecord
+{
+    public required string Id { get; set; }
+    public required string Channel { get; set; }
+    public required string From { get; set; }
+    public required string Body { get; set; }
+    public string? ProviderId { get; set; }
+    public bool Handled { get; set; }
+    public DateTime ReceivedAt { get; set; }
+}

@@ -11,6 +11,9 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<TriggerRecord> Triggers => Set<TriggerRecord>();
     public DbSet<JournalRecord> Journal => Set<JournalRecord>();
     public DbSet<IncidentRecord> Incidents => Set<IncidentRecord>();
+    public DbSet<OutboxRecord> Outbox => Set<OutboxRecord>();
+    public DbSet<ContactConsentRecord> ContactConsents => Set<ContactConsentRecord>();
+    public DbSet<InboundMessageRecord> InboundMessages => Set<InboundMessageRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -51,6 +54,27 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("Journal");
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.InstanceId, x.Sequence });
+        });
+        modelBuilder.Entity<OutboxRecord>(e =>
+        {
+            e.ToTable("Outbox");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.IdempotencyKey).IsUnique();
+            e.HasIndex(x => new { x.Status, x.NotBefore });
+            e.HasIndex(x => x.ProviderId);
+            e.HasIndex(x => x.CorrelationId);
+        });
+        modelBuilder.Entity<ContactConsentRecord>(e =>
+        {
+            e.ToTable("ContactConsents");
+            e.HasKey(x => new { x.Channel, x.Address });
+        });
+        modelBuilder.Entity<InboundMessageRecord>(e =>
+        {
+            e.ToTable("InboundMessages");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.ProviderId).IsUnique();
+            e.HasIndex(x => new { x.From, x.ReceivedAt });
         });
         modelBuilder.Entity<IncidentRecord>(e =>
         {

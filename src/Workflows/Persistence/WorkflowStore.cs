@@ -14,6 +14,7 @@ public sealed record CommitBatch
     public IReadOnlyList<string> RemovedBookmarkIds { get; init; } = [];
     public IReadOnlyList<JournalRecord> Journal { get; init; } = [];
     public IReadOnlyList<IncidentRecord> Incidents { get; init; } = [];
+    public IReadOnlyList<OutboxRecord> Outbox { get; init; } = [];
     public bool ResolveIncidents { get; init; }
 }
 
@@ -84,6 +85,12 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
         db.Bookmarks.AddRange(batch.AddedBookmarks);
         db.Journal.AddRange(batch.Journal);
         db.Incidents.AddRange(batch.Incidents);
+        if (batch.Outbox.Count > 0)
+        {
+            var keys = batch.Outbox.Select(o => o.IdempotencyKey).ToList();
+            var existing = await db.Outbox.Where(o => keys.Contains(o.IdempotencyKey)).Select(o => o.IdempotencyKey).ToListAsync(cancellationToken);
+            db.Outbox.AddRange(batch.Outbox.Where(o => !existing.Contains(o.IdempotencyKey)));
+        }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -173,6 +180,92 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
         var items = await query.OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id)
             .Skip(filter.Page * filter.PageSize).Take(filter.PageSize).ToListAsync(cancellationToken);
         return (items, total);
+    }
+
+    // ---------------------------------------------------------------- outbox
+
+    public async Task<OutboxRecord?> FindOutboxAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Outbox.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+    }
+
+    public async Task<OutboxRecord?> FindOutboxByProviderIdAsync(string providerId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Outbox.AsNoTracking().FirstOrDefaultAsync(o => o.ProviderId == providerId, cancellationToken);
+    }
+
+    /// <summary>Writes a message's new state; commits before the caller acts on it.</summary>
+    public async Task SaveOutboxAsync(OutboxRecord record, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.Outbox.Update(record);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Messages not final yet whose time has come (or that have none), oldest first.</summary>
+    public async Task<List<OutboxRecord>> ListOutboxDueAsync(DateTime now, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        string[] open = [OutboxStatus.Pending, OutboxStatus.Held, OutboxStatus.Sending];
+        return await db.Outbox.AsNoTracking().Where(o => open.Contains(o.Status) && (o.NotBefore == null || o.NotBefore <= now))
+            .OrderBy(o => o.CreatedAt).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    public async Task<List<OutboxRecord>> ListOutboxAsync(string? correlationId, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var query = db.Outbox.AsNoTracking();
+        if (correlationId != null)
+            query = query.Where(o => o.CorrelationId == correlationId);
+        return await query.OrderByDescending(o => o.CreatedAt).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    public async Task<int> CountOutboxBacklogAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Outbox.CountAsync(o => o.Status == OutboxStatus.Pending || o.Status == OutboxStatus.Held || o.Status == OutboxStatus.Sending, cancellationToken);
+    }
+
+    public async Task<bool> IsOptedOutAsync(string channel, string address, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.ContactConsents.AnyAsync(c => c.Channel == channel && c.Address == address && c.OptedOut, cancellationToken);
+    }
+
+    /// <summary>Records an opt-out or opt-in with its source; returns false when it was already so.</summary>
+    public async Task<bool> SetConsentAsync(string channel, string address, bool optedOut, string source, DateTime at, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var row = await db.ContactConsents.FirstOrDefaultAsync(c => c.Channel == channel && c.Address == address, cancellationToken);
+        if (row is null)
+        {
+            row = new ContactConsentRecord { Channel = channel, Address = address };
+            db.ContactConsents.Add(row);
+        }
+        else if (row.OptedOut == optedOut)
+        {
+            return false;
+        }
+        row.OptedOut = optedOut;
+        row.UpdatedAt = at;
+        var history = System.Text.Json.Nodes.JsonNode.Parse(row.History)!.AsArray();
+        history.Add(new System.Text.Json.Nodes.JsonObject { ["optedOut"] = optedOut, ["at"] = at, ["source"] = source });
+        row.History = history.ToJsonString();
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Stores an inbound message once (a provider retrying its webhook is ignored); false when it was known.</summary>
+    public async Task<bool> AddInboundAsync(InboundMessageRecord message, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (message.ProviderId != null && await db.InboundMessages.AnyAsync(m => m.ProviderId == message.ProviderId, cancellationToken))
+            return false;
+        db.InboundMessages.Add(message);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
     }
 
     // ---------------------------------------------------------------- definitions and triggers

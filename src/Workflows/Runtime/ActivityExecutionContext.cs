@@ -235,6 +235,34 @@ public sealed class ActivityExecutionContext
     /// <summary>Runs work after the burst's state is committed (start a child workflow, publish an event).</summary>
     public void AfterCommit(Func<IServiceProvider, CancellationToken, Task> action) => Workflow.AfterCommit.Add(action);
 
+    /// <summary>
+    /// Adds a message to the outbox: written in the same transaction as this step, handed to the
+    /// <see cref="Scheduling.IOutboxDispatcher"/> after the commit. Its idempotency key is (instance, this execution, index).
+    /// </summary>
+    public Persistence.OutboxRecord EnqueueMessage(string channel, string recipient, string payload, bool urgent)
+    {
+        var index = Workflow.Outbox.Count(o => o.ActivityId == Node.Id && o.IdempotencyKey.StartsWith($"{Workflow.InstanceId}:{Id}:", StringComparison.Ordinal));
+        var now = Clock.GetUtcNow().UtcDateTime;
+        var record = new Persistence.OutboxRecord
+        {
+            Id = Workflow.Services.GetRequiredService<IIdentityGenerator>().NewId(),
+            IdempotencyKey = $"{Workflow.InstanceId}:{Id}:{index}",
+            Channel = channel,
+            Recipient = recipient,
+            Payload = payload,
+            Urgent = urgent,
+            InstanceId = Workflow.InstanceId,
+            CorrelationId = Workflow.CorrelationId,
+            ActivityId = Node.Id,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        Workflow.Outbox.Add(record);
+        var id = record.Id;
+        AfterCommit((services, ct) => services.GetService<Scheduling.IOutboxDispatcher>() is { } dispatcher ? dispatcher.NotifyAsync(id, ct) : Task.CompletedTask);
+        return record;
+    }
+
     public override string ToString() => $"{Node} [{Status}]";
 }
 

@@ -36,6 +36,9 @@ public sealed class WorkflowExecutionContext
 
     /// <summary>Journal entries written during this burst (appended to the store at commit).</summary>
     public List<JournalEntry> Journal { get; } = [];
+
+    /// <summary>Messages this burst sends; committed with its state, dispatched after the commit.</summary>
+    public List<Persistence.OutboxRecord> Outbox { get; } = [];
     internal long JournalSequence { get; set; }
 
     /// <summary>The activity that started this instance as a trigger (Event, Timer, Cron...).</summary>

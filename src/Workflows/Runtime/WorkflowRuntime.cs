@@ -249,9 +249,11 @@ public sealed class WorkflowRuntime(
                     StackTrace = i.StackTrace,
                     Timestamp = i.Timestamp.UtcDateTime,
                 }).ToList(),
+            Outbox = [.. wec.Outbox],
             ResolveIncidents = resolveIncidents,
         }, cancellationToken);
         wec.Journal.Clear();
+        wec.Outbox.Clear();
         EngineLog.InstanceCommitted(logger, wec.InstanceId, wec.Status.ToString(), wec.SubStatus.ToString());
 
         foreach (var timer in removedTimers)

@@ -18,6 +18,12 @@ public interface ITriggerScheduler
     Task SyncAsync(IReadOnlyList<TriggerRecord> removed, IReadOnlyList<TriggerRecord> added, CancellationToken cancellationToken);
 }
 
+/// <summary>Sends committed outbox messages; told about each new one after the commit (a sweep finds any it missed).</summary>
+public interface IOutboxDispatcher
+{
+    Task NotifyAsync(string messageId, CancellationToken cancellationToken);
+}
+
 /// <summary>Serializes the bursts of one instance: <c>workflow-instance:{id}</c>.</summary>
 public interface IWorkflowLock
 {

@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Scheduling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Followup.Activities.Messaging;
+
+/// <summary>
+/// Sends one outbox message, under a lock on it. Its state is committed before the provider is called ("Sending",
+/// with the attempt's start), so after a crash or an unanswered call the next attempt first asks the provider whether
+/// the message went out, and never sends it twice. Opted-out recipients are blocked; non-urgent messages wait for
+/// the end of quiet hours; transient failures back off; permanent ones fail and stay visible.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    WorkflowStore store,
+    IEnumerable<IMessageSender> senders,
+    IWorkflowLock locks,
+    TimeProvider clock,
+    IOptions<MessagingOptions> options,
+    ILogger<OutboxDispatcher> logger)
+{
+    public async Task DispatchAsync(string messageId, CancellationToken cancellationToken)
+    {
+        await using var held = await locks.AcquireAsync($"outbox:{messageId}", cancellationToken);
+        var row = await store.FindOutboxAsync(messageId, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (row is null || OutboxStatus.IsFinal(row.Status) || row.NotBefore > now.UtcDateTime)
+            return;
+        var sender = senders.Last(s => s.Channel == row.Channel);
+        var payload = MessagePayload.FromJson(row.Payload);
+
+        if (row.Status == OutboxStatus.Sending && row.AttemptStartedAt is { } started)
+        {
+            if (await sender.FindSentAsync(row.Id, row.Recipient, payload, started, cancellationToken) is { } found)
+            {
+                await SaveAsync(row, OutboxStatus.Sent, now, "accepted by the provider on an earlier attempt", providerId: found, cancellationToken: cancellationToken);
+                return;
+            }
+        }
+        if (await store.IsOptedOutAsync(row.Channel, row.Recipient, cancellationToken))
+        {
+            await SaveAsync(row, OutboxStatus.Blocked, now, "the recipient opted out", cancellationToken: cancellationToken);
+            return;
+        }
+        if (!row.Urgent && QuietHoursEnd(now) is { } quietUntil)
+        {
+            row.NotBefore = quietUntil.UtcDateTime;
+            await SaveAsync(row, OutboxStatus.Held, now, $"quiet hours until {quietUntil:O}", cancellationToken: cancellationToken);
+            return;
+        }
+
+        row.Attempts++;
+        row.AttemptStartedAt = now.UtcDateTime;
+        row.NotBefore = null;
+        await SaveAsync(row, OutboxStatus.Sending, now, $"attempt {row.Attempts}", cancellationToken: cancellationToken);
+        try
+        {
+            var providerId = await sender.SendAsync(row.Id, row.Recipient, payload, cancellationToken);
+            await SaveAsync(row, OutboxStatus.Sent, clock.GetUtcNow(), null, providerId: providerId, cancellationToken: CancellationToken.None);
+        }
+        catch (TransientSendException ex)
+        {
+            Log.SendFailed(logger, row.Id, row.Channel, row.Attempts, ex.Message);
+            if (row.Attempts >= options.Value.MaxAttempts)
+            {
+                await SaveAsync(row, OutboxStatus.Failed, now, ex.Message, error: ex.Message, cancellationToken: CancellationToken.None);
+                return;
+            }
+            var delays = options.Value.RetryDelays;
+            row.NotBefore = (now + delays[Math.Min(row.Attempts, delays.Length) - 1]).UtcDateTime;
+            // An unanswered call may have been accepted: stay "Sending" so the next attempt asks first.
+            await SaveAsync(row, ex.Ambiguous ? OutboxStatus.Sending : OutboxStatus.Pending, now, ex.Message, error: ex.Message, cancellationToken: CancellationToken.None);
+        }
+        catch (PermanentSendException ex)
+        {
+            Log.SendFailed(logger, row.Id, row.Channel, row.Attempts, ex.Message);
+            row.ErrorCode = ex.Code;
+            await SaveAsync(row, OutboxStatus.Failed, now, ex.Message, error: ex.Message, cancellationToken: CancellationToken.None);
+        }
+    }
+
+    /// <summary>The end of the quiet hours <paramref name="now"/> falls in, or null outside them.</summary>
+    public DateTimeOffset? QuietHoursEnd(DateTimeOffset now)
+    {
+        var o = options.Value;
+        if (o.QuietHoursStart == o.QuietHoursEnd)
+            return null;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(o.TimeZone);
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        var overnight = o.QuietHoursStart > o.QuietHoursEnd;
+        var quiet = overnight ? time >= o.QuietHoursStart || time < o.QuietHoursEnd : time >= o.QuietHoursStart && time < o.QuietHoursEnd;
+        if (!quiet)
+            return null;
+        var endDate = DateOnly.FromDateTime(local.DateTime);
+        if (overnight && time >= o.QuietHoursStart)
+            endDate = endDate.AddDays(1);
+        var endLocal = endDate.ToDateTime(o.QuietHoursEnd);
+        return new DateTimeOffset(endLocal, zone.GetUtcOffset(endLocal));
+    }
+
+    private async Task SaveAsync(OutboxRecord row, string status, DateTimeOffset at, string? detail, string? providerId = null, string? error = null, CancellationToken cancellationToken = default)
+    {
+        row.Status = status;
+        row.UpdatedAt = at.UtcDateTime;
+        if (providerId != null)
+            row.ProviderId = providerId;
+        if (error != null)
+            row.Error = error;
+        row.History = AppendHistory(row.History, status, at, detail);
+        await store.SaveOutboxAsync(row, cancellationToken);
+    }
+
+    public static string AppendHistory(string history, string status, DateTimeOffset at, string? detail)
+    {
+        var items = JsonNode.Parse(history)!.AsArray();
+        items.Add(new JsonObject { ["status"] = status, ["at"] = at, ["detail"] = detail });
+        return items.ToJsonString();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "Message {MessageId} ({Channel}) attempt {Attempt} failed: {Reason}")]
+        public static partial void SendFailed(ILogger logger, string messageId, string channel, int attempt, string reason);
+    }
+}

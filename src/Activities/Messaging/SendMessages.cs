@@ -1,0 +1,97 @@
+using System.Net;
+using Followup.Workflows.Abstractions;
+using Followup.Workflows.Expressions;
+using Followup.Workflows.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace Followup.Activities.Messaging;
+
+/// <summary>The one path every activity sends through: validate the address, render, write to the outbox with the step.</summary>
+public static class Outbox
+{
+    public static void Sms(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent)
+    {
+        var region = context.GetRequiredService<IOptions<MessagingOptions>>().Value.DefaultRegion;
+        context.EnqueueMessage(Channels.Sms, Phone.Normalize(to, region), payload.ToJson(), urgent);
+    }
+
+    public static void Email(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent)
+    {
+        if (!MimeKit.MailboxAddress.TryParse(to, out var address) || !address.Address.Contains('@', StringComparison.Ordinal))
+            throw new ArgumentException($"'{to}' is not a valid email address.");
+        context.EnqueueMessage(Channels.Email, address.Address, payload.ToJson(), urgent);
+    }
+
+    /// <summary>The customer's language picks the template; Chinese for any zh-*, English otherwise, the other one when it is empty.</summary>
+    public static (string Language, string Template) Choose(string? language, string? chinese, string? english)
+    {
+        var wantsChinese = language?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ?? true;
+        return wantsChinese && !string.IsNullOrEmpty(chinese) || string.IsNullOrEmpty(english)
+            ? ("zh-CN", chinese ?? "")
+            : ("en", english);
+    }
+}
+
+[Activity("Followup", "Messaging", "Send a text message to the customer, in their language, through the outbox.", DisplayName = "Send SMS")]
+public sealed class SendSms(LiquidEvaluator liquid) : Activity
+{
+    [Input(Description = "The customer's mobile number; numbers without a country code use the store's region.")]
+    public Input<string> To { get; set; } = new(null);
+
+    [Input(Description = "The customer's language (zh-CN or en).", DefaultValue = "zh-CN")]
+    public Input<string> Language { get; set; } = new(Expression.FromLiteral("zh-CN"));
+
+    [Input(Description = "The message in Chinese (Liquid template).", UIHint = "multiline")]
+    public Input<string> TextZhCn { get; set; } = new(null);
+
+    [Input(Description = "The message in English (Liquid template).", UIHint = "multiline")]
+    public Input<string> TextEn { get; set; } = new(null);
+
+    [Input(Description = "Send during quiet hours too (vehicle ready, safety).")]
+    public Input<bool> Urgent { get; set; } = new(Expression.FromLiteral("false"));
+
+    public override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        var (language, template) = Outbox.Choose(context.Get(Language), context.Get(TextZhCn), context.Get(TextEn));
+        Outbox.Sms(context, context.Get(To) ?? "", new MessagePayload(language, liquid.Render(template, context)), context.Get(Urgent));
+        return context.CompleteAsync();
+    }
+}
+
+[Activity("Followup", "Messaging", "Send an email to the customer, in their language, through the outbox.", DisplayName = "Send email")]
+public sealed class SendEmail(LiquidEvaluator liquid) : Activity
+{
+    [Input(Description = "The customer's email address.")]
+    public Input<string> To { get; set; } = new(null);
+
+    [Input(Description = "The customer's language (zh-CN or en).", DefaultValue = "zh-CN")]
+    public Input<string> Language { get; set; } = new(Expression.FromLiteral("zh-CN"));
+
+    [Input(Description = "Subject in Chinese (Liquid template).")]
+    public Input<string> SubjectZhCn { get; set; } = new(null);
+
+    [Input(Description = "Subject in English (Liquid template).")]
+    public Input<string> SubjectEn { get; set; } = new(null);
+
+    [Input(Description = "Body in Chinese (Liquid template, plain text; paragraphs separated by blank lines).", UIHint = "multiline")]
+    public Input<string> BodyZhCn { get; set; } = new(null);
+
+    [Input(Description = "Body in English (Liquid template, plain text; paragraphs separated by blank lines).", UIHint = "multiline")]
+    public Input<string> BodyEn { get; set; } = new(null);
+
+    [Input(Description = "A transactional message (a confirmation, an invoice) rather than a reminder or offer; the latter carry an unsubscribe link.", DefaultValue = "true")]
+    public Input<bool> Transactional { get; set; } = new(Expression.FromLiteral("true"));
+
+    [Input(Description = "Send during quiet hours too.")]
+    public Input<bool> Urgent { get; set; } = new(Expression.FromLiteral("false"));
+
+    public override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        var (language, body) = Outbox.Choose(context.Get(Language), context.Get(BodyZhCn), context.Get(BodyEn));
+        var (_, subject) = Outbox.Choose(language, context.Get(SubjectZhCn), context.Get(SubjectEn));
+        var text = liquid.Render(body, context);
+        var html = "<html><body>" + string.Concat(text.Split("\n\n").Select(p => $"<p>{WebUtility.HtmlEncode(p).Replace("\n", "<br>", StringComparison.Ordinal)}</p>")) + "</body></html>";
+        Outbox.Email(context, context.Get(To) ?? "", new MessagePayload(language, text, liquid.Render(subject, context), html, context.Get(Transactional)), context.Get(Urgent));
+        return context.CompleteAsync();
+    }
+}

@@ -1,0 +1,48 @@
+using Followup.Activities.Messaging;
+using Followup.Host.Scheduling;
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Scheduling;
+using Hangfire;
+
+namespace Followup.Host.Messaging;
+
+/// <summary>Each committed message becomes a Hangfire job; the minute sweep sends what is due again (held, backing off, or missed after a crash).</summary>
+public sealed class HangfireOutboxDispatcher(IBackgroundJobClient jobs) : IOutboxDispatcher
+{
+    public Task NotifyAsync(string messageId, CancellationToken cancellationToken)
+    {
+        jobs.Enqueue<OutboxJobs>(HangfireTimerScheduler.Queue, j => j.DispatchAsync(messageId, CancellationToken.None));
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class OutboxJobs(OutboxDispatcher dispatcher, WorkflowStore store, TimeProvider clock, MessagingMetrics metrics)
+{
+    public const string SweepJobId = "followup:outbox-sweep";
+
+    [AutomaticRetry(Attempts = 3)]
+    public Task DispatchAsync(string messageId, CancellationToken cancellationToken) => dispatcher.DispatchAsync(messageId, cancellationToken);
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        foreach (var message in await store.ListOutboxDueAsync(clock.GetUtcNow().UtcDateTime, 500, cancellationToken))
+            await dispatcher.DispatchAsync(message.Id, cancellationToken);
+        metrics.Backlog = await store.CountOutboxBacklogAsync(cancellationToken);
+    }
+}
+
+/// <summary>The outbox backlog (messages not sent yet), as last counted by the sweep, on the meter <c>Followup.Messaging</c>.</summary>
+public sealed class MessagingMetrics : IDisposable
+{
+    public const string MeterName = "Followup.Messaging";
+    private readonly System.Diagnostics.Metrics.Meter _meter = new(MeterName);
+
+    public MessagingMetrics() =>
+        _meter.CreateObservableGauge("followup.outbox.backlog", () => Backlog, description: "Messages waiting to be sent");
+
+    public int Backlog { get; set; }
+
+    public void Dispose() => _meter.Dispose();
+}

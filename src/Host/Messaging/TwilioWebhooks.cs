@@ -1,0 +1,106 @@
+using System.Security;
+using Followup.Activities.Messaging;
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Runtime;
+using Microsoft.Extensions.Options;
+using Twilio.Security;
+
+namespace Followup.Host.Messaging;
+
+/// <summary>
+/// Twilio's webhooks. Each request must carry a valid <c>X-Twilio-Signature</c> for the public URL Twilio called
+/// (403 otherwise, and nothing changes). Duplicates are harmless. Inbound STOP/START/HELP (and 退订/订阅/帮助) change
+/// consent and are answered; other replies go to a waiting workflow (event <c>SmsReceived</c>, correlated by the
+/// customer's number) and are kept for the inbox.
+/// </summary>
+public static class TwilioWebhooks
+{
+    private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase) { "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "退订", "取消", "TD" };
+    private static readonly HashSet<string> StartWords = new(StringComparer.OrdinalIgnoreCase) { "START", "UNSTOP", "订阅" };
+    private static readonly HashSet<string> HelpWords = new(StringComparer.OrdinalIgnoreCase) { "HELP", "INFO", "帮助" };
+
+    public static WebApplication MapTwilioWebhooks(this WebApplication app)
+    {
+        app.MapPost("/twilio/status", StatusAsync).DisableAntiforgery();
+        app.MapPost("/twilio/inbound", InboundAsync).DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task<IResult> StatusAsync(HttpRequest request, WorkflowStore store, TimeProvider clock, IOptions<TwilioOptions> twilio, IOptions<MessagingOptions> messaging, CancellationToken cancellationToken)
+    {
+        if (await ValidatedFormAsync(request, twilio.Value, messaging.Value) is not { } form)
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        var sid = form.GetValueOrDefault("MessageSid");
+        var status = form.GetValueOrDefault("MessageStatus");
+        if (sid is null || status is null || await store.FindOutboxByProviderIdAsync(sid, cancellationToken) is not { } row)
+            return Results.Ok();
+        var mapped = status switch
+        {
+            "delivered" => OutboxStatus.Delivered,
+            "undelivered" or "failed" => OutboxStatus.Failed,
+            _ => null,
+        };
+        var detail = $"provider: {status}" + (form.GetValueOrDefault("ErrorCode") is { Length: > 0 } code ? $" ({code})" : "");
+        if (row.History.Contains($"\"detail\":\"{detail}\"", StringComparison.Ordinal))
+            return Results.Ok();
+        if (mapped == OutboxStatus.Failed)
+            row.ErrorCode = form.GetValueOrDefault("ErrorCode");
+        var newStatus = mapped is null || row.Status == OutboxStatus.Delivered ? row.Status : mapped;
+        row.Status = newStatus;
+        row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        row.History = OutboxDispatcher.AppendHistory(row.History, newStatus, clock.GetUtcNow(), detail);
+        await store.SaveOutboxAsync(row, cancellationToken);
+        return Results.Ok();
+    }
+
+    private static async Task<IResult> InboundAsync(HttpRequest request, WorkflowStore store, IWorkflowRuntime runtime, TimeProvider clock,
+        IOptions<TwilioOptions> twilio, IOptions<MessagingOptions> messaging, CancellationToken cancellationToken)
+    {
+        if (await ValidatedFormAsync(request, twilio.Value, messaging.Value) is not { } form)
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        var from = form.GetValueOrDefault("From") ?? "";
+        var body = (form.GetValueOrDefault("Body") ?? "").Trim();
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!await store.AddInboundAsync(new InboundMessageRecord
+        {
+            Id = Guid.CreateVersion7().ToString("N"),
+            Channel = Channels.Sms,
+            From = from,
+            Body = body,
+            ProviderId = form.GetValueOrDefault("MessageSid"),
+            ReceivedAt = now,
+        }, cancellationToken))
+        {
+            return TwiML(null);
+        }
+        var keyword = body.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        if (StopWords.Contains(keyword))
+        {
+            await store.SetConsentAsync(Channels.Sms, from, optedOut: true, $"reply {keyword}", now, cancellationToken);
+            return TwiML("您已退订，将不再收到本店短信。回复 START 可恢复。 You are unsubscribed and will receive no more texts. Reply START to resubscribe.");
+        }
+        if (StartWords.Contains(keyword))
+        {
+            await store.SetConsentAsync(Channels.Sms, from, optedOut: false, $"reply {keyword}", now, cancellationToken);
+            return TwiML("您已恢复订阅。回复 STOP 退订。 You are subscribed again. Reply STOP to unsubscribe.");
+        }
+        if (HelpWords.Contains(keyword))
+            return TwiML("售后服务短信。回复 STOP 退订。如需帮助请致电服务顾问。 Service messages from your dealer. Reply STOP to unsubscribe; call your service advisor for help.");
+        await runtime.PublishEventAsync("SmsReceived", new Dictionary<string, object?> { ["from"] = from, ["body"] = body }, from, null, cancellationToken);
+        return TwiML(null);
+    }
+
+    /// <summary>The form when the signature is right for the configured public URL; null otherwise.</summary>
+    private static async Task<Dictionary<string, string>?> ValidatedFormAsync(HttpRequest request, TwilioOptions twilio, MessagingOptions messaging)
+    {
+        if (string.IsNullOrEmpty(twilio.AuthToken) || !request.HasFormContentType)
+            return null;
+        var form = (await request.ReadFormAsync()).ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
+        var url = messaging.PublicBaseUrl.TrimEnd('/') + request.Path + request.QueryString;
+        var signature = request.Headers["X-Twilio-Signature"].ToString();
+        return signature.Length > 0 && new RequestValidator(twilio.AuthToken).Validate(url, form, signature) ? form : null;
+    }
+
+    private static IResult TwiML(string? reply) =>
+        Results.Content(reply is null ? "<Response/>" : $"<Response><Message>{SecurityElement.Escape(reply)}</Message></Response>", "application/xml");
+}
