@@ -232,6 +232,22 @@ public sealed class MessagingTests : IDisposable
         Assert.Equal(1, Posts);
     }
 
+    [Fact]
+    public async Task An_invalid_phone_number_faults_the_step_with_a_clear_message_and_sends_nothing()
+    {
+        TwilioAccepts();
+        await using var host = NewHost();
+        host.Settings["Engine:DefinitionsPath"] = host.Folder;
+        File.WriteAllText(Path.Combine(host.Folder, "bad.json"), Workflow("bad-number",
+            [Activity("sms", "Followup.SendSms", string.Join(",", Input("to", "String", "12345"), Input("textEn", "String", "Hello")))], []));
+        var api = host.Api();
+        var id = await Poll.StartAsync(api, "bad-number");
+        Assert.Equal("Faulted", await Poll.SubStatusAsync(api, id));
+        Assert.Contains("'12345' is not a valid phone number.", await Poll.IncidentsAsync(api, id), StringComparison.Ordinal);
+        Assert.Empty(await host.Store.ListOutboxAsync(null, 10, CancellationToken.None));
+        Assert.Equal(0, Posts);
+    }
+
     private static Task<HttpResponseMessage> PostSignedAsync(HttpClient client, string path, Dictionary<string, string> form, string token)
     {
         var signature = new RequestValidatorSigner(token).Sign(PublicUrl + path, form);

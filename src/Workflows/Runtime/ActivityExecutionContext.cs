@@ -241,12 +241,13 @@ public sealed class ActivityExecutionContext
     /// </summary>
     public Persistence.OutboxRecord EnqueueMessage(string channel, string recipient, string payload, bool urgent)
     {
-        var index = Workflow.Outbox.Count(o => o.ActivityId == Node.Id && o.IdempotencyKey.StartsWith($"{Workflow.InstanceId}:{Id}:", StringComparison.Ordinal));
+        var prefix = $"{Workflow.InstanceId}:{Id}:";
+        var index = Workflow.Outbox.Count(o => o.IdempotencyKey.StartsWith(prefix, StringComparison.Ordinal));
         var now = Clock.GetUtcNow().UtcDateTime;
         var record = new Persistence.OutboxRecord
         {
             Id = Workflow.Services.GetRequiredService<IIdentityGenerator>().NewId(),
-            IdempotencyKey = $"{Workflow.InstanceId}:{Id}:{index}",
+            IdempotencyKey = prefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Channel = channel,
             Recipient = recipient,
             Payload = payload,
