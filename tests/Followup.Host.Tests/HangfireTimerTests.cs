@@ -52,6 +52,33 @@ public sealed class HangfireTimerTests
     }
 
     [Fact]
+    public async Task A_published_workflow_with_a_timer_trigger_starts_every_interval()
+    {
+        var hourly = Workflow("hourly-check",
+            [Activity("tick", "Elsa.Timer", Input("interval", "TimeSpan", "01:00:00"), custom: "\"canStartWorkflow\": true"), WriteLine("check", "Checked")],
+            [Connection("tick", "check")]);
+        await using var host = new HostFactory(("hourly.json", hourly));
+        var api = host.Api();
+        var sweep = host.Services.GetRequiredService<TimerSweep>();
+        async Task<int> StartedAsync() => (await host.Store.QueryInstancesAsync(new() { DefinitionId = "hourly-check", SubStatus = "Finished" }, CancellationToken.None)).Total;
+        Assert.Equal(0, await StartedAsync());
+
+        host.Clock.Advance(TimeSpan.FromMinutes(59));
+        await sweep.RunAsync(CancellationToken.None);
+        Assert.Equal(0, await StartedAsync());
+
+        host.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(31));
+        await sweep.RunAsync(CancellationToken.None);
+        await Poll.UntilAsync(StartedAsync, n => n == 1, what: "the first timed start");
+
+        await Poll.UntilAsync(async () => (await host.Store.ListScheduledTriggersAsync(CancellationToken.None)).Single().StartAt,
+            next => next > host.Clock.GetUtcNow().UtcDateTime, what: "the trigger to be re-armed");
+        host.Clock.Advance(TimeSpan.FromHours(1));
+        await sweep.RunAsync(CancellationToken.None);
+        await Poll.UntilAsync(StartedAsync, n => n == 2, what: "the second timed start");
+    }
+
+    [Fact]
     public async Task A_timer_cancelled_by_another_branch_never_fires()
     {
         await using var host = new HostFactory(("reminder.json", ReminderOrBooking));

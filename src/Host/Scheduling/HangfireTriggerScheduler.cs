@@ -32,8 +32,13 @@ public sealed class HangfireTriggerScheduler(IBackgroundJobClient jobs, Workflow
         var dueTicks = due.UtcTicks;
         var jobId = jobs.Schedule<TimerJobs>(HangfireTimerScheduler.Queue, j => j.StartTriggeredAsync(triggerId, dueTicks, CancellationToken.None),
             delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
-        await store.SetTriggerJobIdAsync(trigger.Id, jobId, cancellationToken);
+        trigger.SchedulerJobId = jobId;
+        trigger.StartAt = due.UtcDateTime;
+        await store.SetTriggerJobAsync(trigger.Id, jobId, due.UtcDateTime, cancellationToken);
     }
+
+    /// <summary>Starts a trigger's due job now (the engine's clock says it is due); false when it is not waiting.</summary>
+    public bool FireNow(string jobId) => jobs.ChangeState(jobId, new Hangfire.States.EnqueuedState(HangfireTimerScheduler.Queue), Hangfire.States.ScheduledState.StateName);
 
     /// <summary>The trigger's next start: its fixed time, then every interval, or the cron's next occurrence.</summary>
     public DateTimeOffset? NextStart(TriggerRecord trigger, DateTimeOffset? after)

@@ -57,7 +57,7 @@ public sealed class TimerJobs(
         if (triggers.NextStart(trigger, after: due) is { } next)
             await triggers.ArmAsync(trigger, next, cancellationToken);
         else
-            await store.SetTriggerJobIdAsync(triggerId, null, cancellationToken);
+            await store.SetTriggerJobAsync(triggerId, null, null, cancellationToken);
     }
 
     [AutomaticRetry(Attempts = 0)]

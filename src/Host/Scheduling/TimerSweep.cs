@@ -49,6 +49,8 @@ public sealed class TimerSweep(
         {
             if (trigger.SchedulerJobId is null && triggers.NextStart(trigger, after: null) is { } due)
                 await triggers.ArmAsync(trigger, due, cancellationToken);
+            else if (trigger.SchedulerJobId != null && trigger.StartAt <= now - grace && triggers.FireNow(trigger.SchedulerJobId))
+                fired++;
         }
         if (fired + rescheduled > 0)
             SchedulingLog.Swept(logger, fired, rescheduled);

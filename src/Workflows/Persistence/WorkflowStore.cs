@@ -323,10 +323,13 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
         return await db.Triggers.AsNoTracking().FirstOrDefaultAsync(t => t.Id == triggerId, cancellationToken);
     }
 
-    public async Task SetTriggerJobIdAsync(string triggerId, string? jobId, CancellationToken cancellationToken)
+    /// <summary>Records the job of a trigger's next start and when it is due (null: no further start).</summary>
+    public async Task SetTriggerJobAsync(string triggerId, string? jobId, DateTime? nextStart, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await db.Triggers.Where(t => t.Id == triggerId).ExecuteUpdateAsync(s => s.SetProperty(t => t.SchedulerJobId, jobId), cancellationToken);
+        await db.Triggers.Where(t => t.Id == triggerId).ExecuteUpdateAsync(s => s
+            .SetProperty(t => t.SchedulerJobId, jobId)
+            .SetProperty(t => t.StartAt, nextStart), cancellationToken);
     }
 
     public async Task<bool> InstanceExistsAsync(string instanceId, CancellationToken cancellationToken)
