@@ -61,6 +61,40 @@ public sealed class HostFactory : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>The host on a real loopback port (Kestrel), for a browser; returns its base address.</summary>
+    public string StartKestrel()
+    {
+        UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        StartServer();
+        return Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);
+    }
+
+    /// <summary>Creates a staff member with a role.</summary>
+    public async Task AddStaffAsync(string userName, string password, string role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await Followup.Host.Staff.StaffSetup.EnsureUserAsync(scope.ServiceProvider, userName, password, userName, role, "en");
+    }
+
+    /// <summary>A client signed in through the login form (cookie and antiforgery token as a browser has them).</summary>
+    public async Task<HttpClient> SignedInAsync(string userName, string password)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var form = await client.GetStringAsync("/account/login");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["UserName"] = userName,
+            ["Password"] = password,
+            ["ReturnUrl"] = "/",
+        }));
+        if (response.StatusCode != System.Net.HttpStatusCode.Redirect)
+            throw new InvalidOperationException($"Sign-in of {userName} failed: {response.StatusCode}");
+        return client;
+    }
+
     public HttpClient Api()
     {
         var client = CreateClient();

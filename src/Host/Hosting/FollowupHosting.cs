@@ -3,7 +3,9 @@ using Followup.Activities;
 using Followup.Host.Api;
 using Followup.Host.Messaging;
 using Followup.Host.Scheduling;
+using Followup.Host.Designer;
 using Followup.Host.Security;
+using Followup.Host.Staff;
 using Followup.Workflows;
 using Followup.Workflows.Management;
 using Followup.Workflows.Persistence;
@@ -35,10 +37,8 @@ public static class FollowupHosting
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Manager, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole(Roles.Manager));
+        builder.Services.AddFollowupStaff(database);
+        builder.Services.AddAntiforgery(o => o.Cookie.Name = "followup.af");
 
         var otel = builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("followup"));
         otel.WithMetrics(m =>
@@ -55,6 +55,7 @@ public static class FollowupHosting
     {
         var stopping = app.Lifetime.ApplicationStopping;
         await app.Services.InitializeWorkflowsAsync(stopping);
+        await app.Services.InitializeStaffAsync(app.Configuration.GetValue<bool>("Demo:Seed"), stopping);
         var folder = app.Configuration["Engine:DefinitionsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows-json");
         await ShippedWorkflows.ImportAsync(app.Services, folder, stopping);
         await app.Services.StartFollowupSchedulingAsync(stopping);
@@ -66,10 +67,13 @@ public static class FollowupHosting
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapAccountPages();
+        app.MapDesigner();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        app.MapFollowupDashboard(IsLoopback);
-        app.MapElsaApi().MapWorkflowApi();
+        app.MapFollowupDashboard(context => context.User.IsInRole(Roles.Manager) || IsLoopback(context));
+        app.MapElsaApi().MapWorkflowApi().MapDefinitionsApi();
         app.MapTwilioWebhooks();
         app.MapGet("/api/messages", async (WorkflowStore store, string? correlationId, CancellationToken ct) =>
             Results.Ok(new { items = await store.ListOutboxAsync(correlationId, 200, ct) })).RequireAuthorization(Policies.Manager);
@@ -77,7 +81,7 @@ public static class FollowupHosting
         return app;
     }
 
-    /// <summary>Until staff sign-in exists, the job dashboard answers local requests only.</summary>
+    /// <summary>The job dashboard: signed-in managers, and requests from the machine itself.</summary>
     private static bool IsLoopback(HttpContext context) =>
         context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
 }

@@ -1,0 +1,75 @@
+using System.Net;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Followup.Host.Staff;
+
+/// <summary>Sign-in, sign-out and the refusal page, server-rendered; the forms carry an antiforgery token.</summary>
+public static class AccountPages
+{
+    public sealed record LoginForm(string? UserName, string? Password, string? ReturnUrl);
+
+    public static WebApplication MapAccountPages(this WebApplication app)
+    {
+        app.MapGet("/account/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
+            Page(context, antiforgery, returnUrl, error: null, StatusCodes.Status200OK));
+        app.MapPost("/account/login", async (HttpContext context, IAntiforgery antiforgery, [FromForm] LoginForm form, SignInManager<StaffUser> signIn) =>
+        {
+            var result = await signIn.PasswordSignInAsync(form.UserName ?? "", form.Password ?? "", isPersistent: false, lockoutOnFailure: true);
+            if (result.Succeeded)
+                return Results.LocalRedirect(IsLocal(form.ReturnUrl) ? form.ReturnUrl! : "/");
+            return Page(context, antiforgery, form.ReturnUrl, result.IsLockedOut ? "locked" : "bad.login", StatusCodes.Status400BadRequest);
+        });
+        app.MapPost("/account/logout", async (SignInManager<StaffUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect("/account/login");
+        });
+        app.MapGet("/account/denied", (HttpContext context) =>
+        {
+            var lang = StaffText.Language(context);
+            return Html(Layout(lang, StaffText.Get(lang, "denied"), $"<p class=\"error\">{StaffText.Get(lang, "denied")}</p><p><a href=\"/account/login\">{StaffText.Get(lang, "signin")}</a></p>"),
+                StatusCodes.Status403Forbidden);
+        });
+        return app;
+    }
+
+    private static bool IsLocal(string? url) => !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+
+    private static IResult Page(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error, int status)
+    {
+        var lang = StaffText.Language(context);
+        string T(string key) => WebUtility.HtmlEncode(StaffText.Get(lang, key));
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        var body = $"""
+            <form method="post" action="/account/login" class="card">
+              <h1>{T("title.login")}</h1>
+              {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{T(error)}</p>")}
+              <input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}">
+              <input type="hidden" name="ReturnUrl" value="{WebUtility.HtmlEncode(returnUrl ?? "")}">
+              <label>{T("user")}<input name="UserName" autocomplete="username" required autofocus></label>
+              <label>{T("password")}<input name="Password" type="password" autocomplete="current-password" required></label>
+              <button type="submit">{T("signin")}</button>
+              <p class="lang"><a href="/account/login?lang={(lang == "en" ? "zh-CN" : "en")}&returnUrl={Uri.EscapeDataString(returnUrl ?? "")}">{T("other.lang")}</a></p>
+            </form>
+            """;
+        return Html(Layout(lang, StaffText.Get(lang, "title.login"), body), status);
+    }
+
+    public static string Layout(string lang, string title, string body) => $$"""
+        <!DOCTYPE html>
+        <html lang="{{lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{WebUtility.HtmlEncode(title)}} · Followup</title>
+        <style>
+          body { font-family: system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; background: #f4f5f7; margin: 0; }
+          .card { max-width: 360px; margin: 10vh auto; background: #fff; padding: 2rem; border-radius: 8px; box-shadow: 0 1px 4px rgba(0,0,0,.15); display: grid; gap: 1rem; }
+          label { display: grid; gap: .3rem; font-size: .9rem; } input { padding: .6rem; font-size: 1rem; border: 1px solid #bbb; border-radius: 4px; }
+          button { padding: .7rem; font-size: 1rem; background: #1f4e8c; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
+          .error { color: #b00020; } .lang { text-align: right; font-size: .85rem; } h1 { font-size: 1.3rem; margin: 0; }
+        </style></head>
+        <body>{{body}}</body></html>
+        """;
+
+    public static IResult Html(string html, int status = StatusCodes.Status200OK) => Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+}

@@ -1,0 +1,43 @@
+using Followup.Workflows.Persistence;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Followup.Host.Staff;
+
+/// <summary>A member of staff who signs in: a manager, an advisor, a technician or a callback agent.</summary>
+public sealed class StaffUser : IdentityUser
+{
+    public string? DisplayName { get; set; }
+
+    /// <summary>zh-CN or en: the language of the staff pages for this person.</summary>
+    public string Language { get; set; } = "zh-CN";
+}
+
+/// <summary>ASP.NET Core Identity's tables in the host's database (SQLite migrations; PostgreSQL has its own subclass).</summary>
+public class StaffDbContext(DbContextOptions options) : IdentityDbContext<StaffUser>(options)
+{
+    public static void Configure(DbContextOptionsBuilder options, WorkflowDatabase database)
+    {
+        if (database.Provider == DatabaseProvider.Postgres)
+            options.UseNpgsql(database.ConnectionString);
+        else
+            options.UseSqlite(database.ConnectionString);
+    }
+}
+
+public sealed class SqliteStaffDbContext(DbContextOptions<SqliteStaffDbContext> options) : StaffDbContext(options);
+
+public sealed class PostgresStaffDbContext(DbContextOptions<PostgresStaffDbContext> options) : StaffDbContext(options);
+
+/// <summary>Used by <c>dotnet ef migrations add</c> only; they never connect.</summary>
+public sealed class SqliteStaffDesignFactory : IDesignTimeDbContextFactory<SqliteStaffDbContext>
+{
+    public SqliteStaffDbContext CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<SqliteStaffDbContext>().UseSqlite("Data Source=design.db").Options);
+}
+
+public sealed class PostgresStaffDesignFactory : IDesignTimeDbContextFactory<PostgresStaffDbContext>
+{
+    public PostgresStaffDbContext CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<PostgresStaffDbContext>().UseNpgsql("Host=localhost;Database=followup_design").Options);
+}

@@ -1,0 +1,40 @@
+namespace Followup.Host.Staff;
+
+/// <summary>The staff pages' words in Chinese and English; the language comes from <c>?lang=</c>, a cookie, or the browser.</summary>
+public static class StaffText
+{
+    public const string Cookie = "followup.lang";
+
+    private static readonly Dictionary<string, (string Zh, string En)> Words = new()
+    {
+        ["title.login"] = ("员工登录", "Staff sign-in"),
+        ["user"] = ("用户名", "User name"),
+        ["password"] = ("密码", "Password"),
+        ["signin"] = ("登录", "Sign in"),
+        ["signout"] = ("退出", "Sign out"),
+        ["bad.login"] = ("用户名或密码不正确。", "The user name or password is not correct."),
+        ["locked"] = ("登录失败次数过多，账户已锁定 15 分钟。", "Too many failed attempts: the account is locked for 15 minutes."),
+        ["denied"] = ("您没有访问此页面的权限。", "You do not have access to this page."),
+        ["designer"] = ("流程设计", "Workflow designer"),
+        ["workflows"] = ("流程列表", "Workflows"),
+        ["missing"] = ("设计器文件尚未安装：请在 src/Host/designer 中运行 npm ci。", "The designer files are not installed: run npm ci in src/Host/designer."),
+        ["other.lang"] = ("English", "中文"),
+    };
+
+    public static string Language(HttpContext context)
+    {
+        var lang = context.Request.Query["lang"].ToString();
+        if (lang.Length > 0)
+        {
+            lang = lang.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? "zh-CN" : "en";
+            context.Response.Cookies.Append(Cookie, lang, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365) });
+            return lang;
+        }
+        if (context.Request.Cookies[Cookie] is { } cookie)
+            return cookie == "en" ? "en" : "zh-CN";
+        var accept = context.Request.Headers.AcceptLanguage.ToString();
+        return accept.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "zh-CN";
+    }
+
+    public static string Get(string language, string key) => language == "en" ? Words[key].En : Words[key].Zh;
+}
