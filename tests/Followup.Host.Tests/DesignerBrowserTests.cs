@@ -1,33 +1,66 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Followup.Host.Security;
+using Followup.Workflows.Persistence;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Followup.Host.Tests;
 
+/// <summary>The real Elsa Studio in Debian's headless Chromium against the host on a loopback port.</summary>
 [Collection(HangfireCollection.Name)]
 public sealed class DesignerBrowserTests
 {
     [Fact]
-    public async Task Explore()
+    public async Task A_manager_changes_the_callback_delay_in_the_designer_and_publishes_it_for_new_instances_only()
     {
         await using var host = new HostFactory();
         host.Settings["Engine:DefinitionsPath"] = Path.Combine(AppContext.BaseDirectory, "workflows-json");
         var address = host.StartKestrel();
         await host.AddStaffAsync("wang", "manager-pass-123", Roles.Manager);
+        var api = host.Api();
+        var before = await Poll.StartAsync(api, "satisfaction-callback", new Dictionary<string, string> { ["VisitNumber"] = "RO-1" });
+
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
-        var log = new List<string>();
-        page.Console += (_, m) => log.Add("console: " + m.Text);
-        page.RequestFailed += (_, r) => log.Add("failed: " + r.Url);
-        page.Response += (_, r) => { if (r.Status >= 400) log.Add($"{r.Status}: {r.Url}"); };
+        page.SetDefaultTimeout(60_000);
         await page.GotoAsync(address + "/designer/");
+        Assert.Contains("/account/login", page.Url, StringComparison.Ordinal);
         await page.FillAsync("input[name=UserName]", "wang");
         await page.FillAsync("input[name=Password]", "manager-pass-123");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForTimeoutAsync(15000);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "list.png") });
-        File.WriteAllText(Path.Combine(Browser.ArtifactsFolder, "list.html"), await page.ContentAsync());
-        File.WriteAllLines(Path.Combine(Browser.ArtifactsFolder, "log.txt"), log);
+
+        // The list shows the shipped workflows; a row opens the editor.
+        await page.GetByText("Satisfaction callback").ClickAsync();
+        await page.WaitForURLAsync("**/designer/edit/satisfaction-callback");
+
+        // The toolbox holds Followup's categories and activities.
+        await page.GetByText("Messaging", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Send SMS", new() { Exact = true }).First).ToBeVisibleAsync();
+
+        // Change the delay's input from 3 to 2 days, then publish.
+        await page.GetByText("Wait 3 days").ClickAsync();
+        var timeSpan = page.Locator(".mud-input-control", new() { Has = page.Locator("legend", new() { HasText = "Time Span" }) }).Locator("input").First;
+        await timeSpan.FillAsync("2.00:00:00");
+        await timeSpan.PressAsync("Tab");
+        await Poll.UntilAsync(async () => (await api.GetFromJsonAsync<JsonElement>("/elsa/api/workflow-definitions/by-definition-id/satisfaction-callback?versionOptions=Latest")).GetRawText(),
+            d => d.Contains("2.00:00:00", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the designer's auto-save of the change");
+        await page.Locator("button.mud-icon-button:has(path[d^='M19.35 10.04'])").ClickAsync();
+        await Poll.UntilAsync(async () => await api.GetFromJsonAsync<JsonElement>("/elsa/api/workflow-definitions/by-definition-id/satisfaction-callback?versionOptions=Published"),
+            d => d.GetProperty("version").GetInt32() == 2, TimeSpan.FromSeconds(30), "version 2 to be published");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "designer-editor.png"), FullPage = true });
+
+        // Through the API: version 2 waits 2 days, new instances run it, the earlier instance keeps version 1.
+        var published = await api.GetFromJsonAsync<JsonElement>("/elsa/api/workflow-definitions/by-definition-id/satisfaction-callback?versionOptions=Published");
+        Assert.Contains("2.00:00:00", published.GetProperty("root").GetRawText(), StringComparison.Ordinal);
+        var after = await Poll.StartAsync(api, "satisfaction-callback", new Dictionary<string, string> { ["VisitNumber"] = "RO-2" });
+        Assert.Equal(2, (await Poll.InstanceAsync(api, after)).GetProperty("version").GetInt32());
+        Assert.Equal(1, (await Poll.InstanceAsync(api, before)).GetProperty("version").GetInt32());
+        var store = host.Services.GetRequiredService<WorkflowStore>();
+        TimeSpan Wait(BookmarkRecord b) => b.DueAt!.Value - b.CreatedAt;
+        Assert.Equal(TimeSpan.FromDays(2), Wait((await store.ListBookmarksAsync(after, CancellationToken.None)).Single(b => b.DueAt != null)));
+        Assert.Equal(TimeSpan.FromDays(3), Wait((await store.ListBookmarksAsync(before, CancellationToken.None)).Single(b => b.DueAt != null)));
     }
 }
