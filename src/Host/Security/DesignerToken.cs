@@ -10,7 +10,7 @@ namespace Followup.Host.Security;
 /// The short-lived bearer token the designer page hands to Elsa Studio (its <c>access-token</c> attribute): the signed-in
 /// staff member's name and roles, protected by the host's data-protection keys, valid for a few hours.
 /// </summary>
-public sealed class DesignerTokens(IDataProtectionProvider protection, TimeProvider clock)
+public sealed class DesignerTokens(IDataProtectionProvider protection)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
     private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Followup.DesignerToken").ToTimeLimitedDataProtector();
@@ -18,16 +18,15 @@ public sealed class DesignerTokens(IDataProtectionProvider protection, TimeProvi
     public string Issue(ClaimsPrincipal user)
     {
         var roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value);
-        return _protector.Protect($"{user.Identity!.Name}\n{string.Join(',', roles)}", clock.GetUtcNow() + Lifetime);
+        return _protector.Protect($"{user.Identity!.Name}\n{string.Join(',', roles)}", Lifetime);
     }
 
     public ClaimsPrincipal? Read(string token)
     {
         try
         {
-            var parts = _protector.Unprotect(token, out var expires).Split('\n');
-            if (expires < clock.GetUtcNow())
-                return null;
+            // Throws when the token was tampered with or has expired (data protection keeps its own clock).
+            var parts = _protector.Unprotect(token).Split('\n');
             var claims = new List<Claim> { new(ClaimTypes.Name, parts[0]) };
             claims.AddRange(parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => new Claim(ClaimTypes.Role, r)));
             return new ClaimsPrincipal(new ClaimsIdentity(claims, DesignerTokenHandler.SchemeName));
