@@ -134,6 +134,13 @@ public sealed class DesignerApiTests
 
         var export = await api.GetAsync("/elsa/api/workflow-definitions/callback/export?versionOptions=1&includeConsumingWorkflows=False");
         Assert.Equal("callback.json", export.Content.Headers.ContentDisposition!.FileName);
-        Assert.Contains("\"$schema\"", await export.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var file = Path.Combine(host.Folder, "exported.json");
+        await File.WriteAllTextAsync(file, await export.Content.ReadAsStringAsync());
+
+        // The exported Elsa JSON runs unchanged with the command line: the delay suspends it, --resume-all finishes it.
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Assert.Equal(0, await Followup.Host.Cli.CommandLine.RunAsync(["run", file, "--resume-all"], stdout, stderr));
+        Assert.Contains("\"subStatus\":\"Finished\"", stdout.ToString(), StringComparison.Ordinal);
     }
 }
