@@ -134,6 +134,17 @@ public sealed class MessagingTests : IDisposable
         Assert.Equal(1, Posts);
         Assert.Equal("21211", sms.ErrorCode);
         Assert.Contains("not a valid phone number", sms.Error, StringComparison.Ordinal);
+
+        // Staff see it, marked failed, with the provider's code; a technician does not see messages.
+        await host.AddStaffAsync("li", "advisor-pass-123", Followup.Host.Security.Roles.Advisor);
+        await host.AddStaffAsync("zhang", "technician-pass-123", Followup.Host.Security.Roles.Technician);
+        var page = await (await host.SignedInAsync("li", "advisor-pass-123")).GetStringAsync("/messages?lang=en");
+        Assert.Contains("<tr class=\"failed\">", page, StringComparison.Ordinal);
+        Assert.Contains("21211", page, StringComparison.Ordinal);
+        Assert.Contains("Your car is ready. Order RO-1003", page, StringComparison.Ordinal);
+        var technician = await (await host.SignedInAsync("zhang", "technician-pass-123")).GetAsync("/messages");
+        Assert.Equal(HttpStatusCode.Redirect, technician.StatusCode);
+        Assert.StartsWith("/account/denied", technician.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
     }
 
     [Fact]

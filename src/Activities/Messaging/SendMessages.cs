@@ -41,10 +41,10 @@ public sealed class SendSms(LiquidEvaluator liquid) : Activity
     [Input(Description = "The customer's language (zh-CN or en).", DefaultValue = "zh-CN")]
     public Input<string> Language { get; set; } = new(Expression.FromLiteral("zh-CN"));
 
-    [Input(Description = "The message in Chinese (Liquid template).", UIHint = "multiline")]
+    [Input(DisplayName = "Text (中文)", Description = "The message in Chinese (Liquid template).", UIHint = "multiline")]
     public Input<string> TextZhCn { get; set; } = new(null);
 
-    [Input(Description = "The message in English (Liquid template).", UIHint = "multiline")]
+    [Input(DisplayName = "Text (English)", Description = "The message in English (Liquid template).", UIHint = "multiline")]
     public Input<string> TextEn { get; set; } = new(null);
 
     [Input(Description = "Send during quiet hours too (vehicle ready, safety).")]
@@ -67,16 +67,16 @@ public sealed class SendEmail(LiquidEvaluator liquid) : Activity
     [Input(Description = "The customer's language (zh-CN or en).", DefaultValue = "zh-CN")]
     public Input<string> Language { get; set; } = new(Expression.FromLiteral("zh-CN"));
 
-    [Input(Description = "Subject in Chinese (Liquid template).")]
+    [Input(DisplayName = "Subject (中文)", Description = "Subject in Chinese (Liquid template).")]
     public Input<string> SubjectZhCn { get; set; } = new(null);
 
-    [Input(Description = "Subject in English (Liquid template).")]
+    [Input(DisplayName = "Subject (English)", Description = "Subject in English (Liquid template).")]
     public Input<string> SubjectEn { get; set; } = new(null);
 
-    [Input(Description = "Body in Chinese (Liquid template, plain text; paragraphs separated by blank lines).", UIHint = "multiline")]
+    [Input(DisplayName = "Body (中文)", Description = "Body in Chinese (Liquid template, plain text; paragraphs separated by blank lines).", UIHint = "multiline")]
     public Input<string> BodyZhCn { get; set; } = new(null);
 
-    [Input(Description = "Body in English (Liquid template, plain text; paragraphs separated by blank lines).", UIHint = "multiline")]
+    [Input(DisplayName = "Body (English)", Description = "Body in English (Liquid template, plain text; paragraphs separated by blank lines).", UIHint = "multiline")]
     public Input<string> BodyEn { get; set; } = new(null);
 
     [Input(Description = "A transactional message (a confirmation, an invoice) rather than a reminder or offer; the latter carry an unsubscribe link.", DefaultValue = "true")]

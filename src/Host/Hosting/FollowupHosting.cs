@@ -75,6 +75,7 @@ public static class FollowupHosting
         app.MapFollowupDashboard(context => context.User.IsInRole(Roles.Manager) || IsLoopback(context));
         app.MapElsaApi().MapWorkflowApi().MapDefinitionsApi();
         app.MapTwilioWebhooks();
+        app.MapMessagesPage();
         app.MapGet("/api/messages", async (WorkflowStore store, string? correlationId, CancellationToken ct) =>
             Results.Ok(new { items = await store.ListOutboxAsync(correlationId, 200, ct) })).RequireAuthorization(Policies.Manager);
         app.MapGet("/", () => Results.Text("Followup is running. The designer, inbox and APIs are served by this host.", "text/plain"));

@@ -268,6 +268,12 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
         return true;
     }
 
+    public async Task<List<InboundMessageRecord>> ListInboundAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.InboundMessages.AsNoTracking().OrderByDescending(m => m.ReceivedAt).Take(limit).ToListAsync(cancellationToken);
+    }
+
     // ---------------------------------------------------------------- definitions and triggers
 
     public async Task<List<WorkflowDefinitionRecord>> ListDefinitionsAsync(CancellationToken cancellationToken)
