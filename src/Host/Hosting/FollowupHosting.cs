@@ -78,7 +78,22 @@ public static class FollowupHosting
         app.MapMessagesPage();
         app.MapGet("/api/messages", async (WorkflowStore store, string? correlationId, CancellationToken ct) =>
             Results.Ok(new { items = await store.ListOutboxAsync(correlationId, 200, ct) })).RequireAuthorization(Policies.Manager);
-        app.MapGet("/", () => Results.Text("Followup is running. The designer, inbox and APIs are served by this host.", "text/plain"));
+        app.MapGet("/", (HttpContext context) =>
+        {
+            var lang = StaffText.Language(context);
+            var zh = lang != "en";
+            var links = new (string Href, string Zh, string En)[]
+            {
+                ("/designer/", "流程设计（经理）", "Workflow designer (managers)"),
+                ("/messages", "客户消息", "Customer messages"),
+                ("/hangfire", "定时任务", "Scheduled jobs"),
+                ("/account/login", "员工登录", "Staff sign-in"),
+            };
+            var body = "<main class=\"card\"><h1>Followup</h1><p>" + (zh ? "售后服务流程：预约、接车、估价、施工、交车、回访与保养提醒。" : "The after-sales service process: appointment, reception, estimate, work, delivery, callback and reminder.") +
+                "</p><ul>" + string.Concat(links.Select(l => $"<li><a href=\"{l.Href}\">{(zh ? l.Zh : l.En)}</a></li>")) +
+                $"</ul><p class=\"lang\"><a href=\"/?lang={(zh ? "en" : "zh-CN")}\">{StaffText.Get(lang, "other.lang")}</a></p></main>";
+            return AccountPages.Html(AccountPages.Layout(lang, "Followup", body));
+        });
         return app;
     }
 
