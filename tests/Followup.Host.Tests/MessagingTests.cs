@@ -225,6 +225,25 @@ public sealed class MessagingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reply_reaches_the_workflow_waiting_for_that_customers_answer()
+    {
+        await using var host = NewHost();
+        host.Settings["Engine:DefinitionsPath"] = host.Folder;
+        File.WriteAllText(Path.Combine(host.Folder, "await-reply.json"), Workflow("await-reply",
+            [Activity("start", "Elsa.Start"), Activity("correlate", "Elsa.Correlate", Input("correlationId", "String", Customer)),
+             Event("reply", "SmsReceived"), Activity("end", "Elsa.End")],
+            [Connection("start", "correlate"), Connection("correlate", "reply"), Connection("reply", "end")]));
+        var api = host.Api();
+        var id = await Poll.StartAsync(api, "await-reply");
+        Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));
+
+        var yes = new Dictionary<string, string> { ["MessageSid"] = "SM-in-yes", ["From"] = Customer, ["To"] = From, ["Body"] = "YES" };
+        Assert.Equal(HttpStatusCode.OK, (await PostSignedAsync(host.CreateClient(), "/twilio/inbound", yes, AuthToken)).StatusCode);
+        Assert.Equal("Finished", await Poll.SubStatusAsync(api, id));
+        Assert.False(await host.Store.IsOptedOutAsync(Channels.Sms, Customer, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_non_urgent_sms_written_at_night_waits_for_the_end_of_quiet_hours()
     {
         TwilioAccepts();
