@@ -19,6 +19,7 @@ public static class DependencyInjection
         services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.SectionName);
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName);
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<Tasks.TaskService>();
 
         var twilio = configuration.GetSection(TwilioOptions.SectionName).Get<TwilioOptions>() ?? new TwilioOptions();
         if (twilio.Configured)

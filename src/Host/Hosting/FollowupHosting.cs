@@ -4,6 +4,7 @@ using Followup.Host.Api;
 using Followup.Host.Messaging;
 using Followup.Host.Scheduling;
 using Followup.Host.Designer;
+using Followup.Host.Inbox;
 using Followup.Host.Security;
 using Followup.Host.Staff;
 using Followup.Workflows;
@@ -76,6 +77,8 @@ public static class FollowupHosting
         app.MapElsaApi().MapWorkflowApi().MapDefinitionsApi();
         app.MapTwilioWebhooks();
         app.MapMessagesPage();
+        app.MapInbox();
+        app.MapTasksApi();
         app.MapGet("/api/messages", async (WorkflowStore store, string? correlationId, CancellationToken ct) =>
             Results.Ok(new { items = await store.ListOutboxAsync(correlationId, 200, ct) })).RequireAuthorization(Policies.Manager);
         app.MapGet("/", (HttpContext context) =>
@@ -85,6 +88,7 @@ public static class FollowupHosting
             var links = new (string Href, string Zh, string En)[]
             {
                 ("/designer/", "流程设计（经理）", "Workflow designer (managers)"),
+                ("/inbox/", "待办任务", "Inbox"),
                 ("/messages", "客户消息", "Customer messages"),
                 ("/hangfire", "定时任务", "Scheduled jobs"),
                 ("/account/login", "员工登录", "Staff sign-in"),

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
+using Followup.Host.Security;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Followup.Host.Staff;
@@ -25,7 +26,7 @@ public static class AccountPages
         {
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/account/login");
-        });
+        }).RequireAntiforgeryToken();
         app.MapGet("/account/denied", (HttpContext context) =>
         {
             var lang = StaffText.Language(context);

@@ -14,6 +14,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<OutboxRecord> Outbox => Set<OutboxRecord>();
     public DbSet<ContactConsentRecord> ContactConsents => Set<ContactConsentRecord>();
     public DbSet<InboundMessageRecord> InboundMessages => Set<InboundMessageRecord>();
+    public DbSet<HumanTaskRecord> HumanTasks => Set<HumanTaskRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -75,6 +76,15 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.ProviderId).IsUnique();
             e.HasIndex(x => new { x.From, x.ReceivedAt });
+        });
+        modelBuilder.Entity<HumanTaskRecord>(e =>
+        {
+            e.ToTable("HumanTasks");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.Status, x.AssigneeRole, x.DueAt });
+            e.HasIndex(x => new { x.Status, x.AssigneeUser });
+            e.HasIndex(x => x.InstanceId);
+            e.HasIndex(x => x.CorrelationId);
         });
         modelBuilder.Entity<IncidentRecord>(e =>
         {

@@ -15,6 +15,10 @@ public sealed record CommitBatch
     public IReadOnlyList<JournalRecord> Journal { get; init; } = [];
     public IReadOnlyList<IncidentRecord> Incidents { get; init; } = [];
     public IReadOnlyList<OutboxRecord> Outbox { get; init; } = [];
+
+    /// <summary>Rows that activities add or change with this burst (human tasks), written in the same transaction.</summary>
+    public IReadOnlyList<object> Inserts { get; init; } = [];
+    public IReadOnlyList<object> Updates { get; init; } = [];
     public bool ResolveIncidents { get; init; }
 }
 
@@ -85,6 +89,10 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
         db.Bookmarks.AddRange(batch.AddedBookmarks);
         db.Journal.AddRange(batch.Journal);
         db.Incidents.AddRange(batch.Incidents);
+        foreach (var row in batch.Inserts)
+            db.Add(row);
+        foreach (var row in batch.Updates)
+            db.Update(row);
         if (batch.Outbox.Count > 0)
         {
             var keys = batch.Outbox.Select(o => o.IdempotencyKey).ToList();
@@ -272,6 +280,61 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         return await db.InboundMessages.AsNoTracking().OrderByDescending(m => m.ReceivedAt).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    // ---------------------------------------------------------------- human tasks
+
+    public async Task<HumanTaskRecord?> FindTaskAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.HumanTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+    }
+
+    /// <summary>Open tasks for a person: assigned to them, or to one of their roles and not claimed by someone else; soonest due first.</summary>
+    public async Task<List<HumanTaskRecord>> ListOpenTasksAsync(string userName, IReadOnlyList<string> roles, bool all, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var roleList = roles.ToList();
+        var query = db.HumanTasks.AsNoTracking().Where(t => t.Status == HumanTaskStatus.Open);
+        if (!all)
+        {
+            query = query.Where(t => t.AssigneeUser == userName || t.ClaimedBy == userName
+                || (t.AssigneeUser == null && t.ClaimedBy == null && t.AssigneeRole != null && roleList.Contains(t.AssigneeRole)));
+        }
+        var tasks = await query.ToListAsync(cancellationToken);
+        return [.. tasks.OrderBy(t => t.DueAt ?? DateTime.MaxValue).ThenBy(t => t.CreatedAt)];
+    }
+
+    /// <summary>Sets who works on an open task; false when it is not open (or, with <paramref name="onlyIfFree"/>, when someone else has it).</summary>
+    public async Task<bool> SetTaskHolderAsync(string id, string? claimedBy, string? assigneeUser, string? assigneeRole, bool onlyIfFree, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var query = db.HumanTasks.Where(t => t.Id == id && t.Status == HumanTaskStatus.Open);
+        if (onlyIfFree)
+            query = query.Where(t => t.ClaimedBy == null || t.ClaimedBy == claimedBy);
+        return await query.ExecuteUpdateAsync(s => s
+            .SetProperty(t => t.ClaimedBy, claimedBy)
+            .SetProperty(t => t.AssigneeUser, t => assigneeUser ?? t.AssigneeUser)
+            .SetProperty(t => t.AssigneeRole, t => assigneeRole ?? t.AssigneeRole), cancellationToken) == 1;
+    }
+
+    /// <summary>Marks an open task completed, once: false when it was completed (or cancelled) already.</summary>
+    public async Task<bool> CompleteTaskAsync(string id, string outcome, string result, string completedBy, DateTime at, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.HumanTasks.Where(t => t.Id == id && t.Status == HumanTaskStatus.Open).ExecuteUpdateAsync(s => s
+            .SetProperty(t => t.Status, HumanTaskStatus.Completed)
+            .SetProperty(t => t.Outcome, outcome)
+            .SetProperty(t => t.Result, result)
+            .SetProperty(t => t.CompletedBy, completedBy)
+            .SetProperty(t => t.CompletedAt, at), cancellationToken) == 1;
+    }
+
+    /// <summary>Completed tasks whose workflow has not moved on yet (a crash between the two): their bookmark still exists.</summary>
+    public async Task<List<HumanTaskRecord>> ListCompletedTasksNotResumedAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.HumanTasks.AsNoTracking().Where(t => t.Status == HumanTaskStatus.Completed && db.Bookmarks.Any(b => b.Id == t.BookmarkId)).ToListAsync(cancellationToken);
     }
 
     // ---------------------------------------------------------------- definitions and triggers

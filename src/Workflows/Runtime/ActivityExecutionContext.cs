@@ -246,7 +246,7 @@ public sealed class ActivityExecutionContext
         var now = Clock.GetUtcNow().UtcDateTime;
         var record = new Persistence.OutboxRecord
         {
-            Id = Workflow.Services.GetRequiredService<IIdentityGenerator>().NewId(),
+            Id = Workflow.NewId(),
             IdempotencyKey = prefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Channel = channel,
             Recipient = recipient,

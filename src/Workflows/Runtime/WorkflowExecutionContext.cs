@@ -39,6 +39,10 @@ public sealed class WorkflowExecutionContext
 
     /// <summary>Messages this burst sends; committed with its state, dispatched after the commit.</summary>
     public List<Persistence.OutboxRecord> Outbox { get; } = [];
+
+    /// <summary>Rows activities add (<see cref="Inserts"/>) or change (<see cref="Updates"/>) with this burst; committed with its state.</summary>
+    public List<object> Inserts { get; } = [];
+    public List<object> Updates { get; } = [];
     internal long JournalSequence { get; set; }
 
     /// <summary>The activity that started this instance as a trigger (Event, Timer, Cron...).</summary>
@@ -71,7 +75,7 @@ public sealed class WorkflowExecutionContext
 
     public bool ContinueWithIncidents => Definition.Options.ContinueWithIncidents;
 
-    internal string NewId() => Runner.Ids.NewId();
+    public string NewId() => Runner.Ids.NewId();
 
     internal void Enqueue(WorkItem item) => Scheduler.AddLast(item);
 
@@ -87,7 +91,7 @@ public sealed class WorkflowExecutionContext
         LastResult = value;
     }
 
-    internal void AddJournal(ActivityExecutionContext? context, string eventName, string? message = null)
+    public void AddJournal(ActivityExecutionContext? context, string eventName, string? message = null)
     {
         Journal.Add(new JournalEntry
         {

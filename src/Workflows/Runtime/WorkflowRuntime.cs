@@ -250,10 +250,14 @@ public sealed class WorkflowRuntime(
                     Timestamp = i.Timestamp.UtcDateTime,
                 }).ToList(),
             Outbox = [.. wec.Outbox],
+            Inserts = [.. wec.Inserts],
+            Updates = [.. wec.Updates],
             ResolveIncidents = resolveIncidents,
         }, cancellationToken);
         wec.Journal.Clear();
         wec.Outbox.Clear();
+        wec.Inserts.Clear();
+        wec.Updates.Clear();
         EngineLog.InstanceCommitted(logger, wec.InstanceId, wec.Status.ToString(), wec.SubStatus.ToString());
 
         foreach (var timer in removedTimers)

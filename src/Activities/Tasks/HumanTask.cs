@@ -1,0 +1,109 @@
+using Followup.Workflows.Abstractions;
+using Followup.Workflows.Expressions;
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Runtime;
+
+namespace Followup.Activities.Tasks;
+
+/// <summary>
+/// A step done by a person: creates a task in the inbox for a role or a person, waits, and continues with the action
+/// chosen as its outcome and the submitted values as its output. When the task is overdue it is escalated to another role.
+/// </summary>
+[Activity("Followup", "People", "A task for an advisor, technician or callback agent, worked from the inbox.", DisplayName = "Human task")]
+public sealed class HumanTask(LiquidEvaluator liquid) : Activity
+{
+    public const string BookmarkName = "Followup.HumanTask";
+    public const string OverdueBookmarkName = "Followup.HumanTask.Overdue";
+
+    [Input(DisplayName = "Title (中文)", Description = "Liquid template.")]
+    public Input<string> TitleZhCn { get; set; } = new(null);
+
+    [Input(DisplayName = "Title (English)", Description = "Liquid template.")]
+    public Input<string> TitleEn { get; set; } = new(null);
+
+    [Input(DisplayName = "Instructions (中文)", Description = "Liquid template.", UIHint = "multiline")]
+    public Input<string> InstructionsZhCn { get; set; } = new(null);
+
+    [Input(DisplayName = "Instructions (English)", Description = "Liquid template.", UIHint = "multiline")]
+    public Input<string> InstructionsEn { get; set; } = new(null);
+
+    [Input(Description = "The language the task is written in for staff (zh-CN or en).", DefaultValue = "zh-CN")]
+    public Input<string> Language { get; set; } = new(Expression.FromLiteral("zh-CN"));
+
+    [Input(Description = "The form: { \"fields\": [{ \"name\", \"label\": { \"zh-CN\", \"en\" }, \"type\", \"required\", \"options\" }] }. Types: text, multiline, number, money, datetime, choice, multichoice, checkbox, acknowledgement.", UIHint = "json-editor")]
+    public Input<string> Form { get; set; } = new(null);
+
+    [Input(Description = "The actions that complete the task; each is an outcome.", UIHint = "dynamic-outcomes", DefaultValue = "[\"Done\"]")]
+    public Input<List<string>> Actions { get; set; } = new(null);
+
+    [Input(Description = "The role whose members see the task: Advisor, Technician, CallbackAgent or Manager.", Options = ["Advisor", "Technician", "CallbackAgent", "Manager"], UIHint = "dropdown")]
+    public Input<string> AssigneeRole { get; set; } = new(Expression.FromLiteral("Advisor"));
+
+    [Input(Description = "A person (user name) the task is for, instead of a whole role.")]
+    public Input<string> Assignee { get; set; } = new(null);
+
+    [Input(Description = "Time allowed (SLA), e.g. 00:15:00; empty for none.")]
+    public Input<TimeSpan?> DueIn { get; set; } = new(null);
+
+    [Input(Description = "The role an overdue task is escalated to.", Options = ["Manager", "Advisor", "Technician", "CallbackAgent"], UIHint = "dropdown")]
+    public Input<string> EscalateToRole { get; set; } = new(Expression.FromLiteral("Manager"));
+
+    [Output(Description = "The submitted values, by field name.")]
+    public Output<object>? Values { get; set; }
+
+    public override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        var language = context.Get(Language) == "en" ? "en" : "zh-CN";
+        var (_, title) = Messaging.Outbox.Choose(language, context.Get(TitleZhCn), context.Get(TitleEn));
+        var (_, instructions) = Messaging.Outbox.Choose(language, context.Get(InstructionsZhCn), context.Get(InstructionsEn));
+        var form = TaskForm.Parse(context.Get(Form), context.Get(Actions));
+        var taskId = context.Workflow.NewId();
+        var bookmark = context.CreateBookmark(BookmarkName, new { TaskId = taskId });
+        var now = context.Clock.GetUtcNow();
+        var dueAt = context.Get(DueIn) is { } dueIn && dueIn > TimeSpan.Zero ? now + dueIn : (DateTimeOffset?)null;
+        if (dueAt != null)
+            context.CreateBookmark(OverdueBookmarkName, new { TaskId = taskId }, dueAt, includeActivityInstanceId: true);
+        context.SetProperty("TaskId", taskId);
+        context.Workflow.Inserts.Add(new HumanTaskRecord
+        {
+            Id = taskId,
+            InstanceId = context.Workflow.InstanceId,
+            CorrelationId = context.Workflow.CorrelationId,
+            ActivityId = context.Node.Id,
+            BookmarkId = bookmark.Id,
+            Title = liquid.Render(string.IsNullOrEmpty(title) ? context.Node.Name ?? context.Node.Id : title, context),
+            Instructions = string.IsNullOrEmpty(instructions) ? null : liquid.Render(instructions, context),
+            Language = language,
+            Form = form.ToJson(),
+            AssigneeRole = context.Get(AssigneeRole),
+            AssigneeUser = context.Get(Assignee) is { Length: > 0 } user ? user : null,
+            DueAt = dueAt?.UtcDateTime,
+            EscalateToRole = context.Get(EscalateToRole),
+            CreatedAt = now.UtcDateTime,
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    public override async ValueTask ResumeAsync(ActivityExecutionContext context)
+    {
+        var task = await context.GetRequiredService<WorkflowStore>().FindTaskAsync(context.GetProperty<string>("TaskId")!, context.CancellationToken);
+        if (task is null)
+            return;
+        if (context.ResumedBookmark?.Name == OverdueBookmarkName)
+        {
+            if (task.Status == HumanTaskStatus.Open && task.EscalatedAt is null)
+            {
+                task.EscalatedAt = context.Clock.GetUtcNow().UtcDateTime;
+                task.AssigneeRole = task.EscalateToRole ?? task.AssigneeRole;
+                task.AssigneeUser = null;
+                task.ClaimedBy = null;
+                context.Workflow.Updates.Add(task);
+                context.Workflow.AddJournal(context, "Escalated", task.AssigneeRole);
+            }
+            return;
+        }
+        context.Set(Values, context.ResumeInput.GetValueOrDefault("Values"));
+        context.ClearBookmarks();
+        await context.CompleteAsync(task.Outcome ?? "Done");
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Followup.Activities.Tasks;
+
+/// <summary>A task's form: its fields and the actions that complete it (each action is an outcome of the step).</summary>
+public sealed record TaskForm(IReadOnlyList<TaskField> Fields, IReadOnlyList<string> Actions)
+{
+    public static readonly string[] FieldTypes = ["text", "multiline", "number", "money", "datetime", "choice", "multichoice", "checkbox", "acknowledgement"];
+
+    public static TaskForm Parse(string? json, IReadOnlyList<string>? actions)
+    {
+        var node = string.IsNullOrWhiteSpace(json) ? new JsonObject() : JsonNode.Parse(json) as JsonObject ?? throw new ArgumentException("The task form must be a JSON object.");
+        var fields = (node["fields"] as JsonArray ?? []).OfType<JsonObject>().Select(TaskField.From).ToList();
+        foreach (var f in fields.Where(f => !FieldTypes.Contains(f.Type)))
+            throw new ArgumentException($"Field '{f.Name}' has an unknown type '{f.Type}' (use {string.Join(", ", FieldTypes)}).");
+        var names = (actions is { Count: > 0 } ? actions : (node["actions"] as JsonArray)?.Select(a => a!.GetValue<string>()).ToList()) ?? [];
+        return new TaskForm(fields, names.Count > 0 ? names : ["Done"]);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(new { fields = Fields, actions = Actions }, TaskJson.Options);
+
+    public static TaskForm FromJson(string json) => Parse(json, null);
+
+    /// <summary>Checks submitted values; returns the typed values, or the errors by field.</summary>
+    public (Dictionary<string, object?> Values, Dictionary<string, string[]> Errors) Validate(IReadOnlyDictionary<string, string?> submitted, string action, string language)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var zh = language != "en";
+        if (!Actions.Contains(action, StringComparer.Ordinal))
+            errors["action"] = [zh ? $"未知操作：{action}" : $"Unknown action '{action}'."];
+        foreach (var field in Fields)
+        {
+            submitted.TryGetValue(field.Name, out var raw);
+            raw = raw?.Trim();
+            if (string.IsNullOrEmpty(raw) || (field.Type is "checkbox" or "acknowledgement" && raw is "false"))
+            {
+                if (field.Required)
+                    errors[field.Name] = [zh ? $"请填写“{field.Label(language)}”。" : $"{field.Label(language)} is required."];
+                values[field.Name] = field.Type is "checkbox" or "acknowledgement" ? false : null;
+                continue;
+            }
+            switch (field.Type)
+            {
+                case "number" or "money":
+                    if (decimal.TryParse(raw, NumberStyles.Number, CultureInfo.InvariantCulture, out var number))
+                        values[field.Name] = field.Type == "money" ? Math.Round(number, 2) : number;
+                    else
+                        errors[field.Name] = [zh ? $"“{field.Label(language)}”须为数字。" : $"{field.Label(language)} must be a number."];
+                    break;
+                case "datetime":
+                    if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var at))
+                        values[field.Name] = at;
+                    else
+                        errors[field.Name] = [zh ? $"“{field.Label(language)}”须为日期时间。" : $"{field.Label(language)} must be a date and time."];
+                    break;
+                case "choice":
+                    if (field.Options.Contains(raw, StringComparer.Ordinal))
+                        values[field.Name] = raw;
+                    else
+                        errors[field.Name] = [zh ? $"“{field.Label(language)}”的选项无效。" : $"Choose one of the options for {field.Label(language)}."];
+                    break;
+                case "multichoice":
+                    var chosen = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (chosen.All(c => field.Options.Contains(c, StringComparer.Ordinal)))
+                        values[field.Name] = chosen;
+                    else
+                        errors[field.Name] = [zh ? $"“{field.Label(language)}”的选项无效。" : $"Choose among the options for {field.Label(language)}."];
+                    break;
+                case "checkbox" or "acknowledgement":
+                    values[field.Name] = raw is "true" or "on";
+                    break;
+                default:
+                    values[field.Name] = raw;
+                    break;
+            }
+        }
+        return (values, errors);
+    }
+}
+
+public sealed record TaskField(string Name, string Type, bool Required, IReadOnlyList<string> Options, string LabelZh, string LabelEn)
+{
+    public string Label(string language) => language == "en" ? LabelEn : LabelZh;
+
+    public static TaskField From(JsonObject json)
+    {
+        var name = json["name"]?.GetValue<string>() ?? throw new ArgumentException("Every form field needs a name.");
+        var label = json["label"];
+        var zh = label is JsonObject l ? l["zh-CN"]?.GetValue<string>() ?? l["en"]?.GetValue<string>() : label?.GetValue<string>();
+        var en = label is JsonObject l2 ? l2["en"]?.GetValue<string>() ?? zh : json["labelEn"]?.GetValue<string>() ?? zh;
+        var options = (json["options"] as JsonArray)?.Select(o => o!.GetValue<string>()).ToList() ?? [];
+        return new TaskField(name, json["type"]?.GetValue<string>() ?? "text", json["required"]?.GetValue<bool>() ?? false, options, zh ?? name, en ?? name);
+    }
+}
+
+internal static class TaskJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text.Json;
+using Followup.Activities.Tasks;
+using Followup.Host.Security;
+using Followup.Host.Staff;
+using Followup.Workflows.Persistence;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Identity;
+
+namespace Followup.Host.Inbox;
+
+/// <summary>
+/// The staff inbox at <c>/inbox</c>: my tasks and my roles' open tasks, soonest due first, overdue ones marked; claim,
+/// release, complete with validation, managers reassign. The list refreshes itself every few seconds. Forms carry
+/// antiforgery tokens. The same operations are at <c>/api/tasks</c>.
+/// </summary>
+public static class InboxPages
+{
+    private static readonly Dictionary<string, (string Zh, string En)> Words = new()
+    {
+        ["inbox"] = ("待办任务", "Inbox"),
+        ["title"] = ("任务", "Task"),
+        ["due"] = ("截止", "Due"),
+        ["overdue"] = ("已超时", "Overdue"),
+        ["for"] = ("负责", "For"),
+        ["claim"] = ("认领", "Claim"),
+        ["release"] = ("释放", "Release"),
+        ["open"] = ("打开", "Open"),
+        ["none"] = ("没有待办任务。", "No open tasks."),
+        ["visit"] = ("工单 / 关联", "Visit / correlation"),
+        ["timeline"] = ("流程进度", "Workflow timeline"),
+        ["reassign"] = ("转派（用户名或角色）", "Reassign (user name or role)"),
+        ["done"] = ("已完成，流程已继续。", "Completed; the workflow has moved on."),
+        ["already"] = ("此任务已完成，不能再次提交。", "This task is already completed; it cannot be submitted again."),
+        ["notyours"] = ("此任务不属于您。", "This task is not yours."),
+        ["all"] = ("全部任务", "All tasks"),
+        ["messages"] = ("客户消息", "Customer messages"),
+    };
+
+    public static StaffMember Staff(ClaimsPrincipal user) =>
+        new(user.Identity?.Name ?? "", user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList());
+
+    public static WebApplication MapInbox(this WebApplication app)
+    {
+        var staff = app.MapGroup("/inbox").RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.All))
+            .RequireAntiforgeryToken();
+        staff.MapGet("/", ListAsync);
+        staff.MapGet("/{id}", TaskPageAsync);
+        staff.MapPost("/{id}", CompleteAsync);
+        staff.MapPost("/{id}/claim", async (string id, HttpContext context, TaskService tasks, CancellationToken ct) =>
+        {
+            await tasks.ClaimAsync(id, Staff(context.User), ct);
+            return Results.LocalRedirect("/inbox/");
+        });
+        staff.MapPost("/{id}/release", async (string id, HttpContext context, TaskService tasks, CancellationToken ct) =>
+        {
+            await tasks.ReleaseAsync(id, Staff(context.User), ct);
+            return Results.LocalRedirect("/inbox/");
+        });
+        staff.MapPost("/{id}/reassign", async (string id, HttpContext context, TaskService tasks, CancellationToken ct) =>
+        {
+            var to = context.Request.Form["to"].ToString().Trim();
+            var result = Roles.All.Contains(to)
+                ? await tasks.ReassignAsync(id, Staff(context.User), null, to, ct)
+                : await tasks.ReassignAsync(id, Staff(context.User), to, null, ct);
+            return result == TaskResult.NotYours ? Results.StatusCode(StatusCodes.Status403Forbidden) : Results.LocalRedirect("/inbox/");
+        });
+        return app;
+    }
+
+    private static string W(string lang, string key) => WebUtility.HtmlEncode(lang == "en" ? Words[key].En : Words[key].Zh);
+
+    private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+
+    private static async Task<IResult> ListAsync(HttpContext context, TaskService tasks, TimeProvider clock, IAntiforgery antiforgery, CancellationToken ct, bool all = false, bool partial = false)
+    {
+        var lang = StaffText.Language(context);
+        var me = Staff(context.User);
+        var list = await tasks.ListAsync(me, all, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var token = antiforgery.GetAndStoreTokens(context);
+        string Hidden() => $"<input type=\"hidden\" name=\"{token.FormFieldName}\" value=\"{token.RequestToken}\">";
+        var rows = string.Concat(list.Select(t =>
+        {
+            var overdue = t.DueAt < now;
+            var holder = t.ClaimedBy ?? t.AssigneeUser ?? t.AssigneeRole;
+            var claim = t.ClaimedBy == me.UserName
+                ? $"<form method=\"post\" action=\"/inbox/{E(t.Id)}/release\">{Hidden()}<button>{W(lang, "release")}</button></form>"
+                : t.ClaimedBy is null ? $"<form method=\"post\" action=\"/inbox/{E(t.Id)}/claim\">{Hidden()}<button>{W(lang, "claim")}</button></form>" : "";
+            return $"<tr class=\"{(overdue ? "overdue" : "")}\" data-task=\"{E(t.Id)}\"><td><a href=\"/inbox/{E(t.Id)}\">{E(t.Title)}</a></td><td>{E(t.CorrelationId)}</td>" +
+                   $"<td>{(t.DueAt is { } d ? $"{d:yyyy-MM-dd HH:mm}" : "")}{(overdue ? $" <strong>{W(lang, "overdue")}</strong>" : "")}</td><td>{E(holder)}</td><td>{claim}</td></tr>";
+        }));
+        var table = list.Count == 0 ? $"<p>{W(lang, "none")}</p>"
+            : $"<table><thead><tr><th>{W(lang, "title")}</th><th>{W(lang, "visit")}</th><th>{W(lang, "due")}</th><th>{W(lang, "for")}</th><th></th></tr></thead><tbody>{rows}</tbody></table>";
+        if (partial)
+            return AccountPages.Html(table);
+        var body = $"""
+            <main class="wide">
+              <nav><a href="/inbox/">{W(lang, "inbox")}</a>{(me.IsManager ? $" · <a href=\"/inbox/?all=true\">{W(lang, "all")}</a>" : "")} · <a href="/messages">{W(lang, "messages")}</a> · {E(me.UserName)}</nav>
+              <h1>{W(lang, "inbox")}</h1>
+              <div id="tasks">{table}</div>
+            </main>
+            """;
+        var refresh = Refresh.Replace("PARTIAL", all ? "/inbox/?partial=true&all=true" : "/inbox/?partial=true", StringComparison.Ordinal);
+        return AccountPages.Html(AccountPages.Layout(lang, lang == "en" ? Words["inbox"].En : Words["inbox"].Zh, body + refresh + Style));
+    }
+
+    private static async Task<IResult> TaskPageAsync(string id, HttpContext context, WorkflowStore store, IAntiforgery antiforgery, CancellationToken ct) =>
+        await RenderTaskAsync(id, context, store, antiforgery, null, null, ct);
+
+    private static async Task<IResult> RenderTaskAsync(string id, HttpContext context, WorkflowStore store, IAntiforgery antiforgery,
+        Dictionary<string, string[]>? errors, string? notice, CancellationToken ct, int status = StatusCodes.Status200OK, IReadOnlyDictionary<string, string?>? submitted = null)
+    {
+        var lang = StaffText.Language(context);
+        var me = Staff(context.User);
+        if (await store.FindTaskAsync(id, ct) is not { } task || !TaskService.MaySee(task, me))
+            return AccountPages.Html(AccountPages.Layout(lang, W(lang, "title"), $"<main class=\"wide\"><p class=\"error\">{W(lang, "notyours")}</p></main>" + Style), StatusCodes.Status404NotFound);
+        var form = TaskForm.FromJson(task.Form);
+        var token = antiforgery.GetAndStoreTokens(context);
+        string Value(string name) => E(submitted?.GetValueOrDefault(name));
+        string Error(string name) => errors?.GetValueOrDefault(name) is { } e ? $"<span class=\"error\">{E(string.Join(" ", e))}</span>" : "";
+        var fields = string.Concat(form.Fields.Select(f =>
+        {
+            var label = $"{E(f.Label(lang))}{(f.Required ? " *" : "")}";
+            var input = f.Type switch
+            {
+                "multiline" => $"<textarea name=\"{E(f.Name)}\">{Value(f.Name)}</textarea>",
+                "number" or "money" => $"<input name=\"{E(f.Name)}\" inputmode=\"decimal\" value=\"{Value(f.Name)}\">",
+                "datetime" => $"<input name=\"{E(f.Name)}\" type=\"datetime-local\" value=\"{Value(f.Name)}\">",
+                "choice" => $"<select name=\"{E(f.Name)}\"><option value=\"\"></option>{string.Concat(f.Options.Select(o => $"<option{(submitted?.GetValueOrDefault(f.Name) == o ? " selected" : "")}>{E(o)}</option>"))}</select>",
+                "multichoice" => string.Concat(f.Options.Select(o => $"<label class=\"inline\"><input type=\"checkbox\" name=\"{E(f.Name)}\" value=\"{E(o)}\"> {E(o)}</label>")),
+                "checkbox" or "acknowledgement" => $"<input type=\"checkbox\" name=\"{E(f.Name)}\" value=\"true\">",
+                _ => $"<input name=\"{E(f.Name)}\" value=\"{Value(f.Name)}\">",
+            };
+            return $"<label>{label}{input}{Error(f.Name)}</label>";
+        }));
+        var actions = string.Concat(form.Actions.Select(a => $"<button type=\"submit\" name=\"action\" value=\"{E(a)}\">{E(a)}</button>"));
+        var journal = await store.ListJournalAsync(task.InstanceId, ct);
+        var timeline = string.Concat(journal.Where(j => j.EventName is "Completed" or "Suspended" or "Escalated" or "Faulted")
+            .Select(j => $"<li>{j.Timestamp:MM-dd HH:mm} · {E(j.ActivityName ?? j.ActivityId)} · {E(j.EventName)}</li>"));
+        var completed = task.Status != HumanTaskStatus.Open;
+        var body = $"""
+            <main class="wide">
+              <nav><a href="/inbox/">{W(lang, "inbox")}</a></nav>
+              <h1>{E(task.Title)}</h1>
+              {(notice is null ? "" : $"<p class=\"notice\" role=\"status\">{E(notice)}</p>")}
+              <p>{W(lang, "visit")}: {E(task.CorrelationId)} · {W(lang, "due")}: {(task.DueAt is { } d ? $"{d:yyyy-MM-dd HH:mm}" : "—")} · {W(lang, "for")}: {E(task.ClaimedBy ?? task.AssigneeUser ?? task.AssigneeRole)}</p>
+              {(task.Instructions is null ? "" : $"<p class=\"instructions\">{E(task.Instructions)}</p>")}
+              {(completed ? (notice is null ? $"<p class=\"notice\">{W(lang, "already")}</p>" : "") : $"""
+              <form method="post" action="/inbox/{E(task.Id)}" class="task-form">
+                <input type="hidden" name="{token.FormFieldName}" value="{token.RequestToken}">
+                {fields}
+                {Error("action")}
+                <div class="actions">{actions}</div>
+              </form>
+              """)}
+              {(me.IsManager && !completed ? $"<form method=\"post\" action=\"/inbox/{E(task.Id)}/reassign\"><input type=\"hidden\" name=\"{token.FormFieldName}\" value=\"{token.RequestToken}\"><label>{W(lang, "reassign")}<input name=\"to\"></label><button>OK</button></form>" : "")}
+              <h2>{W(lang, "timeline")}</h2><ul class="timeline">{timeline}</ul>
+            </main>
+            """;
+        return AccountPages.Html(AccountPages.Layout(lang, task.Title, body + Style), status);
+    }
+
+    private static async Task<IResult> CompleteAsync(string id, HttpContext context, TaskService tasks, WorkflowStore store, IAntiforgery antiforgery, CancellationToken ct)
+    {
+        var lang = StaffText.Language(context);
+        var form = await context.Request.ReadFormAsync(ct);
+        var submitted = form.Keys.Where(k => k != "action" && !k.StartsWith("__", StringComparison.Ordinal))
+            .ToDictionary(k => k, k => (string?)string.Join(",", form[k].Where(v => v != null && v != "false").DefaultIfEmpty(form[k].LastOrDefault())), StringComparer.Ordinal);
+        var (result, errors) = await tasks.CompleteAsync(id, Staff(context.User), form["action"].ToString(), submitted, lang, ct);
+        return result switch
+        {
+            TaskResult.Done => await RenderTaskAsync(id, context, store, antiforgery, null, lang == "en" ? Words["done"].En : Words["done"].Zh, ct),
+            TaskResult.Invalid => await RenderTaskAsync(id, context, store, antiforgery, errors, null, ct, StatusCodes.Status400BadRequest, submitted),
+            TaskResult.AlreadyCompleted => await RenderTaskAsync(id, context, store, antiforgery, null, null, ct, StatusCodes.Status409Conflict),
+            _ => await RenderTaskAsync(id, context, store, antiforgery, null, null, ct, StatusCodes.Status403Forbidden),
+        };
+    }
+
+    /// <summary>New tasks appear without a reload: the list is fetched again every five seconds.</summary>
+    private const string Refresh = """
+        <script>
+          setInterval(async () => {
+            const r = await fetch('PARTIAL', { credentials: 'same-origin' });
+            if (r.ok) document.getElementById('tasks').innerHTML = await r.text();
+          }, 5000);
+        </script>
+        """;
+
+    private const string Style = """
+        <style>.wide { max-width: 1100px; margin: 1.5rem auto; background: #fff; padding: 1.5rem; border-radius: 8px; }
+        table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #ddd; padding: .5rem; text-align: left; }
+        tr.overdue td { background: #fff3e0; } .error { color: #b00020; display: block; } .notice { background: #e8f5e9; padding: .6rem; }
+        .task-form { display: grid; gap: .8rem; max-width: 560px; } .task-form label { display: grid; gap: .3rem; } .inline { display: inline-flex !important; gap: .3rem; }
+        .actions { display: flex; gap: .6rem; } .actions button, td button { padding: .5rem 1rem; }
+        @media (max-width: 700px) { .wide { margin: 0; border-radius: 0; } td:nth-child(2), th:nth-child(2) { display: none; } }</style>
+        """;
+}

@@ -1,0 +1,45 @@
+using Followup.Activities.Tasks;
+using Followup.Host.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Followup.Host.Inbox;
+
+/// <summary><c>/api/tasks</c>: the inbox's operations for signed-in staff, with the same rules.</summary>
+public static class TasksApi
+{
+    public sealed record CompleteRequest(string Action, Dictionary<string, string?>? Values);
+
+    public sealed record ReassignRequest(string? User, string? Role);
+
+    public static WebApplication MapTasksApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/tasks").RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.All));
+        api.MapGet("/", async (HttpContext context, TaskService tasks, CancellationToken ct, bool all = false) =>
+            Results.Ok(new { items = (await tasks.ListAsync(InboxPages.Staff(context.User), all, ct)).Select(t => new
+            {
+                t.Id, t.Title, t.Instructions, t.CorrelationId, t.InstanceId, t.AssigneeRole, t.AssigneeUser, t.ClaimedBy, t.DueAt, t.EscalatedAt, t.Status,
+                form = System.Text.Json.JsonDocument.Parse(t.Form).RootElement,
+            }) }));
+        api.MapPost("/{id}/claim", async (string id, HttpContext context, TaskService tasks, CancellationToken ct) =>
+            ToResult(await tasks.ClaimAsync(id, InboxPages.Staff(context.User), ct)));
+        api.MapPost("/{id}/release", async (string id, HttpContext context, TaskService tasks, CancellationToken ct) =>
+            ToResult(await tasks.ReleaseAsync(id, InboxPages.Staff(context.User), ct)));
+        api.MapPost("/{id}/reassign", async (string id, [FromBody] ReassignRequest request, HttpContext context, TaskService tasks, CancellationToken ct) =>
+            ToResult(await tasks.ReassignAsync(id, InboxPages.Staff(context.User), request.User, request.Role, ct)));
+        api.MapPost("/{id}/complete", async (string id, [FromBody] CompleteRequest request, HttpContext context, TaskService tasks, CancellationToken ct) =>
+        {
+            var (result, errors) = await tasks.CompleteAsync(id, InboxPages.Staff(context.User), request.Action, request.Values ?? [], "en", ct);
+            return result == TaskResult.Invalid ? Results.ValidationProblem(errors) : ToResult(result);
+        });
+        return app;
+    }
+
+    private static IResult ToResult(TaskResult result) => result switch
+    {
+        TaskResult.Done => Results.NoContent(),
+        TaskResult.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such task"),
+        TaskResult.NotYours => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This task is not yours"),
+        _ => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The task is already completed", detail: "A completed task cannot be completed again."),
+    };
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Followup.Host.Scheduling;
+using Followup.Host.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Followup.Workflows.Tests.Json;
+
+namespace Followup.Host.Tests;
+
+/// <summary>Human tasks: created by a running workflow, worked from the inbox, completing once, escalated when overdue.</summary>
+[Collection(HangfireCollection.Name)]
+public sealed class InboxTests
+{
+    private const string CheckInForm = """
+        { "fields": [
+            { "name": "Odometer", "label": { "zh-CN": "里程", "en": "Odometer" }, "type": "number", "required": true },
+            { "name": "Fuel", "label": { "zh-CN": "油量", "en": "Fuel" }, "type": "choice", "options": ["Empty", "Half", "Full"], "required": true },
+            { "name": "Damage", "label": { "zh-CN": "外观损伤", "en": "Damage notes" }, "type": "multiline" } ] }
+        """;
+
+    private static readonly string Reception = Workflow("reception",
+        [Activity("start", "Elsa.Start"),
+         Activity("checkin", "Followup.HumanTask", string.Join(",",
+             Input("titleZhCn", "String", "接车检查 {{ Input.Plate }}"), Input("titleEn", "String", "Walk-around check {{ Input.Plate }}"),
+             Input("language", "String", "en"), Input("form", "String", CheckInForm),
+             Input("actions", "String[]", "[\"Done\",\"CustomerLeft\"]", "Object"),
+             Input("assigneeRole", "String", "Advisor"), Input("dueIn", "TimeSpan", "00:15:00"), Input("escalateToRole", "String", "Manager"))),
+         WriteLine("after", "Checked in"), WriteLine("left", "Customer left"), Activity("end", "Elsa.End")],
+        [Connection("start", "checkin"), Connection("checkin", "after", "Done"), Connection("checkin", "left", "CustomerLeft"), Connection("after", "end")],
+        extra: """ "inputs": [ { "type": "String", "name": "Plate" } ], """);
+
+    private static async Task<HostFactory> NewHostAsync(Action<HostFactory>? beforeStart = null)
+    {
+        var host = new HostFactory(("reception.json", Reception));
+        beforeStart?.Invoke(host);
+        await host.AddStaffAsync("li", "advisor-pass-123", Roles.Advisor);
+        await host.AddStaffAsync("zhang", "technician-pass-123", Roles.Technician);
+        await host.AddStaffAsync("wang", "manager-pass-123", Roles.Manager);
+        return host;
+    }
+
+    private static async Task<JsonElement> TasksAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/tasks")).GetProperty("items");
+
+    [Fact]
+    public async Task An_advisor_completes_a_task_in_the_browser_and_the_workflow_moves_on()
+    {
+        var address = "";
+        await using var host = await NewHostAsync(h => address = h.StartKestrel());
+        var api = host.Api();
+        var id = await Poll.StartAsync(api, "reception", new Dictionary<string, string> { ["Plate"] = "沪A12345" });
+
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 }, Locale = "en-US" });
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(address + "/inbox/?lang=en");
+        await page.FillAsync("input[name=UserName]", "li");
+        await page.FillAsync("input[name=Password]", "advisor-pass-123");
+        await page.ClickAsync("button[type=submit]");
+
+        await page.GetByText("Walk-around check 沪A12345").ClickAsync();
+        await page.FillAsync("input[name=Odometer]", "not a number");
+        await page.SelectOptionAsync("select[name=Fuel]", "Half");
+        await page.ClickAsync("button[name=action][value=Done]");
+        await Assertions.Expect(page.GetByText("Odometer must be a number.")).ToBeVisibleAsync();
+        Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));
+
+        await page.FillAsync("input[name=Odometer]", "48210");
+        await page.SelectOptionAsync("select[name=Fuel]", "Half");
+        await page.FillAsync("textarea[name=Damage]", "Scratch on the rear bumper");
+        await page.ClickAsync("button[name=action][value=Done]");
+        await Assertions.Expect(page.GetByText("Completed; the workflow has moved on.")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "inbox-task-completed.png"), FullPage = true });
+
+        Assert.Equal("Finished", await Poll.SubStatusAsync(api, id));
+        var journal = await Poll.JournalAsync(api, id);
+        Assert.Contains(journal, j => j.GetProperty("activityId").GetString() == "after" && j.GetProperty("eventName").GetString() == "Completed");
+        Assert.DoesNotContain(journal, j => j.GetProperty("activityId").GetString() == "left");
+        var task = await host.Store.ListOpenTasksAsync("li", [Roles.Advisor], all: true, CancellationToken.None);
+        Assert.Empty(task);
+    }
+
+    [Fact]
+    public async Task Roles_see_only_their_tasks_a_task_completes_once_and_forms_need_the_antiforgery_token()
+    {
+        await using var host = await NewHostAsync();
+        var id = await Poll.StartAsync(host.Api(), "reception", new Dictionary<string, string> { ["Plate"] = "京B7" });
+        var advisor = await host.SignedInAsync("li", "advisor-pass-123");
+        var technician = await host.SignedInAsync("zhang", "technician-pass-123");
+        var taskId = (await TasksAsync(advisor)).EnumerateArray().Single().GetProperty("id").GetString()!;
+        Assert.Empty((await TasksAsync(technician)).EnumerateArray());
+
+        var values = new { action = "Done", values = new Dictionary<string, string> { ["Odometer"] = "1200", ["Fuel"] = "Full" } };
+        Assert.Equal(HttpStatusCode.Forbidden, (await technician.PostAsJsonAsync($"/api/tasks/{taskId}/complete", values)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await technician.GetAsync($"/inbox/{taskId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await advisor.PostAsync($"/inbox/{taskId}",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "Done", ["Odometer"] = "1200", ["Fuel"] = "Full" }))).StatusCode);
+        Assert.Equal("Suspended", await Poll.SubStatusAsync(host.Api(), id));
+
+        var invalid = await advisor.PostAsJsonAsync($"/api/tasks/{taskId}/complete", new { action = "Done", values = new Dictionary<string, string> { ["Fuel"] = "Full" } });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("Odometer", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await advisor.PostAsJsonAsync($"/api/tasks/{taskId}/complete", values)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await advisor.PostAsJsonAsync($"/api/tasks/{taskId}/complete", values with { action = "CustomerLeft" })).StatusCode);
+        Assert.Equal("Finished", await Poll.SubStatusAsync(host.Api(), id));
+        Assert.DoesNotContain(await Poll.JournalAsync(host.Api(), id), j => j.GetProperty("activityId").GetString() == "left");
+    }
+
+    [Fact]
+    public async Task An_overdue_task_escalates_to_the_manager_on_the_fake_clock()
+    {
+        await using var host = await NewHostAsync();
+        var id = await Poll.StartAsync(host.Api(), "reception", new Dictionary<string, string> { ["Plate"] = "粤C9" });
+        var advisor = await host.SignedInAsync("li", "advisor-pass-123");
+        var manager = await host.SignedInAsync("wang", "manager-pass-123");
+        Assert.Single((await TasksAsync(advisor)).EnumerateArray());
+        Assert.Empty((await TasksAsync(manager)).EnumerateArray());
+
+        host.Clock.Advance(TimeSpan.FromMinutes(14));
+        await host.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
+        Assert.Single((await TasksAsync(advisor)).EnumerateArray());
+
+        host.Clock.Advance(TimeSpan.FromMinutes(2));
+        await host.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
+        var escalated = await Poll.UntilAsync(() => TasksAsync(manager), t => t.GetArrayLength() == 1, what: "the escalation");
+        Assert.Equal("Manager", escalated[0].GetProperty("assigneeRole").GetString());
+        Assert.NotEqual(JsonValueKind.Null, escalated[0].GetProperty("escalatedAt").ValueKind);
+        Assert.Empty((await TasksAsync(advisor)).EnumerateArray());
+        Assert.Contains(await Poll.JournalAsync(host.Api(), id), j => j.GetProperty("eventName").GetString() == "Escalated");
+
+        var taskId = escalated[0].GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await manager.PostAsJsonAsync($"/api/tasks/{taskId}/complete",
+            new { action = "CustomerLeft", values = new Dictionary<string, string> { ["Odometer"] = "0", ["Fuel"] = "Empty" } })).StatusCode);
+        Assert.Equal("Finished", await Poll.SubStatusAsync(host.Api(), id));
+        Assert.Contains(await Poll.JournalAsync(host.Api(), id), j => j.GetProperty("activityId").GetString() == "left");
+    }
+}
