@@ -20,6 +20,7 @@ public static class DependencyInjection
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName);
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<Tasks.TaskService>();
+        services.AddSingleton<Approvals.ApprovalService>();
 
         var twilio = configuration.GetSection(TwilioOptions.SectionName).Get<TwilioOptions>() ?? new TwilioOptions();
         if (twilio.Configured)

@@ -3,6 +3,7 @@ using Followup.Activities;
 using Followup.Host.Api;
 using Followup.Host.Messaging;
 using Followup.Host.Scheduling;
+using Followup.Host.Customers;
 using Followup.Host.Designer;
 using Followup.Host.Inbox;
 using Followup.Host.Security;
@@ -40,6 +41,7 @@ public static class FollowupHosting
 
         builder.Services.AddFollowupStaff(database);
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "followup.af");
+        builder.Services.AddCustomerPages();
 
         var otel = builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("followup"));
         otel.WithMetrics(m =>
@@ -68,6 +70,7 @@ public static class FollowupHosting
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapAccountPages();
         app.MapDesigner();
@@ -78,6 +81,7 @@ public static class FollowupHosting
         app.MapTwilioWebhooks();
         app.MapMessagesPage();
         app.MapInbox();
+        app.MapCustomerPages();
         app.MapTasksApi();
         app.MapGet("/api/messages", async (WorkflowStore store, string? correlationId, CancellationToken ct) =>
             Results.Ok(new { items = await store.ListOutboxAsync(correlationId, 200, ct) })).RequireAuthorization(Policies.Manager);

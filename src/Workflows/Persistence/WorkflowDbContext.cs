@@ -15,6 +15,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<ContactConsentRecord> ContactConsents => Set<ContactConsentRecord>();
     public DbSet<InboundMessageRecord> InboundMessages => Set<InboundMessageRecord>();
     public DbSet<HumanTaskRecord> HumanTasks => Set<HumanTaskRecord>();
+    public DbSet<ApprovalRecord> Approvals => Set<ApprovalRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -83,6 +84,13 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.Status, x.AssigneeRole, x.DueAt });
             e.HasIndex(x => new { x.Status, x.AssigneeUser });
+            e.HasIndex(x => x.InstanceId);
+            e.HasIndex(x => x.CorrelationId);
+        });
+        modelBuilder.Entity<ApprovalRecord>(e =>
+        {
+            e.ToTable("Approvals");
+            e.HasKey(x => x.Id);
             e.HasIndex(x => x.InstanceId);
             e.HasIndex(x => x.CorrelationId);
         });

@@ -337,6 +337,30 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
         return await db.HumanTasks.AsNoTracking().Where(t => t.Status == HumanTaskStatus.Completed && db.Bookmarks.Any(b => b.Id == t.BookmarkId)).ToListAsync(cancellationToken);
     }
 
+    // ---------------------------------------------------------------- approvals
+
+    public async Task<ApprovalRecord?> FindApprovalAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Approvals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+    }
+
+    /// <summary>Records the decision on a pending approval, once: false when it was answered (or timed out) already.</summary>
+    public async Task<bool> AnswerApprovalAsync(ApprovalRecord answer, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Approvals.Where(a => a.Id == answer.Id && a.Status == ApprovalStatus.Pending).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.Status, ApprovalStatus.Answered)
+            .SetProperty(a => a.Decision, answer.Decision)
+            .SetProperty(a => a.ApprovedLines, answer.ApprovedLines)
+            .SetProperty(a => a.DecidedBy, answer.DecidedBy)
+            .SetProperty(a => a.DecidedVia, answer.DecidedVia)
+            .SetProperty(a => a.SignedName, answer.SignedName)
+            .SetProperty(a => a.ClientIp, answer.ClientIp)
+            .SetProperty(a => a.UserAgent, answer.UserAgent)
+            .SetProperty(a => a.DecidedAt, answer.DecidedAt), cancellationToken) == 1;
+    }
+
     // ---------------------------------------------------------------- definitions and triggers
 
     public async Task<List<WorkflowDefinitionRecord>> ListDefinitionsAsync(CancellationToken cancellationToken)

@@ -239,10 +239,15 @@ public sealed class ActivityExecutionContext
     /// Adds a message to the outbox: written in the same transaction as this step, handed to the
     /// <see cref="Scheduling.IOutboxDispatcher"/> after the commit. Its idempotency key is (instance, this execution, index).
     /// </summary>
+    private const string OutboxIndexProperty = "Followup:OutboxIndex";
+
     public Persistence.OutboxRecord EnqueueMessage(string channel, string recipient, string payload, bool urgent)
     {
+        // The index is kept with the execution's state, so a later burst of the same step (a reminder) gets a new key
+        // and a burst run again after a crash gets the same one.
         var prefix = $"{Workflow.InstanceId}:{Id}:";
-        var index = Workflow.Outbox.Count(o => o.IdempotencyKey.StartsWith(prefix, StringComparison.Ordinal));
+        var index = int.Parse(GetProperty<string>(OutboxIndexProperty) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        SetProperty(OutboxIndexProperty, (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var now = Clock.GetUtcNow().UtcDateTime;
         var record = new Persistence.OutboxRecord
         {

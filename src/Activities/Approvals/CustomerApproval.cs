@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Followup.Activities.Messaging;
+using Followup.Workflows.Abstractions;
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Runtime;
+
+namespace Followup.Activities.Approvals;
+
+/// <summary>Signed links to the customer's approval page (the host signs them with its data-protection keys).</summary>
+public interface ICustomerLinks
+{
+    string LinkFor(string approvalId);
+}
+
+public sealed record ApprovalLine(string Id, string Description, string? Reason, decimal Labour, decimal Parts, decimal? Hours)
+{
+    public decimal Price => Labour + Parts;
+}
+
+public static class ApprovalContent
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IReadOnlyList<ApprovalLine> Lines(string content) =>
+        JsonSerializer.Deserialize<Content>(content, Json)?.Lines ?? [];
+
+    public static string Serialize(IReadOnlyList<ApprovalLine> lines) => JsonSerializer.Serialize(new Content(lines), Json);
+
+    public static IReadOnlyList<ApprovalLine> Parse(string? json)
+    {
+        var node = string.IsNullOrWhiteSpace(json) ? null : JsonNode.Parse(json);
+        var items = node as JsonArray ?? (node?["lines"] as JsonArray) ?? throw new ArgumentException("An approval needs its lines: [{ id, description, labour, parts }].");
+        var lines = items.OfType<JsonObject>().Select((l, i) => new ApprovalLine(
+            l["id"]?.ToString() ?? (i + 1).ToString(CultureInfo.InvariantCulture),
+            l["description"]?.GetValue<string>() ?? throw new ArgumentException($"Line {i + 1} has no description."),
+            l["reason"]?.GetValue<string>(),
+            l["labour"]?.GetValue<decimal>() ?? 0,
+            l["parts"]?.GetValue<decimal>() ?? 0,
+            l["hours"]?.GetValue<decimal>())).ToList();
+        if (lines.Count == 0)
+            throw new ArgumentException("An approval needs at least one line.");
+        return lines;
+    }
+
+    private sealed record Content(IReadOnlyList<ApprovalLine> Lines);
+}
+
+/// <summary>
+/// Asks the customer to approve priced lines from a signed link sent by SMS, or takes the decision an advisor records
+/// (in person, by phone); reminds once; times out. Outcomes: Approved, PartiallyApproved, Declined, TimedOut.
+/// </summary>
+[FlowNode("Approved", "PartiallyApproved", "Declined", "TimedOut")]
+public abstract class CustomerApproval(ICustomerLinks links) : Activity
+{
+    public const string BookmarkName = "Followup.CustomerApproval";
+    public const string ReminderBookmarkName = "Followup.CustomerApproval.Reminder";
+    public const string TimeoutBookmarkName = "Followup.CustomerApproval.Timeout";
+
+    protected abstract string Kind { get; }
+    protected abstract (string Zh, string En) Request { get; }
+    protected abstract (string Zh, string En) Reminder { get; }
+
+    [Input(Description = "The customer's name, shown on the page and required to sign.")]
+    public Input<string> CustomerName { get; set; } = new(null);
+
+    [Input(Description = "The customer's mobile number for the link.")]
+    public Input<string> Phone { get; set; } = new(null);
+
+    [Input(Description = "The customer's language (zh-CN or en).", DefaultValue = "zh-CN")]
+    public Input<string> Language { get; set; } = new(Expression.FromLiteral("zh-CN"));
+
+    [Input(Description = "The lines: [{ \"id\", \"description\", \"reason\", \"labour\", \"parts\", \"hours\" }].", UIHint = "json-editor")]
+    public Input<string> Lines { get; set; } = new(null);
+
+    [Input(Description = "How long the link is valid before the step times out.", DefaultValue = "1.00:00:00")]
+    public Input<TimeSpan> ExpiresIn { get; set; } = new(Expression.FromLiteral("1.00:00:00"));
+
+    [Input(Description = "When to remind the customer once if there is no answer yet.", DefaultValue = "04:00:00")]
+    public Input<TimeSpan> RemindAfter { get; set; } = new(Expression.FromLiteral("04:00:00"));
+
+    [Output(Description = "The ids of the lines the customer approved.")]
+    public Output<object>? ApprovedLines { get; set; }
+
+    public override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        var lines = ApprovalContent.Parse(context.Get(Lines));
+        var now = context.Clock.GetUtcNow();
+        var expires = now + context.Get(ExpiresIn);
+        var id = context.Workflow.NewId();
+        var bookmark = context.CreateBookmark(BookmarkName, new { ApprovalId = id });
+        var remind = now + context.Get(RemindAfter);
+        if (remind < expires)
+            context.CreateBookmark(ReminderBookmarkName, new { ApprovalId = id }, remind, includeActivityInstanceId: true);
+        context.CreateBookmark(TimeoutBookmarkName, new { ApprovalId = id }, expires, includeActivityInstanceId: true);
+        context.SetProperty("ApprovalId", id);
+        context.SetProperty("Phone", context.Get(Phone));
+        var language = context.Get(Language) == "en" ? "en" : "zh-CN";
+        var name = context.Get(CustomerName) ?? "";
+        context.Workflow.Inserts.Add(new ApprovalRecord
+        {
+            Id = id,
+            Kind = Kind,
+            InstanceId = context.Workflow.InstanceId,
+            CorrelationId = context.Workflow.CorrelationId,
+            BookmarkId = bookmark.Id,
+            CustomerName = name,
+            Language = language,
+            Content = ApprovalContent.Serialize(lines),
+            ExpiresAt = expires.UtcDateTime,
+            CreatedAt = now.UtcDateTime,
+        });
+        SendLink(context, Request, id, name, language, urgent: true);
+        return ValueTask.CompletedTask;
+    }
+
+    public override async ValueTask ResumeAsync(ActivityExecutionContext context)
+    {
+        var store = context.GetRequiredService<WorkflowStore>();
+        var approval = await store.FindApprovalAsync(context.GetProperty<string>("ApprovalId")!, context.CancellationToken);
+        if (approval is null)
+            return;
+        switch (context.ResumedBookmark?.Name)
+        {
+            case ReminderBookmarkName:
+                if (approval.Status == ApprovalStatus.Pending)
+                    SendLink(context, Reminder, approval.Id, approval.CustomerName, approval.Language, urgent: false);
+                return;
+            case TimeoutBookmarkName:
+                if (approval.Status != ApprovalStatus.Pending)
+                    return;
+                approval.Status = ApprovalStatus.TimedOut;
+                context.Workflow.Updates.Add(approval);
+                context.ClearBookmarks();
+                await context.CompleteAsync("TimedOut");
+                return;
+        }
+        var approved = approval.ApprovedLines is null ? [] : JsonSerializer.Deserialize<string[]>(approval.ApprovedLines) ?? [];
+        context.Set(ApprovedLines, approved);
+        context.ClearBookmarks();
+        var total = ApprovalContent.Lines(approval.Content).Count;
+        await context.CompleteAsync(approved.Length == 0 ? "Declined" : approved.Length == total ? "Approved" : "PartiallyApproved");
+    }
+
+    private void SendLink(ActivityExecutionContext context, (string Zh, string En) template, string approvalId, string name, string language, bool urgent)
+    {
+        // Inputs are evaluated when the step starts; the reminder comes in a later burst and reads what was kept.
+        if (context.GetProperty<string>("Phone") is not { Length: > 0 } phone)
+            return;
+        var text = string.Format(CultureInfo.InvariantCulture, language == "en" ? template.En : template.Zh, name, links.LinkFor(approvalId));
+        Outbox.Sms(context, phone, new MessagePayload(language, text), urgent);
+    }
+}
+
+[Activity("Followup", "Approvals", "Send the estimate to the customer and wait for their approval.", DisplayName = "Estimate approval")]
+public sealed class EstimateApproval(ICustomerLinks links) : CustomerApproval(links)
+{
+    protected override string Kind => "Estimate";
+    protected override (string Zh, string En) Request => ("{0}您好，您的维修估价单已就绪，请查看并确认：{1}", "Hello {0}, your service estimate is ready. Please review and approve it: {1}");
+    protected override (string Zh, string En) Reminder => ("{0}您好，提醒您确认维修估价单：{1}", "Hello {0}, a reminder to review your estimate: {1}");
+}
+
+[Activity("Followup", "Approvals", "Ask the customer to authorise additional work found during the service.", DisplayName = "Additional work authorization")]
+public sealed class AdditionalWorkAuthorization(ICustomerLinks links) : CustomerApproval(links)
+{
+    protected override string Kind => "AdditionalWork";
+    protected override (string Zh, string En) Request => ("{0}您好，技师在检修中发现需要追加的项目，请查看并确认：{1}", "Hello {0}, our technician found additional work. Please review and authorise it: {1}");
+    protected override (string Zh, string En) Reminder => ("{0}您好，提醒您确认追加项目：{1}", "Hello {0}, a reminder to review the additional work: {1}");
+}

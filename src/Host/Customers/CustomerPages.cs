@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Threading.RateLimiting;
+using Followup.Activities.Approvals;
+using Followup.Activities.Messaging;
+using Followup.Host.Security;
+using Followup.Host.Staff;
+using Followup.Workflows.Persistence;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Followup.Host.Customers;
+
+/// <summary>Customer links <c>/c/{token}</c>: the token names one approval, is signed with the host's keys and is useless for anything else.</summary>
+public sealed class CustomerLinks(IDataProtectionProvider protection, IOptions<MessagingOptions> messaging) : ICustomerLinks
+{
+    private const string Purpose = "Followup.CustomerLink.Approval";
+    private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
+
+    public string Token(string approvalId) => _protector.Protect(approvalId, TimeSpan.FromDays(30));
+
+    public string LinkFor(string approvalId) => $"{messaging.Value.PublicBaseUrl.TrimEnd('/')}/c/{Token(approvalId)}";
+
+    /// <summary>The approval id, or null for a tampered, foreign or very old token.</summary>
+    public string? Read(string token)
+    {
+        try
+        {
+            return _protector.Unprotect(token);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// The customer's approval page, mobile-first and without login: the lines with labour and parts, totals, approve all,
+/// choose lines or decline, the customer's name and an explicit consent tick. We record time, IP, user agent and exactly
+/// what was approved. An expired, used or tampered link gets a clear page and no data. Rate-limited per address.
+/// </summary>
+public static class CustomerPages
+{
+    public const string RateLimitPolicy = "customer-links";
+
+    private static readonly Dictionary<string, (string Zh, string En)> Words = new()
+    {
+        ["Estimate"] = ("维修估价确认", "Your service estimate"),
+        ["AdditionalWork"] = ("追加项目确认", "Additional work found"),
+        ["item"] = ("项目", "Item"),
+        ["labour"] = ("工时费", "Labour"),
+        ["parts"] = ("配件费", "Parts"),
+        ["price"] = ("小计", "Price"),
+        ["total"] = ("合计（已选）", "Total (selected)"),
+        ["name"] = ("您的姓名", "Your name"),
+        ["consent"] = ("我已阅读并同意以上所选项目及费用。", "I have read and agree to the selected work and prices."),
+        ["approve"] = ("确认所选项目", "Approve selected"),
+        ["decline"] = ("全部拒绝", "Decline all"),
+        ["thanks"] = ("谢谢，您的确认已记录，服务顾问会继续为您服务。", "Thank you, your decision is recorded; your service advisor will carry on."),
+        ["invalid"] = ("此链接无效。请联系您的服务顾问。", "This link is not valid. Please contact your service advisor."),
+        ["used"] = ("此链接已使用，您的决定已记录。", "This link has been used; your decision is already recorded."),
+        ["expired"] = ("此链接已过期。请联系您的服务顾问。", "This link has expired. Please contact your service advisor."),
+        ["need.name"] = ("请填写您的姓名并勾选同意。", "Please enter your name and tick the consent box."),
+        ["hours"] = ("预计工时", "Estimated hours"),
+    };
+
+    public static IServiceCollection AddCustomerPages(this IServiceCollection services)
+    {
+        services.AddSingleton<CustomerLinks>();
+        services.AddSingleton<ICustomerLinks>(sp => sp.GetRequiredService<CustomerLinks>());
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+        return services;
+    }
+
+    public static WebApplication MapCustomerPages(this WebApplication app)
+    {
+        var pages = app.MapGroup("/c").RequireRateLimiting(RateLimitPolicy).RequireAntiforgeryToken();
+        pages.MapGet("/{token}", async (string token, HttpContext context, CustomerLinks links, WorkflowStore store, TimeProvider clock, IAntiforgery antiforgery, CancellationToken ct) =>
+            await RenderAsync(token, context, links, store, clock, antiforgery, null, ct));
+        pages.MapPost("/{token}", DecideAsync);
+        app.MapPost("/api/approvals/{id}/decision", RecordAsync)
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiKeyAuthenticationHandler.SchemeName).RequireRole(Roles.Advisor, Roles.Manager));
+        return app;
+    }
+
+    private static string W(string lang, string key) => WebUtility.HtmlEncode(lang == "en" ? Words[key].En : Words[key].Zh);
+
+    private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+
+    private static string Money(decimal value) => value.ToString("N2", CultureInfo.InvariantCulture);
+
+    private static async Task<IResult> RenderAsync(string token, HttpContext context, CustomerLinks links, WorkflowStore store, TimeProvider clock,
+        IAntiforgery antiforgery, string? error, CancellationToken ct, int status = StatusCodes.Status200OK)
+    {
+        var approval = links.Read(token) is { } id ? await store.FindApprovalAsync(id, ct) : null;
+        var lang = approval?.Language ?? (context.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "zh-CN");
+        if (approval is null)
+            return Refusal(lang, "invalid", StatusCodes.Status404NotFound);
+        if (approval.Status == ApprovalStatus.Answered)
+            return Refusal(lang, "used", StatusCodes.Status410Gone);
+        if (approval.Status != ApprovalStatus.Pending || approval.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
+            return Refusal(lang, "expired", StatusCodes.Status410Gone);
+        var lines = ApprovalContent.Lines(approval.Content);
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        var rows = string.Concat(lines.Select(l => $"""
+            <label class="line"><input type="checkbox" name="line" value="{E(l.Id)}" data-price="{l.Price.ToString(CultureInfo.InvariantCulture)}" checked>
+              <span class="what"><strong>{E(l.Description)}</strong>{(l.Reason is null ? "" : $"<small>{E(l.Reason)}</small>")}
+              <small>{W(lang, "labour")} {Money(l.Labour)} · {W(lang, "parts")} {Money(l.Parts)}{(l.Hours is { } h ? $" · {W(lang, "hours")} {h.ToString(CultureInfo.InvariantCulture)}" : "")}</small></span>
+              <span class="price">¥{Money(l.Price)}</span></label>
+            """));
+        var body = $"""
+            <main class="sheet">
+              <h1>{W(lang, approval.Kind)}</h1>
+              <p>{E(approval.CustomerName)}</p>
+              {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{W(lang, error)}</p>")}
+              <form method="post">
+                <input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}">
+                {rows}
+                <p class="total">{W(lang, "total")}: ¥<span id="total">{Money(lines.Sum(l => l.Price))}</span></p>
+                <label class="field">{W(lang, "name")}<input name="signedName" autocomplete="name"></label>
+                <label class="consent"><input type="checkbox" name="consent" value="true"> {W(lang, "consent")}</label>
+                <button type="submit" name="decision" value="approve" class="primary">{W(lang, "approve")}</button>
+                <button type="submit" name="decision" value="decline" class="secondary">{W(lang, "decline")}</button>
+              </form>
+            </main>
+            """;
+        return AccountPages.Html(AccountPages.Layout(lang, lang == "en" ? Words[approval.Kind].En : Words[approval.Kind].Zh, body + Script + Style), status);
+    }
+
+    private static async Task<IResult> DecideAsync(string token, HttpContext context, CustomerLinks links, WorkflowStore store, ApprovalService approvals,
+        TimeProvider clock, IAntiforgery antiforgery, CancellationToken ct)
+    {
+        var form = await context.Request.ReadFormAsync(ct);
+        if (links.Read(token) is not { } id || await store.FindApprovalAsync(id, ct) is not { } approval)
+            return Refusal("zh-CN", "invalid", StatusCodes.Status404NotFound);
+        var decline = form["decision"] == "decline";
+        var name = form["signedName"].ToString().Trim();
+        if (!decline && (name.Length == 0 || form["consent"] != "true"))
+            return await RenderAsync(token, context, links, store, clock, antiforgery, "need.name", ct, StatusCodes.Status400BadRequest);
+        var chosen = decline ? [] : form["line"].Where(v => v != null).Select(v => v!).ToArray();
+        var result = await approvals.DecideAsync(id, chosen, $"customer:{approval.CustomerName}", "link", name.Length == 0 ? null : name,
+            context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString(), ct);
+        return result switch
+        {
+            DecisionResult.Recorded => Refusal(approval.Language, "thanks", StatusCodes.Status200OK),
+            DecisionResult.AlreadyAnswered => Refusal(approval.Language, "used", StatusCodes.Status410Gone),
+            DecisionResult.Expired => Refusal(approval.Language, "expired", StatusCodes.Status410Gone),
+            _ => Refusal(approval.Language, "invalid", StatusCodes.Status400BadRequest),
+        };
+    }
+
+    public sealed record StaffDecision(string[]? ApprovedLines, string Via, string? Note);
+
+    /// <summary>An advisor records a decision the customer gave in person or by phone.</summary>
+    private static async Task<IResult> RecordAsync(string id, [FromBody] StaffDecision decision, HttpContext context, ApprovalService approvals, CancellationToken ct)
+    {
+        if (decision.Via is not ("in-person" or "phone"))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["via"] = ["Use in-person or phone."] });
+        var result = await approvals.DecideAsync(id, decision.ApprovedLines ?? [], context.User.Identity?.Name ?? "staff", decision.Via, null,
+            context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString(), ct);
+        return result switch
+        {
+            DecisionResult.Recorded => Results.NoContent(),
+            DecisionResult.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such approval"),
+            DecisionResult.Invalid => Results.ValidationProblem(new Dictionary<string, string[]> { ["approvedLines"] = ["Unknown line id."] }),
+            _ => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The approval was already answered or has expired"),
+        };
+    }
+
+    private static IResult Refusal(string lang, string key, int status) =>
+        AccountPages.Html(AccountPages.Layout(lang, "Followup", $"<main class=\"sheet\"><p class=\"message\">{W(lang, key)}</p></main>{Style}"), status);
+
+    private const string Script = """
+        <script>
+          const total = document.getElementById('total');
+          const boxes = document.querySelectorAll('input[name=line]');
+          const update = () => { let sum = 0; boxes.forEach(b => { if (b.checked) sum += parseFloat(b.dataset.price); }); total.textContent = sum.toFixed(2); };
+          boxes.forEach(b => b.addEventListener('change', update));
+        </script>
+        """;
+
+    private const string Style = """
+        <style>.sheet { max-width: 520px; margin: 0 auto; background: #fff; padding: 1rem 1.2rem 2rem; min-height: 100vh; box-sizing: border-box; }
+        h1 { font-size: 1.3rem; } .line { display: grid; grid-template-columns: auto 1fr auto; gap: .6rem; padding: .8rem 0; border-bottom: 1px solid #eee; align-items: start; }
+        .line small { display: block; color: #555; } .price { font-weight: 600; } .total { font-size: 1.1rem; font-weight: 700; text-align: right; }
+        .field { display: grid; gap: .3rem; margin: 1rem 0; } .field input { padding: .7rem; font-size: 1rem; } .consent { display: flex; gap: .5rem; margin-bottom: 1rem; }
+        button { width: 100%; padding: .9rem; font-size: 1.05rem; border-radius: 6px; margin-bottom: .6rem; } .primary { background: #1f6e3a; color: #fff; border: 0; }
+        .secondary { background: #fff; border: 1px solid #999; } .error { color: #b00020; } .message { font-size: 1.1rem; margin-top: 20vh; text-align: center; }</style>
+        """;
+}
