@@ -50,6 +50,8 @@ public sealed class ApprovalTests
         var api = host.Api();
         var id = await Poll.StartAsync(api, "estimate");
         var link = await LinkAsync(host, address);
+        await Poll.StartAsync(api, "estimate");
+        var laterLink = await LinkAsync(host, address, 1);
 
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
@@ -73,13 +75,20 @@ public sealed class ApprovalTests
         var instance = await Poll.InstanceAsync(api, id);
         Assert.Equal("Finished", instance.GetProperty("subStatus").GetString());
         Assert.Equal("[\"oil\",\"brakes\"]", instance.GetProperty("name").GetString());
-        var approval = (await host.Store.QueryInstancesAsync(new() { DefinitionId = "estimate" }, CancellationToken.None)).Items.Single();
-        Assert.Equal(id, approval.Id);
 
         // The same link again: used, no data.
         await page.GotoAsync(link);
         await Assertions.Expect(page.GetByText("This link has been used")).ToBeVisibleAsync();
         Assert.Equal(0, await page.Locator("input[name=line]").CountAsync());
+
+        // A tampered link and, a day later, an unanswered one: the refusal page, no data.
+        await page.GotoAsync(laterLink[..^4] + (laterLink[^4] == 'x' ? "y" : "x") + laterLink[^3..]);
+        await Assertions.Expect(page.GetByText("This link is not valid")).ToBeVisibleAsync();
+        host.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        await page.GotoAsync(laterLink);
+        await Assertions.Expect(page.GetByText("This link has expired")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator("input[name=line]").CountAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "estimate-link-expired.png") });
     }
 
     [Fact]

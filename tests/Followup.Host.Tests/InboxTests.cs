@@ -109,6 +109,25 @@ public sealed class InboxTests
         Assert.Equal(HttpStatusCode.Conflict, (await advisor.PostAsJsonAsync($"/api/tasks/{taskId}/complete", values with { action = "CustomerLeft" })).StatusCode);
         Assert.Equal("Finished", await Poll.SubStatusAsync(host.Api(), id));
         Assert.DoesNotContain(await Poll.JournalAsync(host.Api(), id), j => j.GetProperty("activityId").GetString() == "left");
+
+        // The API is described in OpenAPI.
+        var openApi = await host.CreateClient().GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/api/tasks/{id}/complete", openApi, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_visit_page_shows_who_the_visit_waits_on_and_its_timeline()
+    {
+        await using var host = await NewHostAsync();
+        var started = await host.Api().PostAsJsonAsync("/elsa/api/workflow-definitions/reception/execute",
+            new { correlationId = "RO-2077", input = new Dictionary<string, string> { ["Plate"] = "苏E5" } });
+        started.EnsureSuccessStatusCode();
+        var advisor = await host.SignedInAsync("li", "advisor-pass-123");
+        var page = await advisor.GetStringAsync("/visits/RO-2077?lang=en");
+        Assert.Contains("Walk-around check 苏E5", page, StringComparison.Ordinal);
+        Assert.Contains("Advisor", page, StringComparison.Ordinal);
+        Assert.Contains("checkin · Suspended", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await host.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/visits/RO-2077")).StatusCode);
     }
 
     [Fact]

@@ -42,6 +42,7 @@ public static class FollowupHosting
         builder.Services.AddFollowupStaff(database);
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "followup.af");
         builder.Services.AddCustomerPages();
+        builder.Services.AddOpenApi();
 
         var otel = builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("followup"));
         otel.WithMetrics(m =>
@@ -80,7 +81,9 @@ public static class FollowupHosting
         app.MapElsaApi().MapWorkflowApi().MapDefinitionsApi();
         app.MapTwilioWebhooks();
         app.MapMessagesPage();
+        app.MapOpenApi("/openapi/{documentName}.json");
         app.MapInbox();
+        app.MapVisitPage();
         app.MapCustomerPages();
         app.MapTasksApi();
         app.MapGet("/api/messages", async (WorkflowStore store, string? correlationId, CancellationToken ct) =>

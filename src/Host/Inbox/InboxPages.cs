@@ -145,7 +145,7 @@ public static class InboxPages
               <nav><a href="/inbox/">{W(lang, "inbox")}</a></nav>
               <h1>{E(task.Title)}</h1>
               {(notice is null ? "" : $"<p class=\"notice\" role=\"status\">{E(notice)}</p>")}
-              <p>{W(lang, "visit")}: {E(task.CorrelationId)} · {W(lang, "due")}: {(task.DueAt is { } d ? $"{d:yyyy-MM-dd HH:mm}" : "—")} · {W(lang, "for")}: {E(task.ClaimedBy ?? task.AssigneeUser ?? task.AssigneeRole)}</p>
+              <p>{W(lang, "visit")}: {(task.CorrelationId is null ? "—" : $"<a href=\"/visits/{Uri.EscapeDataString(task.CorrelationId)}\">{E(task.CorrelationId)}</a>")} · {W(lang, "due")}: {(task.DueAt is { } d ? $"{d:yyyy-MM-dd HH:mm}" : "—")} · {W(lang, "for")}: {E(task.ClaimedBy ?? task.AssigneeUser ?? task.AssigneeRole)}</p>
               {(task.Instructions is null ? "" : $"<p class=\"instructions\">{E(task.Instructions)}</p>")}
               {(completed ? (notice is null ? $"<p class=\"notice\">{W(lang, "already")}</p>" : "") : $"""
               <form method="post" action="/inbox/{E(task.Id)}" class="task-form">

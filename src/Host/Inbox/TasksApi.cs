@@ -14,24 +14,30 @@ public static class TasksApi
 
     public static WebApplication MapTasksApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/tasks").RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.All));
+        var api = app.MapGroup("/api/tasks").RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.All))
+            .WithTags("Tasks");
         api.MapGet("/", async (HttpContext context, TaskService tasks, CancellationToken ct, bool all = false) =>
             Results.Ok(new { items = (await tasks.ListAsync(InboxPages.Staff(context.User), all, ct)).Select(t => new
             {
                 t.Id, t.Title, t.Instructions, t.CorrelationId, t.InstanceId, t.AssigneeRole, t.AssigneeUser, t.ClaimedBy, t.DueAt, t.EscalatedAt, t.Status,
                 form = System.Text.Json.JsonDocument.Parse(t.Form).RootElement,
-            }) }));
+            }) }))
+            .WithSummary("Open tasks of the signed-in staff member (all open tasks for managers with all=true), soonest due first.");
         api.MapPost("/{id}/claim", async (string id, HttpContext context, TaskService tasks, CancellationToken ct) =>
-            ToResult(await tasks.ClaimAsync(id, InboxPages.Staff(context.User), ct)));
+            ToResult(await tasks.ClaimAsync(id, InboxPages.Staff(context.User), ct)))
+            .WithSummary("Claim a task of one of your roles so others see it is taken.");
         api.MapPost("/{id}/release", async (string id, HttpContext context, TaskService tasks, CancellationToken ct) =>
-            ToResult(await tasks.ReleaseAsync(id, InboxPages.Staff(context.User), ct)));
+            ToResult(await tasks.ReleaseAsync(id, InboxPages.Staff(context.User), ct)))
+            .WithSummary("Give a claimed task back to its role.");
         api.MapPost("/{id}/reassign", async (string id, [FromBody] ReassignRequest request, HttpContext context, TaskService tasks, CancellationToken ct) =>
-            ToResult(await tasks.ReassignAsync(id, InboxPages.Staff(context.User), request.User, request.Role, ct)));
+            ToResult(await tasks.ReassignAsync(id, InboxPages.Staff(context.User), request.User, request.Role, ct)))
+            .WithSummary("Managers: give a task to a person or a role.");
         api.MapPost("/{id}/complete", async (string id, [FromBody] CompleteRequest request, HttpContext context, TaskService tasks, CancellationToken ct) =>
         {
             var (result, errors) = await tasks.CompleteAsync(id, InboxPages.Staff(context.User), request.Action, request.Values ?? [], "en", ct);
             return result == TaskResult.Invalid ? Results.ValidationProblem(errors) : ToResult(result);
-        });
+        })
+            .WithSummary("Complete a task with one of its actions and the form's values; 409 when it was completed already.");
         return app;
     }
 

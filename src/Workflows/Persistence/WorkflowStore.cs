@@ -330,6 +330,12 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
             .SetProperty(t => t.CompletedAt, at), cancellationToken) == 1;
     }
 
+    public async Task<List<HumanTaskRecord>> ListTasksByCorrelationAsync(string correlationId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.HumanTasks.AsNoTracking().Where(t => t.CorrelationId == correlationId).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken);
+    }
+
     /// <summary>Completed tasks whose workflow has not moved on yet (a crash between the two): their bookmark still exists.</summary>
     public async Task<List<HumanTaskRecord>> ListCompletedTasksNotResumedAsync(CancellationToken cancellationToken)
     {
