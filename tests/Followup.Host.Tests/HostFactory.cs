@@ -48,6 +48,7 @@ public sealed class HostFactory : WebApplicationFactory<Program>
             ["Hangfire:SchedulePollInterval"] = "00:00:00.200",
             ["Engine:DefinitionsPath"] = Path.Combine(Folder, "workflows"),
             ["Elsa:ApiKeys:0"] = ApiKey,
+            ["Storage:AttachmentsPath"] = Path.Combine(Folder, "attachments"),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (k, v) in Settings)

@@ -17,7 +17,8 @@ public sealed class InboxTests
         { "fields": [
             { "name": "Odometer", "label": { "zh-CN": "里程", "en": "Odometer" }, "type": "number", "required": true },
             { "name": "Fuel", "label": { "zh-CN": "油量", "en": "Fuel" }, "type": "choice", "options": ["Empty", "Half", "Full"], "required": true },
-            { "name": "Damage", "label": { "zh-CN": "外观损伤", "en": "Damage notes" }, "type": "multiline" } ] }
+            { "name": "Damage", "label": { "zh-CN": "外观损伤", "en": "Damage notes" }, "type": "multiline" },
+            { "name": "Photo", "label": { "zh-CN": "照片", "en": "Photo" }, "type": "photo" } ] }
         """;
 
     private static readonly string Reception = Workflow("reception",
@@ -50,7 +51,9 @@ public sealed class InboxTests
         var address = "";
         await using var host = await NewHostAsync(h => address = h.StartKestrel());
         var api = host.Api();
-        var id = await Poll.StartAsync(api, "reception", new Dictionary<string, string> { ["Plate"] = "沪A12345" });
+        var started = await api.PostAsJsonAsync("/elsa/api/workflow-definitions/reception/execute",
+            new { correlationId = "RO-3001", input = new Dictionary<string, string> { ["Plate"] = "沪A12345" } });
+        var id = started.Headers.GetValues("x-elsa-workflow-instance-id").Single();
 
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
@@ -72,6 +75,8 @@ public sealed class InboxTests
         await page.FillAsync("input[name=Odometer]", "48210");
         await page.SelectOptionAsync("select[name=Fuel]", "Half");
         await page.FillAsync("textarea[name=Damage]", "Scratch on the rear bumper");
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        await page.SetInputFilesAsync("input[name=Photo]", new FilePayload { Name = "bumper.png", MimeType = "image/png", Buffer = png });
         await page.ClickAsync("button[name=action][value=Done]");
         await Assertions.Expect(page.GetByText("Completed; the workflow has moved on.")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "inbox-task-completed.png"), FullPage = true });
@@ -82,6 +87,13 @@ public sealed class InboxTests
         Assert.DoesNotContain(journal, j => j.GetProperty("activityId").GetString() == "left");
         var task = await host.Store.ListOpenTasksAsync("li", [Roles.Advisor], all: true, CancellationToken.None);
         Assert.Empty(task);
+
+        // The photo was kept and is shown to signed-in staff.
+        var done = (await host.Store.ListTasksByCorrelationAsync("RO-3001", CancellationToken.None)).Single();
+        var attachment = System.Text.RegularExpressions.Regex.Match(done.Result!, "attachment:([0-9a-f]+\\.png)").Groups[1].Value;
+        var image = await page.APIRequest.GetAsync($"{address}/attachments/{attachment}");
+        Assert.Equal(200, image.Status);
+        Assert.Equal("image/png", image.Headers["content-type"]);
     }
 
     [Fact]

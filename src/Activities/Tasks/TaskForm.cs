@@ -7,7 +7,10 @@ namespace Followup.Activities.Tasks;
 /// <summary>A task's form: its fields and the actions that complete it (each action is an outcome of the step).</summary>
 public sealed record TaskForm(IReadOnlyList<TaskField> Fields, IReadOnlyList<string> Actions)
 {
-    public static readonly string[] FieldTypes = ["text", "multiline", "number", "money", "datetime", "choice", "multichoice", "checkbox", "acknowledgement"];
+    public static readonly string[] FieldTypes = ["text", "multiline", "number", "money", "datetime", "choice", "multichoice", "checkbox", "acknowledgement", "photo"];
+
+    /// <summary>A photo field's value: the id of an uploaded attachment.</summary>
+    public const string AttachmentPrefix = "attachment:";
 
     public static TaskForm Parse(string? json, IReadOnlyList<string>? actions)
     {
@@ -71,6 +74,12 @@ public sealed record TaskForm(IReadOnlyList<TaskField> Fields, IReadOnlyList<str
                     break;
                 case "checkbox" or "acknowledgement":
                     values[field.Name] = raw is "true" or "on";
+                    break;
+                case "photo":
+                    if (raw.StartsWith(AttachmentPrefix, StringComparison.Ordinal))
+                        values[field.Name] = raw;
+                    else
+                        errors[field.Name] = [zh ? $"“{field.Label(language)}”须为上传的照片。" : $"{field.Label(language)} must be an uploaded photo."];
                     break;
                 default:
                     values[field.Name] = raw;

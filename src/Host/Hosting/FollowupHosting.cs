@@ -43,6 +43,7 @@ public static class FollowupHosting
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "followup.af");
         builder.Services.AddCustomerPages();
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<Attachments>();
 
         var otel = builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("followup"));
         otel.WithMetrics(m =>
@@ -84,6 +85,7 @@ public static class FollowupHosting
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapInbox();
         app.MapVisitPage();
+        app.MapAttachmentEndpoints();
         app.MapCustomerPages();
         app.MapTasksApi();
         app.MapGet("/api/messages", async (WorkflowStore store, string? correlationId, CancellationToken ct) =>

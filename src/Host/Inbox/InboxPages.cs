@@ -131,6 +131,7 @@ public static class InboxPages
                 "choice" => $"<select name=\"{E(f.Name)}\"><option value=\"\"></option>{string.Concat(f.Options.Select(o => $"<option{(submitted?.GetValueOrDefault(f.Name) == o ? " selected" : "")}>{E(o)}</option>"))}</select>",
                 "multichoice" => string.Concat(f.Options.Select(o => $"<label class=\"inline\"><input type=\"checkbox\" name=\"{E(f.Name)}\" value=\"{E(o)}\"> {E(o)}</label>")),
                 "checkbox" or "acknowledgement" => $"<input type=\"checkbox\" name=\"{E(f.Name)}\" value=\"true\">",
+                "photo" => $"<input type=\"file\" name=\"{E(f.Name)}\" accept=\"image/jpeg,image/png\" capture=\"environment\">",
                 _ => $"<input name=\"{E(f.Name)}\" value=\"{Value(f.Name)}\">",
             };
             return $"<label>{label}{input}{Error(f.Name)}</label>";
@@ -148,7 +149,7 @@ public static class InboxPages
               <p>{W(lang, "visit")}: {(task.CorrelationId is null ? "—" : $"<a href=\"/visits/{Uri.EscapeDataString(task.CorrelationId)}\">{E(task.CorrelationId)}</a>")} · {W(lang, "due")}: {(task.DueAt is { } d ? $"{d:yyyy-MM-dd HH:mm}" : "—")} · {W(lang, "for")}: {E(task.ClaimedBy ?? task.AssigneeUser ?? task.AssigneeRole)}</p>
               {(task.Instructions is null ? "" : $"<p class=\"instructions\">{E(task.Instructions)}</p>")}
               {(completed ? (notice is null ? $"<p class=\"notice\">{W(lang, "already")}</p>" : "") : $"""
-              <form method="post" action="/inbox/{E(task.Id)}" class="task-form">
+              <form method="post" action="/inbox/{E(task.Id)}" class="task-form" enctype="multipart/form-data">
                 <input type="hidden" name="{token.FormFieldName}" value="{token.RequestToken}">
                 {fields}
                 {Error("action")}
@@ -162,12 +163,17 @@ public static class InboxPages
         return AccountPages.Html(AccountPages.Layout(lang, task.Title, body + Style), status);
     }
 
-    private static async Task<IResult> CompleteAsync(string id, HttpContext context, TaskService tasks, WorkflowStore store, IAntiforgery antiforgery, CancellationToken ct)
+    private static async Task<IResult> CompleteAsync(string id, HttpContext context, TaskService tasks, WorkflowStore store, IAntiforgery antiforgery, Attachments attachments, CancellationToken ct)
     {
         var lang = StaffText.Language(context);
         var form = await context.Request.ReadFormAsync(ct);
         var submitted = form.Keys.Where(k => k != "action" && !k.StartsWith("__", StringComparison.Ordinal))
             .ToDictionary(k => k, k => (string?)string.Join(",", form[k].Where(v => v != null && v != "false").DefaultIfEmpty(form[k].LastOrDefault())), StringComparer.Ordinal);
+        foreach (var file in form.Files.Where(f => f.Length > 0))
+        {
+            var (value, error) = await attachments.SaveAsync(file, ct);
+            submitted[file.Name] = value ?? error;
+        }
         var (result, errors) = await tasks.CompleteAsync(id, Staff(context.User), form["action"].ToString(), submitted, lang, ct);
         return result switch
         {
