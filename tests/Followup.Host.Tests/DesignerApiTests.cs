@@ -84,6 +84,8 @@ public sealed class DesignerApiTests
         Assert.True(sms["isBrowsable"]!.GetValue<bool>());
         Assert.All(sms["inputs"]!.AsArray(), i => Assert.True(i!["isBrowsable"]!.GetValue<bool>()));
         Assert.Equal(descriptors["count"]!.GetValue<int>(), descriptors["items"]!.AsArray().Count);
+        var estimate = descriptors["items"]!.AsArray().Single(d => d!["typeName"]!.GetValue<string>() == "Followup.EstimateApproval")!;
+        Assert.Equal(["Approved", "PartiallyApproved", "Declined", "TimedOut"], estimate["ports"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
         Assert.False(descriptors["items"]!.AsArray().Single(d => d!["typeName"]!.GetValue<string>() == "Elsa.Flowchart")!["isBrowsable"]!.GetValue<bool>());
         var expressions = await api.GetFromJsonAsync<JsonObject>("/elsa/api/descriptors/expression-descriptors");
         Assert.Contains(expressions!["items"]!.AsArray(), e => e!["type"]!.GetValue<string>() == "JavaScript" && e["isBrowsable"]!.GetValue<bool>());

@@ -51,7 +51,6 @@ public static class ApprovalContent
 /// Asks the customer to approve priced lines from a signed link sent by SMS, or takes the decision an advisor records
 /// (in person, by phone); reminds once; times out. Outcomes: Approved, PartiallyApproved, Declined, TimedOut.
 /// </summary>
-[FlowNode("Approved", "PartiallyApproved", "Declined", "TimedOut")]
 public abstract class CustomerApproval(ICustomerLinks links) : Activity
 {
     public const string BookmarkName = "Followup.CustomerApproval";
@@ -154,6 +153,7 @@ public abstract class CustomerApproval(ICustomerLinks links) : Activity
 }
 
 [Activity("Followup", "Approvals", "Send the estimate to the customer and wait for their approval.", DisplayName = "Estimate approval")]
+[FlowNode("Approved", "PartiallyApproved", "Declined", "TimedOut")]
 public sealed class EstimateApproval(ICustomerLinks links) : CustomerApproval(links)
 {
     protected override string Kind => "Estimate";
@@ -162,6 +162,7 @@ public sealed class EstimateApproval(ICustomerLinks links) : CustomerApproval(li
 }
 
 [Activity("Followup", "Approvals", "Ask the customer to authorise additional work found during the service.", DisplayName = "Additional work authorization")]
+[FlowNode("Approved", "PartiallyApproved", "Declined", "TimedOut")]
 public sealed class AdditionalWorkAuthorization(ICustomerLinks links) : CustomerApproval(links)
 {
     protected override string Kind => "AdditionalWork";
