@@ -31,6 +31,7 @@ public static class FollowupHosting
             configuration.GetConnectionString("Followup") ?? "Data Source=followup.db");
         builder.Services.AddFollowupWorkflows(database);
         builder.Services.AddFollowupActivities(configuration);
+        Followup.Activities.Data.DealershipDbContext.AddDealershipData(builder.Services, database);
         builder.Services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName);
         builder.Services.AddFollowupHangfire(configuration, database);
         builder.Services.AddSingleton<Followup.Workflows.Scheduling.IOutboxDispatcher, Followup.Host.Messaging.HangfireOutboxDispatcher>();
@@ -61,6 +62,8 @@ public static class FollowupHosting
         var stopping = app.Lifetime.ApplicationStopping;
         await app.Services.InitializeWorkflowsAsync(stopping);
         await app.Services.InitializeStaffAsync(app.Configuration.GetValue<bool>("Demo:Seed"), stopping);
+        await using (var dealership = await app.Services.GetRequiredService<IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>().CreateDbContextAsync(stopping))
+            await dealership.Database.MigrateAsync(stopping);
         var folder = app.Configuration["Engine:DefinitionsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows-json");
         await ShippedWorkflows.ImportAsync(app.Services, folder, stopping);
         await app.Services.StartFollowupSchedulingAsync(stopping);
@@ -85,6 +88,7 @@ public static class FollowupHosting
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapInbox();
         app.MapVisitPage();
+        app.MapCustomersApi();
         app.MapAttachmentEndpoints();
         app.MapCustomerPages();
         app.MapTasksApi();

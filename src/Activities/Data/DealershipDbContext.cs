@@ -1,0 +1,137 @@
+using Followup.Workflows.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Followup.Activities.Data;
+
+public sealed class Customer
+{
+    public required string Id { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>E.164, validated at entry.</summary>
+    public string? Phone { get; set; }
+
+    public string? Email { get; set; }
+    public string Language { get; set; } = "zh-CN";
+    public bool SmsConsent { get; set; } = true;
+    public bool EmailConsent { get; set; } = true;
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public List<Vehicle> Vehicles { get; set; } = [];
+}
+
+public sealed class Vehicle
+{
+    public required string Id { get; set; }
+    public required string CustomerId { get; set; }
+    public required string Vin { get; set; }
+    public string? Plate { get; set; }
+    public string? Model { get; set; }
+    public int? Year { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public List<MileageReading> Mileage { get; set; } = [];
+}
+
+public sealed class MileageReading
+{
+    public long Id { get; set; }
+    public required string VehicleId { get; set; }
+    public int Kilometres { get; set; }
+    public DateTime ReadAt { get; set; }
+    public required string Source { get; set; }
+}
+
+/// <summary>Who changed what, when: every write through the API or the staff pages leaves one.</summary>
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+    public required string Actor { get; set; }
+    public required string Action { get; set; }
+    public required string EntityType { get; set; }
+    public required string EntityId { get; set; }
+
+    /// <summary>JSON of the fields written (no free text beyond what was submitted).</summary>
+    public string? Changes { get; set; }
+
+    public DateTime At { get; set; }
+}
+
+/// <summary>The dealership's data: customers with their language and consent, vehicles, mileage, and the audit trail.</summary>
+public class DealershipDbContext(DbContextOptions options) : DbContext(options)
+{
+    public const string HistoryTable = "__DealershipMigrationsHistory";
+
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Vehicle> Vehicles => Set<Vehicle>();
+    public DbSet<MileageReading> MileageReadings => Set<MileageReading>();
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Customer>(e =>
+        {
+            e.ToTable("Customers");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.Phone);
+            e.HasIndex(x => x.Name);
+            e.HasMany(x => x.Vehicles).WithOne().HasForeignKey(v => v.CustomerId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<Vehicle>(e =>
+        {
+            e.ToTable("Vehicles");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.Vin).IsUnique();
+            e.HasIndex(x => x.Plate);
+            e.HasMany(x => x.Mileage).WithOne().HasForeignKey(m => m.VehicleId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<MileageReading>(e =>
+        {
+            e.ToTable("MileageReadings");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.VehicleId, x.ReadAt });
+        });
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("Audit");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.EntityType, x.EntityId });
+        });
+    }
+
+    public static IServiceCollection AddDealershipData(IServiceCollection services, WorkflowDatabase database)
+    {
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddDbContextFactory<PostgresDealershipDbContext>(o => o.UseNpgsql(database.ConnectionString, x => x.MigrationsHistoryTable(HistoryTable)));
+            services.AddSingleton<IDbContextFactory<DealershipDbContext>>(sp => new Factory<PostgresDealershipDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresDealershipDbContext>>()));
+        }
+        else
+        {
+            services.AddDbContextFactory<SqliteDealershipDbContext>(o => o.UseSqlite(database.ConnectionString, x => x.MigrationsHistoryTable(HistoryTable)).AddInterceptors(new SqlitePragmaInterceptor()));
+            services.AddSingleton<IDbContextFactory<DealershipDbContext>>(sp => new Factory<SqliteDealershipDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteDealershipDbContext>>()));
+        }
+        return services;
+    }
+
+    private sealed class Factory<T>(IDbContextFactory<T> inner) : IDbContextFactory<DealershipDbContext> where T : DealershipDbContext
+    {
+        public DealershipDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}
+
+public sealed class SqliteDealershipDbContext(DbContextOptions<SqliteDealershipDbContext> options) : DealershipDbContext(options);
+
+public sealed class PostgresDealershipDbContext(DbContextOptions<PostgresDealershipDbContext> options) : DealershipDbContext(options);
+
+/// <summary>Used by <c>dotnet ef migrations add</c> only; they never connect.</summary>
+public sealed class SqliteDealershipDesignFactory : IDesignTimeDbContextFactory<SqliteDealershipDbContext>
+{
+    public SqliteDealershipDbContext CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<SqliteDealershipDbContext>().UseSqlite("Data Source=design.db").Options);
+}
+
+public sealed class PostgresDealershipDesignFactory : IDesignTimeDbContextFactory<PostgresDealershipDbContext>
+{
+    public PostgresDealershipDbContext CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<PostgresDealershipDbContext>().UseNpgsql("Host=localhost;Database=followup_design").Options);
+}

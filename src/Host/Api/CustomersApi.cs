@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Followup.Activities.Data;
+using Followup.Activities.Messaging;
+using Followup.Host.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Followup.Host.Api;
+
+/// <summary>
+/// Customers and vehicles for staff and integrations (a DMS with an API key): phone numbers in E.164, VINs checked,
+/// mileage history. Bad input is a ValidationProblem naming the field and writes nothing; every write is audited.
+/// </summary>
+public static class CustomersApi
+{
+    public sealed record CustomerInput(string? Name, string? Phone, string? Email, string? Language, bool? SmsConsent, bool? EmailConsent);
+
+    public sealed record VehicleInput(string? CustomerId, string? Vin, string? Plate, string? Model, int? Year, int? Odometer);
+
+    public sealed record MileageInput(int? Kilometres);
+
+    public static WebApplication MapCustomersApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").WithTags("Customers and vehicles")
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiKeyAuthenticationHandler.SchemeName).RequireRole(Roles.Manager, Roles.Advisor));
+        api.MapGet("/customers", async (IDbContextFactory<DealershipDbContext> factory, CancellationToken ct, string? search = null) =>
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var query = db.Customers.AsNoTracking();
+            if (!string.IsNullOrWhiteSpace(search))
+                query = query.Where(c => c.Name.Contains(search) || (c.Phone != null && c.Phone.Contains(search)));
+            return Results.Ok(new { items = await query.OrderBy(c => c.Name).Take(100).ToListAsync(ct) });
+        }).WithSummary("Find customers by name or phone.");
+        api.MapGet("/customers/{id}", async (string id, IDbContextFactory<DealershipDbContext> factory, CancellationToken ct) =>
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            return await db.Customers.AsNoTracking().Include(c => c.Vehicles).ThenInclude(v => v.Mileage).FirstOrDefaultAsync(c => c.Id == id, ct) is { } customer
+                ? Results.Ok(customer)
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such customer");
+        }).WithSummary("A customer with vehicles and mileage history.");
+        api.MapPost("/customers", async (CustomerInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (Validate(input, messaging.Value.DefaultRegion, out var phone) is { } problem)
+                return problem;
+            var now = clock.GetUtcNow().UtcDateTime;
+            var customer = new Customer
+            {
+                Id = Guid.CreateVersion7().ToString("N"),
+                Name = input.Name!.Trim(),
+                Phone = phone,
+                Email = input.Email?.Trim(),
+                Language = input.Language == "en" ? "en" : "zh-CN",
+                SmsConsent = input.SmsConsent ?? true,
+                EmailConsent = input.EmailConsent ?? true,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            await using var db = await factory.CreateDbContextAsync(ct);
+            db.Customers.Add(customer);
+            db.Audit.Add(Audit(context, "created", "Customer", customer.Id, input, now));
+            await db.SaveChangesAsync(ct);
+            return Results.Created($"/api/customers/{customer.Id}", customer);
+        }).WithSummary("Create a customer; the phone number is stored in E.164.");
+        api.MapPost("/vehicles", async (VehicleInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (!Vin.TryNormalize(input.Vin, out var vin, out var vinError))
+                errors["vin"] = [vinError!];
+            if (input.Year is < 1950 or > 2100)
+                errors["year"] = ["The model year is between 1950 and 2100."];
+            if (input.Odometer is < 0)
+                errors["odometer"] = ["The odometer reading cannot be negative."];
+            await using var db = await factory.CreateDbContextAsync(ct);
+            if (string.IsNullOrWhiteSpace(input.CustomerId) || !await db.Customers.AnyAsync(c => c.Id == input.CustomerId, ct))
+                errors["customerId"] = ["No customer with this id."];
+            if (errors.Count > 0)
+                return Results.ValidationProblem(errors);
+            if (await db.Vehicles.AnyAsync(v => v.Vin == vin, ct))
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "A vehicle with this VIN exists already");
+            var now = clock.GetUtcNow().UtcDateTime;
+            var vehicle = new Vehicle { Id = Guid.CreateVersion7().ToString("N"), CustomerId = input.CustomerId!, Vin = vin, Plate = input.Plate?.Trim(), Model = input.Model?.Trim(), Year = input.Year, CreatedAt = now };
+            if (input.Odometer is { } km)
+                vehicle.Mileage.Add(new MileageReading { VehicleId = vehicle.Id, Kilometres = km, ReadAt = now, Source = "entry" });
+            db.Vehicles.Add(vehicle);
+            db.Audit.Add(Audit(context, "created", "Vehicle", vehicle.Id, input, now));
+            await db.SaveChangesAsync(ct);
+            return Results.Created($"/api/vehicles/{vehicle.Id}", vehicle);
+        }).WithSummary("Register a customer's vehicle (VIN checked, optional first odometer reading).");
+        api.MapPost("/vehicles/{id}/mileage", async (string id, MileageInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            if (!await db.Vehicles.AnyAsync(v => v.Id == id, ct))
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such vehicle");
+            var last = await db.MileageReadings.Where(m => m.VehicleId == id).OrderByDescending(m => m.ReadAt).Select(m => (int?)m.Kilometres).FirstOrDefaultAsync(ct);
+            if (input.Kilometres is not { } km || km < 0 || km < last)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["kilometres"] = [$"The reading must be a number of kilometres not below the last one ({last ?? 0})."] });
+            var now = clock.GetUtcNow().UtcDateTime;
+            db.MileageReadings.Add(new MileageReading { VehicleId = id, Kilometres = km, ReadAt = now, Source = "entry" });
+            db.Audit.Add(Audit(context, "mileage", "Vehicle", id, input, now));
+            await db.SaveChangesAsync(ct);
+            return Results.NoContent();
+        }).WithSummary("Record an odometer reading.");
+        return app;
+    }
+
+    private static IResult? Validate(CustomerInput input, string region, out string? phone)
+    {
+        phone = null;
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Trim().Length > 200)
+            errors["name"] = ["The customer's name is required (at most 200 characters)."];
+        if (!string.IsNullOrWhiteSpace(input.Phone))
+        {
+            if (Phone.TryNormalize(input.Phone, region, out var e164))
+                phone = e164;
+            else
+                errors["phone"] = [$"'{input.Phone}' is not a valid phone number."];
+        }
+        if (!string.IsNullOrWhiteSpace(input.Email) && !(MimeKit.MailboxAddress.TryParse(input.Email, out var mailbox) && mailbox.Address.Contains('@', StringComparison.Ordinal)))
+            errors["email"] = [$"'{input.Email}' is not a valid email address."];
+        if (input.Language is not (null or "zh-CN" or "en"))
+            errors["language"] = ["The language is zh-CN or en."];
+        if (phone is null && string.IsNullOrWhiteSpace(input.Email) && !errors.ContainsKey("phone"))
+            errors["phone"] = ["A phone number or an email address is needed to reach the customer."];
+        return errors.Count > 0 ? Results.ValidationProblem(errors) : null;
+    }
+
+    private static AuditEntry Audit(HttpContext context, string action, string type, string id, object changes, DateTime at) => new()
+    {
+        Actor = context.User.Identity?.Name ?? "unknown",
+        Action = action,
+        EntityType = type,
+        EntityId = id,
+        Changes = JsonSerializer.Serialize(changes, JsonSerializerOptions.Web),
+        At = at,
+    };
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Followup.Activities.Data;
+using Followup.Host.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Followup.Host.Tests;
+
+[Collection(HangfireCollection.Name)]
+public sealed class CustomersApiTests
+{
+    private const string GoodVin = "1M8GDM9AXKP042788";
+
+    [Theory]
+    [InlineData("1M8GDM9AXKP04278", "vin")]
+    [InlineData("1M8GDM9AOKP042788", "vin")]
+    [InlineData("1M8GDM9A1KP042788", "vin")]
+    public async Task A_bad_vin_is_refused_naming_the_field_and_nothing_is_written(string vin, string field)
+    {
+        await using var host = new HostFactory();
+        var api = host.Api();
+        var customer = await (await api.PostAsJsonAsync("/api/customers", new { name = "Li Wei", phone = "138 0013 8000" })).Content.ReadFromJsonAsync<JsonElement>();
+        var response = await api.PostAsJsonAsync("/api/vehicles", new { customerId = customer.GetProperty("id").GetString(), vin, plate = "沪A12345" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
+        await using var db = await host.Services.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync();
+        Assert.Equal(0, await db.Vehicles.CountAsync());
+        Assert.Equal(1, await db.Audit.CountAsync());
+    }
+
+    [Fact]
+    public async Task Customers_and_vehicles_are_stored_validated_and_audited()
+    {
+        await using var host = new HostFactory();
+        await host.AddStaffAsync("zhang", "technician-pass-123", Roles.Technician);
+        var api = host.Api();
+
+        var badPhone = await api.PostAsJsonAsync("/api/customers", new { name = "Li Wei", phone = "12345" });
+        Assert.Equal(HttpStatusCode.BadRequest, badPhone.StatusCode);
+        Assert.Contains("'12345' is not a valid phone number.", await badPhone.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var created = await api.PostAsJsonAsync("/api/customers", new { name = "Li Wei", phone = "138 0013 8000", language = "zh-CN" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var customer = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("+8613800138000", customer.GetProperty("phone").GetString());
+        var id = customer.GetProperty("id").GetString();
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync("/api/vehicles", new { customerId = "nobody", vin = GoodVin })).StatusCode);
+        var vehicle = await api.PostAsJsonAsync("/api/vehicles", new { customerId = id, vin = GoodVin.ToLowerInvariant(), plate = "沪A12345", model = "Golf", year = 2021, odometer = 48210 });
+        Assert.Equal(HttpStatusCode.Created, vehicle.StatusCode);
+        var vehicleId = (await vehicle.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.Conflict, (await api.PostAsJsonAsync("/api/vehicles", new { customerId = id, vin = GoodVin })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync($"/api/vehicles/{vehicleId}/mileage", new { kilometres = 40000 })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsJsonAsync($"/api/vehicles/{vehicleId}/mileage", new { kilometres = 49100 })).StatusCode);
+
+        var full = await api.GetFromJsonAsync<JsonElement>($"/api/customers/{id}");
+        var stored = full.GetProperty("vehicles")[0];
+        Assert.Equal(GoodVin, stored.GetProperty("vin").GetString());
+        Assert.Equal([48210, 49100], stored.GetProperty("mileage").EnumerateArray().Select(m => m.GetProperty("kilometres").GetInt32()).Order());
+
+        await using var db = await host.Services.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync();
+        var audit = await db.Audit.OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal(["created", "created", "mileage"], audit.Select(a => a.Action));
+        Assert.All(audit, a => Assert.Equal("api-key", a.Actor));
+
+        var technician = await host.SignedInAsync("zhang", "technician-pass-123");
+        Assert.Equal(HttpStatusCode.Forbidden, (await technician.GetAsync("/api/customers")).StatusCode);
+    }
+}
