@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Followup.Activities.Data;
@@ -67,5 +68,33 @@ public sealed class CustomersApiTests
 
         var technician = await host.SignedInAsync("zhang", "technician-pass-123");
         Assert.Equal(HttpStatusCode.Forbidden, (await technician.GetAsync("/api/customers")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Visits_move_through_their_statuses_and_late_ones_are_flagged_on_the_board()
+    {
+        await using var host = new HostFactory();
+        await host.AddStaffAsync("li", "advisor-pass-123", Roles.Advisor);
+        var api = host.Api();
+        var customer = await (await api.PostAsJsonAsync("/api/customers", new { name = "Li Wei", phone = "13800138000" })).Content.ReadFromJsonAsync<JsonElement>();
+        var car = await (await api.PostAsJsonAsync("/api/vehicles", new { customerId = customer.GetProperty("id").GetString(), vin = GoodVin, plate = "沪A12345", model = "Golf" })).Content.ReadFromJsonAsync<JsonElement>();
+        var now = host.Clock.GetUtcNow();
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync("/api/visits", new { vehicleId = car.GetProperty("id").GetString(), promisedAt = now.AddHours(-1) })).StatusCode);
+        var onTime = await (await api.PostAsJsonAsync("/api/visits", new { vehicleId = car.GetProperty("id").GetString(), promisedAt = now.AddHours(5), advisor = "li" })).Content.ReadFromJsonAsync<JsonElement>();
+        var late = await (await api.PostAsJsonAsync("/api/visits", new { vehicleId = car.GetProperty("id").GetString(), promisedAt = now.AddHours(1), advisor = "li" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("RO-2026-000001", onTime.GetProperty("number").GetString());
+        var lateId = late.GetProperty("id").GetString();
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync($"/api/visits/{lateId}/status", new { status = "Ready" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/visits/{lateId}/status", new { status = "InWorkshop", technician = "zhang" })).StatusCode);
+        host.Clock.Advance(TimeSpan.FromHours(2));
+
+        var board = await (await host.SignedInAsync("li", "advisor-pass-123")).GetStringAsync("/board?lang=en");
+        var lateRow = Regex.Match(board, "<tr class=\"late\">.*?</tr>").Value;
+        Assert.Contains("RO-2026-000002", lateRow, StringComparison.Ordinal);
+        Assert.Contains("LATE", lateRow, StringComparison.Ordinal);
+        Assert.Single(Regex.Matches(board, "<tr class=\"late\">"));
+        Assert.Contains("RO-2026-000001", board, StringComparison.Ordinal);
     }
 }

@@ -43,6 +43,43 @@ public sealed class MileageReading
     public required string Source { get; set; }
 }
 
+/// <summary>A visit (repair order): the car in the workshop from reception to delivery.</summary>
+public sealed class Visit
+{
+    public required string Id { get; set; }
+
+    /// <summary>The repair-order number staff and customers see, e.g. RO-2026-000123; also the workflows' correlation id.</summary>
+    public required string Number { get; set; }
+
+    public required string CustomerId { get; set; }
+    public required string VehicleId { get; set; }
+    public string Status { get; set; } = VisitStatus.Reception;
+    public DateTime? PromisedAt { get; set; }
+    public string? Advisor { get; set; }
+    public string? Technician { get; set; }
+    public string? AppointmentId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? DeliveredAt { get; set; }
+}
+
+public static class VisitStatus
+{
+    public const string Reception = "Reception";
+    public const string InWorkshop = "InWorkshop";
+    public const string QualityCheck = "QualityCheck";
+    public const string Ready = "Ready";
+    public const string Delivered = "Delivered";
+
+    /// <summary>The order a visit moves in; a step back (quality check fails) returns it to the workshop.</summary>
+    public static readonly string[] Order = [Reception, InWorkshop, QualityCheck, Ready, Delivered];
+
+    public static bool CanMove(string from, string to) =>
+        Array.IndexOf(Order, to) == Array.IndexOf(Order, from) + 1 || (from == QualityCheck && to == InWorkshop);
+
+    public static bool InWorkshopNow(string status) => status is InWorkshop or QualityCheck;
+}
+
 /// <summary>Who changed what, when: every write through the API or the staff pages leaves one.</summary>
 public sealed class AuditEntry
 {
@@ -67,6 +104,7 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<Vehicle> Vehicles => Set<Vehicle>();
     public DbSet<MileageReading> MileageReadings => Set<MileageReading>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+    public DbSet<Visit> Visits => Set<Visit>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -91,6 +129,14 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("MileageReadings");
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.VehicleId, x.ReadAt });
+        });
+        modelBuilder.Entity<Visit>(e =>
+        {
+            e.ToTable("Visits");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.Number).IsUnique();
+            e.HasIndex(x => new { x.Status, x.PromisedAt });
+            e.HasIndex(x => x.VehicleId);
         });
         modelBuilder.Entity<AuditEntry>(e =>
         {

@@ -20,6 +20,10 @@ public static class CustomersApi
 
     public sealed record MileageInput(int? Kilometres);
 
+    public sealed record VisitInput(string? VehicleId, DateTimeOffset? PromisedAt, string? Advisor, string? AppointmentId);
+
+    public sealed record VisitStatusInput(string? Status, string? Technician, DateTimeOffset? PromisedAt);
+
     public static WebApplication MapCustomersApi(this WebApplication app)
     {
         var api = app.MapGroup("/api").WithTags("Customers and vehicles")
@@ -101,6 +105,56 @@ public static class CustomersApi
             await db.SaveChangesAsync(ct);
             return Results.NoContent();
         }).WithSummary("Record an odometer reading.");
+        api.MapPost("/visits", async (VisitInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var vehicle = input.VehicleId is null ? null : await db.Vehicles.AsNoTracking().FirstOrDefaultAsync(v => v.Id == input.VehicleId, ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var errors = new Dictionary<string, string[]>();
+            if (vehicle is null)
+                errors["vehicleId"] = ["No vehicle with this id."];
+            if (input.PromisedAt is { } promised && promised.UtcDateTime <= now)
+                errors["promisedAt"] = ["The promised time must be in the future."];
+            if (errors.Count > 0)
+                return Results.ValidationProblem(errors);
+            var count = await db.Visits.CountAsync(ct);
+            var visit = new Visit
+            {
+                Id = Guid.CreateVersion7().ToString("N"),
+                Number = $"RO-{now:yyyy}-{count + 1:D6}",
+                CustomerId = vehicle!.CustomerId,
+                VehicleId = vehicle.Id,
+                PromisedAt = input.PromisedAt?.UtcDateTime,
+                Advisor = input.Advisor ?? context.User.Identity?.Name,
+                AppointmentId = input.AppointmentId,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            db.Visits.Add(visit);
+            db.Audit.Add(Audit(context, "created", "Visit", visit.Id, input, now));
+            await db.SaveChangesAsync(ct);
+            return Results.Created($"/api/visits/{visit.Id}", visit);
+        }).WithSummary("Open a visit (repair order) for a vehicle; the number is assigned.");
+        api.MapPost("/visits/{id}/status", async (string id, VisitStatusInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            if (await db.Visits.FirstOrDefaultAsync(v => v.Id == id, ct) is not { } visit)
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such visit");
+            if (input.Status is not { } status || !VisitStatus.Order.Contains(status))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"The status is one of {string.Join(", ", VisitStatus.Order)}."] });
+            if (!VisitStatus.CanMove(visit.Status, status))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"A visit cannot go from {visit.Status} to {status}."] });
+            var now = clock.GetUtcNow().UtcDateTime;
+            visit.Status = status;
+            visit.Technician = input.Technician ?? visit.Technician;
+            visit.PromisedAt = input.PromisedAt?.UtcDateTime ?? visit.PromisedAt;
+            visit.UpdatedAt = now;
+            if (status == VisitStatus.Delivered)
+                visit.DeliveredAt = now;
+            db.Audit.Add(Audit(context, $"status:{status}", "Visit", visit.Id, input, now));
+            await db.SaveChangesAsync(ct);
+            return Results.Ok(visit);
+        }).WithSummary("Move a visit to its next status (reception → workshop → quality check → ready → delivered).");
         return app;
     }
 

@@ -89,6 +89,7 @@ public static class FollowupHosting
         app.MapInbox();
         app.MapVisitPage();
         app.MapCustomersApi();
+        app.MapBoard();
         app.MapAttachmentEndpoints();
         app.MapCustomerPages();
         app.MapTasksApi();
@@ -102,6 +103,7 @@ public static class FollowupHosting
             {
                 ("/designer/", "流程设计（经理）", "Workflow designer (managers)"),
                 ("/inbox/", "待办任务", "Inbox"),
+                ("/board", "车间看板", "Workshop board"),
                 ("/messages", "客户消息", "Customer messages"),
                 ("/hangfire", "定时任务", "Scheduled jobs"),
                 ("/account/login", "员工登录", "Staff sign-in"),

@@ -165,6 +165,60 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.ToTable("Vehicles", (string)null);
                 });
 
+            modelBuilder.Entity("Followup.Activities.Data.Visit", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Advisor")
+                        .HasColumnType("text");
+
+                    b.Property<string>("AppointmentId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("PromisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Technician")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("VehicleId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("VehicleId");
+
+                    b.HasIndex("Status", "PromisedAt");
+
+                    b.ToTable("Visits", (string)null);
+                });
+
             modelBuilder.Entity("Followup.Activities.Data.MileageReading", b =>
                 {
                     b.HasOne("Followup.Activities.Data.Vehicle", null)

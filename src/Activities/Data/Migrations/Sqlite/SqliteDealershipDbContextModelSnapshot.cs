@@ -156,6 +156,60 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.ToTable("Vehicles", (string)null);
                 });
 
+            modelBuilder.Entity("Followup.Activities.Data.Visit", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Advisor")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppointmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PromisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Technician")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VehicleId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("VehicleId");
+
+                    b.HasIndex("Status", "PromisedAt");
+
+                    b.ToTable("Visits", (string)null);
+                });
+
             modelBuilder.Entity("Followup.Activities.Data.MileageReading", b =>
                 {
                     b.HasOne("Followup.Activities.Data.Vehicle", null)
