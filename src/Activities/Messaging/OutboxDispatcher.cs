@@ -61,7 +61,7 @@ public sealed partial class OutboxDispatcher(
         }
         catch (TransientSendException ex)
         {
-            Log.SendFailed(logger, row.Id, row.Channel, row.Attempts, ex.Message);
+            Log.SendFailed(logger, row.Id, row.Channel, row.Attempts, ex.Ambiguous ? "no answer" : "transient");
             if (row.Attempts >= options.Value.MaxAttempts)
             {
                 await SaveAsync(row, OutboxStatus.Failed, now, ex.Message, error: ex.Message, cancellationToken: CancellationToken.None);
@@ -74,7 +74,7 @@ public sealed partial class OutboxDispatcher(
         }
         catch (PermanentSendException ex)
         {
-            Log.SendFailed(logger, row.Id, row.Channel, row.Attempts, ex.Message);
+            Log.SendFailed(logger, row.Id, row.Channel, row.Attempts, $"refused, code {ex.Code}");
             row.ErrorCode = ex.Code;
             await SaveAsync(row, OutboxStatus.Failed, now, ex.Message, error: ex.Message, cancellationToken: CancellationToken.None);
         }
@@ -121,6 +121,7 @@ public sealed partial class OutboxDispatcher(
 
     private static partial class Log
     {
+        /// <summary>The provider's own text may quote the recipient, so only a kind and a code are logged; the row keeps the details for staff.</summary>
         [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "Message {MessageId} ({Channel}) attempt {Attempt} failed: {Reason}")]
         public static partial void SendFailed(ILogger logger, string messageId, string channel, int attempt, string reason);
     }
