@@ -44,13 +44,12 @@ public static class DependencyInjection
         if (database.Provider == DatabaseProvider.Postgres)
         {
             services.Replace(ServiceDescriptor.Singleton<IWorkflowLock, PostgresWorkflowLock>());
-            services.AddPooledDbContextFactory<PostgresWorkflowDbContext>(options => options.UseNpgsql(database.ConnectionString));
+            services.AddPooledDbContextFactory<PostgresWorkflowDbContext>(options => database.Configure(options));
             services.AddSingleton<IDbContextFactory<WorkflowDbContext>, PostgresContextFactory>();
         }
         else
         {
-            services.AddPooledDbContextFactory<WorkflowDbContext>(options =>
-                options.UseSqlite(database.ConnectionString).AddInterceptors(new SqlitePragmaInterceptor()));
+            services.AddPooledDbContextFactory<WorkflowDbContext>(options => database.Configure(options));
         }
         return services;
     }

@@ -150,12 +150,12 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
     {
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContextFactory<PostgresDealershipDbContext>(o => o.UseNpgsql(database.ConnectionString, x => x.MigrationsHistoryTable(HistoryTable)));
+            services.AddDbContextFactory<PostgresDealershipDbContext>(o => database.Configure(o, HistoryTable));
             services.AddSingleton<IDbContextFactory<DealershipDbContext>>(sp => new Factory<PostgresDealershipDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresDealershipDbContext>>()));
         }
         else
         {
-            services.AddDbContextFactory<SqliteDealershipDbContext>(o => o.UseSqlite(database.ConnectionString, x => x.MigrationsHistoryTable(HistoryTable)).AddInterceptors(new SqlitePragmaInterceptor()));
+            services.AddDbContextFactory<SqliteDealershipDbContext>(o => database.Configure(o, HistoryTable));
             services.AddSingleton<IDbContextFactory<DealershipDbContext>>(sp => new Factory<SqliteDealershipDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteDealershipDbContext>>()));
         }
         return services;

@@ -89,7 +89,7 @@ public static class WorkflowApi
         return Results.Ok(new
         {
             instance = Summary(record),
-            incidents = incidents.Select(i => new { i.ActivityId, i.ActivityType, i.Message, timestamp = Utc(i.Timestamp), resolvedAt = i.ResolvedAt is { } r ? Utc(r) : (DateTimeOffset?)null }),
+            incidents = incidents.Select(i => new { i.ActivityId, i.ActivityType, i.Message, timestamp = i.Timestamp.AsUtc(), resolvedAt = i.ResolvedAt is { } r ? r.AsUtc() : (DateTimeOffset?)null }),
         });
     }
 
@@ -103,7 +103,7 @@ public static class WorkflowApi
             items = journal.Select(j => new
             {
                 j.Sequence,
-                timestamp = Utc(j.Timestamp),
+                timestamp = j.Timestamp.AsUtc(),
                 j.ActivityId,
                 j.ActivityNodeId,
                 j.ActivityType,
@@ -126,12 +126,10 @@ public static class WorkflowApi
         status = r.Status,
         subStatus = r.SubStatus,
         incidentCount = r.IncidentCount,
-        createdAt = Utc(r.CreatedAt),
-        updatedAt = Utc(r.UpdatedAt),
-        finishedAt = r.FinishedAt is { } f ? Utc(f) : (DateTimeOffset?)null,
+        createdAt = r.CreatedAt.AsUtc(),
+        updatedAt = r.UpdatedAt.AsUtc(),
+        finishedAt = r.FinishedAt is { } f ? f.AsUtc() : (DateTimeOffset?)null,
     };
-
-    private static DateTimeOffset Utc(DateTime stored) => new(DateTime.SpecifyKind(stored, DateTimeKind.Utc));
 
     /// <summary>The Elsa API route group: JSON in camelCase, staff managers or API keys only.</summary>
     public static RouteGroupBuilder MapElsaApi(this WebApplication app) =>

@@ -113,7 +113,6 @@ public static class CustomerPages
         if (approval.Status != ApprovalStatus.Pending || approval.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
             return Refusal(lang, "expired", StatusCodes.Status410Gone);
         var lines = ApprovalContent.Lines(approval.Content);
-        var tokens = antiforgery.GetAndStoreTokens(context);
         var rows = string.Concat(lines.Select(l => $"""
             <label class="line"><input type="checkbox" name="line" value="{E(l.Id)}" data-price="{l.Price.ToString(CultureInfo.InvariantCulture)}" checked>
               <span class="what"><strong>{E(l.Description)}</strong>{(l.Reason is null ? "" : $"<small>{E(l.Reason)}</small>")}
@@ -126,7 +125,7 @@ public static class CustomerPages
               <p>{E(approval.CustomerName)}</p>
               {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{W(lang, error)}</p>")}
               <form method="post">
-                <input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}">
+                {AccountPages.AntiforgeryField(context)}
                 {rows}
                 <p class="total">{W(lang, "total")}: ¥<span id="total">{Money(lines.Sum(l => l.Price))}</span></p>
                 <label class="field">{W(lang, "name")}<input name="signedName" autocomplete="name"></label>

@@ -45,7 +45,7 @@ public static class DesignerPages
             types.Mappings[".br"] = "application/octet-stream";
             app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(package), RequestPath = "/designer", ContentTypeProvider = types });
         }
-        var managers = app.MapGroup("/designer").RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.Manager));
+        var managers = app.MapGroup("/designer").RequireStaff(Roles.Manager);
         managers.MapGet("/", (HttpContext context, DesignerTokens tokens) => Page(context, tokens, package, null));
         managers.MapGet("/edit/{definitionId}", (string definitionId, HttpContext context, DesignerTokens tokens) => Page(context, tokens, package, definitionId));
         return app;
@@ -83,7 +83,7 @@ public static class DesignerPages
               <nav class="followup-bar">
                 <strong>Followup · {{T("designer")}}</strong>
                 <a href="/designer/">{{T("workflows")}}</a>
-                <form method="post" action="/account/logout">{{Antiforgery(context)}}<button type="submit">{{T("signout")}}</button></form>
+                <form method="post" action="/account/logout">{{AccountPages.AntiforgeryField(context)}}<button type="submit">{{T("signout")}}</button></form>
               </nav>
               <main class="followup-main">{{element}}</main>
               <div id="blazor-error-ui">An unhandled error has occurred. <a href="" class="reload">Reload</a> <a class="dismiss">🗙</a></div>
@@ -98,11 +98,5 @@ public static class DesignerPages
             </html>
             """;
         return AccountPages.Html(html);
-    }
-
-    private static string Antiforgery(HttpContext context)
-    {
-        var tokens = context.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().GetAndStoreTokens(context);
-        return $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
     }
 }

@@ -42,7 +42,7 @@ public static class BoardPage
                 </main>
                 """;
             return AccountPages.Html(AccountPages.Layout(lang, en ? "Workshop board" : "车间看板", body + Style));
-        }).RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.All));
+        }).RequireStaff();
         return app;
     }
 }

@@ -43,7 +43,7 @@ public static class InboxPages
 
     public static WebApplication MapInbox(this WebApplication app)
     {
-        var staff = app.MapGroup("/inbox").RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.All))
+        var staff = app.MapGroup("/inbox").RequireStaff()
             .RequireAntiforgeryToken();
         staff.MapGet("/", ListAsync);
         staff.MapGet("/{id}", TaskPageAsync);
@@ -79,15 +79,14 @@ public static class InboxPages
         var me = Staff(context.User);
         var list = await tasks.ListAsync(me, all, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var token = antiforgery.GetAndStoreTokens(context);
-        string Hidden() => $"<input type=\"hidden\" name=\"{token.FormFieldName}\" value=\"{token.RequestToken}\">";
+        var hidden = AccountPages.AntiforgeryField(context);
         var rows = string.Concat(list.Select(t =>
         {
             var overdue = t.DueAt < now;
             var holder = t.ClaimedBy ?? t.AssigneeUser ?? t.AssigneeRole;
             var claim = t.ClaimedBy == me.UserName
-                ? $"<form method=\"post\" action=\"/inbox/{E(t.Id)}/release\">{Hidden()}<button>{W(lang, "release")}</button></form>"
-                : t.ClaimedBy is null ? $"<form method=\"post\" action=\"/inbox/{E(t.Id)}/claim\">{Hidden()}<button>{W(lang, "claim")}</button></form>" : "";
+                ? $"<form method=\"post\" action=\"/inbox/{E(t.Id)}/release\">{hidden}<button>{W(lang, "release")}</button></form>"
+                : t.ClaimedBy is null ? $"<form method=\"post\" action=\"/inbox/{E(t.Id)}/claim\">{hidden}<button>{W(lang, "claim")}</button></form>" : "";
             return $"<tr class=\"{(overdue ? "overdue" : "")}\" data-task=\"{E(t.Id)}\"><td><a href=\"/inbox/{E(t.Id)}\">{E(t.Title)}</a></td><td>{E(t.CorrelationId)}</td>" +
                    $"<td>{(t.DueAt is { } d ? $"{d:yyyy-MM-dd HH:mm}" : "")}{(overdue ? $" <strong>{W(lang, "overdue")}</strong>" : "")}</td><td>{E(holder)}</td><td>{claim}</td></tr>";
         }));
@@ -117,7 +116,7 @@ public static class InboxPages
         if (await store.FindTaskAsync(id, ct) is not { } task || !TaskService.MaySee(task, me))
             return AccountPages.Html(AccountPages.Layout(lang, W(lang, "title"), $"<main class=\"wide\"><p class=\"error\">{W(lang, "notyours")}</p></main>" + Style), StatusCodes.Status404NotFound);
         var form = TaskForm.FromJson(task.Form);
-        var token = antiforgery.GetAndStoreTokens(context);
+        var hidden = AccountPages.AntiforgeryField(context);
         string Value(string name) => E(submitted?.GetValueOrDefault(name));
         string Error(string name) => errors?.GetValueOrDefault(name) is { } e ? $"<span class=\"error\">{E(string.Join(" ", e))}</span>" : "";
         var fields = string.Concat(form.Fields.Select(f =>
@@ -150,13 +149,13 @@ public static class InboxPages
               {(task.Instructions is null ? "" : $"<p class=\"instructions\">{E(task.Instructions)}</p>")}
               {(completed ? (notice is null ? $"<p class=\"notice\">{W(lang, "already")}</p>" : "") : $"""
               <form method="post" action="/inbox/{E(task.Id)}" class="task-form" enctype="multipart/form-data">
-                <input type="hidden" name="{token.FormFieldName}" value="{token.RequestToken}">
+                {hidden}
                 {fields}
                 {Error("action")}
                 <div class="actions">{actions}</div>
               </form>
               """)}
-              {(me.IsManager && !completed ? $"<form method=\"post\" action=\"/inbox/{E(task.Id)}/reassign\"><input type=\"hidden\" name=\"{token.FormFieldName}\" value=\"{token.RequestToken}\"><label>{W(lang, "reassign")}<input name=\"to\"></label><button>OK</button></form>" : "")}
+              {(me.IsManager && !completed ? $"<form method=\"post\" action=\"/inbox/{E(task.Id)}/reassign\">{hidden}<label>{W(lang, "reassign")}<input name=\"to\"></label><button>OK</button></form>" : "")}
               <h2>{W(lang, "timeline")}</h2><ul class="timeline">{timeline}</ul>
             </main>
             """;

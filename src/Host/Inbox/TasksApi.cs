@@ -14,7 +14,7 @@ public static class TasksApi
 
     public static WebApplication MapTasksApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/tasks").RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.All))
+        var api = app.MapGroup("/api/tasks").RequireStaff()
             .WithTags("Tasks");
         api.MapGet("/", async (HttpContext context, TaskService tasks, CancellationToken ct, bool all = false) =>
             Results.Ok(new { items = (await tasks.ListAsync(InboxPages.Staff(context.User), all, ct)).Select(t => new

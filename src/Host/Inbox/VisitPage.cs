@@ -42,7 +42,7 @@ public static class VisitPage
                 </main>
                 """;
             return AccountPages.Html(AccountPages.Layout(lang, correlationId, body));
-        }).RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.All));
+        }).RequireStaff();
         return app;
     }
 }

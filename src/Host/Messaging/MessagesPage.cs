@@ -44,7 +44,7 @@ public static class MessagesPage
                 </main>
                 """;
             return AccountPages.Html(AccountPages.Layout(lang, StaffText.Get(lang, "messages"), body + Style));
-        }).RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.Manager, Roles.Advisor, Roles.CallbackAgent));
+        }).RequireStaff(Roles.Manager, Roles.Advisor, Roles.CallbackAgent);
         return app;
     }
 }

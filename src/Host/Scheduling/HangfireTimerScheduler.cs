@@ -26,6 +26,6 @@ public sealed class HangfireTimerScheduler(IBackgroundJobClient jobs, TimeProvid
         return Task.CompletedTask;
     }
 
-    /// <summary>Moves a still-scheduled job to its queue now; false when it already ran, runs or was deleted.</summary>
+    /// <summary>Moves a still-scheduled job (a timer or a timed start) to its queue now; false when it already ran, runs or was deleted.</summary>
     public bool FireNow(string jobId) => jobs.ChangeState(jobId, new EnqueuedState(Queue), ScheduledState.StateName);
 }

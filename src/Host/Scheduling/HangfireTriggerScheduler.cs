@@ -37,9 +37,6 @@ public sealed class HangfireTriggerScheduler(IBackgroundJobClient jobs, Workflow
         await store.SetTriggerJobAsync(trigger.Id, jobId, due.UtcDateTime, cancellationToken);
     }
 
-    /// <summary>Starts a trigger's due job now (the engine's clock says it is due); false when it is not waiting.</summary>
-    public bool FireNow(string jobId) => jobs.ChangeState(jobId, new Hangfire.States.EnqueuedState(HangfireTimerScheduler.Queue), Hangfire.States.ScheduledState.StateName);
-
     /// <summary>The trigger's next start: its fixed time, then every interval, or the cron's next occurrence.</summary>
     public DateTimeOffset? NextStart(TriggerRecord trigger, DateTimeOffset? after)
     {
@@ -49,16 +46,14 @@ public sealed class HangfireTriggerScheduler(IBackgroundJobClient jobs, Workflow
         if (trigger.Interval is { } interval && interval > TimeSpan.Zero)
         {
             if (after is null)
-                return trigger.StartAt is { } first ? Utc(first) : now + interval;
+                return trigger.StartAt is { } first ? first.AsUtc() : now + interval;
             var next = after.Value + interval;
             return next > now ? next : now + interval;
         }
         if (after is null && trigger.StartAt is { } at)
-            return Utc(at);
+            return at.AsUtc();
         return null;
     }
-
-    private static DateTimeOffset Utc(DateTime stored) => new(DateTime.SpecifyKind(stored, DateTimeKind.Utc));
 
     /// <summary>The instance id of the start at <paramref name="dueTicks"/>: the same for a retried job, so a start happens once.</summary>
     public static string InstanceIdFor(string triggerId, long dueTicks)

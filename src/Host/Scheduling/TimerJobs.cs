@@ -29,7 +29,7 @@ public sealed class TimerJobs(
             return;
         }
         if (bookmark.DueAt is { } due)
-            metrics.TimerFired(bookmark.DefinitionId, clock.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)));
+            metrics.TimerFired(bookmark.DefinitionId, clock.GetUtcNow() - due.AsUtc());
         await runtime.ResumeAsync(instanceId, bookmarkId, null, cancellationToken);
     }
 

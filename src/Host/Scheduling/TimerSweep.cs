@@ -49,7 +49,7 @@ public sealed class TimerSweep(
         {
             if (trigger.SchedulerJobId is null && triggers.NextStart(trigger, after: null) is { } due)
                 await triggers.ArmAsync(trigger, due, cancellationToken);
-            else if (trigger.SchedulerJobId != null && trigger.StartAt <= now - grace && triggers.FireNow(trigger.SchedulerJobId))
+            else if (trigger.SchedulerJobId != null && trigger.StartAt <= now - grace && timers.FireNow(trigger.SchedulerJobId))
                 fired++;
         }
         if (fired + rescheduled > 0)
@@ -80,7 +80,7 @@ public sealed class TimerSweep(
 
     private async Task ScheduleAsync(BookmarkRecord timer, CancellationToken cancellationToken)
     {
-        var jobId = await timers.ScheduleAsync(timer.InstanceId, timer.Id, new DateTimeOffset(DateTime.SpecifyKind(timer.DueAt!.Value, DateTimeKind.Utc)), cancellationToken);
+        var jobId = await timers.ScheduleAsync(timer.InstanceId, timer.Id, timer.DueAt!.Value.AsUtc(), cancellationToken);
         await store.SetSchedulerJobIdAsync(timer.Id, jobId, cancellationToken);
     }
 

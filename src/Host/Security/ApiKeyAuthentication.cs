@@ -48,6 +48,10 @@ public static class Roles
 
 public static class Policies
 {
+    /// <summary>Staff pages and the staff API: signed in by cookie, in one of <paramref name="roles"/> (any staff role when none are named).</summary>
+    public static TBuilder RequireStaff<TBuilder>(this TBuilder builder, params string[] roles) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(p => p.AddAuthenticationSchemes(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme).RequireRole(roles.Length > 0 ? roles : Roles.All));
+
     /// <summary>Designing and operating workflows: managers, and API keys.</summary>
     public const string Manager = "Manager";
 }

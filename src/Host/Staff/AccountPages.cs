@@ -42,12 +42,11 @@ public static class AccountPages
     {
         var lang = StaffText.Language(context);
         string T(string key) => WebUtility.HtmlEncode(StaffText.Get(lang, key));
-        var tokens = antiforgery.GetAndStoreTokens(context);
         var body = $"""
             <form method="post" action="/account/login" class="card">
               <h1>{T("title.login")}</h1>
               {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{T(error)}</p>")}
-              <input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}">
+              {AntiforgeryField(context)}
               <input type="hidden" name="ReturnUrl" value="{WebUtility.HtmlEncode(returnUrl ?? "")}">
               <label>{T("user")}<input name="UserName" autocomplete="username" required autofocus></label>
               <label>{T("password")}<input name="Password" type="password" autocomplete="current-password" required></label>
@@ -71,6 +70,13 @@ public static class AccountPages
         </style></head>
         <body>{{body}}</body></html>
         """;
+
+    /// <summary>The hidden antiforgery field every staff and customer form carries.</summary>
+    public static string AntiforgeryField(HttpContext context)
+    {
+        var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
+        return $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
+    }
 
     public static IResult Html(string html, int status = StatusCodes.Status200OK) => Results.Content(html, "text/html; charset=utf-8", statusCode: status);
 }

@@ -16,16 +16,7 @@ public sealed class StaffUser : IdentityUser
 }
 
 /// <summary>ASP.NET Core Identity's tables in the host's database (SQLite migrations; PostgreSQL has its own subclass).</summary>
-public class StaffDbContext(DbContextOptions options) : IdentityDbContext<StaffUser>(options)
-{
-    public static void Configure(DbContextOptionsBuilder options, WorkflowDatabase database)
-    {
-        if (database.Provider == DatabaseProvider.Postgres)
-            options.UseNpgsql(database.ConnectionString);
-        else
-            options.UseSqlite(database.ConnectionString);
-    }
-}
+public class StaffDbContext(DbContextOptions options) : IdentityDbContext<StaffUser>(options);
 
 public sealed class SqliteStaffDbContext(DbContextOptions<SqliteStaffDbContext> options) : StaffDbContext(options);
 

@@ -15,12 +15,12 @@ public static class StaffSetup
     {
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContext<PostgresStaffDbContext>(o => o.UseNpgsql(database.ConnectionString, x => x.MigrationsHistoryTable(HistoryTable)));
+            services.AddDbContext<PostgresStaffDbContext>(o => database.Configure(o, HistoryTable));
             services.AddScoped<StaffDbContext>(sp => sp.GetRequiredService<PostgresStaffDbContext>());
         }
         else
         {
-            services.AddDbContext<SqliteStaffDbContext>(o => o.UseSqlite(database.ConnectionString, x => x.MigrationsHistoryTable(HistoryTable)).AddInterceptors(new SqlitePragmaInterceptor()));
+            services.AddDbContext<SqliteStaffDbContext>(o => database.Configure(o, HistoryTable));
             services.AddScoped<StaffDbContext>(sp => sp.GetRequiredService<SqliteStaffDbContext>());
         }
         services.AddIdentity<StaffUser, IdentityRole>(o =>

@@ -1,5 +1,11 @@
 namespace Followup.Workflows.Persistence;
 
+/// <summary>Times are stored as UTC <see cref="DateTime"/>s; SQLite reads them back without a kind.</summary>
+public static class StoredTime
+{
+    public static DateTimeOffset AsUtc(this DateTime stored) => new(DateTime.SpecifyKind(stored, DateTimeKind.Utc));
+}
+
 /// <summary>One version of a workflow definition; <see cref="Json"/> is the Elsa JSON with its flags.</summary>
 public sealed class WorkflowDefinitionRecord
 {

@@ -16,6 +16,11 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
 
     public static WorkflowDatabase Postgres(string connectionString) => new(DatabaseProvider.Postgres, connectionString);
 
+    /// <summary>Points a context at this database (SQLite with its per-connection pragmas, or Npgsql); each set of migrations keeps its own history table.</summary>
+    public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string? historyTable = null) => Provider == DatabaseProvider.Postgres
+        ? options.UseNpgsql(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); })
+        : options.UseSqlite(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); }).AddInterceptors(new SqlitePragmaInterceptor());
+
     /// <summary>Parses a provider name from configuration ("Sqlite" or "Postgres", any case).</summary>
     public static DatabaseProvider ParseProvider(string? name) => name?.Trim().ToUpperInvariant() switch
     {
