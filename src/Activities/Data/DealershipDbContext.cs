@@ -60,7 +60,20 @@ public sealed class Visit
     public string? AppointmentId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>When an advisor greeted the customer (the reception task was done).</summary>
+    public DateTime? GreetedAt { get; set; }
+
+    /// <summary>When the car was ready for pick-up; compared with the promised time.</summary>
+    public DateTime? ReadyAt { get; set; }
+
     public DateTime? DeliveredAt { get; set; }
+
+    /// <summary>Appointment customers come first: their own advisor and technician.</summary>
+    public bool Priority { get; set; }
+
+    /// <summary>The original visit when this one is a comeback.</summary>
+    public string? ComebackOf { get; set; }
 }
 
 public static class VisitStatus
@@ -105,6 +118,17 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<MileageReading> MileageReadings => Set<MileageReading>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
     public DbSet<Visit> Visits => Set<Visit>();
+    public DbSet<Appointment> Appointments => Set<Appointment>();
+    public DbSet<CheckIn> CheckIns => Set<CheckIn>();
+    public DbSet<Concern> Concerns => Set<Concern>();
+    public DbSet<CatalogItem> Catalog => Set<CatalogItem>();
+    public DbSet<Estimate> Estimates => Set<Estimate>();
+    public DbSet<EstimateLine> EstimateLines => Set<EstimateLine>();
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+    public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
+    public DbSet<CallbackRecord> Callbacks => Set<CallbackRecord>();
+    public DbSet<ReminderRecord> Reminders => Set<ReminderRecord>();
+    public DbSet<Comeback> Comebacks => Set<Comeback>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -138,6 +162,82 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.Status, x.PromisedAt });
             e.HasIndex(x => x.VehicleId);
         });
+        modelBuilder.Entity<Appointment>(e =>
+        {
+            e.ToTable("Appointments");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.Status, x.SlotAt });
+            e.HasIndex(x => x.VehicleId);
+        });
+        modelBuilder.Entity<CheckIn>(e =>
+        {
+            e.ToTable("CheckIns");
+            e.HasKey(x => x.VisitId);
+        });
+        modelBuilder.Entity<Concern>(e =>
+        {
+            e.ToTable("Concerns");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.VisitId);
+        });
+        modelBuilder.Entity<CatalogItem>(e =>
+        {
+            e.ToTable("Catalog");
+            e.HasKey(x => x.Code);
+            e.Property(x => x.LabourHours).HasPrecision(8, 2);
+            e.Property(x => x.PartsPrice).HasPrecision(12, 2);
+            e.Property(x => x.MenuPrice).HasPrecision(12, 2);
+        });
+        modelBuilder.Entity<Estimate>(e =>
+        {
+            e.ToTable("Estimates");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.VisitId, x.Kind });
+            e.HasMany(x => x.Lines).WithOne().HasForeignKey(l => l.EstimateId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<EstimateLine>(e =>
+        {
+            e.ToTable("EstimateLines");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Hours).HasPrecision(8, 2);
+            e.Property(x => x.Labour).HasPrecision(12, 2);
+            e.Property(x => x.Parts).HasPrecision(12, 2);
+        });
+        modelBuilder.Entity<Invoice>(e =>
+        {
+            e.ToTable("Invoices");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.VisitId).IsUnique();
+            e.HasIndex(x => x.Number).IsUnique();
+            e.HasMany(x => x.Lines).WithOne().HasForeignKey(l => l.InvoiceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<InvoiceLine>(e =>
+        {
+            e.ToTable("InvoiceLines");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Labour).HasPrecision(12, 2);
+            e.Property(x => x.Parts).HasPrecision(12, 2);
+            e.Property(x => x.Discount).HasPrecision(12, 2);
+            e.Property(x => x.ApprovedPrice).HasPrecision(12, 2);
+        });
+        modelBuilder.Entity<CallbackRecord>(e =>
+        {
+            e.ToTable("Callbacks");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.VisitId);
+        });
+        modelBuilder.Entity<ReminderRecord>(e =>
+        {
+            e.ToTable("Reminders");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.VehicleId, x.Status });
+        });
+        modelBuilder.Entity<Comeback>(e =>
+        {
+            e.ToTable("Comebacks");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.VisitId).IsUnique();
+        });
         modelBuilder.Entity<AuditEntry>(e =>
         {
             e.ToTable("Audit");
@@ -160,6 +260,11 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
         }
         return services;
     }
+
+    /// <summary>A context on an open connection (a workflow burst's), for writes inside its transaction.</summary>
+    public static DealershipDbContext Over(System.Data.Common.DbConnection connection, DatabaseProvider provider) => provider == DatabaseProvider.Postgres
+        ? new PostgresDealershipDbContext(new DbContextOptionsBuilder<PostgresDealershipDbContext>().UseNpgsql(connection).Options)
+        : new SqliteDealershipDbContext(new DbContextOptionsBuilder<SqliteDealershipDbContext>().UseSqlite(connection).Options);
 
     private sealed class Factory<T>(IDbContextFactory<T> inner) : IDbContextFactory<DealershipDbContext> where T : DealershipDbContext
     {

@@ -56,54 +56,84 @@ public sealed class HumanTask(LiquidEvaluator liquid) : Activity
         var language = context.Get(Language) == "en" ? "en" : "zh-CN";
         var (_, title) = Messaging.Outbox.Choose(language, context.Get(TitleZhCn), context.Get(TitleEn));
         var (_, instructions) = Messaging.Outbox.Choose(language, context.Get(InstructionsZhCn), context.Get(InstructionsEn));
-        var form = TaskForm.Parse(context.Get(Form), context.Get(Actions));
+        HumanTasks.Open(context, new TaskSpec(
+            liquid.Render(string.IsNullOrEmpty(title) ? context.Node.Name ?? context.Node.Id : title, context),
+            string.IsNullOrEmpty(instructions) ? null : liquid.Render(instructions, context),
+            language,
+            TaskForm.Parse(context.Get(Form), context.Get(Actions)),
+            context.Get(AssigneeRole),
+            context.Get(Assignee),
+            context.Get(DueIn),
+            context.Get(EscalateToRole)));
+        return ValueTask.CompletedTask;
+    }
+
+    public override async ValueTask ResumeAsync(ActivityExecutionContext context)
+    {
+        if (await HumanTasks.ResumedTaskAsync(context) is not { } task)
+            return;
+        context.Set(Values, context.ResumeInput.GetValueOrDefault("Values"));
+        context.ClearBookmarks();
+        await context.CompleteAsync(task.Outcome ?? "Done");
+    }
+}
+
+/// <summary>What a task is: its text, form, who works it and its SLA.</summary>
+public sealed record TaskSpec(string Title, string? Instructions, string Language, TaskForm Form, string? Role, string? User = null, TimeSpan? DueIn = null, string? EscalateTo = "Manager");
+
+/// <summary>Opening an inbox task from any activity, and telling its completion from its overdue timer when the activity resumes.</summary>
+public static class HumanTasks
+{
+    public static HumanTaskRecord Open(ActivityExecutionContext context, TaskSpec spec)
+    {
         var taskId = context.Workflow.NewId();
-        var bookmark = context.CreateBookmark(BookmarkName, new { TaskId = taskId });
+        var bookmark = context.CreateBookmark(HumanTask.BookmarkName, new { TaskId = taskId });
         var now = context.Clock.GetUtcNow();
-        var dueAt = context.Get(DueIn) is { } dueIn && dueIn > TimeSpan.Zero ? now + dueIn : (DateTimeOffset?)null;
+        var dueAt = spec.DueIn is { } dueIn && dueIn > TimeSpan.Zero ? now + dueIn : (DateTimeOffset?)null;
         if (dueAt != null)
-            context.CreateBookmark(OverdueBookmarkName, new { TaskId = taskId }, dueAt, includeActivityInstanceId: true);
+            context.CreateBookmark(HumanTask.OverdueBookmarkName, new { TaskId = taskId }, dueAt, includeActivityInstanceId: true);
         context.SetProperty("TaskId", taskId);
-        context.Workflow.Inserts.Add(new HumanTaskRecord
+        var task = new HumanTaskRecord
         {
             Id = taskId,
             InstanceId = context.Workflow.InstanceId,
             CorrelationId = context.Workflow.CorrelationId,
             ActivityId = context.Node.Id,
             BookmarkId = bookmark.Id,
-            Title = liquid.Render(string.IsNullOrEmpty(title) ? context.Node.Name ?? context.Node.Id : title, context),
-            Instructions = string.IsNullOrEmpty(instructions) ? null : liquid.Render(instructions, context),
-            Language = language,
-            Form = form.ToJson(),
-            AssigneeRole = context.Get(AssigneeRole),
-            AssigneeUser = context.Get(Assignee) is { Length: > 0 } user ? user : null,
+            Title = spec.Title,
+            Instructions = spec.Instructions,
+            Language = spec.Language,
+            Form = spec.Form.ToJson(),
+            AssigneeRole = spec.Role,
+            AssigneeUser = spec.User is { Length: > 0 } user ? user : null,
             DueAt = dueAt?.UtcDateTime,
-            EscalateToRole = context.Get(EscalateToRole),
+            EscalateToRole = spec.EscalateTo,
             CreatedAt = now.UtcDateTime,
-        });
-        return ValueTask.CompletedTask;
+        };
+        context.Workflow.Inserts.Add(task);
+        return task;
     }
 
-    public override async ValueTask ResumeAsync(ActivityExecutionContext context)
+    /// <summary>
+    /// The completed task the activity resumed for; null when it resumed for something else. An overdue timer escalates
+    /// the open task to its escalation role (once) and also gives null.
+    /// </summary>
+    public static async Task<HumanTaskRecord?> ResumedTaskAsync(ActivityExecutionContext context)
     {
-        var task = await context.GetRequiredService<WorkflowStore>().FindTaskAsync(context.GetProperty<string>("TaskId")!, context.CancellationToken);
-        if (task is null)
-            return;
-        if (context.ResumedBookmark?.Name == OverdueBookmarkName)
+        if (context.ResumedBookmark?.Name is not (HumanTask.BookmarkName or HumanTask.OverdueBookmarkName) || context.GetProperty<string>("TaskId") is not { } taskId)
+            return null;
+        var task = await context.GetRequiredService<WorkflowStore>().FindTaskAsync(taskId, context.CancellationToken);
+        if (task is null || context.ResumedBookmark.Name == HumanTask.BookmarkName)
+            return task;
+        if (task.Status == HumanTaskStatus.Open && task.EscalatedAt is null)
         {
-            if (task.Status == HumanTaskStatus.Open && task.EscalatedAt is null)
-            {
-                task.EscalatedAt = context.Clock.GetUtcNow().UtcDateTime;
-                task.AssigneeRole = task.EscalateToRole ?? task.AssigneeRole;
-                task.AssigneeUser = null;
-                task.ClaimedBy = null;
-                context.Workflow.Updates.Add(task);
-                context.Workflow.AddJournal(context, "Escalated", task.AssigneeRole);
-            }
-            return;
+            task.EscalatedAt = context.Clock.GetUtcNow().UtcDateTime;
+            task.AssigneeRole = task.EscalateToRole ?? task.AssigneeRole;
+            task.AssigneeUser = null;
+            task.ClaimedBy = null;
+            context.Workflow.Updates.Add(task);
+            context.Workflow.AddJournal(context, "Escalated", task.AssigneeRole);
         }
-        context.Set(Values, context.ResumeInput.GetValueOrDefault("Values"));
-        context.ClearBookmarks();
-        await context.CompleteAsync(task.Outcome ?? "Done");
+        return null;
     }
 }

@@ -40,7 +40,7 @@ public sealed record TaskForm(IReadOnlyList<TaskField> Fields, IReadOnlyList<str
             raw = raw?.Trim();
             if (string.IsNullOrEmpty(raw) || (field.Type is "checkbox" or "acknowledgement" && raw is "false"))
             {
-                if (field.Required)
+                if (field.Required && (field.RequiredFor.Count == 0 || field.RequiredFor.Contains(action, StringComparer.Ordinal)))
                     errors[field.Name] = [zh ? $"请填写“{field.Label(language)}”。" : $"{field.Label(language)} is required."];
                 values[field.Name] = field.Type is "checkbox" or "acknowledgement" ? false : null;
                 continue;
@@ -92,6 +92,9 @@ public sealed record TaskForm(IReadOnlyList<TaskField> Fields, IReadOnlyList<str
 
 public sealed record TaskField(string Name, string Type, bool Required, IReadOnlyList<string> Options, string LabelZh, string LabelEn)
 {
+    /// <summary>The actions for which a required field must be filled; empty for all of them.</summary>
+    public IReadOnlyList<string> RequiredFor { get; init; } = [];
+
     public string Label(string language) => language == "en" ? LabelEn : LabelZh;
 
     public static TaskField From(JsonObject json)
@@ -101,7 +104,8 @@ public sealed record TaskField(string Name, string Type, bool Required, IReadOnl
         var zh = label is JsonObject l ? l["zh-CN"]?.GetValue<string>() ?? l["en"]?.GetValue<string>() : label?.GetValue<string>();
         var en = label is JsonObject l2 ? l2["en"]?.GetValue<string>() ?? zh : json["labelEn"]?.GetValue<string>() ?? zh;
         var options = (json["options"] as JsonArray)?.Select(o => o!.GetValue<string>()).ToList() ?? [];
-        return new TaskField(name, json["type"]?.GetValue<string>() ?? "text", json["required"]?.GetValue<bool>() ?? false, options, zh ?? name, en ?? name);
+        var requiredFor = (json["requiredFor"] as JsonArray)?.Select(a => a!.GetValue<string>()).ToList() ?? [];
+        return new TaskField(name, json["type"]?.GetValue<string>() ?? "text", json["required"]?.GetValue<bool>() ?? requiredFor.Count > 0, options, zh ?? name, en ?? name) { RequiredFor = requiredFor };
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Followup.Workflows.Persistence;
 
@@ -19,8 +20,12 @@ public sealed record CommitBatch
     /// <summary>Rows that activities add or change with this burst (human tasks), written in the same transaction.</summary>
     public IReadOnlyList<object> Inserts { get; init; } = [];
     public IReadOnlyList<object> Updates { get; init; } = [];
+    public IReadOnlyList<EnlistedWrite> Enlisted { get; init; } = [];
     public bool ResolveIncidents { get; init; }
 }
+
+/// <summary>A write to other tables of the workflow database, on the burst's connection and inside its transaction.</summary>
+public delegate Task EnlistedWrite(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
 public sealed record InstanceQuery
 {
@@ -100,6 +105,8 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
             db.Outbox.AddRange(batch.Outbox.Where(o => !existing.Contains(o.IdempotencyKey)));
         }
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var write in batch.Enlisted)
+            await write(db.Database.GetDbConnection(), transaction.GetDbTransaction(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

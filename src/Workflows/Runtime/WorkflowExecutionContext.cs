@@ -43,6 +43,12 @@ public sealed class WorkflowExecutionContext
     /// <summary>Rows activities add (<see cref="Inserts"/>) or change (<see cref="Updates"/>) with this burst; committed with its state.</summary>
     public List<object> Inserts { get; } = [];
     public List<object> Updates { get; } = [];
+
+    /// <summary>
+    /// Writes to other tables of the same database (the dealership's records), run inside this burst's transaction on
+    /// its connection: they commit with the state or not at all, so a retried step never writes twice.
+    /// </summary>
+    public List<Persistence.EnlistedWrite> Enlisted { get; } = [];
     internal long JournalSequence { get; set; }
 
     /// <summary>The activity that started this instance as a trigger (Event, Timer, Cron...).</summary>

@@ -252,12 +252,14 @@ public sealed class WorkflowRuntime(
             Outbox = [.. wec.Outbox],
             Inserts = [.. wec.Inserts],
             Updates = [.. wec.Updates],
+            Enlisted = [.. wec.Enlisted],
             ResolveIncidents = resolveIncidents,
         }, cancellationToken);
         wec.Journal.Clear();
         wec.Outbox.Clear();
         wec.Inserts.Clear();
         wec.Updates.Clear();
+        wec.Enlisted.Clear();
         EngineLog.InstanceCommitted(logger, wec.InstanceId, wec.Status.ToString(), wec.SubStatus.ToString());
 
         foreach (var timer in removedTimers)

@@ -22,6 +22,54 @@ namespace Followup.Activities.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Followup.Activities.Data.Appointment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Advisor")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("ArrivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Request")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("SlotAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VehicleId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitId")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VehicleId");
+
+                    b.HasIndex("Status", "SlotAt");
+
+                    b.ToTable("Appointments", (string)null);
+                });
+
             modelBuilder.Entity("Followup.Activities.Data.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -57,6 +105,197 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.HasIndex("EntityType", "EntityId");
 
                     b.ToTable("Audit", (string)null);
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.CallbackRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Agent")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Comments")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("DeadlineAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Escalated")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool?>("Resolved")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("Score")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VisitId");
+
+                    b.ToTable("Callbacks", (string)null);
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.CatalogItem", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("IntervalKm")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("LabourHours")
+                        .HasPrecision(8, 2)
+                        .HasColumnType("numeric(8,2)");
+
+                    b.Property<decimal>("MenuPrice")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("PartsInStock")
+                        .HasColumnType("boolean");
+
+                    b.Property<decimal>("PartsPrice")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
+
+                    b.HasKey("Code");
+
+                    b.ToTable("Catalog", (string)null);
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.CheckIn", b =>
+                {
+                    b.Property<string>("VisitId")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("CoversFitted")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("CustomerAcknowledged")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("DamageNotes")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FuelLevel")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Odometer")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Photos")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Valuables")
+                        .HasColumnType("text");
+
+                    b.Property<bool?>("Waiting")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("WashAccepted")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("VisitId");
+
+                    b.ToTable("CheckIns", (string)null);
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.Comeback", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Concern")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("OriginalVisitId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TechnicalLead")
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VisitId")
+                        .IsUnique();
+
+                    b.ToTable("Comebacks", (string)null);
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.Concern", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CatalogCode")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Warranty")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VisitId");
+
+                    b.ToTable("Concerns", (string)null);
                 });
 
             modelBuilder.Entity("Followup.Activities.Data.Customer", b =>
@@ -99,6 +338,164 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.ToTable("Customers", (string)null);
                 });
 
+            modelBuilder.Entity("Followup.Activities.Data.Estimate", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VisitId", "Kind");
+
+                    b.ToTable("Estimates", (string)null);
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.EstimateLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool?>("Approved")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("EstimateId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<decimal>("Hours")
+                        .HasPrecision(8, 2)
+                        .HasColumnType("numeric(8,2)");
+
+                    b.Property<decimal>("Labour")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
+
+                    b.Property<string>("LineKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<decimal>("Parts")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
+
+                    b.Property<bool>("PartsInStock")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EstimateId");
+
+                    b.ToTable("EstimateLines", (string)null);
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.Invoice", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PaymentMethod")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("SettledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("VisitId")
+                        .IsUnique();
+
+                    b.ToTable("Invoices", (string)null);
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.InvoiceLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal?>("ApprovedPrice")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<decimal>("Discount")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
+
+                    b.Property<string>("InvoiceId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<decimal>("Labour")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
+
+                    b.Property<string>("LineKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<decimal>("Parts")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvoiceId");
+
+                    b.ToTable("InvoiceLines", (string)null);
+                });
+
             modelBuilder.Entity("Followup.Activities.Data.MileageReading", b =>
                 {
                     b.Property<long>("Id")
@@ -126,6 +523,52 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.HasIndex("VehicleId", "ReadAt");
 
                     b.ToTable("MileageReadings", (string)null);
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.ReminderRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Basis")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("BookedAppointmentId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DueKm")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VehicleId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitId")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VehicleId", "Status");
+
+                    b.ToTable("Reminders", (string)null);
                 });
 
             modelBuilder.Entity("Followup.Activities.Data.Vehicle", b =>
@@ -176,6 +619,9 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.Property<string>("AppointmentId")
                         .HasColumnType("text");
 
+                    b.Property<string>("ComebackOf")
+                        .HasColumnType("text");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -186,11 +632,20 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.Property<DateTime?>("DeliveredAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("GreetedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<bool>("Priority")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime?>("PromisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ReadyAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
@@ -219,6 +674,24 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.ToTable("Visits", (string)null);
                 });
 
+            modelBuilder.Entity("Followup.Activities.Data.EstimateLine", b =>
+                {
+                    b.HasOne("Followup.Activities.Data.Estimate", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("EstimateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.InvoiceLine", b =>
+                {
+                    b.HasOne("Followup.Activities.Data.Invoice", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Followup.Activities.Data.MileageReading", b =>
                 {
                     b.HasOne("Followup.Activities.Data.Vehicle", null)
@@ -240,6 +713,16 @@ namespace Followup.Activities.Data.Migrations.Postgres
             modelBuilder.Entity("Followup.Activities.Data.Customer", b =>
                 {
                     b.Navigation("Vehicles");
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.Estimate", b =>
+                {
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.Invoice", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Followup.Activities.Data.Vehicle", b =>

@@ -1,0 +1,200 @@
+using Followup.Activities.Data;
+using Followup.Activities.Messaging;
+using Followup.Activities.Tasks;
+using Followup.Workflows.Abstractions;
+using Followup.Workflows.Expressions;
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Followup.Activities.Service;
+
+/// <summary>
+/// The next-service reminder (保养提醒): due by date or by mileage projected from the vehicle's average daily distance,
+/// whichever comes first. Some days before, an SMS and an email; if nothing is booked after that, a follow-up call task.
+/// It stops as soon as the customer books (Booked) or has opted out of both channels (OptedOut).
+/// </summary>
+[Activity("Followup", "Service", "Remind the customer of the next service, due by date or projected mileage; follow up by phone when nothing is booked.", DisplayName = "Next service reminder")]
+[FlowNode("Booked", "FollowedUp", "OptedOut")]
+public sealed class NextServiceReminder(LiquidEvaluator liquid) : Activity
+{
+    public const string NoticeBookmarkName = "Followup.NextServiceReminder.Notice";
+    public const string FollowUpBookmarkName = "Followup.NextServiceReminder.FollowUp";
+
+    [Input(Description = "The visit (delivered) the reminder follows.")]
+    public Input<string> VisitId { get; set; } = new(null);
+
+    [Input(Description = "Service interval in days.", DefaultValue = 180)]
+    public Input<int> IntervalDays { get; set; } = new(Expression.FromLiteral("180"));
+
+    [Input(Description = "Service interval in kilometres.", DefaultValue = 5000)]
+    public Input<int> IntervalKm { get; set; } = new(Expression.FromLiteral("5000"));
+
+    [Input(Description = "Days before the due date the reminder goes out.", DefaultValue = 14)]
+    public Input<int> NoticeDays { get; set; } = new(Expression.FromLiteral("14"));
+
+    [Input(Description = "Days after the reminder without a booking before the follow-up call task.", DefaultValue = 7)]
+    public Input<int> FollowUpAfterDays { get; set; } = new(Expression.FromLiteral("7"));
+
+    [Input(Description = "The role that makes the follow-up call.", UIHint = "dropdown", Options = ["Advisor", "CallbackAgent", "Manager"], DefaultValue = "Advisor")]
+    public Input<string> FollowUpRole { get; set; } = new(Expression.FromLiteral("Advisor"));
+
+    [Input(DisplayName = "SMS (中文)", Description = "Liquid; Name, Plate, DueDate, DueKm, BookingUrl are available.", UIHint = "multiline",
+        DefaultValue = "{{ Name }}您好，您的爱车{{ Plate }}预计将于{{ DueDate }}（或行驶至{{ DueKm }}公里）需要保养。欢迎预约：{{ BookingUrl }}")]
+    public Input<string> SmsZhCn { get; set; } = new(Expression.FromLiteral("{{ Name }}您好，您的爱车{{ Plate }}预计将于{{ DueDate }}（或行驶至{{ DueKm }}公里）需要保养。欢迎预约：{{ BookingUrl }}"));
+
+    [Input(DisplayName = "SMS (English)", Description = "Liquid; Name, Plate, DueDate, DueKm, BookingUrl are available.", UIHint = "multiline",
+        DefaultValue = "Hello {{ Name }}, your {{ Plate }} is due for service around {{ DueDate }} (or at {{ DueKm }} km). Book here: {{ BookingUrl }}")]
+    public Input<string> SmsEn { get; set; } = new(Expression.FromLiteral("Hello {{ Name }}, your {{ Plate }} is due for service around {{ DueDate }} (or at {{ DueKm }} km). Book here: {{ BookingUrl }}"));
+
+    [Input(DisplayName = "Email subject (中文)", DefaultValue = "保养提醒：{{ Plate }}")]
+    public Input<string> SubjectZhCn { get; set; } = new(Expression.FromLiteral("保养提醒：{{ Plate }}"));
+
+    [Input(DisplayName = "Email subject (English)", DefaultValue = "Service reminder: {{ Plate }}")]
+    public Input<string> SubjectEn { get; set; } = new(Expression.FromLiteral("Service reminder: {{ Plate }}"));
+
+    [Input(Description = "Where customers book (shown in the messages).", DefaultValue = "http://localhost:5080/book")]
+    public Input<string> BookingUrl { get; set; } = new(Expression.FromLiteral("http://localhost:5080/book"));
+
+    [Output(Description = "When the next service is due.")]
+    public Output<object>? DueAt { get; set; }
+
+    public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        var visitId = context.Get(VisitId) ?? throw new ArgumentException("Next service reminder needs the visit's id.");
+        var (facts, readings) = await ServiceData.ReadAsync(context, async db => (
+            await VisitFacts.LoadAsync(db, visitId, context.CancellationToken),
+            await db.MileageReadings.AsNoTracking().Where(m => db.Visits.Any(v => v.Id == visitId && v.VehicleId == m.VehicleId)).OrderBy(m => m.ReadAt).ToListAsync(context.CancellationToken)));
+        if (facts is null)
+            throw new InvalidOperationException($"There is no visit {visitId}.");
+        var from = facts.Visit.DeliveredAt ?? ServiceData.Now(context);
+        var due = Due(from, readings, context.Get(IntervalDays), context.Get(IntervalKm));
+        var reminder = new ReminderRecord
+        {
+            Id = context.Workflow.NewId(),
+            VehicleId = facts.Vehicle.Id,
+            CustomerId = facts.Customer.Id,
+            VisitId = visitId,
+            DueAt = due.At,
+            DueKm = due.Km,
+            Basis = due.Basis,
+            CreatedAt = ServiceData.Now(context),
+        };
+        ServiceData.Write(context, "reminder:scheduled", "Vehicle", facts.Vehicle.Id, (db, _) =>
+        {
+            db.Reminders.Add(reminder);
+            return Task.CompletedTask;
+        });
+        var model = new Dictionary<string, object?>
+        {
+            ["Name"] = facts.Customer.Name,
+            ["Plate"] = facts.Vehicle.Plate ?? facts.Vehicle.Model,
+            ["DueDate"] = ServiceData.LocalTime(context, due.At)[..10],
+            ["DueKm"] = due.Km,
+            ["BookingUrl"] = context.Get(BookingUrl),
+        };
+        var (language, sms) = Outbox.Choose(facts.Customer.Language, context.Get(SmsZhCn), context.Get(SmsEn));
+        var (_, subject) = Outbox.Choose(language, context.Get(SubjectZhCn), context.Get(SubjectEn));
+        var text = liquid.Render(sms, model);
+        context.SetProperty("ReminderId", reminder.Id);
+        context.SetProperty("Sms", new MessagePayload(language, text).ToJson());
+        context.SetProperty("Email", new MessagePayload(language, text, liquid.Render(subject, model), null, Transactional: false).ToJson());
+        context.SetProperty("FollowUpAfter", TimeSpan.FromDays(Math.Max(1, context.Get(FollowUpAfterDays))));
+        context.SetProperty("Role", context.Get(FollowUpRole));
+        context.SetProperty("Customer", $"{facts.Customer.Name} · {facts.Vehicle.Plate} · {facts.Customer.Phone}");
+        context.SetProperty("Language", language);
+        var noticeAt = due.At.AddDays(-Math.Max(0, context.Get(NoticeDays)));
+        context.Set(DueAt, due.At);
+        context.CreateBookmark(NoticeBookmarkName, null, new DateTimeOffset(noticeAt < reminder.CreatedAt ? reminder.CreatedAt : noticeAt, TimeSpan.Zero), includeActivityInstanceId: true);
+    }
+
+    public override async ValueTask ResumeAsync(ActivityExecutionContext context)
+    {
+        var reminderId = context.GetProperty<string>("ReminderId")!;
+        var (reminder, customer) = await ServiceData.ReadAsync(context, async db =>
+        {
+            var r = await db.Reminders.AsNoTracking().FirstAsync(x => x.Id == reminderId, context.CancellationToken);
+            return (r, await db.Customers.AsNoTracking().FirstAsync(c => c.Id == r.CustomerId, context.CancellationToken));
+        });
+        if (reminder.Status == ReminderStatus.Booked)
+        {
+            context.ClearBookmarks();
+            await context.CompleteAsync("Booked");
+            return;
+        }
+        switch (context.ResumedBookmark?.Name)
+        {
+            case NoticeBookmarkName:
+                var store = context.GetRequiredService<WorkflowStore>();
+                var sms = customer is { SmsConsent: true, Phone: { } phone } && !await store.IsOptedOutAsync(Channels.Sms, phone, context.CancellationToken) ? phone : null;
+                var email = customer is { EmailConsent: true, Email: { } address } && !await store.IsOptedOutAsync(Channels.Email, address, context.CancellationToken) ? address : null;
+                if (sms is null && email is null)
+                {
+                    SetStatus(context, reminderId, ReminderStatus.OptedOut);
+                    await context.CompleteAsync("OptedOut");
+                    return;
+                }
+                if (sms != null)
+                    Outbox.Sms(context, sms, MessagePayload.FromJson(context.GetProperty<string>("Sms")!), urgent: false);
+                if (email != null)
+                    Outbox.Email(context, email, MessagePayload.FromJson(context.GetProperty<string>("Email")!), urgent: false);
+                var now = ServiceData.Now(context);
+                ServiceData.Write(context, "reminder:sent", "Reminder", reminderId, async (db, ct) =>
+                {
+                    var row = await db.Reminders.FirstAsync(r => r.Id == reminderId, ct);
+                    row.Status = ReminderStatus.Sent;
+                    row.SentAt = now;
+                });
+                context.CreateBookmark(FollowUpBookmarkName, null, context.Clock.GetUtcNow() + context.GetProperty<TimeSpan>("FollowUpAfter"), includeActivityInstanceId: true);
+                return;
+            case FollowUpBookmarkName:
+                SetStatus(context, reminderId, ReminderStatus.FollowUp);
+                var zh = context.GetProperty<string>("Language") != "en";
+                HumanTasks.Open(context, new TaskSpec(
+                    zh ? $"保养提醒跟进：{context.GetProperty<string>("Customer")}" : $"Service reminder follow-up: {context.GetProperty<string>("Customer")}",
+                    zh ? "客户收到保养提醒后尚未预约，请致电了解并协助预约。" : "The customer has not booked since the reminder. Call, and help them book if they wish.",
+                    zh ? "zh-CN" : "en",
+                    TaskForm.Parse(FollowUpForm, null),
+                    context.GetProperty<string>("Role"),
+                    DueIn: TimeSpan.FromDays(2)));
+                return;
+        }
+        if (await HumanTasks.ResumedTaskAsync(context) is null)
+            return;
+        context.ClearBookmarks();
+        await context.CompleteAsync("FollowedUp");
+    }
+
+    private static void SetStatus(ActivityExecutionContext context, string reminderId, string status) =>
+        ServiceData.Write(context, "reminder:" + status, "Reminder", reminderId, async (db, ct) => (await db.Reminders.FirstAsync(r => r.Id == reminderId, ct)).Status = status);
+
+    public sealed record DueDate(DateTime At, string Basis, int? Km);
+
+    /// <summary>
+    /// Due by date (the interval from the last service) or by mileage (the day the projected odometer reaches the last
+    /// reading plus the interval, at the average daily distance between the first and last readings), whichever is first.
+    /// </summary>
+    public static DueDate Due(DateTime from, IReadOnlyList<MileageReading> readings, int intervalDays, int intervalKm)
+    {
+        var byDate = from.AddDays(intervalDays);
+        if (readings.Count == 0)
+            return new DueDate(byDate, "date", null);
+        var last = readings[^1];
+        var dueKm = last.Kilometres + intervalKm;
+        var first = readings[0];
+        var days = (last.ReadAt - first.ReadAt).TotalDays;
+        if (days < 7 || last.Kilometres <= first.Kilometres)
+            return new DueDate(byDate, "date", dueKm);
+        var perDay = (last.Kilometres - first.Kilometres) / days;
+        var byKm = last.ReadAt.AddDays(intervalKm / perDay);
+        return byKm < byDate ? new DueDate(byKm, "mileage", dueKm) : new DueDate(byDate, "date", dueKm);
+    }
+
+    private const string FollowUpForm = """
+        { "fields": [
+          { "name": "result", "type": "choice", "options": ["booked", "later", "declined", "unreachable"], "required": true,
+            "label": { "zh-CN": "结果（booked 已预约 / later 稍后 / declined 不需要 / unreachable 未接通）", "en": "Result (booked / later / declined / unreachable)" } },
+          { "name": "notes", "type": "multiline", "label": { "zh-CN": "备注", "en": "Notes" } }
+        ], "actions": ["Done"] }
+        """;
+}

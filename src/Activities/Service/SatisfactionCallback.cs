@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Followup.Activities.Data;
+using Followup.Activities.Messaging;
+using Followup.Activities.Tasks;
+using Followup.Workflows.Abstractions;
+using Followup.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Followup.Activities.Service;
+
+/// <summary>A customer's SMS reply, as the inbound webhook passes it to a waiting step (matched by the sender's number).</summary>
+public sealed record SmsReplyStimulus(string Phone)
+{
+    public const string Name = "Followup.SmsReply";
+}
+
+/// <summary>
+/// The satisfaction callback (回访): after delivery, wait the configured delay, then a callback task for the callback
+/// agents or an SMS survey. The questions are neutral and the score is what the customer says. A low score or an
+/// unresolved problem goes out on Escalate; attempts repeat until the deadline, then Unreachable.
+/// </summary>
+[Activity("Followup", "Service", "Call the customer (or send an SMS survey) some days after delivery and record an honest score.", DisplayName = "Satisfaction callback")]
+[FlowNode("Satisfied", "Escalate", "Unreachable")]
+public sealed partial class SatisfactionCallback : Activity
+{
+    public const string DueBookmarkName = "Followup.SatisfactionCallback.Due";
+    public const string DeadlineBookmarkName = "Followup.SatisfactionCallback.Deadline";
+
+    [Input(Description = "The visit's id.")]
+    public Input<string> VisitId { get; set; } = new(null);
+
+    [Input(Description = "How long after delivery the callback is due.", DefaultValue = "3.00:00:00")]
+    public Input<TimeSpan> Delay { get; set; } = new(Expression.FromLiteral("3.00:00:00"));
+
+    [Input(Description = "call: a task for the callback agents; sms: a text survey the customer answers with 1–5.", UIHint = "dropdown", Options = ["call", "sms"], DefaultValue = "call")]
+    public Input<string> Mode { get; set; } = new(Expression.FromLiteral("call"));
+
+    [Input(Description = "How long after delivery attempts stop (the customer is then unreachable).", DefaultValue = "15.00:00:00")]
+    public Input<TimeSpan> Deadline { get; set; } = new(Expression.FromLiteral("15.00:00:00"));
+
+    [Input(Description = "The wait between attempts when the customer is not reached.", DefaultValue = "1.00:00:00")]
+    public Input<TimeSpan> RetryEvery { get; set; } = new(Expression.FromLiteral("1.00:00:00"));
+
+    [Input(Description = "Scores (1–5) at or below this escalate to the service manager.", DefaultValue = 2)]
+    public Input<int> EscalateAtOrBelow { get; set; } = new(Expression.FromLiteral("2"));
+
+    [Input(Description = "The role that makes the calls.", UIHint = "dropdown", Options = ["CallbackAgent", "Advisor", "Manager"], DefaultValue = "CallbackAgent")]
+    public Input<string> AssigneeRole { get; set; } = new(Expression.FromLiteral("CallbackAgent"));
+
+    [Input(Description = "The language of the staff task (zh-CN or en).", DefaultValue = "zh-CN")]
+    public Input<string> StaffLanguage { get; set; } = new(Expression.FromLiteral("zh-CN"));
+
+    [Input(DisplayName = "Survey SMS (中文)", Description = "Neutral question; {{ Name }}, {{ Number }} and {{ Plate }} are filled in.", UIHint = "multiline",
+        DefaultValue = "{{ Name }}您好，感谢您近日到店保养（{{ Plate }}）。请回复1-5为本次服务打分（5为非常满意），如有未解决的问题也请直接回复告诉我们。")]
+    public Input<string> SurveyZhCn { get; set; } = new(Expression.FromLiteral("{{ Name }}您好，感谢您近日到店保养（{{ Plate }}）。请回复1-5为本次服务打分（5为非常满意），如有未解决的问题也请直接回复告诉我们。"));
+
+    [Input(DisplayName = "Survey SMS (English)", Description = "Neutral question; {{ Name }}, {{ Number }} and {{ Plate }} are filled in.", UIHint = "multiline",
+        DefaultValue = "Hello {{ Name }}, thank you for your recent service visit ({{ Plate }}). Please reply with a score from 1 to 5 (5 = very satisfied), and tell us about anything that is not resolved.")]
+    public Input<string> SurveyEn { get; set; } = new(Expression.FromLiteral("Hello {{ Name }}, thank you for your recent service visit ({{ Plate }}). Please reply with a score from 1 to 5 (5 = very satisfied), and tell us about anything that is not resolved."));
+
+    [Output(Description = "The score the customer gave (1–5), or nothing when unreachable.")]
+    public Output<object>? Score { get; set; }
+
+    public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        var visitId = context.Get(VisitId) ?? throw new ArgumentException("Satisfaction callback needs the visit's id.");
+        var facts = await ServiceData.ReadAsync(context, db => VisitFacts.LoadAsync(db, visitId, context.CancellationToken)) ?? throw new InvalidOperationException($"There is no visit {visitId}.");
+        var delivered = facts.Visit.DeliveredAt ?? ServiceData.Now(context);
+        var due = delivered + context.Get(Delay);
+        var mode = context.Get(Mode) == "sms" && facts.Customer is { SmsConsent: true, Phone: not null } ? "sms" : "call";
+        var callback = new CallbackRecord { Id = context.Workflow.NewId(), VisitId = visitId, DueAt = due, DeadlineAt = delivered + context.Get(Deadline), Mode = mode };
+        ServiceData.Write(context, "callback:scheduled", "Visit", visitId, (db, _) =>
+        {
+            db.Callbacks.Add(callback);
+            return Task.CompletedTask;
+        });
+        // What later bursts need (inputs are evaluated when the step starts).
+        context.SetProperty("CallbackId", callback.Id);
+        context.SetProperty("Mode", mode);
+        context.SetProperty("DeadlineAt", callback.DeadlineAt);
+        context.SetProperty("RetryEvery", context.Get(RetryEvery));
+        context.SetProperty("EscalateAtOrBelow", context.Get(EscalateAtOrBelow));
+        context.SetProperty("Role", context.Get(AssigneeRole));
+        context.SetProperty("StaffLanguage", context.Get(StaffLanguage) == "en" ? "en" : "zh-CN");
+        var (language, survey) = Outbox.Choose(facts.Customer.Language, context.Get(SurveyZhCn), context.Get(SurveyEn));
+        context.SetProperty("Survey", new MessagePayload(language, Fill(survey, facts)).ToJson());
+        context.SetProperty("Phone", facts.Customer.Phone);
+        context.SetProperty("Customer", $"{facts.Customer.Name} · {facts.Vehicle.Plate} · {facts.Visit.Number}");
+        context.CreateBookmark(DueBookmarkName, null, new DateTimeOffset(due, TimeSpan.Zero), includeActivityInstanceId: true);
+    }
+
+    public override async ValueTask ResumeAsync(ActivityExecutionContext context)
+    {
+        var callbackId = context.GetProperty<string>("CallbackId")!;
+        switch (context.ResumedBookmark?.Name)
+        {
+            case DueBookmarkName:
+                Attempt(context, callbackId);
+                return;
+            case DeadlineBookmarkName:
+                await GiveUpAsync(context, callbackId);
+                return;
+            case SmsReplyStimulus.Name:
+                var body = context.ResumeInput.GetValueOrDefault("body")?.ToString() ?? "";
+                if (ScoreIn(body) is not { } smsScore)
+                    return; // not an answer to the survey: keep waiting
+                await FinishAsync(context, callbackId, smsScore, resolved: null, comments: body, agent: null);
+                return;
+        }
+        if (await HumanTasks.ResumedTaskAsync(context) is not { } task)
+            return;
+        var values = new StepValues(context.ResumeInput.GetValueOrDefault("Values"));
+        if (task.Outcome == "Reached")
+        {
+            await FinishAsync(context, callbackId, (int)(values.Number("score") ?? 0), values.Text("resolved") is { } r ? r == "yes" : null, values.Text("comments"), task.CompletedBy);
+            return;
+        }
+        await RetryOrGiveUpAsync(context, callbackId);
+    }
+
+    private static void Attempt(ActivityExecutionContext context, string callbackId)
+    {
+        ServiceData.Write(context, "callback:attempt", "Callback", callbackId, async (db, ct) => (await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct)).Attempts++);
+        if (context.GetProperty<string>("Mode") == "sms")
+        {
+            Outbox.Sms(context, context.GetProperty<string>("Phone")!, MessagePayload.FromJson(context.GetProperty<string>("Survey")!), urgent: false);
+            // One survey: the reply is awaited until the deadline, never asked twice.
+            context.CreateBookmark(SmsReplyStimulus.Name, new SmsReplyStimulus(context.GetProperty<string>("Phone")!), autoBurn: false);
+            context.CreateBookmark(DeadlineBookmarkName, null, new DateTimeOffset(context.GetProperty<DateTime>("DeadlineAt"), TimeSpan.Zero), includeActivityInstanceId: true);
+            return;
+        }
+        var zh = context.GetProperty<string>("StaffLanguage") != "en";
+        HumanTasks.Open(context, new TaskSpec(
+            zh ? $"满意度回访：{context.GetProperty<string>("Customer")}" : $"Satisfaction callback: {context.GetProperty<string>("Customer")}",
+            zh ? "请以中立的方式询问客户对本次服务的评价，如实记录客户的评分和意见，不要引导客户打分。"
+               : "Ask the customer neutrally how the service went and record the score and comments exactly as given. Do not steer the answer.",
+            zh ? "zh-CN" : "en",
+            TaskForm.Parse(CallbackForm, null),
+            context.GetProperty<string>("Role"),
+            DueIn: TimeSpan.FromDays(1)));
+    }
+
+    private static async Task RetryOrGiveUpAsync(ActivityExecutionContext context, string callbackId)
+    {
+        var next = ServiceData.Now(context) + context.GetProperty<TimeSpan>("RetryEvery");
+        if (next < context.GetProperty<DateTime>("DeadlineAt"))
+        {
+            context.CreateBookmark(DueBookmarkName, null, new DateTimeOffset(next, TimeSpan.Zero), includeActivityInstanceId: true);
+            return;
+        }
+        await GiveUpAsync(context, callbackId);
+    }
+
+    private static async Task GiveUpAsync(ActivityExecutionContext context, string callbackId)
+    {
+        ServiceData.Write(context, "callback:unreachable", "Callback", callbackId, async (db, ct) => (await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct)).Status = CallbackStatus.Unreachable);
+        context.ClearBookmarks();
+        await context.CompleteAsync("Unreachable");
+    }
+
+    private async Task FinishAsync(ActivityExecutionContext context, string callbackId, int score, bool? resolved, string? comments, string? agent)
+    {
+        var escalate = score <= context.GetProperty<int>("EscalateAtOrBelow") || resolved == false;
+        var now = ServiceData.Now(context);
+        ServiceData.Write(context, "callback:done", "Callback", callbackId, async (db, ct) =>
+        {
+            var row = await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct);
+            row.Status = CallbackStatus.Done;
+            row.Score = score;
+            row.Resolved = resolved;
+            row.Comments = comments;
+            row.Agent = agent;
+            row.Escalated = escalate;
+            row.DoneAt = now;
+        });
+        context.Set(Score, score);
+        context.ClearBookmarks();
+        await context.CompleteAsync(escalate ? "Escalate" : "Satisfied");
+    }
+
+    public static int? ScoreIn(string reply) => ScoreRegex().Match(reply) is { Success: true } m ? int.Parse(m.Value, CultureInfo.InvariantCulture) : null;
+
+    private static string Fill(string template, VisitFacts facts) => template
+        .Replace("{{ Name }}", facts.Customer.Name, StringComparison.Ordinal)
+        .Replace("{{ Number }}", facts.Visit.Number, StringComparison.Ordinal)
+        .Replace("{{ Plate }}", facts.Vehicle.Plate ?? facts.Vehicle.Model ?? "", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"(?<!\d)[1-5](?!\d)")]
+    private static partial Regex ScoreRegex();
+
+    private const string CallbackForm = """
+        { "fields": [
+          { "name": "score", "type": "choice", "options": ["1", "2", "3", "4", "5"], "requiredFor": ["Reached"],
+            "label": { "zh-CN": "客户评分（1–5，5为非常满意）", "en": "The customer's score (1–5, 5 = very satisfied)" } },
+          { "name": "resolved", "type": "choice", "options": ["yes", "no"], "requiredFor": ["Reached"],
+            "label": { "zh-CN": "问题是否已解决（yes/no）", "en": "Was the problem resolved (yes/no)?" } },
+          { "name": "comments", "type": "multiline", "label": { "zh-CN": "客户意见（原话记录）", "en": "Comments (the customer's words)" } }
+        ], "actions": ["Reached", "NoAnswer"] }
+        """;
+}

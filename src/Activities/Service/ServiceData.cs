@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json;
+using Followup.Activities.Data;
+using Followup.Activities.Messaging;
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Followup.Activities.Service;
+
+/// <summary>How the service activities read the dealership's records and write them with the workflow's step.</summary>
+public static class ServiceData
+{
+    public static async Task<T> ReadAsync<T>(ActivityExecutionContext context, Func<DealershipDbContext, Task<T>> read)
+    {
+        await using var db = await context.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync(context.CancellationToken);
+        return await read(db);
+    }
+
+    /// <summary>
+    /// Writes records in the transaction that commits the step: a crash before the commit leaves neither, and the
+    /// step run again writes them once. Each write leaves an audit entry naming the workflow.
+    /// </summary>
+    public static void Write(ActivityExecutionContext context, string action, string entityType, string entityId, Func<DealershipDbContext, CancellationToken, Task> write)
+    {
+        var provider = context.GetRequiredService<WorkflowDatabase>().Provider;
+        var actor = $"workflow:{context.Workflow.Definition.DefinitionId}";
+        var at = context.Clock.GetUtcNow().UtcDateTime;
+        context.Workflow.Enlisted.Add(async (connection, transaction, cancellationToken) =>
+        {
+            await using var db = DealershipDbContext.Over(connection, provider);
+            await db.Database.UseTransactionAsync(transaction, cancellationToken);
+            await write(db, cancellationToken);
+            db.Audit.Add(new AuditEntry { Actor = actor, Action = action, EntityType = entityType, EntityId = entityId, At = at });
+            await db.SaveChangesAsync(cancellationToken);
+        });
+    }
+
+    public static DateTime Now(ActivityExecutionContext context) => context.Clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>A time as the store's staff and customers read it (the store's time zone).</summary>
+    public static string LocalTime(ActivityExecutionContext context, DateTime utc)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(context.GetRequiredService<IOptions<MessagingOptions>>().Value.TimeZone);
+        return TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>Reading a task's submitted values (or any object a step was given) by name.</summary>
+public sealed class StepValues(object? source)
+{
+    private readonly IReadOnlyDictionary<string, object?> values = Workflows.Expressions.ValueConverter.Normalize(source) switch
+    {
+        IReadOnlyDictionary<string, object?> d => d,
+        IDictionary<string, object?> d => d.ToDictionary(),
+        _ => new Dictionary<string, object?>(),
+    };
+
+    public string? Text(string name) => values.GetValueOrDefault(name) switch
+    {
+        null => null,
+        string s => string.IsNullOrWhiteSpace(s) ? null : s.Trim(),
+        var v => Convert.ToString(v, CultureInfo.InvariantCulture),
+    };
+
+    public decimal? Number(string name) => values.GetValueOrDefault(name) switch
+    {
+        null => null,
+        string s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : null,
+        var v => Convert.ToDecimal(v, CultureInfo.InvariantCulture),
+    };
+
+    public bool? Flag(string name) => values.GetValueOrDefault(name) switch
+    {
+        null => null,
+        bool b => b,
+        string s => s is "true" or "yes" or "on" ? true : s is "false" or "no" ? false : null,
+        _ => null,
+    };
+
+    public IReadOnlyList<string> List(string name) => List(values.GetValueOrDefault(name));
+
+    public static IReadOnlyList<string> List(object? value) => value switch
+    {
+        null => [],
+        string s => s.Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        JsonElement e => List(Workflows.Serialization.JsonValues.ToClr(e)),
+        System.Collections.IEnumerable items => items.Cast<object?>().Select(i => Convert.ToString(i, CultureInfo.InvariantCulture)).OfType<string>().Where(i => i.Length > 0).ToList(),
+        _ => [Convert.ToString(value, CultureInfo.InvariantCulture)!],
+    };
+}
