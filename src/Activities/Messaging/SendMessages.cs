@@ -22,6 +22,18 @@ public static class Outbox
         context.EnqueueMessage(Channels.Email, address.Address, payload.ToJson(), urgent);
     }
 
+    /// <summary>
+    /// The address to send to; none (a customer without a mobile number or email, or who withheld consent) skips the
+    /// message and says so in the journal. A malformed address is still an error.
+    /// </summary>
+    public static string? SkipWithoutAddress(ActivityExecutionContext context, string? to)
+    {
+        if (!string.IsNullOrWhiteSpace(to))
+            return to.Trim();
+        context.Workflow.AddJournal(context, "Skipped", "no address");
+        return null;
+    }
+
     /// <summary>The customer's language picks the template; Chinese for any zh-*, English otherwise, the other one when it is empty.</summary>
     public static (string Language, string Template) Choose(string? language, string? chinese, string? english)
     {
@@ -52,8 +64,10 @@ public sealed class SendSms(LiquidEvaluator liquid) : Activity
 
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
+        if (Outbox.SkipWithoutAddress(context, context.Get(To)) is not { } to)
+            return context.CompleteAsync();
         var (language, template) = Outbox.Choose(context.Get(Language), context.Get(TextZhCn), context.Get(TextEn));
-        Outbox.Sms(context, context.Get(To) ?? "", new MessagePayload(language, liquid.Render(template, context)), context.Get(Urgent));
+        Outbox.Sms(context, to, new MessagePayload(language, liquid.Render(template, context)), context.Get(Urgent));
         return context.CompleteAsync();
     }
 }
@@ -87,11 +101,13 @@ public sealed class SendEmail(LiquidEvaluator liquid) : Activity
 
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
+        if (Outbox.SkipWithoutAddress(context, context.Get(To)) is not { } to)
+            return context.CompleteAsync();
         var (language, body) = Outbox.Choose(context.Get(Language), context.Get(BodyZhCn), context.Get(BodyEn));
         var (_, subject) = Outbox.Choose(language, context.Get(SubjectZhCn), context.Get(SubjectEn));
         var text = liquid.Render(body, context);
         var html = "<html><body>" + string.Concat(text.Split("\n\n").Select(p => $"<p>{WebUtility.HtmlEncode(p).Replace("\n", "<br>", StringComparison.Ordinal)}</p>")) + "</body></html>";
-        Outbox.Email(context, context.Get(To) ?? "", new MessagePayload(language, text, liquid.Render(subject, context), html, context.Get(Transactional)), context.Get(Urgent));
+        Outbox.Email(context, to, new MessagePayload(language, text, liquid.Render(subject, context), html, context.Get(Transactional)), context.Get(Urgent));
         return context.CompleteAsync();
     }
 }

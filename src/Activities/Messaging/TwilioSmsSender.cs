@@ -24,7 +24,8 @@ public sealed class TwilioSmsSender(ITwilioRestClient client, IOptions<TwilioOpt
             var message = await MessageResource.CreateAsync(options, client);
             return message.Sid;
         }
-        catch (ApiException ex) when (ex.Status == 429 || ex.Status >= 500)
+        // Status 0: an error answer whose body is not Twilio's error JSON (a proxy's 502 page): the SDK keeps no status.
+        catch (ApiException ex) when (ex.Status == 429 || ex.Status >= 500 || ex.Status == 0)
         {
             throw new TransientSendException($"Twilio answered {ex.Status} ({ex.Code})", ambiguous: false, ex);
         }

@@ -80,7 +80,7 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid) : Activity
             Basis = due.Basis,
             CreatedAt = ServiceData.Now(context),
         };
-        ServiceData.Write(context, "reminder:scheduled", "Vehicle", facts.Vehicle.Id, (db, _) =>
+        await ServiceData.WriteAsync(context, "reminder:scheduled", "Vehicle", facts.Vehicle.Id, (db, _) =>
         {
             db.Reminders.Add(reminder);
             return Task.CompletedTask;
@@ -130,7 +130,7 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid) : Activity
                 var email = customer is { EmailConsent: true, Email: { } address } && !await store.IsOptedOutAsync(Channels.Email, address, context.CancellationToken) ? address : null;
                 if (sms is null && email is null)
                 {
-                    SetStatus(context, reminderId, ReminderStatus.OptedOut);
+                    await SetStatusAsync(context, reminderId, ReminderStatus.OptedOut);
                     await context.CompleteAsync("OptedOut");
                     return;
                 }
@@ -139,7 +139,7 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid) : Activity
                 if (email != null)
                     Outbox.Email(context, email, MessagePayload.FromJson(context.GetProperty<string>("Email")!), urgent: false);
                 var now = ServiceData.Now(context);
-                ServiceData.Write(context, "reminder:sent", "Reminder", reminderId, async (db, ct) =>
+                await ServiceData.WriteAsync(context, "reminder:sent", "Reminder", reminderId, async (db, ct) =>
                 {
                     var row = await db.Reminders.FirstAsync(r => r.Id == reminderId, ct);
                     row.Status = ReminderStatus.Sent;
@@ -148,7 +148,7 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid) : Activity
                 context.CreateBookmark(FollowUpBookmarkName, null, context.Clock.GetUtcNow() + context.GetProperty<TimeSpan>("FollowUpAfter"), includeActivityInstanceId: true);
                 return;
             case FollowUpBookmarkName:
-                SetStatus(context, reminderId, ReminderStatus.FollowUp);
+                await SetStatusAsync(context, reminderId, ReminderStatus.FollowUp);
                 var zh = context.GetProperty<string>("Language") != "en";
                 HumanTasks.Open(context, new TaskSpec(
                     zh ? $"保养提醒跟进：{context.GetProperty<string>("Customer")}" : $"Service reminder follow-up: {context.GetProperty<string>("Customer")}",
@@ -165,8 +165,8 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid) : Activity
         await context.CompleteAsync("FollowedUp");
     }
 
-    private static void SetStatus(ActivityExecutionContext context, string reminderId, string status) =>
-        ServiceData.Write(context, "reminder:" + status, "Reminder", reminderId, async (db, ct) => (await db.Reminders.FirstAsync(r => r.Id == reminderId, ct)).Status = status);
+    private static Task SetStatusAsync(ActivityExecutionContext context, string reminderId, string status) =>
+        ServiceData.WriteAsync(context, "reminder:" + status, "Reminder", reminderId, async (db, ct) => (await db.Reminders.FirstAsync(r => r.Id == reminderId, ct)).Status = status);
 
     public sealed record DueDate(DateTime At, string Basis, int? Km);
 

@@ -70,7 +70,7 @@ public sealed partial class SatisfactionCallback : Activity
         var due = delivered + context.Get(Delay);
         var mode = context.Get(Mode) == "sms" && facts.Customer is { SmsConsent: true, Phone: not null } ? "sms" : "call";
         var callback = new CallbackRecord { Id = context.Workflow.NewId(), VisitId = visitId, DueAt = due, DeadlineAt = delivered + context.Get(Deadline), Mode = mode };
-        ServiceData.Write(context, "callback:scheduled", "Visit", visitId, (db, _) =>
+        await ServiceData.WriteAsync(context, "callback:scheduled", "Visit", visitId, (db, _) =>
         {
             db.Callbacks.Add(callback);
             return Task.CompletedTask;
@@ -96,7 +96,7 @@ public sealed partial class SatisfactionCallback : Activity
         switch (context.ResumedBookmark?.Name)
         {
             case DueBookmarkName:
-                Attempt(context, callbackId);
+                await AttemptAsync(context, callbackId);
                 return;
             case DeadlineBookmarkName:
                 await GiveUpAsync(context, callbackId);
@@ -119,9 +119,9 @@ public sealed partial class SatisfactionCallback : Activity
         await RetryOrGiveUpAsync(context, callbackId);
     }
 
-    private static void Attempt(ActivityExecutionContext context, string callbackId)
+    private static async Task AttemptAsync(ActivityExecutionContext context, string callbackId)
     {
-        ServiceData.Write(context, "callback:attempt", "Callback", callbackId, async (db, ct) => (await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct)).Attempts++);
+        await ServiceData.WriteAsync(context, "callback:attempt", "Callback", callbackId, async (db, ct) => (await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct)).Attempts++);
         if (context.GetProperty<string>("Mode") == "sms")
         {
             Outbox.Sms(context, context.GetProperty<string>("Phone")!, MessagePayload.FromJson(context.GetProperty<string>("Survey")!), urgent: false);
@@ -154,7 +154,7 @@ public sealed partial class SatisfactionCallback : Activity
 
     private static async Task GiveUpAsync(ActivityExecutionContext context, string callbackId)
     {
-        ServiceData.Write(context, "callback:unreachable", "Callback", callbackId, async (db, ct) => (await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct)).Status = CallbackStatus.Unreachable);
+        await ServiceData.WriteAsync(context, "callback:unreachable", "Callback", callbackId, async (db, ct) => (await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct)).Status = CallbackStatus.Unreachable);
         context.ClearBookmarks();
         await context.CompleteAsync("Unreachable");
     }
@@ -163,7 +163,7 @@ public sealed partial class SatisfactionCallback : Activity
     {
         var escalate = score <= context.GetProperty<int>("EscalateAtOrBelow") || resolved == false;
         var now = ServiceData.Now(context);
-        ServiceData.Write(context, "callback:done", "Callback", callbackId, async (db, ct) =>
+        await ServiceData.WriteAsync(context, "callback:done", "Callback", callbackId, async (db, ct) =>
         {
             var row = await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct);
             row.Status = CallbackStatus.Done;

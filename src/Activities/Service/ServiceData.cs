@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Followup.Activities.Data;
 using Followup.Activities.Messaging;
-using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -12,8 +11,14 @@ namespace Followup.Activities.Service;
 /// <summary>How the service activities read the dealership's records and write them with the workflow's step.</summary>
 public static class ServiceData
 {
+    /// <summary>Reads the records; inside a burst that already wrote, on its transaction so the step sees those writes.</summary>
     public static async Task<T> ReadAsync<T>(ActivityExecutionContext context, Func<DealershipDbContext, Task<T>> read)
     {
+        if (context.Workflow.Transaction is { } burst)
+        {
+            await using var inBurst = await burst.ContextAsync(c => DealershipDbContext.Over(c, burst.Database.Provider), context.CancellationToken);
+            return await read(inBurst);
+        }
         await using var db = await context.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync(context.CancellationToken);
         return await read(db);
     }
@@ -22,19 +27,13 @@ public static class ServiceData
     /// Writes records in the transaction that commits the step: a crash before the commit leaves neither, and the
     /// step run again writes them once. Each write leaves an audit entry naming the workflow.
     /// </summary>
-    public static void Write(ActivityExecutionContext context, string action, string entityType, string entityId, Func<DealershipDbContext, CancellationToken, Task> write)
+    public static async Task WriteAsync(ActivityExecutionContext context, string action, string entityType, string entityId, Func<DealershipDbContext, CancellationToken, Task> write)
     {
-        var provider = context.GetRequiredService<WorkflowDatabase>().Provider;
-        var actor = $"workflow:{context.Workflow.Definition.DefinitionId}";
-        var at = context.Clock.GetUtcNow().UtcDateTime;
-        context.Workflow.Enlisted.Add(async (connection, transaction, cancellationToken) =>
-        {
-            await using var db = DealershipDbContext.Over(connection, provider);
-            await db.Database.UseTransactionAsync(transaction, cancellationToken);
-            await write(db, cancellationToken);
-            db.Audit.Add(new AuditEntry { Actor = actor, Action = action, EntityType = entityType, EntityId = entityId, At = at });
-            await db.SaveChangesAsync(cancellationToken);
-        });
+        var burst = await context.Workflow.TransactionAsync();
+        await using var db = await burst.ContextAsync(c => DealershipDbContext.Over(c, burst.Database.Provider), context.CancellationToken);
+        await write(db, context.CancellationToken);
+        db.Audit.Add(new AuditEntry { Actor = $"workflow:{context.Workflow.Definition.DefinitionId}", Action = action, EntityType = entityType, EntityId = entityId, At = Now(context) });
+        await db.SaveChangesAsync(context.CancellationToken);
     }
 
     public static DateTime Now(ActivityExecutionContext context) => context.Clock.GetUtcNow().UtcDateTime;

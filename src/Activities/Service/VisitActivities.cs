@@ -99,10 +99,10 @@ public sealed class RecordVisitStep : Activity
         switch (step)
         {
             case "Greeted":
-                Update(context, step, visitId, v => v.GreetedAt ??= now);
+                await UpdateAsync(context, step, visitId, v => v.GreetedAt ??= now);
                 break;
             case "CheckIn":
-                ServiceData.Write(context, "step:CheckIn", "Visit", visitId, async (db, ct) =>
+                await ServiceData.WriteAsync(context, "step:CheckIn", "Visit", visitId, async (db, ct) =>
                 {
                     var odometer = (int)(values.Number("odometer") ?? 0);
                     var row = await db.CheckIns.FirstOrDefaultAsync(c => c.VisitId == visitId, ct);
@@ -128,7 +128,7 @@ public sealed class RecordVisitStep : Activity
                 break;
             case "Decision":
                 var decided = context.Get(Values) is null ? null : StepValues.List(context.Get(Values));
-                ServiceData.Write(context, "step:Decision", "Visit", visitId, async (db, ct) =>
+                await ServiceData.WriteAsync(context, "step:Decision", "Visit", visitId, async (db, ct) =>
                 {
                     var estimate = await db.Estimates.Include(e => e.Lines).Where(e => e.VisitId == visitId && e.Status == EstimateStatus.Pending).OrderByDescending(e => e.CreatedAt).FirstOrDefaultAsync(ct);
                     if (estimate is null)
@@ -149,27 +149,27 @@ public sealed class RecordVisitStep : Activity
                     var queue = await db.Visits.CountAsync(v => v.Id != visitId && (v.Status == VisitStatus.InWorkshop || v.Status == VisitStatus.QualityCheck), context.CancellationToken);
                     return PromisedTime(now, hours, queue, Math.Max(1, context.Get(Bays)));
                 });
-                Update(context, step, visitId, v => v.PromisedAt = promised);
+                await UpdateAsync(context, step, visitId, v => v.PromisedAt = promised);
                 result = ServiceData.LocalTime(context, promised);
                 break;
             case "Handover":
-                Update(context, step, visitId, v =>
+                await UpdateAsync(context, step, visitId, v =>
                 {
                     v.Status = VisitStatus.InWorkshop;
                     v.Technician = values.Text("technician") ?? v.Technician;
                 });
                 break;
             case "AdditionalWork":
-                result = RecordAdditionalWork(context, facts, values, now);
+                result = await RecordAdditionalWorkAsync(context, facts, values, now);
                 break;
             case "QualityCheck":
-                Update(context, step, visitId, v => v.Status = VisitStatus.QualityCheck);
+                await UpdateAsync(context, step, visitId, v => v.Status = VisitStatus.QualityCheck);
                 break;
             case "Rework":
-                Update(context, step, visitId, v => v.Status = VisitStatus.InWorkshop);
+                await UpdateAsync(context, step, visitId, v => v.Status = VisitStatus.InWorkshop);
                 break;
             case "Ready":
-                Update(context, step, visitId, v =>
+                await UpdateAsync(context, step, visitId, v =>
                 {
                     v.Status = VisitStatus.Ready;
                     v.ReadyAt ??= now;
@@ -179,7 +179,7 @@ public sealed class RecordVisitStep : Activity
                 result = await RecordInvoiceAsync(context, facts, values, now);
                 break;
             case "Settled":
-                ServiceData.Write(context, "step:Settled", "Visit", visitId, async (db, ct) =>
+                await ServiceData.WriteAsync(context, "step:Settled", "Visit", visitId, async (db, ct) =>
                 {
                     var invoice = await db.Invoices.FirstOrDefaultAsync(i => i.VisitId == visitId, ct) ?? throw new InvalidOperationException($"Visit {facts.Visit.Number} has no invoice to settle.");
                     if (invoice.Status == InvoiceStatus.Blocked)
@@ -190,7 +190,7 @@ public sealed class RecordVisitStep : Activity
                 });
                 break;
             case "Delivered":
-                Update(context, step, visitId, v =>
+                await UpdateAsync(context, step, visitId, v =>
                 {
                     v.Status = VisitStatus.Delivered;
                     v.DeliveredAt ??= now;
@@ -212,8 +212,8 @@ public sealed class RecordVisitStep : Activity
         return new DateTime((at.Ticks + quarter - 1) / quarter * quarter, DateTimeKind.Utc);
     }
 
-    private static void Update(ActivityExecutionContext context, string? step, string visitId, Action<Visit> change) =>
-        ServiceData.Write(context, $"step:{step}", "Visit", visitId, async (db, ct) =>
+    private static Task UpdateAsync(ActivityExecutionContext context, string? step, string visitId, Action<Visit> change) =>
+        ServiceData.WriteAsync(context, $"step:{step}", "Visit", visitId, async (db, ct) =>
         {
             var visit = await db.Visits.FirstAsync(v => v.Id == visitId, ct);
             change(visit);
@@ -227,13 +227,14 @@ public sealed class RecordVisitStep : Activity
         var warranty = values.Text("warranty") ?? WarrantyStatus.NotCovered;
         var concerns = (values.Text("concerns") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var codes = values.List("services");
-        var catalog = await ServiceData.ReadAsync(context, db => db.Catalog.AsNoTracking().Where(c => codes.Contains(c.Code)).ToListAsync(context.CancellationToken));
+        var catalog = (await ServiceData.ReadAsync(context, db => db.Catalog.AsNoTracking().Where(c => codes.Contains(c.Code)).ToListAsync(context.CancellationToken)))
+            .OrderBy(i => codes.ToList().IndexOf(i.Code)).ToList();
         if (codes.FirstOrDefault(c => catalog.All(i => i.Code != c)) is { } unknown)
             throw new ArgumentException($"'{unknown}' is not in the service catalog.");
         var rate = context.Get(LabourRate);
         var lines = new List<EstimateLine>();
         var estimateId = context.Workflow.NewId();
-        foreach (var item in catalog.OrderBy(i => codes.ToList().IndexOf(i.Code)))
+        foreach (var item in catalog)
             lines.Add(new EstimateLine { EstimateId = estimateId, LineKey = item.Code, Description = item.Name(language), Hours = item.LabourHours, Labour = item.MenuPrice - item.PartsPrice, Parts = item.PartsPrice, PartsInStock = item.PartsInStock });
         for (var i = 0; i < concerns.Length; i++)
         {
@@ -248,7 +249,7 @@ public sealed class RecordVisitStep : Activity
                 Labour = covered ? 0 : Math.Round(0.5m * rate, 2),
             });
         }
-        ServiceData.Write(context, "step:Needs", "Visit", visitId, async (db, ct) =>
+        await ServiceData.WriteAsync(context, "step:Needs", "Visit", visitId, async (db, ct) =>
         {
             db.Concerns.RemoveRange(db.Concerns.Where(c => c.VisitId == visitId));
             db.Concerns.AddRange(concerns.Select(c => new Concern { VisitId = visitId, Text = c, Warranty = warranty }));
@@ -259,7 +260,7 @@ public sealed class RecordVisitStep : Activity
         return ToApproval(lines);
     }
 
-    private static string RecordAdditionalWork(ActivityExecutionContext context, VisitFacts facts, StepValues values, DateTime now)
+    private static async Task<string> RecordAdditionalWorkAsync(ActivityExecutionContext context, VisitFacts facts, StepValues values, DateTime now)
     {
         var visitId = facts.Visit.Id;
         var estimateId = context.Workflow.NewId();
@@ -273,7 +274,7 @@ public sealed class RecordVisitStep : Activity
             Labour = values.Number("labour") ?? 0,
             Parts = values.Number("parts") ?? 0,
         };
-        ServiceData.Write(context, "step:AdditionalWork", "Visit", visitId, (db, _) =>
+        await ServiceData.WriteAsync(context, "step:AdditionalWork", "Visit", visitId, (db, _) =>
         {
             db.Estimates.Add(new Estimate { Id = estimateId, VisitId = visitId, Kind = EstimateKind.AdditionalWork, CreatedAt = now, Lines = [line] });
             return Task.CompletedTask;
@@ -291,7 +292,7 @@ public sealed class RecordVisitStep : Activity
         var lines = approved.Select(l => new InvoiceLine { InvoiceId = invoiceId, LineKey = l.LineKey, Description = l.Description, Labour = l.Labour, Parts = l.Parts }).ToList();
         if (values.Text("extraDescription") is { } extra && (values.Number("extraLabour") ?? 0) + (values.Number("extraParts") ?? 0) > 0)
             lines.Add(new InvoiceLine { InvoiceId = invoiceId, LineKey = "extra-" + invoiceId[^6..], Description = extra, Labour = values.Number("extraLabour") ?? 0, Parts = values.Number("extraParts") ?? 0 });
-        ServiceData.Write(context, "step:Invoice", "Visit", visitId, async (db, ct) =>
+        await ServiceData.WriteAsync(context, "step:Invoice", "Visit", visitId, async (db, ct) =>
         {
             if (await db.Invoices.AnyAsync(i => i.VisitId == visitId, ct))
                 throw new InvalidOperationException($"Visit {facts.Visit.Number} has an invoice already.");
@@ -330,7 +331,7 @@ public sealed class ReconcileInvoice : Activity
         var plan = Reconciliation.Plan(invoice.Lines, decided);
         var now = ServiceData.Now(context);
         var estimateId = context.Workflow.NewId();
-        ServiceData.Write(context, plan.Overruns.Count > 0 ? "invoice:overrun" : "invoice:reconciled", "Invoice", invoice.Id, async (db, ct) =>
+        await ServiceData.WriteAsync(context, plan.Overruns.Count > 0 ? "invoice:overrun" : "invoice:reconciled", "Invoice", invoice.Id, async (db, ct) =>
         {
             var row = await db.Invoices.Include(i => i.Lines).FirstAsync(i => i.Id == invoice.Id, ct);
             foreach (var line in row.Lines)
@@ -459,7 +460,7 @@ public sealed class DetectComeback : Activity
         }
         var lead = context.Get(TechnicalLead);
         var now = ServiceData.Now(context);
-        ServiceData.Write(context, "comeback", "Visit", visitId, async (db, ct) =>
+        await ServiceData.WriteAsync(context, "comeback", "Visit", visitId, async (db, ct) =>
         {
             if (!await db.Comebacks.AnyAsync(c => c.VisitId == visitId, ct))
                 db.Comebacks.Add(new Comeback { Id = context.Workflow.NewId(), VisitId = visitId, OriginalVisitId = found.Original.Id, Concern = found.Concern, TechnicalLead = lead, CreatedAt = now });

@@ -20,7 +20,7 @@ public static class CustomersApi
 
     public sealed record MileageInput(int? Kilometres);
 
-    public sealed record VisitInput(string? VehicleId, DateTimeOffset? PromisedAt, string? Advisor, string? AppointmentId);
+    public sealed record VisitInput(string? VehicleId, DateTimeOffset? PromisedAt, string? Advisor);
 
     public sealed record VisitStatusInput(string? Status, string? Technician, DateTimeOffset? PromisedAt);
 
@@ -105,36 +105,20 @@ public static class CustomersApi
             await db.SaveChangesAsync(ct);
             return Results.NoContent();
         }).WithSummary("Record an odometer reading.");
-        api.MapPost("/visits", async (VisitInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/visits", async (VisitInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, VisitOpening opening, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             var vehicle = input.VehicleId is null ? null : await db.Vehicles.AsNoTracking().FirstOrDefaultAsync(v => v.Id == input.VehicleId, ct);
-            var now = clock.GetUtcNow().UtcDateTime;
             var errors = new Dictionary<string, string[]>();
             if (vehicle is null)
                 errors["vehicleId"] = ["No vehicle with this id."];
-            if (input.PromisedAt is { } promised && promised.UtcDateTime <= now)
+            if (input.PromisedAt is { } promised && promised.UtcDateTime <= clock.GetUtcNow().UtcDateTime)
                 errors["promisedAt"] = ["The promised time must be in the future."];
             if (errors.Count > 0)
                 return Results.ValidationProblem(errors);
-            var count = await db.Visits.CountAsync(ct);
-            var visit = new Visit
-            {
-                Id = Guid.CreateVersion7().ToString("N"),
-                Number = $"RO-{now:yyyy}-{count + 1:D6}",
-                CustomerId = vehicle!.CustomerId,
-                VehicleId = vehicle.Id,
-                PromisedAt = input.PromisedAt?.UtcDateTime,
-                Advisor = input.Advisor ?? context.User.Identity?.Name,
-                AppointmentId = input.AppointmentId,
-                CreatedAt = now,
-                UpdatedAt = now,
-            };
-            db.Visits.Add(visit);
-            db.Audit.Add(Audit(context, "created", "Visit", visit.Id, input, now));
-            await db.SaveChangesAsync(ct);
+            var visit = await opening.OpenAsync(db, vehicle!, input.Advisor ?? context.User.Identity?.Name, null, input.PromisedAt?.UtcDateTime, Actor(context), input, ct);
             return Results.Created($"/api/visits/{visit.Id}", visit);
-        }).WithSummary("Open a visit (repair order) for a vehicle; the number is assigned.");
+        }).WithSummary("Open a visit (repair order) for a car that arrived: the number is assigned and the service-visit workflow starts.");
         api.MapPost("/visits/{id}/status", async (string id, VisitStatusInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
@@ -180,9 +164,13 @@ public static class CustomersApi
         return errors.Count > 0 ? Results.ValidationProblem(errors) : null;
     }
 
-    private static AuditEntry Audit(HttpContext context, string action, string type, string id, object changes, DateTime at) => new()
+    internal static string Actor(HttpContext context) => context.User.Identity?.Name ?? "unknown";
+
+    internal static AuditEntry Audit(HttpContext context, string action, string type, string id, object changes, DateTime at) => Audit(Actor(context), action, type, id, changes, at);
+
+    internal static AuditEntry Audit(string actor, string action, string type, string id, object changes, DateTime at) => new()
     {
-        Actor = context.User.Identity?.Name ?? "unknown",
+        Actor = actor,
         Action = action,
         EntityType = type,
         EntityId = id,

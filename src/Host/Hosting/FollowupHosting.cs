@@ -45,6 +45,7 @@ public static class FollowupHosting
         builder.Services.AddCustomerPages();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<Attachments>();
+        builder.Services.AddSingleton<Followup.Host.Api.VisitOpening>();
 
         var otel = builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("followup"));
         otel.WithMetrics(m =>
@@ -63,7 +64,10 @@ public static class FollowupHosting
         await app.Services.InitializeWorkflowsAsync(stopping);
         await app.Services.InitializeStaffAsync(app.Configuration.GetValue<bool>("Demo:Seed"), stopping);
         await using (var dealership = await app.Services.GetRequiredService<IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>().CreateDbContextAsync(stopping))
+        {
             await dealership.Database.MigrateAsync(stopping);
+            await Followup.Activities.Data.StandardCatalog.EnsureAsync(dealership, stopping);
+        }
         var folder = app.Configuration["Engine:DefinitionsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows-json");
         await ShippedWorkflows.ImportAsync(app.Services, folder, stopping);
         await app.Services.StartFollowupSchedulingAsync(stopping);
@@ -89,6 +93,7 @@ public static class FollowupHosting
         app.MapInbox();
         app.MapVisitPage();
         app.MapCustomersApi();
+        app.MapServiceApi();
         app.MapBoard();
         app.MapAttachmentEndpoints();
         app.MapCustomerPages();

@@ -19,7 +19,7 @@ public static class TasksApi
         api.MapGet("/", async (HttpContext context, TaskService tasks, CancellationToken ct, bool all = false) =>
             Results.Ok(new { items = (await tasks.ListAsync(InboxPages.Staff(context.User), all, ct)).Select(t => new
             {
-                t.Id, t.Title, t.Instructions, t.CorrelationId, t.InstanceId, t.AssigneeRole, t.AssigneeUser, t.ClaimedBy, t.DueAt, t.EscalatedAt, t.Status,
+                t.Id, t.Title, t.Instructions, t.CorrelationId, t.InstanceId, t.ActivityId, t.AssigneeRole, t.AssigneeUser, t.ClaimedBy, t.DueAt, t.EscalatedAt, t.Status,
                 form = System.Text.Json.JsonDocument.Parse(t.Form).RootElement,
             }) }))
             .WithSummary("Open tasks of the signed-in staff member (all open tasks for managers with all=true), soonest due first.");

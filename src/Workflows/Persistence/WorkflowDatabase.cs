@@ -21,6 +21,11 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
         ? options.UseNpgsql(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); })
         : options.UseSqlite(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); }).AddInterceptors(new SqlitePragmaInterceptor());
 
+    /// <summary>The engine's context on an open connection (a burst's transaction).</summary>
+    public WorkflowDbContext ContextOn(System.Data.Common.DbConnection connection) => Provider == DatabaseProvider.Postgres
+        ? new PostgresWorkflowDbContext(new DbContextOptionsBuilder<PostgresWorkflowDbContext>().UseNpgsql(connection).Options)
+        : new WorkflowDbContext(new DbContextOptionsBuilder<WorkflowDbContext>().UseSqlite(connection).Options);
+
     /// <summary>Parses a provider name from configuration ("Sqlite" or "Postgres", any case).</summary>
     public static DatabaseProvider ParseProvider(string? name) => name?.Trim().ToUpperInvariant() switch
     {

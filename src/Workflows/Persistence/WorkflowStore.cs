@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Followup.Workflows.Persistence;
 
@@ -20,12 +19,14 @@ public sealed record CommitBatch
     /// <summary>Rows that activities add or change with this burst (human tasks), written in the same transaction.</summary>
     public IReadOnlyList<object> Inserts { get; init; } = [];
     public IReadOnlyList<object> Updates { get; init; } = [];
-    public IReadOnlyList<EnlistedWrite> Enlisted { get; init; } = [];
+
+    /// <summary>The burst's open transaction, when its steps used one; the commit writes in it.</summary>
+    public BurstTransaction? Transaction { get; init; }
+
+    /// <summary>False for a child run inline in its parent's step: its parent commits the transaction.</summary>
+    public bool CommitTransaction { get; init; } = true;
     public bool ResolveIncidents { get; init; }
 }
-
-/// <summary>A write to other tables of the workflow database, on the burst's connection and inside its transaction.</summary>
-public delegate Task EnlistedWrite(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
 public sealed record InstanceQuery
 {
@@ -47,7 +48,7 @@ public sealed class WorkflowConcurrencyException(string instanceId)
 }
 
 /// <summary>The engine's persistence on EF Core: instances with their bookmarks, journal and incidents; definitions; triggers.</summary>
-public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
+public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, WorkflowDatabase database)
 {
     public async Task<WorkflowInstanceRecord?> FindInstanceAsync(string id, CancellationToken cancellationToken)
     {
@@ -57,8 +58,9 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
 
     public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var burst = batch.Transaction;
+        await using var db = burst is null ? await factory.CreateDbContextAsync(cancellationToken) : await burst.ContextAsync(database.ContextOn, cancellationToken);
+        await using var own = burst is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var instance = batch.Instance;
         if (batch.IsNew)
         {
@@ -105,9 +107,10 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
             db.Outbox.AddRange(batch.Outbox.Where(o => !existing.Contains(o.IdempotencyKey)));
         }
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var write in batch.Enlisted)
-            await write(db.Database.GetDbConnection(), transaction.GetDbTransaction(), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (own != null)
+            await own.CommitAsync(cancellationToken);
+        else if (batch.CommitTransaction)
+            await burst!.Transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<List<BookmarkRecord>> FindBookmarksAsync(string hash, string? correlationId, string? instanceId, CancellationToken cancellationToken)
@@ -455,6 +458,13 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory)
 public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
     private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+
+    public static async Task ApplyAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -33,6 +33,9 @@ public sealed record StartWorkflowRequest
     public string? TriggerActivityId { get; init; }
     public IReadOnlyDictionary<string, object?>? Input { get; init; }
     public IReadOnlyDictionary<string, object?>? Properties { get; init; }
+
+    /// <summary>The parent whose step runs this instance inline; the child commits in the parent's open transaction.</summary>
+    internal WorkflowExecutionContext? InlineParent { get; init; }
 }
 
 public sealed record TriggerOptions

@@ -1,5 +1,6 @@
 using Followup.Workflows.Abstractions;
 using Followup.Workflows.Definitions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Followup.Workflows.Runtime;
 
@@ -44,11 +45,35 @@ public sealed class WorkflowExecutionContext
     public List<object> Inserts { get; } = [];
     public List<object> Updates { get; } = [];
 
+    /// <summary>The burst's database transaction, once a step asked for it (<see cref="TransactionAsync"/>).</summary>
+    public Persistence.BurstTransaction? Transaction { get; internal set; }
+
+    /// <summary>Whether this burst commits <see cref="Transaction"/>: not when it runs inline inside its parent's step.</summary>
+    internal bool OwnsTransaction { get; set; }
+
+    /// <summary>The parent whose step runs this instance inline (ExecuteWorkflow); it commits the shared transaction.</summary>
+    internal WorkflowExecutionContext? InlineParent { get; set; }
+
     /// <summary>
-    /// Writes to other tables of the same database (the dealership's records), run inside this burst's transaction on
-    /// its connection: they commit with the state or not at all, so a retried step never writes twice.
+    /// The transaction this burst commits its state in, begun on first use: steps read and write other tables of the
+    /// workflow database in it, so they see their own writes and commit with the state or not at all.
     /// </summary>
-    public List<Persistence.EnlistedWrite> Enlisted { get; } = [];
+    public async Task<Persistence.BurstTransaction> TransactionAsync()
+    {
+        if (Transaction is null)
+        {
+            Transaction = await Persistence.BurstTransaction.BeginAsync(Services.GetRequiredService<Persistence.WorkflowDatabase>(), CancellationToken);
+            OwnsTransaction = true;
+        }
+        return Transaction;
+    }
+
+    internal async Task EndTransactionAsync()
+    {
+        if (Transaction != null && OwnsTransaction)
+            await Transaction.DisposeAsync();
+        Transaction = null;
+    }
     internal long JournalSequence { get; set; }
 
     /// <summary>The activity that started this instance as a trigger (Event, Timer, Cron...).</summary>

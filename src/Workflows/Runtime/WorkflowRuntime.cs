@@ -46,11 +46,23 @@ public sealed class WorkflowRuntime(
             Input = request.Input,
             Properties = request.Properties,
         }, scope.ServiceProvider, cancellationToken);
+        if (request.InlineParent is { } parent)
+        {
+            wec.InlineParent = parent;
+            wec.Transaction = parent.Transaction;
+        }
         await using (await locks.AcquireAsync(wec.InstanceId, cancellationToken))
         {
-            EngineLog.InstanceStarted(logger, wec.InstanceId, definition.DefinitionId);
-            await runner.RunAsync(wec, new RunRequest());
-            await CommitAsync(wec, definition, null, 0, cancellationToken);
+            try
+            {
+                EngineLog.InstanceStarted(logger, wec.InstanceId, definition.DefinitionId);
+                await runner.RunAsync(wec, new RunRequest());
+                await CommitAsync(wec, definition, null, 0, cancellationToken);
+            }
+            finally
+            {
+                await wec.EndTransactionAsync();
+            }
             metrics.Started(definition.DefinitionId);
             metrics.StatusChanged(definition.DefinitionId, null, wec.SubStatus);
         }
@@ -89,22 +101,26 @@ public sealed class WorkflowRuntime(
                     ?? throw new InvalidOperationException($"Instance {instanceId} runs definition version {state.DefinitionVersionId}, which is not stored.");
                 wec = runner.LoadInstance(GraphOf(definition), state, scope.ServiceProvider, definitions.FindVersion, cancellationToken);
                 var loadedBookmarks = state.Bookmarks;
-                if (request is null)
-                    await runner.CancelInstanceAsync(wec);
-                else
-                {
-                    if (request.BookmarkId != null)
-                        EngineLog.InstanceResumed(logger, instanceId, request.BookmarkId);
-                    await runner.RunAsync(wec, request);
-                }
                 try
                 {
+                    if (request is null)
+                        await runner.CancelInstanceAsync(wec);
+                    else
+                    {
+                        if (request.BookmarkId != null)
+                            EngineLog.InstanceResumed(logger, instanceId, request.BookmarkId);
+                        await runner.RunAsync(wec, request);
+                    }
                     await CommitAsync(wec, definition, loadedBookmarks, record.Revision, cancellationToken, resolveIncidents: request?.RetryFaulted == true, resumedBookmarkId: request?.BookmarkId);
                 }
                 catch (WorkflowConcurrencyException) when (attempt < MaxCommitAttempts)
                 {
                     EngineLog.ConcurrencyConflict(logger, instanceId);
                     continue;
+                }
+                finally
+                {
+                    await wec.EndTransactionAsync();
                 }
                 metrics.StatusChanged(definition.DefinitionId, Enum.Parse<WorkflowSubStatus>(record.SubStatus), wec.SubStatus);
                 if (request?.BookmarkId != null)
@@ -252,14 +268,14 @@ public sealed class WorkflowRuntime(
             Outbox = [.. wec.Outbox],
             Inserts = [.. wec.Inserts],
             Updates = [.. wec.Updates],
-            Enlisted = [.. wec.Enlisted],
+            Transaction = wec.Transaction,
+            CommitTransaction = wec.OwnsTransaction,
             ResolveIncidents = resolveIncidents,
         }, cancellationToken);
         wec.Journal.Clear();
         wec.Outbox.Clear();
         wec.Inserts.Clear();
         wec.Updates.Clear();
-        wec.Enlisted.Clear();
         EngineLog.InstanceCommitted(logger, wec.InstanceId, wec.Status.ToString(), wec.SubStatus.ToString());
 
         foreach (var timer in removedTimers)
@@ -283,6 +299,13 @@ public sealed class WorkflowRuntime(
 
     private async Task AfterCommitAsync(WorkflowExecutionContext wec, IServiceProvider services, CancellationToken cancellationToken)
     {
+        // A child that committed in its parent's transaction is not durable before the parent commits: its follow-ups wait for that.
+        if (wec.InlineParent is { } parent && !wec.OwnsTransaction && parent.Transaction != null)
+        {
+            parent.AfterCommit.AddRange(wec.AfterCommit);
+            wec.AfterCommit.Clear();
+            return;
+        }
         var actions = wec.AfterCommit.ToList();
         wec.AfterCommit.Clear();
         foreach (var action in actions)

@@ -26,7 +26,7 @@ public sealed class ExecuteWorkflow(IWorkflowRuntime runtime) : Activity
 
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        var request = ChildWorkflows.Request(context, context.Get(WorkflowDefinitionId), context.Get(CorrelationId), context.Get(Input));
+        var request = ChildWorkflows.Request(context, context.Get(WorkflowDefinitionId), context.Get(CorrelationId), context.Get(Input)) with { InlineParent = context.Workflow };
         var child = await runtime.StartAsync(request, context.CancellationToken);
         if (!context.Get(WaitForCompletion) || child.Status == WorkflowStatus.Finished)
         {

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Followup.Activities.Messaging;
+
+namespace Followup.Host.Tests;
+
+/// <summary>The twelve steps end to end with the shipped workflows: appointment to next-service reminder, every record and message checked.</summary>
+[Collection(HangfireCollection.Name)]
+public sealed class ServiceProcessTests
+{
+    private static string S(JsonElement e, string name) => e.GetProperty(name).ValueKind == JsonValueKind.Null ? "" : e.GetProperty(name).ToString();
+
+    [Fact]
+    public async Task A_booked_customer_goes_through_every_step_to_the_callback_and_the_next_service_reminder()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (customerId, vehicleId) = await desk.CustomerAsync("Li Wei", "+86 138 0013 8000", "li.wei@example.com", "en", 1, 11000, "沪A12345");
+        await desk.AdvanceAsync(TimeSpan.FromDays(60)); // 2026-05-01 09:00Z
+
+        // 11 Appointment: confirmation by SMS and email, a reminder the day before.
+        var booked = await desk.Api.PostAsJsonAsync("/api/appointments", new { customerId, vehicleId, slotAt = "2026-05-03T02:00:00Z", request = "Brakes squeak", advisor = "wang" });
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var appointmentId = (await booked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await desk.SentAsync(Channels.Sms, "is booked for 2026-05-03 10:00. Tell us you have an appointment", appointmentId);
+        var confirmation = await desk.SentAsync(Channels.Email, "is booked for 2026-05-03 10:00", appointmentId);
+        Assert.Equal("Appointment confirmed: 2026-05-03 10:00", MessagePayload.FromJson(confirmation.Payload).Subject);
+        Assert.Contains(desk.Smtp.ReceivedEmail, m => m.Subject == "Appointment confirmed: 2026-05-03 10:00" && m.ToAddresses.Single().Address == "li.wei@example.com");
+        Assert.DoesNotContain(await desk.MessagesAsync(appointmentId), m => ServiceDesk.Text(m).Contains("a reminder", StringComparison.Ordinal));
+        await desk.AdvanceAsync(TimeSpan.FromHours(17)); // 2026-05-02 02:00Z
+        await desk.SentAsync(Channels.Sms, "a reminder of your service visit at 2026-05-03 10:00", appointmentId);
+
+        // Arrival: the visit opens with priority and the customer's own advisor.
+        await desk.AdvanceAsync(TimeSpan.FromHours(24) - TimeSpan.FromMinutes(10)); // 2026-05-03 01:50Z
+        var arrived = await desk.Api.PostAsync($"/api/appointments/{appointmentId}/arrive", null);
+        Assert.Equal(HttpStatusCode.Created, arrived.StatusCode);
+        var visit = await arrived.Content.ReadFromJsonAsync<JsonElement>();
+        var (visitId, number) = (S(visit, "id"), S(visit, "number"));
+        Assert.Equal("RO-2026-000001", number);
+        Assert.True(visit.GetProperty("priority").GetBoolean());
+
+        // 1 Reception: the task is the appointment advisor's, with a 5-minute SLA.
+        var reception = await desk.TaskAsync("wang", number, "reception");
+        Assert.Equal("wang", S(reception, "assigneeUser"));
+        Assert.Equal("2026-05-03T01:55:00", S(reception, "dueAt")[..19]);
+        await desk.AdvanceAsync(TimeSpan.FromMinutes(2));
+        await desk.CompleteAsync("wang", number, "reception", "Done", new { greeted = "true" });
+
+        // 2 Pre-inspection, recorded in front of the customer.
+        await desk.CompleteAsync("wang", number, "preInspection", "Done", new
+        {
+            odometer = "14000", fuel = "1/2", damage = "Scratch on the rear bumper", valuables = "Sunglasses", covers = "true", wash = "yes", waiting = "leave", acknowledged = "true",
+        });
+        // 3 Needs from the menu catalog, with a concern in the customer's words.
+        await desk.CompleteAsync("wang", number, "needs", "Done", new { concerns = "Squeak from the front brakes when stopping", services = "OIL,CABINF", warranty = "NotCovered", signed = "true" });
+
+        // 4 The customer approves the estimate from the link on their phone.
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready", name: "Li Wei");
+
+        // 5 Time estimate told to a customer who left (7: status by SMS instead of the lounge).
+        var promise = await desk.SentAsync(Channels.Sms, "should be ready by 2026-05-03 11:45", number);
+        Assert.Contains("We will text you when it is ready", ServiceDesk.Text(promise), StringComparison.Ordinal);
+
+        // Workshop: handover, additional work found and authorised by the customer, work done, quality check, wash.
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        await desk.CompleteAsync("zhang", number, "work", "AdditionalWorkFound", new { description = "Front brake pads", reason = "Pads worn to 2 mm", hours = "1", labour = "300", parts = "520" });
+        await desk.ApproveByLinkAsync(number, "our technician found additional work", name: "Li Wei");
+        await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { });
+        await desk.CompleteAsync("zhang", number, "qualityCheck", "Passed", new { notes = "Road test fine" });
+        await desk.CompleteAsync("zhang", number, "wash", "Done", new { done = "true" });
+        await desk.SentAsync(Channels.Sms, "is ready and has passed its quality check", number);
+
+        // 8 The bill matches the approved lines; it is explained and settled; 9/10 are announced at delivery.
+        await desk.CompleteAsync("wang", number, "settlement", "Done", new { explained = "true", payment = "wechat" });
+        await desk.CompleteAsync("wang", number, "delivery", "Done", new { walkaround = "true", informed = "true" });
+        await desk.SentAsync(Channels.Sms, "We will call within 3 days", number);
+
+        var record = await desk.VisitAsync(visitId);
+        Assert.Equal("Delivered", S(record.GetProperty("visit"), "status"));
+        Assert.Equal("2026-05-03T01:52:00", S(record.GetProperty("visit"), "greetedAt")[..19]);
+        Assert.Equal("2026-05-03T03:45:00", S(record.GetProperty("visit"), "promisedAt")[..19]);
+        Assert.Equal("zhang", S(record.GetProperty("visit"), "technician"));
+        var checkIn = record.GetProperty("checkIn");
+        Assert.Equal((14000, "1/2", "Scratch on the rear bumper", true, true, false), (checkIn.GetProperty("odometer").GetInt32(), S(checkIn, "fuelLevel"), S(checkIn, "damageNotes"),
+            checkIn.GetProperty("coversFitted").GetBoolean(), checkIn.GetProperty("washAccepted").GetBoolean(), checkIn.GetProperty("waiting").GetBoolean()));
+        Assert.Equal(["Squeak from the front brakes when stopping", "Oil and oil filter change", "Cabin filter replacement"],
+            record.GetProperty("concerns").EnumerateArray().Select(c => S(c, "text")).ToArray());
+        var estimates = record.GetProperty("estimates").EnumerateArray().ToList();
+        Assert.Equal([("Estimate", "Approved", 820m), ("AdditionalWork", "Approved", 820m)],
+            estimates.Select(e => (S(e, "kind"), S(e, "status"), e.GetProperty("lines").EnumerateArray().Sum(l => l.GetProperty("labour").GetDecimal() + l.GetProperty("parts").GetDecimal()))).ToArray());
+        var invoice = record.GetProperty("invoice");
+        Assert.Equal(("Settled", "wechat", "INV-2026-000001"), (S(invoice, "status"), S(invoice, "paymentMethod"), S(invoice, "number")));
+        var approvedKeys = estimates.SelectMany(e => e.GetProperty("lines").EnumerateArray()).Select(l => (S(l, "lineKey"), l.GetProperty("labour").GetDecimal() + l.GetProperty("parts").GetDecimal())).OrderBy(l => l.Item1).ToList();
+        var invoiced = invoice.GetProperty("lines").EnumerateArray().Select(l => (S(l, "lineKey"), l.GetProperty("price").GetDecimal())).OrderBy(l => l.Item1).ToList();
+        Assert.Equal(approvedKeys, invoiced);
+        Assert.Equal(1640m, invoiced.Sum(l => l.Item2));
+
+        // 9 Three days after delivery the callback task appears for the callback agents; a low score escalates.
+        await desk.AdvanceAsync(TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1));
+        Assert.DoesNotContain((await (await desk.StaffAsync("chen")).GetFromJsonAsync<JsonElement>("/api/tasks")).GetProperty("items").EnumerateArray(), t => S(t, "activityId") == "callback");
+        await desk.AdvanceAsync(TimeSpan.FromMinutes(2));
+        await desk.CompleteAsync("chen", number, "callback", "Reached", new { score = "2", resolved = "no", comments = "The brakes still squeak" });
+        var escalation = await desk.TaskAsync("liu", number, "escalation");
+        Assert.Contains("回访评分 2 分", S(escalation, "instructions"), StringComparison.Ordinal);
+        var callback = (await desk.VisitAsync(visitId)).GetProperty("callbacks").EnumerateArray().Single();
+        Assert.Equal(("Done", 2, false, true, "chen"), (S(callback, "status"), callback.GetProperty("score").GetInt32(), callback.GetProperty("resolved").GetBoolean(),
+            callback.GetProperty("escalated").GetBoolean(), S(callback, "agent")));
+
+        // 10 Months later the next-service reminder goes out by SMS and email: due by mileage (48 km a day), not by date.
+        var reminder = (await desk.VisitAsync(visitId)).GetProperty("reminders").EnumerateArray().Single();
+        Assert.Equal(("mileage", 19000, "Scheduled"), (S(reminder, "basis"), reminder.GetProperty("dueKm").GetInt32(), S(reminder, "status")));
+        var due = reminder.GetProperty("dueAt").GetDateTime();
+        Assert.InRange(due, new DateTime(2026, 8, 13), new DateTime(2026, 8, 14)); // 3,000 km in 61.7 days: 5,000 km more take 102.8 days after the check-in
+        await desk.AdvanceAsync(TimeSpan.FromDays(80));
+        Assert.DoesNotContain(await desk.MessagesAsync(number), m => ServiceDesk.Text(m).Contains("due for service", StringComparison.Ordinal));
+        await desk.AdvanceAsync(TimeSpan.FromDays(20));
+        var reminderSms = await desk.SentAsync(Channels.Sms, "is due for service around 2026-08-1", number);
+        Assert.Contains("(or at 19000 km)", ServiceDesk.Text(reminderSms), StringComparison.Ordinal);
+        await desk.SentAsync(Channels.Email, "is due for service around 2026-08-1", number);
+        Assert.Contains(desk.Smtp.ReceivedEmail, m => m.Subject == "Service reminder: 沪A12345" && m.Headers.AllKeys.Contains("List-Unsubscribe"));
+        Assert.Equal("Sent", S((await desk.VisitAsync(visitId)).GetProperty("reminders").EnumerateArray().Single(), "status"));
+        // Nothing booked a week later: a follow-up call task.
+        await desk.AdvanceAsync(TimeSpan.FromDays(7));
+        await desk.TaskAsync("wang", number, "reminder");
+
+        // Every SMS went to Twilio exactly once, and nothing else was sent.
+        var sms = (await desk.MessagesAsync()).Where(m => m.Channel == Channels.Sms).ToList();
+        Assert.All(sms, m => Assert.Equal("Sent", m.Status));
+        Assert.Equal(sms.Select(ServiceDesk.Text).Order(), desk.TwilioBodies().Order());
+        Assert.Equal(8, sms.Count); // confirmation, reminder, estimate link, promise, additional-work link, ready, thanks, service reminder (no survey SMS in call mode)
+    }
+}
