@@ -14,12 +14,10 @@ public sealed class DesignerBrowserTests
     [Fact]
     public async Task A_manager_changes_the_callback_delay_in_the_designer_and_publishes_it_for_new_instances_only()
     {
-        await using var host = new HostFactory();
-        host.Settings["Engine:DefinitionsPath"] = Path.Combine(AppContext.BaseDirectory, "workflows-json");
-        var address = host.StartKestrel();
-        await host.AddStaffAsync("wang", "manager-pass-123", Roles.Manager);
-        var api = host.Api();
-        var before = await Poll.StartAsync(api, "satisfaction-callback", new Dictionary<string, string> { ["VisitNumber"] = "RO-1" });
+        await using var desk = await ServiceDesk.OpenAsync(browser: true);
+        var (host, address, api) = (desk.Host, desk.Address!, desk.Api);
+        var first = await desk.VisitForAsync("Li Wei", 1);
+        var before = await Poll.StartAsync(api, "satisfaction-callback", new Dictionary<string, string> { ["VisitId"] = first });
 
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
@@ -28,21 +26,29 @@ public sealed class DesignerBrowserTests
         page.SetDefaultTimeout(60_000);
         await page.GotoAsync(address + "/designer/");
         Assert.Contains("/account/login", page.Url, StringComparison.Ordinal);
-        await page.FillAsync("input[name=UserName]", "wang");
-        await page.FillAsync("input[name=Password]", "manager-pass-123");
+        await page.FillAsync("input[name=UserName]", "liu");
+        await page.FillAsync("input[name=Password]", "liu-pass-2026");
         await page.ClickAsync("button[type=submit]");
 
         // The list shows the shipped workflows; a row opens the editor.
-        await page.GetByText("Satisfaction callback").ClickAsync();
+        try
+        {
+            await page.GetByText("Satisfaction callback").ClickAsync(new() { Timeout = 30_000 });
+        }
+        catch (TimeoutException)
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "designer-list-failed.png"), FullPage = true });
+            throw;
+        }
         await page.WaitForURLAsync("**/designer/edit/satisfaction-callback");
 
         // The toolbox holds Followup's categories and activities.
         await page.GetByText("Messaging", new() { Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByText("Send SMS", new() { Exact = true }).First).ToBeVisibleAsync();
 
-        // Change the delay's input from 3 to 2 days, then publish.
-        await page.GetByText("Wait 3 days").ClickAsync();
-        var timeSpan = page.Locator(".mud-input-control", new() { Has = page.Locator("legend", new() { HasText = "Time Span" }) }).Locator("input").First;
+        // Change the callback's delay from 3 to 2 days, then publish.
+        await page.GetByText("Satisfaction callback (3 days after delivery)").ClickAsync();
+        var timeSpan = page.Locator(".mud-input-control", new() { Has = page.Locator("legend", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^Delay$") }) }).Locator("input").First;
         await timeSpan.FillAsync("2.00:00:00");
         await timeSpan.PressAsync("Tab");
         await Poll.UntilAsync(async () => (await api.GetFromJsonAsync<JsonElement>("/elsa/api/workflow-definitions/by-definition-id/satisfaction-callback?versionOptions=Latest")).GetRawText(),
@@ -55,7 +61,7 @@ public sealed class DesignerBrowserTests
         // Through the API: version 2 waits 2 days, new instances run it, the earlier instance keeps version 1.
         var published = await api.GetFromJsonAsync<JsonElement>("/elsa/api/workflow-definitions/by-definition-id/satisfaction-callback?versionOptions=Published");
         Assert.Contains("2.00:00:00", published.GetProperty("root").GetRawText(), StringComparison.Ordinal);
-        var after = await Poll.StartAsync(api, "satisfaction-callback", new Dictionary<string, string> { ["VisitNumber"] = "RO-2" });
+        var after = await Poll.StartAsync(api, "satisfaction-callback", new Dictionary<string, string> { ["VisitId"] = await desk.VisitForAsync("Zhao Min", 2) });
         Assert.Equal(2, (await Poll.InstanceAsync(api, after)).GetProperty("version").GetInt32());
         Assert.Equal(1, (await Poll.InstanceAsync(api, before)).GetProperty("version").GetInt32());
         var store = host.Services.GetRequiredService<WorkflowStore>();

@@ -36,7 +36,10 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
     public WireMockServer Twilio => _twilio;
     public netDumbster.smtp.SimpleSmtpServer Smtp => _smtp;
 
-    public static async Task<ServiceDesk> OpenAsync(Action<HostFactory>? configure = null)
+    /// <summary>The host's address when it was opened for a browser (on a loopback port).</summary>
+    public string? Address { get; private set; }
+
+    public static async Task<ServiceDesk> OpenAsync(Action<HostFactory>? configure = null, bool browser = false)
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "workflows-json");
         var host = new HostFactory([.. Directory.GetFiles(folder, "*.json").Select(f => (Path.GetFileName(f), File.ReadAllText(f)))]);
@@ -55,6 +58,8 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
         (host.Settings["Messaging:QuietHoursStart"], host.Settings["Messaging:QuietHoursEnd"]) = ("00:00", "00:00");
         host.Settings["Hangfire:SweepGrace"] = "00:00:00";
         configure?.Invoke(host);
+        if (browser)
+            desk.Address = host.StartKestrel();
         desk.Api = host.Api();
         foreach (var (user, role) in new[] { ("wang", Roles.Advisor), ("zhang", Roles.Technician), ("chen", Roles.CallbackAgent), ("liu", Roles.Manager), ("technician", Roles.Technician) })
             await host.AddStaffAsync(user, $"{user}-pass-2026", role);
@@ -85,6 +90,15 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
         var vehicle = await Api.PostAsJsonAsync("/api/vehicles", new { customerId, vin = Vin(serial), plate, model = "Lavida", year = 2022, odometer });
         Assert.Equal(HttpStatusCode.Created, vehicle.StatusCode);
         return (customerId, (await vehicle.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+    }
+
+    /// <summary>A customer with a car that has just been handed back: a visit opened for it; returns the visit's id.</summary>
+    public async Task<string> VisitForAsync(string name, int serial)
+    {
+        var (_, vehicleId) = await CustomerAsync(name, $"+86 139 0000 {serial:D4}", null, "en", serial, 10000, $"沪B{serial:D5}");
+        var visit = await Api.PostAsJsonAsync("/api/visits", new { vehicleId });
+        Assert.Equal(HttpStatusCode.Created, visit.StatusCode);
+        return (await visit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
     /// <summary>Waits for the open task of a step of a visit (by the workflow's activity id) as the given staff member sees it.</summary>
