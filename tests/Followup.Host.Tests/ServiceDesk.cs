@@ -174,7 +174,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
         .Select(e => e.RequestMessage.Body!.Split('&').Select(p => p.Split('=')).First(p => p[0] == "Body")[1]).Select(WebUtility.UrlDecode).ToList()!;
 
     /// <summary>The customer opens the link of the latest approval SMS on their phone and approves the given lines (all when null).</summary>
-    public async Task ApproveByLinkAsync(string correlationId, string containing, string[]? lines = null, string name = "Customer")
+    public async Task ApproveByLinkAsync(string correlationId, string containing, string[]? lines = null, string name = "Customer", bool decline = false)
     {
         var sms = await SentAsync(Channels.Sms, containing, correlationId);
         var link = new Uri(LinkRegex().Match(Text(sms)).Value).PathAndQuery;
@@ -182,11 +182,43 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
         var page = await phone.GetStringAsync(link);
         var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
         var offered = Regex.Matches(page, "name=\"line\" value=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
-        var form = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", token), new("signedName", name), new("consent", "true"), new("decision", "approve") };
+        var form = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", token), new("signedName", name), new("consent", "true"), new("decision", decline ? "decline" : "approve") };
         form.AddRange((lines ?? [.. offered]).Select(l => new KeyValuePair<string, string>("line", l)));
         var response = await phone.PostAsync(link, new FormUrlEncodedContent(form));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
+
+    /// <summary>A walk-in: the visit opened at arrival; returns its id and repair-order number.</summary>
+    public async Task<(string Id, string Number)> WalkInAsync(string vehicleId)
+    {
+        var response = await Api.PostAsJsonAsync("/api/visits", new { vehicleId });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var visit = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (visit.GetProperty("id").GetString()!, visit.GetProperty("number").GetString()!);
+    }
+
+    /// <summary>Reception, pre-inspection (customer waits, no wash) and needs; the customer approves the whole estimate by link.</summary>
+    public async Task CheckInAsync(string number, string concerns, string services, int odometer = 15000)
+    {
+        await CompleteAsync("wang", number, "reception", "Done", new { greeted = "true" });
+        await CompleteAsync("wang", number, "preInspection", "Done", new { odometer = odometer.ToString(System.Globalization.CultureInfo.InvariantCulture), fuel = "3/4", covers = "true", wash = "no", waiting = "wait", acknowledged = "true" });
+        await CompleteAsync("wang", number, "needs", "Done", new { concerns, services, warranty = "NotCovered", signed = "true" });
+    }
+
+    /// <summary>From the approved estimate to delivery, with no additional work.</summary>
+    public async Task RepairAndDeliverAsync(string number)
+    {
+        await ApproveByLinkAsync(number, "your service estimate is ready");
+        await CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        await CompleteAsync("zhang", number, "work", "WorkDone", new { });
+        await CompleteAsync("zhang", number, "qualityCheck", "Passed", new { });
+        await CompleteAsync("wang", number, "settlement", "Done", new { explained = "true", payment = "card" });
+        await CompleteAsync("wang", number, "delivery", "Done", new { walkaround = "true", informed = "true" });
+    }
+
+    public async Task<List<string>> OpenTasksAsync(string user, string correlationId) =>
+        (await (await StaffAsync(user)).GetFromJsonAsync<JsonElement>("/api/tasks")).GetProperty("items").EnumerateArray()
+            .Where(t => t.GetProperty("correlationId").GetString() == correlationId).Select(t => t.GetProperty("activityId").GetString()!).ToList();
 
     public async Task<JsonElement> VisitAsync(string id) => await Api.GetFromJsonAsync<JsonElement>($"/api/visits/{id}");
 

@@ -129,4 +129,84 @@ public sealed class ServiceProcessTests
         Assert.Equal(sms.Select(ServiceDesk.Text).Order(), desk.TwilioBodies().Order());
         Assert.Equal(8, sms.Count); // confirmation, reminder, estimate link, promise, additional-work link, ready, thanks, service reminder (no survey SMS in call mode)
     }
+
+    [Fact]
+    public async Task Charges_beyond_the_approved_estimate_block_settlement_until_the_customer_authorises_them()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, vehicleId) = await desk.CustomerAsync("Zhao Min", "+86 139 1234 5678", null, "en", 7, 30000, "京A77777");
+        var (visitId, number) = await desk.WalkInAsync(vehicleId);
+        await desk.CheckInAsync(number, "", "OIL");
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        // The technician replaced the air filter too, without asking: 150 beyond the approved 480.
+        await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { extraDescription = "Air filter replaced", extraLabour = "60", extraParts = "90" });
+        await desk.CompleteAsync("zhang", number, "qualityCheck", "Passed", new { });
+
+        // The invoice is blocked, there is no settlement task, and the customer is asked to authorise the overrun.
+        await desk.SentAsync(Channels.Sms, "our technician found additional work", number);
+        var invoice = (await desk.VisitAsync(visitId)).GetProperty("invoice");
+        Assert.Equal(("Blocked", 630m), (S(invoice, "status"), invoice.GetProperty("total").GetDecimal()));
+        var extra = invoice.GetProperty("lines").EnumerateArray().Single(l => S(l, "description") == "Air filter replaced");
+        Assert.Equal(JsonValueKind.Null, extra.GetProperty("approvedPrice").ValueKind);
+        Assert.True(extra.GetProperty("isOverrun").GetBoolean());
+        Assert.DoesNotContain("settlement", await desk.OpenTasksAsync("wang", number));
+
+        // Authorised: reconciled line by line, and only now the bill can be settled.
+        await desk.ApproveByLinkAsync(number, "our technician found additional work");
+        await desk.TaskAsync("wang", number, "settlement");
+        invoice = (await desk.VisitAsync(visitId)).GetProperty("invoice");
+        Assert.Equal(("Reconciled", 630m), (S(invoice, "status"), invoice.GetProperty("total").GetDecimal()));
+        Assert.All(invoice.GetProperty("lines").EnumerateArray(), l => Assert.False(l.GetProperty("isOverrun").GetBoolean()));
+        await desk.CompleteAsync("wang", number, "settlement", "Done", new { explained = "true", payment = "cash" });
+        await Poll.UntilAsync(async () => S((await desk.VisitAsync(visitId)).GetProperty("invoice"), "status"), s => s == "Settled", what: "the settled invoice");
+    }
+
+    [Fact]
+    public async Task A_declined_overrun_comes_off_the_bill()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, vehicleId) = await desk.CustomerAsync("Sun Li", "+86 137 0000 1111", null, "en", 8, 30000, "粤B88888");
+        var (visitId, number) = await desk.WalkInAsync(vehicleId);
+        await desk.CheckInAsync(number, "", "OIL,WIPER");
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { extraDescription = "Washer fluid", extraParts = "30" });
+        await desk.CompleteAsync("zhang", number, "qualityCheck", "Passed", new { });
+        await desk.ApproveByLinkAsync(number, "our technician found additional work", decline: true);
+        await desk.TaskAsync("wang", number, "settlement");
+        var invoice = (await desk.VisitAsync(visitId)).GetProperty("invoice");
+        Assert.Equal(("Reconciled", 670m), (S(invoice, "status"), invoice.GetProperty("total").GetDecimal()));
+        Assert.Equal(["OIL", "WIPER"], invoice.GetProperty("lines").EnumerateArray().Select(l => S(l, "lineKey")).ToArray());
+    }
+
+    [Fact]
+    public async Task The_same_concern_on_the_same_car_within_the_window_is_a_comeback_for_the_technical_lead()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, vehicleId) = await desk.CustomerAsync("Wu Gang", "+86 136 5555 6666", null, "en", 9, 40000, "苏E12121");
+        var (firstId, first) = await desk.WalkInAsync(vehicleId);
+        await desk.CheckInAsync(first, "Squeak from the front brakes when stopping", "BRAKEF");
+        await desk.RepairAndDeliverAsync(first);
+
+        // Ten days later, a different concern: not a comeback.
+        await desk.AdvanceAsync(TimeSpan.FromDays(10));
+        var (otherId, other) = await desk.WalkInAsync(vehicleId);
+        await desk.CheckInAsync(other, "Rattle in the dashboard", "");
+        await desk.SentAsync(Channels.Sms, "your service estimate is ready", other);
+        Assert.Equal(JsonValueKind.Null, (await desk.VisitAsync(otherId)).GetProperty("comeback").ValueKind);
+
+        // The brakes again, in other words: a comeback, linked to the first visit and given to the technical lead.
+        var (secondId, second) = await desk.WalkInAsync(vehicleId);
+        await desk.CheckInAsync(second, "Front brakes squeak again when stopping", "");
+        await desk.SentAsync(Channels.Sms, "we are sorry your car is back for the same problem", second);
+        var record = await desk.VisitAsync(secondId);
+        var comeback = record.GetProperty("comeback");
+        Assert.Equal((firstId, "technician"), (S(comeback, "originalVisitId"), S(comeback, "technicalLead")));
+        Assert.Equal((firstId, "technician"), (S(record.GetProperty("visit"), "comebackOf"), S(record.GetProperty("visit"), "technician")));
+        var rootCause = await desk.TaskAsync("technician", second, "rootCause");
+        Assert.Equal("technician", S(rootCause, "assigneeUser"));
+        // The visit itself goes on to its estimate.
+        await desk.SentAsync(Channels.Sms, "your service estimate is ready", second);
+    }
 }

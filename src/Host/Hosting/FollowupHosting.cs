@@ -95,6 +95,7 @@ public static class FollowupHosting
         app.MapCustomersApi();
         app.MapServiceApi();
         app.MapBoard();
+        app.MapDashboard();
         app.MapAttachmentEndpoints();
         app.MapCustomerPages();
         app.MapTasksApi();
@@ -109,6 +110,7 @@ public static class FollowupHosting
                 ("/designer/", "流程设计（经理）", "Workflow designer (managers)"),
                 ("/inbox/", "待办任务", "Inbox"),
                 ("/board", "车间看板", "Workshop board"),
+                ("/dashboard", "服务看板（经理）", "Service dashboard (managers)"),
                 ("/messages", "客户消息", "Customer messages"),
                 ("/hangfire", "定时任务", "Scheduled jobs"),
                 ("/account/login", "员工登录", "Staff sign-in"),

@@ -1,0 +1,110 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Followup.Activities.Data;
+
+/// <summary>A rate with what it is made of, so a reader can check it.</summary>
+public sealed record Ratio(int Count, int Of)
+{
+    public double? Value => Of == 0 ? null : Math.Round((double)Count / Of, 4);
+}
+
+/// <summary>The service manager's figures for a period, for the whole store or one advisor.</summary>
+public sealed record KpiReport
+{
+    public required DateTime From { get; init; }
+    public required DateTime To { get; init; }
+    public string? Advisor { get; init; }
+    public int Visits { get; init; }
+
+    /// <summary>Average minutes from arrival to greeting, and the share greeted within the 5-minute SLA.</summary>
+    public double? MinutesToGreet { get; init; }
+    public required Ratio GreetedWithinSla { get; init; }
+
+    public required Ratio EstimateApproval { get; init; }
+
+    /// <summary>Average minutes from the estimate being sent to the customer's approval.</summary>
+    public double? MinutesToApprove { get; init; }
+
+    /// <summary>Additional-work lines approved of those decided.</summary>
+    public required Ratio AdditionalWorkApproval { get; init; }
+
+    /// <summary>Cars ready by the time promised, of those with a promise and ready.</summary>
+    public required Ratio PromisedTimeKept { get; init; }
+
+    /// <summary>(invoiced − approved estimate) / approved estimate, over settled visits; additional work shows here.</summary>
+    public double? EstimateInvoiceVariance { get; init; }
+    public decimal EstimatedTotal { get; init; }
+    public decimal InvoicedTotal { get; init; }
+
+    /// <summary>Callbacks done by the third calendar day after delivery, of delivered visits with a callback.</summary>
+    public required Ratio CallbackWithin3Days { get; init; }
+
+    /// <summary>Callback scores 1 to 5: how many of each.</summary>
+    public required IReadOnlyList<int> Satisfaction { get; init; }
+
+    public required Ratio Comebacks { get; init; }
+
+    /// <summary>Reminders sent in the period that led to a booking.</summary>
+    public required Ratio ReminderBooking { get; init; }
+
+    /// <summary>Appointments in the period the customer came to, of those that came or did not.</summary>
+    public required Ratio AppointmentShow { get; init; }
+}
+
+/// <summary>Computes the dashboard's figures from the records (in memory per period: SQLite cannot sum decimals).</summary>
+public static class ServiceKpis
+{
+    public static async Task<KpiReport> ComputeAsync(DealershipDbContext db, DateTime from, DateTime to, string? advisor, CancellationToken cancellationToken)
+    {
+        var visits = await db.Visits.AsNoTracking().Where(v => v.CreatedAt >= from && v.CreatedAt < to && (advisor == null || v.Advisor == advisor)).ToListAsync(cancellationToken);
+        var ids = visits.Select(v => v.Id).ToList();
+        var estimates = await db.Estimates.AsNoTracking().Include(e => e.Lines).Where(e => ids.Contains(e.VisitId)).ToListAsync(cancellationToken);
+        var invoices = await db.Invoices.AsNoTracking().Include(i => i.Lines).Where(i => ids.Contains(i.VisitId)).ToListAsync(cancellationToken);
+        var callbacks = await db.Callbacks.AsNoTracking().Where(c => ids.Contains(c.VisitId)).ToListAsync(cancellationToken);
+        var comebacks = await db.Comebacks.AsNoTracking().CountAsync(c => ids.Contains(c.VisitId), cancellationToken);
+        var reminders = await db.Reminders.AsNoTracking().Where(r => r.SentAt >= from && r.SentAt < to).ToListAsync(cancellationToken);
+        if (advisor != null)
+        {
+            var advised = await db.Visits.AsNoTracking().Where(v => v.Advisor == advisor).Select(v => v.Id).ToListAsync(cancellationToken);
+            reminders = reminders.Where(r => r.VisitId != null && advised.Contains(r.VisitId)).ToList();
+        }
+        var appointments = await db.Appointments.AsNoTracking()
+            .Where(a => a.SlotAt >= from && a.SlotAt < to && (a.Status == AppointmentStatus.Arrived || a.Status == AppointmentStatus.NoShow) && (advisor == null || a.Advisor == advisor))
+            .ToListAsync(cancellationToken);
+
+        var greeted = visits.Where(v => v.GreetedAt != null).Select(v => (v.GreetedAt!.Value - v.CreatedAt).TotalMinutes).ToList();
+        var mainEstimates = estimates.Where(e => e.Kind == EstimateKind.Estimate).ToList();
+        var decided = mainEstimates.Where(e => e.Status != EstimateStatus.Pending).ToList();
+        var approved = decided.Where(e => e.Status is EstimateStatus.Approved or EstimateStatus.PartiallyApproved).ToList();
+        var additionalLines = estimates.Where(e => e.Kind == EstimateKind.AdditionalWork).SelectMany(e => e.Lines).Where(l => l.Approved != null).ToList();
+        var promised = visits.Where(v => v.PromisedAt != null && v.ReadyAt != null).ToList();
+        var settled = invoices.Where(i => i.Status == InvoiceStatus.Settled).ToList();
+        var estimated = settled.Sum(i => mainEstimates.Where(e => e.VisitId == i.VisitId).Sum(e => e.ApprovedTotal));
+        var invoiced = settled.Sum(i => i.Total);
+        var delivered = visits.Where(v => v.DeliveredAt != null).ToDictionary(v => v.Id);
+        var dueCallbacks = callbacks.Where(c => delivered.ContainsKey(c.VisitId)).ToList();
+        var scores = callbacks.Where(c => c.Status == CallbackStatus.Done && c.Score is >= 1 and <= 5).Select(c => c.Score!.Value).ToList();
+
+        return new KpiReport
+        {
+            From = from,
+            To = to,
+            Advisor = advisor,
+            Visits = visits.Count,
+            MinutesToGreet = greeted.Count == 0 ? null : Math.Round(greeted.Average(), 1),
+            GreetedWithinSla = new Ratio(greeted.Count(m => m <= 5), greeted.Count),
+            EstimateApproval = new Ratio(approved.Count, decided.Count),
+            MinutesToApprove = approved.Count == 0 ? null : Math.Round(approved.Average(e => (e.DecidedAt!.Value - e.CreatedAt).TotalMinutes), 1),
+            AdditionalWorkApproval = new Ratio(additionalLines.Count(l => l.Approved == true), additionalLines.Count),
+            PromisedTimeKept = new Ratio(promised.Count(v => v.ReadyAt <= v.PromisedAt), promised.Count),
+            EstimatedTotal = estimated,
+            InvoicedTotal = invoiced,
+            EstimateInvoiceVariance = estimated == 0 ? null : Math.Round((double)((invoiced - estimated) / estimated), 4),
+            CallbackWithin3Days = new Ratio(dueCallbacks.Count(c => c.Status == CallbackStatus.Done && (c.DoneAt!.Value.Date - delivered[c.VisitId].DeliveredAt!.Value.Date).TotalDays <= 3), dueCallbacks.Count),
+            Satisfaction = [.. Enumerable.Range(1, 5).Select(s => scores.Count(x => x == s))],
+            Comebacks = new Ratio(comebacks, visits.Count),
+            ReminderBooking = new Ratio(reminders.Count(r => r.Status == ReminderStatus.Booked), reminders.Count),
+            AppointmentShow = new Ratio(appointments.Count(a => a.Status == AppointmentStatus.Arrived), appointments.Count),
+        };
+    }
+}
