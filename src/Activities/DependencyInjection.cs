@@ -18,6 +18,9 @@ public static class DependencyInjection
         services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName);
         services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.SectionName);
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName);
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
+        services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton<IMessageSender, WebhookSender>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<Tasks.TaskService>();
         services.AddSingleton<Approvals.ApprovalService>();

@@ -94,6 +94,7 @@ public sealed class CustomersApiTests
         var lateRow = Regex.Match(board, "<tr class=\"late\">.*?</tr>").Value;
         Assert.Contains("RO-2026-000002", lateRow, StringComparison.Ordinal);
         Assert.Contains("LATE", lateRow, StringComparison.Ordinal);
+        Assert.Contains("03-02 18:00", lateRow, StringComparison.Ordinal); // promised 10:00 UTC, shown in the store's time zone
         Assert.Single(Regex.Matches(board, "<tr class=\"late\">"));
         Assert.Contains("RO-2026-000001", board, StringComparison.Ordinal);
     }

@@ -212,13 +212,22 @@ public sealed class RecordVisitStep : Activity
         return new DateTime((at.Ticks + quarter - 1) / quarter * quarter, DateTimeKind.Utc);
     }
 
-    private static Task UpdateAsync(ActivityExecutionContext context, string? step, string visitId, Action<Visit> change) =>
-        ServiceData.WriteAsync(context, $"step:{step}", "Visit", visitId, async (db, ct) =>
+    /// <summary>Changes the visit with the step; a new status is also sent to the configured webhooks (a DMS).</summary>
+    private static async Task UpdateAsync(ActivityExecutionContext context, string? step, string visitId, Action<Visit> change)
+    {
+        Visit? changed = null;
+        await ServiceData.WriteAsync(context, $"step:{step}", "Visit", visitId, async (db, ct) =>
         {
             var visit = await db.Visits.FirstAsync(v => v.Id == visitId, ct);
+            var before = visit.Status;
             change(visit);
             visit.UpdatedAt = ServiceData.Now(context);
+            if (visit.Status != before)
+                changed = visit;
         });
+        if (changed != null)
+            Messaging.VisitWebhooks.Enqueue(context, changed);
+    }
 
     private async Task<string> RecordNeedsAsync(ActivityExecutionContext context, VisitFacts facts, StepValues values, DateTime now)
     {

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Followup.Activities.Data;
 using Followup.Activities.Messaging;
 using Followup.Host.Security;
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Scheduling;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -105,7 +107,7 @@ public static class CustomersApi
             await db.SaveChangesAsync(ct);
             return Results.NoContent();
         }).WithSummary("Record an odometer reading.");
-        api.MapPost("/visits", async (VisitInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, VisitOpening opening, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/visits", async (VisitInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             var vehicle = input.VehicleId is null ? null : await db.Vehicles.AsNoTracking().FirstOrDefaultAsync(v => v.Id == input.VehicleId, ct);
@@ -116,10 +118,11 @@ public static class CustomersApi
                 errors["promisedAt"] = ["The promised time must be in the future."];
             if (errors.Count > 0)
                 return Results.ValidationProblem(errors);
-            var visit = await opening.OpenAsync(db, vehicle!, input.Advisor ?? context.User.Identity?.Name, null, input.PromisedAt?.UtcDateTime, Actor(context), input, ct);
+            var visit = await desk.OpenAsync(db, vehicle!, input.Advisor ?? context.User.Identity?.Name, null, input.PromisedAt?.UtcDateTime, Actor(context), input, ct);
             return Results.Created($"/api/visits/{visit.Id}", visit);
         }).WithSummary("Open a visit (repair order) for a car that arrived: the number is assigned and the service-visit workflow starts.");
-        api.MapPost("/visits/{id}/status", async (string id, VisitStatusInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/visits/{id}/status", async (string id, VisitStatusInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, WorkflowStore store,
+            IOutboxDispatcher dispatcher, IOptions<WebhookOptions> webhooks, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await db.Visits.FirstOrDefaultAsync(v => v.Id == id, ct) is not { } visit)
@@ -137,6 +140,10 @@ public static class CustomersApi
                 visit.DeliveredAt = now;
             db.Audit.Add(Audit(context, $"status:{status}", "Visit", visit.Id, input, now));
             await db.SaveChangesAsync(ct);
+            var rows = VisitWebhooks.Rows(webhooks.Value, visit, now).ToList();
+            await store.AddOutboxAsync(rows, ct);
+            foreach (var row in rows)
+                await dispatcher.NotifyAsync(row.Id, ct);
             return Results.Ok(visit);
         }).WithSummary("Move a visit to its next status (reception → workshop → quality check → ready → delivered).");
         return app;

@@ -8,8 +8,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Followup.Host.Api;
 
-/// <summary>Opens visits: numbers the repair order, audits it and starts the service-visit workflow for it.</summary>
-public sealed class VisitOpening(IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, TimeProvider clock, IConfiguration configuration, ILogger<VisitOpening> logger)
+/// <summary>
+/// The front desk: opens visits (numbers the repair order, audits it, starts the service-visit workflow) and books
+/// appointments (answers the vehicle's open reminder, starts the appointment workflow).
+/// </summary>
+public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, TimeProvider clock, IConfiguration configuration, ILogger<FrontDesk> logger)
 {
     public string VisitWorkflow => configuration["Service:VisitWorkflow"] ?? "service-visit";
     public string AppointmentWorkflow => configuration["Service:AppointmentWorkflow"] ?? "appointment";
@@ -36,6 +39,34 @@ public sealed class VisitOpening(IWorkflowRuntime runtime, WorkflowDefinitionCac
         await db.SaveChangesAsync(cancellationToken);
         await StartAsync(VisitWorkflow, visit.Number, "VisitId", visit.Id, cancellationToken);
         return visit;
+    }
+
+    public async Task<Appointment> BookAsync(DealershipDbContext db, Vehicle vehicle, DateTime slotAt, string? request, string channel, string? advisor, string actor, object input, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var appointment = new Appointment
+        {
+            Id = Guid.CreateVersion7().ToString("N"),
+            CustomerId = vehicle.CustomerId,
+            VehicleId = vehicle.Id,
+            SlotAt = slotAt,
+            Request = request?.Trim(),
+            Channel = channel,
+            Advisor = advisor,
+            CreatedAt = now,
+        };
+        db.Appointments.Add(appointment);
+        // A booking answers the vehicle's open service reminder (reminder → booking conversion).
+        string[] open = [ReminderStatus.Scheduled, ReminderStatus.Sent, ReminderStatus.FollowUp];
+        foreach (var reminder in await db.Reminders.Where(r => r.VehicleId == vehicle.Id && open.Contains(r.Status)).ToListAsync(cancellationToken))
+        {
+            reminder.Status = ReminderStatus.Booked;
+            reminder.BookedAppointmentId = appointment.Id;
+        }
+        db.Audit.Add(CustomersApi.Audit(actor, "booked", "Appointment", appointment.Id, input, now));
+        await db.SaveChangesAsync(cancellationToken);
+        await StartAsync(AppointmentWorkflow, appointment.Id, "AppointmentId", appointment.Id, cancellationToken);
+        return appointment;
     }
 
     /// <summary>Starts the published workflow for a record; without one (not shipped, retracted) the record stands alone.</summary>
@@ -115,7 +146,7 @@ public static class ServiceApi
             return Results.Ok(item);
         }).RequireAuthorization(Policies.Manager).WithSummary("Add or change a menu item (managers).");
 
-        staff.MapPost("/appointments", async (AppointmentInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, VisitOpening opening, TimeProvider clock, CancellationToken ct) =>
+        staff.MapPost("/appointments", async (AppointmentInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, TimeProvider clock, CancellationToken ct) =>
         {
             var now = clock.GetUtcNow().UtcDateTime;
             await using var db = await factory.CreateDbContextAsync(ct);
@@ -133,28 +164,7 @@ public static class ServiceApi
                 errors["channel"] = [$"The channel is one of {string.Join(", ", AppointmentChannels)}."];
             if (errors.Count > 0)
                 return Results.ValidationProblem(errors);
-            var appointment = new Appointment
-            {
-                Id = Guid.CreateVersion7().ToString("N"),
-                CustomerId = vehicle!.CustomerId,
-                VehicleId = vehicle.Id,
-                SlotAt = input.SlotAt!.Value.UtcDateTime,
-                Request = input.Request?.Trim(),
-                Channel = input.Channel ?? "staff",
-                Advisor = input.Advisor,
-                CreatedAt = now,
-            };
-            db.Appointments.Add(appointment);
-            // A booking answers the vehicle's open service reminder (reminder → booking conversion).
-            string[] open = [ReminderStatus.Scheduled, ReminderStatus.Sent, ReminderStatus.FollowUp];
-            foreach (var reminder in await db.Reminders.Where(r => r.VehicleId == vehicle.Id && open.Contains(r.Status)).ToListAsync(ct))
-            {
-                reminder.Status = ReminderStatus.Booked;
-                reminder.BookedAppointmentId = appointment.Id;
-            }
-            db.Audit.Add(CustomersApi.Audit(context, "booked", "Appointment", appointment.Id, input, now));
-            await db.SaveChangesAsync(ct);
-            await opening.StartAsync(opening.AppointmentWorkflow, appointment.Id, "AppointmentId", appointment.Id, ct);
+            var appointment = await desk.BookAsync(db, vehicle!, input.SlotAt!.Value.UtcDateTime, input.Request, input.Channel ?? "staff", input.Advisor, CustomersApi.Actor(context), input, ct);
             return Results.Created($"/api/appointments/{appointment.Id}", appointment);
         }).WithSummary("Book an appointment: the appointment workflow confirms it, reminds the customer and follows up a no-show.");
 
@@ -166,7 +176,7 @@ public static class ServiceApi
             return Results.Ok(new { items = await db.Appointments.AsNoTracking().Where(a => a.SlotAt >= start && a.SlotAt < end).OrderBy(a => a.SlotAt).ToListAsync(ct) });
         }).WithSummary("Appointments in a period (default: the coming week).");
 
-        staff.MapPost("/appointments/{id}/arrive", async (string id, HttpContext context, IDbContextFactory<DealershipDbContext> factory, VisitOpening opening, IWorkflowRuntime runtime, TimeProvider clock, CancellationToken ct) =>
+        staff.MapPost("/appointments/{id}/arrive", async (string id, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, IWorkflowRuntime runtime, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, ct) is not { } appointment)
@@ -176,7 +186,7 @@ public static class ServiceApi
             appointment.Status = AppointmentStatus.Arrived;
             appointment.ArrivedAt = clock.GetUtcNow().UtcDateTime;
             var vehicle = await db.Vehicles.AsNoTracking().FirstAsync(v => v.Id == appointment.VehicleId, ct);
-            var visit = await opening.OpenAsync(db, vehicle, appointment.Advisor ?? CustomersApi.Actor(context), appointment, null, CustomersApi.Actor(context), new { appointmentId = id }, ct);
+            var visit = await desk.OpenAsync(db, vehicle, appointment.Advisor ?? CustomersApi.Actor(context), appointment, null, CustomersApi.Actor(context), new { appointmentId = id }, ct);
             appointment.VisitId = visit.Id;
             await db.SaveChangesAsync(ct);
             await runtime.TriggerAsync(AppointmentArrivedStimulus.Name, new AppointmentArrivedStimulus(id), new TriggerOptions { StartNew = false }, ct);

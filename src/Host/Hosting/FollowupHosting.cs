@@ -45,7 +45,7 @@ public static class FollowupHosting
         builder.Services.AddCustomerPages();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<Attachments>();
-        builder.Services.AddSingleton<Followup.Host.Api.VisitOpening>();
+        builder.Services.AddSingleton<Followup.Host.Api.FrontDesk>();
 
         var otel = builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("followup"));
         otel.WithMetrics(m =>
@@ -71,6 +71,8 @@ public static class FollowupHosting
         var folder = app.Configuration["Engine:DefinitionsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows-json");
         await ShippedWorkflows.ImportAsync(app.Services, folder, stopping);
         await app.Services.StartFollowupSchedulingAsync(stopping);
+        if (app.Configuration.GetValue<bool>("Demo:Seed"))
+            await DemoData.SeedAsync(app.Services, stopping);
     }
 
     public static WebApplication MapFollowup(this WebApplication app)

@@ -17,7 +17,7 @@ public static class BoardPage
 
     public static WebApplication MapBoard(this WebApplication app)
     {
-        app.MapGet("/board", async (HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/board", async (HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Followup.Activities.Messaging.MessagingOptions> messaging, CancellationToken ct) =>
         {
             var lang = StaffText.Language(context);
             var en = lang == "en";
@@ -27,12 +27,13 @@ public static class BoardPage
             var visits = await db.Visits.AsNoTracking().Where(v => open.Contains(v.Status)).ToListAsync(ct);
             var vehicles = await db.Vehicles.AsNoTracking().Where(v => visits.Select(x => x.VehicleId).Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
             var now = clock.GetUtcNow().UtcDateTime;
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(messaging.Value.TimeZone);
             var rows = string.Concat(visits.OrderBy(v => v.PromisedAt ?? DateTime.MaxValue).Select(v =>
             {
                 var late = v.PromisedAt < now && v.Status != VisitStatus.Ready;
                 var car = vehicles.GetValueOrDefault(v.VehicleId);
                 return $"<tr class=\"{(late ? "late" : "")}\"><td><a href=\"/visits/{E(v.Number)}\">{E(v.Number)}</a></td><td>{E(car?.Plate)} {E(car?.Model)}</td><td>{E(v.Status)}</td>" +
-                       $"<td>{(v.PromisedAt is { } p ? $"{p:MM-dd HH:mm}" : "—")}{(late ? $" <strong>{(en ? "LATE" : "已超时")}</strong>" : "")}</td><td>{E(v.Advisor)}</td><td>{E(v.Technician)}</td></tr>";
+                       $"<td>{(v.PromisedAt is { } p ? $"{TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(p, DateTimeKind.Utc), zone):MM-dd HH:mm}" : "—")}{(late ? $" <strong>{(en ? "LATE" : "已超时")}</strong>" : "")}</td><td>{E(v.Advisor)}</td><td>{E(v.Technician)}</td></tr>";
             }));
             var body = $"""
                 <main class="card" style="max-width:1100px">

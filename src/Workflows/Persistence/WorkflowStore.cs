@@ -214,6 +214,17 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
         return await db.Outbox.AsNoTracking().FirstOrDefaultAsync(o => o.ProviderId == providerId, cancellationToken);
     }
 
+    /// <summary>Adds messages written outside a workflow step (a staff change told to another system); a repeated key is ignored.</summary>
+    public async Task AddOutboxAsync(IEnumerable<OutboxRecord> records, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rows = records.ToList();
+        var keys = rows.Select(r => r.IdempotencyKey).ToList();
+        var existing = await db.Outbox.Where(o => keys.Contains(o.IdempotencyKey)).Select(o => o.IdempotencyKey).ToListAsync(cancellationToken);
+        db.Outbox.AddRange(rows.Where(r => !existing.Contains(r.IdempotencyKey)));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     /// <summary>Writes a message's new state; commits before the caller acts on it.</summary>
     public async Task SaveOutboxAsync(OutboxRecord record, CancellationToken cancellationToken)
     {
@@ -354,6 +365,12 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     }
 
     // ---------------------------------------------------------------- approvals
+
+    public async Task<List<ApprovalRecord>> ListApprovalsByCorrelationAsync(string correlationId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Approvals.AsNoTracking().Where(a => a.CorrelationId == correlationId).OrderBy(a => a.CreatedAt).ToListAsync(cancellationToken);
+    }
 
     public async Task<ApprovalRecord?> FindApprovalAsync(string id, CancellationToken cancellationToken)
     {
