@@ -209,4 +209,44 @@ public sealed class ServiceProcessTests
         // The visit itself goes on to its estimate.
         await desk.SentAsync(Channels.Sms, "your service estimate is ready", second);
     }
+
+    [Fact]
+    public async Task The_customer_books_from_the_reminder_link_and_the_reminder_stops_without_a_follow_up_call()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, vehicleId) = await desk.CustomerAsync("Zhou Jie", "+86 135 2222 3333", null, "en", 12, 30000, "沪D34567");
+        var (_, number) = await desk.WalkInAsync(vehicleId);
+        await desk.CheckInAsync(number, "", "OIL", odometer: 30100);
+        await desk.RepairAndDeliverAsync(number);
+
+        // No mileage history to project from: due by date, 180 days on; the reminder goes 14 days before.
+        await desk.AdvanceAsync(TimeSpan.FromDays(167));
+        var reminder = await desk.SentAsync(Channels.Sms, "is due for service around", number);
+        var link = new Uri(System.Text.RegularExpressions.Regex.Match(ServiceDesk.Text(reminder), @"http\S+/c/book/\S+").Value).PathAndQuery;
+        var phone = desk.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        var page = await phone.GetStringAsync(link);
+        Assert.Contains("沪D34567", page, StringComparison.Ordinal);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var slot = System.Text.RegularExpressions.Regex.Match(page, "name=\"slot\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.Equal(HttpStatusCode.BadRequest, (await phone.PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["slot"] = "2020-01-01T01:00:00Z",
+        }))).StatusCode);
+        var booked = await phone.PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["slot"] = slot, ["request"] = "Oil change" }));
+        Assert.Equal(HttpStatusCode.OK, booked.StatusCode);
+        Assert.Contains("You are booked", await booked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await phone.GetAsync(link[..^3] + (link[^3] == 'A' ? "B" : "A") + link[^2..])).StatusCode);
+
+        var appointments = (await desk.Api.GetFromJsonAsync<JsonElement>($"/api/appointments?from={Uri.EscapeDataString(slot)}")).GetProperty("items").EnumerateArray().ToList();
+        var appointment = Assert.Single(appointments);
+        Assert.Equal(("self-service", "Oil change", slot), (S(appointment, "channel"), S(appointment, "request"), appointment.GetProperty("slotAt").GetDateTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
+        await desk.SentAsync(Channels.Sms, "Tell us you have an appointment", S(appointment, "id"));
+        var record = (await desk.VisitAsync(number)).GetProperty("reminders").EnumerateArray().Single();
+        Assert.Equal(("Booked", S(appointment, "id")), (S(record, "status"), S(record, "bookedAppointmentId")));
+
+        // A week on, no follow-up call: the reminder ended when the customer booked.
+        await desk.AdvanceAsync(TimeSpan.FromDays(7));
+        Assert.Contains("service-reminder Finished/Finished", await Poll.UntilAsync(() => desk.InstancesAsync(number), s => s.Contains("service-reminder Finished", StringComparison.Ordinal), what: "the reminder to end"), StringComparison.Ordinal);
+        Assert.DoesNotContain("reminder", await desk.OpenTasksAsync("wang", number));
+    }
 }

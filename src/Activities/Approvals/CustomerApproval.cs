@@ -8,10 +8,14 @@ using Followup.Workflows.Runtime;
 
 namespace Followup.Activities.Approvals;
 
-/// <summary>Signed links to the customer's approval page (the host signs them with its data-protection keys).</summary>
+/// <summary>Signed, expiring links to the customer's pages (the host signs them with its data-protection keys).</summary>
 public interface ICustomerLinks
 {
+    /// <summary>The approval page of one approval.</summary>
     string LinkFor(string approvalId);
+
+    /// <summary>The self-service booking page for one vehicle.</summary>
+    string BookingLinkFor(string vehicleId);
 }
 
 public sealed record ApprovalLine(string Id, string Description, string? Reason, decimal Labour, decimal Parts, decimal? Hours)

@@ -16,7 +16,7 @@ namespace Followup.Activities.Service;
 /// </summary>
 [Activity("Followup", "Service", "Remind the customer of the next service, due by date or projected mileage; follow up by phone when nothing is booked.", DisplayName = "Next service reminder")]
 [FlowNode("Booked", "FollowedUp", "OptedOut")]
-public sealed class NextServiceReminder(LiquidEvaluator liquid) : Activity
+public sealed class NextServiceReminder(LiquidEvaluator liquid, Approvals.ICustomerLinks links) : Activity
 {
     public const string NoticeBookmarkName = "Followup.NextServiceReminder.Notice";
     public const string FollowUpBookmarkName = "Followup.NextServiceReminder.FollowUp";
@@ -53,8 +53,8 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid) : Activity
     [Input(DisplayName = "Email subject (English)", DefaultValue = "Service reminder: {{ Plate }}")]
     public Input<string> SubjectEn { get; set; } = new(Expression.FromLiteral("Service reminder: {{ Plate }}"));
 
-    [Input(Description = "Where customers book (shown in the messages).", DefaultValue = "http://localhost:5080/book")]
-    public Input<string> BookingUrl { get; set; } = new(Expression.FromLiteral("http://localhost:5080/book"));
+    [Input(Description = "Where customers book; empty for Followup's own signed booking link for the car.")]
+    public Input<string> BookingUrl { get; set; } = new(null);
 
     [Output(Description = "When the next service is due.")]
     public Output<object>? DueAt { get; set; }
@@ -91,7 +91,7 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid) : Activity
             ["Plate"] = facts.Vehicle.Plate ?? facts.Vehicle.Model,
             ["DueDate"] = ServiceData.LocalTime(context, due.At)[..10],
             ["DueKm"] = due.Km,
-            ["BookingUrl"] = context.Get(BookingUrl),
+            ["BookingUrl"] = context.Get(BookingUrl) is { Length: > 0 } url ? url : links.BookingLinkFor(facts.Vehicle.Id),
         };
         var (language, sms) = Outbox.Choose(facts.Customer.Language, context.Get(SmsZhCn), context.Get(SmsEn));
         var (_, subject) = Outbox.Choose(language, context.Get(SubjectZhCn), context.Get(SubjectEn));

@@ -16,22 +16,32 @@ using Microsoft.Extensions.Options;
 
 namespace Followup.Host.Customers;
 
-/// <summary>Customer links <c>/c/{token}</c>: the token names one approval, is signed with the host's keys and is useless for anything else.</summary>
+/// <summary>
+/// Customer links: <c>/c/{token}</c> names one approval, <c>/c/book/{token}</c> one vehicle to book for. Each token is
+/// signed with the host's keys for its purpose only, expires, and is useless for anything else.
+/// </summary>
 public sealed class CustomerLinks(IDataProtectionProvider protection, IOptions<MessagingOptions> messaging) : ICustomerLinks
 {
-    private const string Purpose = "Followup.CustomerLink.Approval";
-    private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
+    private readonly ITimeLimitedDataProtector _approvals = protection.CreateProtector("Followup.CustomerLink.Approval").ToTimeLimitedDataProtector();
+    private readonly ITimeLimitedDataProtector _bookings = protection.CreateProtector("Followup.CustomerLink.Booking").ToTimeLimitedDataProtector();
 
-    public string Token(string approvalId) => _protector.Protect(approvalId, TimeSpan.FromDays(30));
+    public string Token(string approvalId) => _approvals.Protect(approvalId, TimeSpan.FromDays(30));
 
     public string LinkFor(string approvalId) => $"{messaging.Value.PublicBaseUrl.TrimEnd('/')}/c/{Token(approvalId)}";
 
+    public string BookingLinkFor(string vehicleId) => $"{messaging.Value.PublicBaseUrl.TrimEnd('/')}/c/book/{_bookings.Protect(vehicleId, TimeSpan.FromDays(60))}";
+
     /// <summary>The approval id, or null for a tampered, foreign or very old token.</summary>
-    public string? Read(string token)
+    public string? Read(string token) => Read(_approvals, token);
+
+    /// <summary>The vehicle id of a booking link, or null.</summary>
+    public string? ReadBooking(string token) => Read(_bookings, token);
+
+    private static string? Read(ITimeLimitedDataProtector protector, string token)
     {
         try
         {
-            return _protector.Unprotect(token);
+            return protector.Unprotect(token);
         }
         catch (CryptographicException)
         {
@@ -68,6 +78,12 @@ public static class CustomerPages
         ["expired"] = ("此链接已过期。请联系您的服务顾问。", "This link has expired. Please contact your service advisor."),
         ["need.name"] = ("请填写您的姓名并勾选同意。", "Please enter your name and tick the consent box."),
         ["hours"] = ("预计工时", "Estimated hours"),
+        ["book"] = ("预约保养", "Book your service"),
+        ["book.pick"] = ("请选择到店时间：", "Choose a time to come in:"),
+        ["book.request"] = ("需要我们注意的问题（可选）", "Anything we should know (optional)"),
+        ["book.submit"] = ("确认预约", "Book this time"),
+        ["book.full"] = ("该时段已约满，请选择其他时间。", "That time is taken; please choose another."),
+        ["book.done"] = ("预约成功，确认短信已发送。", "You are booked; a confirmation is on its way."),
     };
 
     public static IServiceCollection AddCustomerPages(this IServiceCollection services)
@@ -95,7 +111,7 @@ public static class CustomerPages
         return app;
     }
 
-    private static string W(string lang, string key) => WebUtility.HtmlEncode(lang == "en" ? Words[key].En : Words[key].Zh);
+    internal static string W(string lang, string key) => WebUtility.HtmlEncode(lang == "en" ? Words[key].En : Words[key].Zh);
 
     private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
 
@@ -178,7 +194,7 @@ public static class CustomerPages
         };
     }
 
-    private static IResult Refusal(string lang, string key, int status) =>
+    internal static IResult Refusal(string lang, string key, int status) =>
         AccountPages.Html(AccountPages.Layout(lang, "Followup", $"<main class=\"sheet\"><p class=\"message\">{W(lang, key)}</p></main>{Style}"), status);
 
     private const string Script = """
@@ -190,7 +206,7 @@ public static class CustomerPages
         </script>
         """;
 
-    private const string Style = """
+    internal const string Style = """
         <style>.sheet { max-width: 520px; margin: 0 auto; background: #fff; padding: 1rem 1.2rem 2rem; min-height: 100vh; box-sizing: border-box; }
         h1 { font-size: 1.3rem; } .line { display: grid; grid-template-columns: auto 1fr auto; gap: .6rem; padding: .8rem 0; border-bottom: 1px solid #eee; align-items: start; }
         .line small { display: block; color: #555; } .price { font-weight: 600; } .total { font-size: 1.1rem; font-weight: 700; text-align: right; }

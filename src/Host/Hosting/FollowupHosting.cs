@@ -100,6 +100,7 @@ public static class FollowupHosting
         app.MapDashboard();
         app.MapAttachmentEndpoints();
         app.MapCustomerPages();
+        app.MapBookingPages();
         app.MapTasksApi();
         app.MapGet("/api/messages", async (WorkflowStore store, string? correlationId, CancellationToken ct) =>
             Results.Ok(new { items = await store.ListOutboxAsync(correlationId, 200, ct) })).RequireAuthorization(Policies.Manager);
