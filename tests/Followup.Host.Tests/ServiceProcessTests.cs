@@ -94,11 +94,18 @@ public sealed class ServiceProcessTests
         var invoiced = invoice.GetProperty("lines").EnumerateArray().Select(l => (S(l, "lineKey"), l.GetProperty("price").GetDecimal())).OrderBy(l => l.Item1).ToList();
         Assert.Equal(approvedKeys, invoiced);
         Assert.Equal(1640m, invoiced.Sum(l => l.Item2));
+        var visitPage = await (await desk.StaffAsync("liu")).GetStringAsync($"/visits/{number}?lang=en");
+        Assert.Contains("Invoice INV-2026-000001 · Settled · 1640.00", visitPage, StringComparison.Ordinal);
+        Assert.Contains("14000 km · fuel 1/2 · Scratch on the rear bumper", visitPage, StringComparison.Ordinal);
 
         // 9 Three days after delivery the callback task appears for the callback agents; a low score escalates.
         await desk.AdvanceAsync(TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1));
         Assert.DoesNotContain((await (await desk.StaffAsync("chen")).GetFromJsonAsync<JsonElement>("/api/tasks")).GetProperty("items").EnumerateArray(), t => S(t, "activityId") == "callback");
         await desk.AdvanceAsync(TimeSpan.FromMinutes(2));
+        var callbackTask = await desk.TaskAsync("chen", number, "callback");
+        var taskPage = await (await desk.StaffAsync("chen")).GetStringAsync($"/inbox/{S(callbackTask, "id")}?lang=en");
+        Assert.Contains("<strong>Li Wei</strong> · +8613800138000", taskPage, StringComparison.Ordinal); // who to call, on the task itself
+        Assert.Contains("沪A12345 Lavida", taskPage, StringComparison.Ordinal);
         await desk.CompleteAsync("chen", number, "callback", "Reached", new { score = "2", resolved = "no", comments = "The brakes still squeak" });
         var escalation = await desk.TaskAsync("liu", number, "escalation");
         Assert.Contains("回访评分 2 分", S(escalation, "instructions"), StringComparison.Ordinal);

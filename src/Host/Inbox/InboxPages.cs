@@ -140,12 +140,14 @@ public static class InboxPages
         var timeline = string.Concat(journal.Where(j => j.EventName is "Completed" or "Suspended" or "Escalated" or "Faulted")
             .Select(j => $"<li>{j.Timestamp:MM-dd HH:mm} · {E(j.ActivityName ?? j.ActivityId)} · {E(j.EventName)}</li>"));
         var completed = task.Status != HumanTaskStatus.Open;
+        var summary = await VisitSummary.RenderAsync(context, task.CorrelationId, lang, full: false, ct);
         var body = $"""
             <main class="wide">
               <nav><a href="/inbox/">{W(lang, "inbox")}</a></nav>
               <h1>{E(task.Title)}</h1>
               {(notice is null ? "" : $"<p class=\"notice\" role=\"status\">{E(notice)}</p>")}
               <p>{W(lang, "visit")}: {(task.CorrelationId is null ? "—" : $"<a href=\"/visits/{Uri.EscapeDataString(task.CorrelationId)}\">{E(task.CorrelationId)}</a>")} · {W(lang, "due")}: {(task.DueAt is { } d ? $"{d:yyyy-MM-dd HH:mm}" : "—")} · {W(lang, "for")}: {E(task.ClaimedBy ?? task.AssigneeUser ?? task.AssigneeRole)}</p>
+              {summary}
               {(task.Instructions is null ? "" : $"<p class=\"instructions\">{E(task.Instructions)}</p>")}
               {(completed ? (notice is null ? $"<p class=\"notice\">{W(lang, "already")}</p>" : "") : $"""
               <form method="post" action="/inbox/{E(task.Id)}" class="task-form" enctype="multipart/form-data">

@@ -36,6 +36,7 @@ public static class VisitPage
                 <main class="card" style="max-width:900px">
                   <p><a href="/inbox/">{(en ? "Inbox" : "待办任务")}</a></p>
                   <h1>{(en ? "Visit" : "工单")} {E(correlationId)}</h1>
+                  {await VisitSummary.RenderAsync(context, correlationId, lang, full: true, ct)}
                   <h2>{(en ? "Waiting on" : "等待处理")}</h2><ul>{(waiting.Length == 0 ? $"<li>{(en ? "Nobody" : "无")}</li>" : waiting)}</ul>
                   {string.Concat(sections)}
                   <h2>{(en ? "Messages sent" : "已发消息")}</h2><ul>{sent}</ul>

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Net;
+using Followup.Activities.Data;
+using Followup.Activities.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Followup.Host.Inbox;
+
+/// <summary>
+/// Who and what a visit is about, for staff pages: the customer and the car, status and promised time; with
+/// <c>full</c> also the check-in sheet, concerns, estimates with the customer's decisions, the bill and the callback.
+/// </summary>
+public static class VisitSummary
+{
+    public static async Task<string> RenderAsync(HttpContext context, string? number, string lang, bool full, CancellationToken ct)
+    {
+        if (number is null)
+            return "";
+        await using var db = await context.RequestServices.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync(ct);
+        if (await db.Visits.AsNoTracking().FirstOrDefaultAsync(v => v.Number == number, ct) is not { } visit)
+            return "";
+        var en = lang == "en";
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(context.RequestServices.GetRequiredService<IOptions<MessagingOptions>>().Value.TimeZone);
+        string Local(DateTime? utc) => utc is { } t ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t, DateTimeKind.Utc), zone).ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
+        static string E(object? s) => WebUtility.HtmlEncode(Convert.ToString(s, CultureInfo.InvariantCulture) ?? "");
+        var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == visit.CustomerId, ct);
+        var vehicle = await db.Vehicles.AsNoTracking().FirstAsync(v => v.Id == visit.VehicleId, ct);
+        var concerns = await db.Concerns.AsNoTracking().Where(c => c.VisitId == visit.Id).OrderBy(c => c.Id).Select(c => c.Text).ToListAsync(ct);
+        var html = $"""
+            <section class="visit-summary">
+              <p><strong>{E(customer.Name)}</strong> · {E(customer.Phone)} · {E(customer.Language)}{(visit.Priority ? (en ? " · appointment" : " · 预约客户") : "")}</p>
+              <p>{E(vehicle.Plate)} {E(vehicle.Model)} · VIN {E(vehicle.Vin)}</p>
+              <p>{(en ? "Status" : "状态")}: {E(visit.Status)} · {(en ? "Promised" : "承诺交车")}: {Local(visit.PromisedAt)} · {(en ? "Advisor" : "顾问")}: {E(visit.Advisor)} · {(en ? "Technician" : "技师")}: {E(visit.Technician)}</p>
+              {(concerns.Count == 0 ? "" : $"<p>{(en ? "Concerns" : "客户需求")}: {E(string.Join("; ", concerns))}</p>")}
+            """;
+        if (full)
+        {
+            var checkIn = await db.CheckIns.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct);
+            var estimates = (await db.Estimates.AsNoTracking().Include(e => e.Lines).Where(e => e.VisitId == visit.Id).ToListAsync(ct)).OrderBy(e => e.CreatedAt);
+            var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines).FirstOrDefaultAsync(i => i.VisitId == visit.Id, ct);
+            var callback = await db.Callbacks.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct);
+            var comeback = await db.Comebacks.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct);
+            var original = comeback is null ? null : await db.Visits.AsNoTracking().Where(v => v.Id == comeback.OriginalVisitId).Select(v => v.Number).FirstOrDefaultAsync(ct);
+            if (checkIn != null)
+                html += $"<p>{(en ? "Check-in" : "预检")}: {checkIn.Odometer} km · {(en ? "fuel" : "油量")} {E(checkIn.FuelLevel)} · {E(checkIn.DamageNotes)} · {(en ? "valuables" : "贵重物品")} {E(checkIn.Valuables)} · " +
+                        $"{(en ? "wash" : "洗车")} {(checkIn.WashAccepted == true ? "✓" : "✗")} · {(checkIn.Waiting == true ? (en ? "waiting in the lounge" : "休息区等候") : (en ? "left" : "离店"))}</p>";
+            foreach (var estimate in estimates)
+                html += $"<h3>{E(estimate.Kind)} · {E(estimate.Status)}</h3><table class=\"lines\">" + string.Concat(estimate.Lines.Select(l =>
+                    $"<tr><td>{E(l.Description)}</td><td>{l.Price:0.00}</td><td>{(l.Approved switch { true => "✓", false => "✗", _ => "…" })}</td></tr>")) + "</table>";
+            if (invoice != null)
+                html += $"<h3>{(en ? "Invoice" : "结算单")} {E(invoice.Number)} · {E(invoice.Status)} · {invoice.Total:0.00}</h3><table class=\"lines\">" + string.Concat(invoice.Lines.Select(l =>
+                    $"<tr{(l.IsOverrun ? " class=\"overrun\"" : "")}><td>{E(l.Description)}</td><td>{l.Price:0.00}</td><td>{(l.ApprovedPrice is { } a ? a.ToString("0.00", CultureInfo.InvariantCulture) : (en ? "not approved" : "未批准"))}</td></tr>")) + "</table>";
+            if (callback != null)
+                html += $"<p>{(en ? "Callback" : "回访")}: {E(callback.Status)} · {(en ? "score" : "评分")} {E(callback.Score)} · {E(callback.Comments)}</p>";
+            if (original != null)
+                html += $"<p class=\"comeback\">{(en ? "Comeback of" : "返修，原工单")} <a href=\"/visits/{E(original)}\">{E(original)}</a></p>";
+        }
+        return html + "</section>";
+    }
+}
