@@ -122,7 +122,7 @@ public static class CustomersApi
             return Results.Created($"/api/visits/{visit.Id}", visit);
         }).WithSummary("Open a visit (repair order) for a car that arrived: the number is assigned and the service-visit workflow starts.");
         api.MapPost("/visits/{id}/status", async (string id, VisitStatusInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, WorkflowStore store,
-            IOutboxDispatcher dispatcher, IOptions<WebhookOptions> webhooks, TimeProvider clock, CancellationToken ct) =>
+            IOutboxDispatcher dispatcher, IOptions<WebhookOptions> webhooks, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await db.Visits.FirstOrDefaultAsync(v => v.Id == id, ct) is not { } visit)
@@ -132,6 +132,7 @@ public static class CustomersApi
             if (!VisitStatus.CanMove(visit.Status, status))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"A visit cannot go from {visit.Status} to {status}."] });
             var now = clock.GetUtcNow().UtcDateTime;
+            var promisedBefore = visit.PromisedAt;
             visit.Status = status;
             visit.Technician = input.Technician ?? visit.Technician;
             visit.PromisedAt = input.PromisedAt?.UtcDateTime ?? visit.PromisedAt;
@@ -141,6 +142,9 @@ public static class CustomersApi
             db.Audit.Add(Audit(context, $"status:{status}", "Visit", visit.Id, input, now));
             await db.SaveChangesAsync(ct);
             var rows = VisitWebhooks.Rows(webhooks.Value, visit, now).ToList();
+            if (promisedBefore != null && visit.PromisedAt != promisedBefore && await db.Customers.AsNoTracking().FirstAsync(c => c.Id == visit.CustomerId, ct) is var customer
+                && CustomerNotices.PromisedTimeChanged(customer, visit, LocalTime(visit.PromisedAt!.Value, messaging.Value), now) is { } notice)
+                rows.Add(notice);
             await store.AddOutboxAsync(rows, ct);
             foreach (var row in rows)
                 await dispatcher.NotifyAsync(row.Id, ct);
@@ -170,6 +174,9 @@ public static class CustomersApi
             errors["phone"] = ["A phone number or an email address is needed to reach the customer."];
         return errors.Count > 0 ? Results.ValidationProblem(errors) : null;
     }
+
+    private static string LocalTime(DateTime utc, MessagingOptions messaging) =>
+        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeZoneInfo.FindSystemTimeZoneById(messaging.TimeZone)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static string Actor(HttpContext context) => context.User.Identity?.Name ?? "unknown";
 
