@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Followup.Host.Security;
 using Followup.Workflows.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

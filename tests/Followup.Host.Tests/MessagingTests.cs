@@ -5,7 +5,6 @@ using Followup.Host.Messaging;
 using Followup.Workflows.Persistence;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Twilio.Security;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -278,26 +277,8 @@ public sealed class MessagingTests : IDisposable
         Assert.Equal(0, Posts);
     }
 
-    private static Task<HttpResponseMessage> PostSignedAsync(HttpClient client, string path, Dictionary<string, string> form, string token)
-    {
-        var signature = new RequestValidatorSigner(token).Sign(PublicUrl + path, form);
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", signature);
-        return client.SendAsync(request);
-    }
-
-    /// <summary>Twilio's algorithm: base64(HMAC-SHA1(token, url + keys and values sorted by key)).</summary>
-    private sealed class RequestValidatorSigner(string token)
-    {
-        public string Sign(string url, Dictionary<string, string> form)
-        {
-            var data = url + string.Concat(form.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + p.Value));
-            using var hmac = new System.Security.Cryptography.HMACSHA1(System.Text.Encoding.UTF8.GetBytes(token));
-            var signature = Convert.ToBase64String(hmac.ComputeHash(System.Text.Encoding.UTF8.GetBytes(data)));
-            Assert.True(new RequestValidator(token).Validate(url, form, signature));
-            return signature;
-        }
-    }
+    private static Task<HttpResponseMessage> PostSignedAsync(HttpClient client, string path, Dictionary<string, string> form, string token) =>
+        TwilioRequests.PostSignedAsync(client, PublicUrl, path, form, token);
 
     /// <summary>The provider accepts the first message but its answer never arrives (a dropped connection, a crash before the commit).</summary>
     private sealed class LoseAnswerOnce : DelegatingHandler

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Followup.Activities.Messaging;
+using static Followup.Workflows.Tests.Json;
 
 namespace Followup.Host.Tests;
 
@@ -255,5 +256,80 @@ public sealed class ServiceProcessTests
         await desk.AdvanceAsync(TimeSpan.FromDays(7));
         Assert.Contains("service-reminder Finished/Finished", await Poll.UntilAsync(() => desk.InstancesAsync(number), s => s.Contains("service-reminder Finished", StringComparison.Ordinal), what: "the reminder to end"), StringComparison.Ordinal);
         Assert.DoesNotContain("reminder", await desk.OpenTasksAsync("wang", number));
+    }
+
+    /// <summary>A callback due a day after the visit, with attempts until day 3, in the given mode; its outcome becomes the instance's name.</summary>
+    private static string Callback(string id, string mode) => Workflow(id,
+        [Activity("start", "Elsa.Start"),
+         Activity("callback", "Followup.SatisfactionCallback", string.Join(",", Input("visitId", "String", "VisitId", "Input"), Input("delay", "TimeSpan", "1.00:00:00"),
+             Input("mode", "String", mode), Input("deadline", "TimeSpan", "3.00:00:00"), Input("retryEvery", "TimeSpan", "1.00:00:00"))),
+         Activity("ok", "Elsa.SetName", Input("value", "String", "Satisfied")),
+         Activity("bad", "Elsa.SetName", Input("value", "String", "Escalate")),
+         Activity("gone", "Elsa.SetName", Input("value", "String", "Unreachable"))],
+        [Connection("start", "callback"), Connection("callback", "ok", "Satisfied"), Connection("callback", "bad", "Escalate"), Connection("callback", "gone", "Unreachable")],
+        extra: """ "inputs": [ { "type": "String", "name": "VisitId" } ], """);
+
+    private static async Task<(ServiceDesk Desk, string VisitId, string Instance)> CallbackAsync(string mode)
+    {
+        var desk = await ServiceDesk.OpenAsync(host => File.WriteAllText(Path.Combine(host.Folder, "workflows", "callback-test.json"), Callback("callback-test", mode)));
+        var (_, vehicleId) = await desk.CustomerAsync("Zhou Jie", "+86 135 2222 3333", null, "en", 13, 30000, "沪D34567");
+        var (visitId, _) = await desk.WalkInAsync(vehicleId);
+        var started = await desk.Api.PostAsJsonAsync("/elsa/api/workflow-definitions/callback-test/execute", new { correlationId = "CB-1", input = new { VisitId = visitId } });
+        started.EnsureSuccessStatusCode();
+        return (desk, visitId, started.Headers.GetValues("x-elsa-workflow-instance-id").Single());
+    }
+
+    [Fact]
+    public async Task An_sms_survey_records_the_score_the_customer_replies_and_ignores_other_replies()
+    {
+        var (desk, visitId, instance) = await CallbackAsync("sms");
+        await using var _ = desk;
+        await desk.AdvanceAsync(TimeSpan.FromDays(1));
+        await desk.SentAsync(Channels.Sms, "Please reply with a score from 1 to 5", "CB-1");
+        var web = desk.Host.CreateClient();
+        Task<HttpResponseMessage> Reply(string sid, string body) => TwilioRequests.PostSignedAsync(web, "http://localhost:5080", "/twilio/inbound",
+            new Dictionary<string, string> { ["MessageSid"] = sid, ["From"] = "+8613522223333", ["To"] = ServiceDesk.TwilioFrom, ["Body"] = body }, "process-test-token");
+
+        Assert.Equal(HttpStatusCode.OK, (await Reply("SM-r1", "When do you open tomorrow?")).StatusCode);
+        Assert.Equal("Suspended", await Poll.SubStatusAsync(desk.Api, instance));
+        Assert.Equal(HttpStatusCode.OK, (await Reply("SM-r2", "Good work, 4")).StatusCode);
+        Assert.Equal("Satisfied", (await Poll.InstanceAsync(desk.Api, instance)).GetProperty("name").GetString());
+        var callback = (await desk.VisitAsync(visitId)).GetProperty("callbacks").EnumerateArray().Single();
+        Assert.Equal(("sms", "Done", 4, "Good work, 4", false), (S(callback, "mode"), S(callback, "status"), callback.GetProperty("score").GetInt32(), S(callback, "comments"), callback.GetProperty("escalated").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task Unanswered_calls_are_tried_again_each_day_until_the_deadline_then_the_customer_is_unreachable()
+    {
+        var (desk, visitId, instance) = await CallbackAsync("call");
+        await using var _ = desk;
+        await desk.AdvanceAsync(TimeSpan.FromDays(1));
+        await desk.CompleteAsync("chen", "CB-1", "callback", "NoAnswer", new { });
+        Assert.Empty(await desk.OpenTasksAsync("chen", "CB-1"));
+        await desk.AdvanceAsync(TimeSpan.FromDays(1));
+        await desk.CompleteAsync("chen", "CB-1", "callback", "NoAnswer", new { });
+        Assert.Equal("Unreachable", (await Poll.InstanceAsync(desk.Api, instance)).GetProperty("name").GetString());
+        var callback = (await desk.VisitAsync(visitId)).GetProperty("callbacks").EnumerateArray().Single();
+        Assert.Equal(("Unreachable", 2), (S(callback, "status"), callback.GetProperty("attempts").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_customer_who_does_not_come_is_marked_a_no_show_and_an_advisor_follows_up()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (customerId, vehicleId) = await desk.CustomerAsync("Qian Hui", "+86 134 4444 5555", null, "zh-CN", 14, 50000, "沪E55555");
+        var booked = await desk.Api.PostAsJsonAsync("/api/appointments", new { customerId, vehicleId, slotAt = "2026-03-02T12:00:00Z" });
+        var id = (await booked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var confirmation = await desk.SentAsync(Channels.Sms, "您已成功预约2026-03-02 20:00", id);
+        Assert.Equal("+8613444445555", confirmation.Recipient);
+        Assert.DoesNotContain(await desk.MessagesAsync(id), m => ServiceDesk.Text(m).Contains("提醒", StringComparison.Ordinal)); // booked for today: no reminder
+        await desk.AdvanceAsync(TimeSpan.FromHours(3) + TimeSpan.FromMinutes(29));
+        Assert.Empty(await desk.OpenTasksAsync("wang", id));
+        await desk.AdvanceAsync(TimeSpan.FromMinutes(2));
+        await desk.TaskAsync("wang", id, "noShow");
+        var appointment = (await desk.Api.GetFromJsonAsync<JsonElement>("/api/appointments?from=2026-03-02T00:00:00Z")).GetProperty("items").EnumerateArray().Single();
+        Assert.Equal("NoShow", S(appointment, "status"));
+        // Arriving late after all, the customer is still served.
+        Assert.Equal(HttpStatusCode.Created, (await desk.Api.PostAsync($"/api/appointments/{id}/arrive", null)).StatusCode);
     }
 }

@@ -124,7 +124,11 @@ public static class HumanTasks
             return null;
         var task = await context.GetRequiredService<WorkflowStore>().FindTaskAsync(taskId, context.CancellationToken);
         if (task is null || context.ResumedBookmark.Name == HumanTask.BookmarkName)
+        {
+            // Done: its SLA timer must not escalate a task the same step opens next.
+            context.ClearBookmarks(HumanTask.OverdueBookmarkName);
             return task;
+        }
         if (task.Status == HumanTaskStatus.Open && task.EscalatedAt is null)
         {
             task.EscalatedAt = context.Clock.GetUtcNow().UtcDateTime;

@@ -1,5 +1,6 @@
 using System.Security;
 using Followup.Activities.Messaging;
+using Followup.Activities.Service;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 using Microsoft.Extensions.Options;
@@ -87,6 +88,12 @@ public static class TwilioWebhooks
         if (HelpWords.Contains(keyword))
             return TwiML("售后服务短信。回复 STOP 退订。如需帮助请致电服务顾问。 Service messages from your dealer. Reply STOP to unsubscribe; call your service advisor for help.");
         await runtime.PublishEventAsync("SmsReceived", new Dictionary<string, object?> { ["from"] = from, ["body"] = body }, from, null, cancellationToken);
+        // A step waiting for this customer's answer (an SMS survey) gets it too.
+        await runtime.TriggerAsync(SmsReplyStimulus.Name, new SmsReplyStimulus(from), new TriggerOptions
+        {
+            StartNew = false,
+            Input = new Dictionary<string, object?> { ["from"] = from, ["body"] = body },
+        }, cancellationToken);
         return TwiML(null);
     }
 

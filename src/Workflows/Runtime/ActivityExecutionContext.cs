@@ -232,6 +232,9 @@ public sealed class ActivityExecutionContext
 
     public void ClearBookmarks() => Workflow.Bookmarks.RemoveAll(b => b.ActivityInstanceId == Id);
 
+    /// <summary>Removes this execution's bookmarks of one name (a timer that no longer applies).</summary>
+    public void ClearBookmarks(string name) => Workflow.Bookmarks.RemoveAll(b => b.ActivityInstanceId == Id && b.Name == name);
+
     /// <summary>Runs work after the burst's state is committed (start a child workflow, publish an event).</summary>
     public void AfterCommit(Func<IServiceProvider, CancellationToken, Task> action) => Workflow.AfterCommit.Add(action);
 
