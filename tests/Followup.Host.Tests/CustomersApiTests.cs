@@ -104,4 +104,28 @@ public sealed class CustomersApiTests
         Assert.Single(Regex.Matches(board, "<tr class=\"late\">"));
         Assert.Contains("RO-2026-000001", board, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_bad_booking_names_its_fields_writes_nothing_and_a_good_one_is_audited()
+    {
+        await using var host = new HostFactory();
+        var api = host.Api();
+        var customer = await (await api.PostAsJsonAsync("/api/customers", new { name = "Li Wei", phone = "13800138000" })).Content.ReadFromJsonAsync<JsonElement>();
+        var other = await (await api.PostAsJsonAsync("/api/customers", new { name = "Zhao Min", phone = "13900139000" })).Content.ReadFromJsonAsync<JsonElement>();
+        var car = await (await api.PostAsJsonAsync("/api/vehicles", new { customerId = customer.GetProperty("id").GetString(), vin = GoodVin })).Content.ReadFromJsonAsync<JsonElement>();
+        var vehicleId = car.GetProperty("id").GetString();
+
+        var refused = await api.PostAsJsonAsync("/api/appointments", new { customerId = other.GetProperty("id").GetString(), vehicleId, slotAt = "2020-01-01T08:00:00Z", channel = "fax" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var errors = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["channel", "customerId", "slotAt"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray());
+        Assert.Empty((await api.GetFromJsonAsync<JsonElement>("/api/appointments?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z")).GetProperty("items").EnumerateArray());
+
+        var booked = await api.PostAsJsonAsync("/api/appointments", new { vehicleId, slotAt = host.Clock.GetUtcNow().AddDays(2), channel = "dms" });
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var id = (await booked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var audit = (await api.GetFromJsonAsync<JsonElement>($"/api/audit?entityType=Appointment&entityId={id}")).GetProperty("items").EnumerateArray().Single();
+        Assert.Equal("booked", audit.GetProperty("action").GetString());
+        Assert.False(string.IsNullOrEmpty(audit.GetProperty("actor").GetString()));
+    }
 }

@@ -193,6 +193,17 @@ public static class ServiceApi
             return Results.Created($"/api/visits/{visit.Id}", visit);
         }).WithSummary("Check in an appointment customer: opens the visit with priority (their own advisor) and ends the no-show wait.");
 
+        staff.MapGet("/audit", async (IDbContextFactory<DealershipDbContext> factory, CancellationToken ct, string? entityType = null, string? entityId = null, int take = 100) =>
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var query = db.Audit.AsNoTracking();
+            if (!string.IsNullOrWhiteSpace(entityType))
+                query = query.Where(a => a.EntityType == entityType);
+            if (!string.IsNullOrWhiteSpace(entityId))
+                query = query.Where(a => a.EntityId == entityId);
+            return Results.Ok(new { items = await query.OrderByDescending(a => a.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct) });
+        }).RequireAuthorization(Policies.Manager).WithSummary("Who changed what and when (managers): staff, integrations and workflow steps, newest first.");
+
         staff.MapGet("/visits/{id}", async (string id, IDbContextFactory<DealershipDbContext> factory, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
