@@ -57,6 +57,18 @@ public sealed class DesignerBrowserTests
             d => d.GetProperty("version").GetInt32() == 2, TimeSpan.FromSeconds(30), "version 2 to be published");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "designer-editor.png"), FullPage = true });
 
+        // The main visit flow opens in the designer with Followup's service activities.
+        await page.GotoAsync(address + "/designer/edit/service-visit");
+        await page.WaitForURLAsync("**/designer/edit/service-visit");
+        try
+        {
+            await Assertions.Expect(page.GetByText("4 Estimate approval").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        }
+        finally
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "designer-service-visit.png"), FullPage = true });
+        }
+
         // Through the API: version 2 waits 2 days, new instances run it, the earlier instance keeps version 1.
         var published = await api.GetFromJsonAsync<JsonElement>("/elsa/api/workflow-definitions/by-definition-id/satisfaction-callback?versionOptions=Published");
         Assert.Contains("2.00:00:00", published.GetProperty("root").GetRawText(), StringComparison.Ordinal);
