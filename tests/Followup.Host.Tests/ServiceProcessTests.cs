@@ -89,6 +89,9 @@ public sealed class ServiceProcessTests
         var estimates = record.GetProperty("estimates").EnumerateArray().ToList();
         Assert.Equal([("Estimate", "Approved", 820m), ("AdditionalWork", "Approved", 820m)],
             estimates.Select(e => (S(e, "kind"), S(e, "status"), e.GetProperty("lines").EnumerateArray().Sum(l => l.GetProperty("labour").GetDecimal() + l.GetProperty("parts").GetDecimal()))).ToArray());
+        var approvals = record.GetProperty("approvals").EnumerateArray().ToList();
+        Assert.Equal([("Estimate", "Approved", "link", "Li Wei"), ("AdditionalWork", "Approved", "link", "Li Wei")],
+            approvals.Select(a => (S(a, "kind"), S(a, "decision"), S(a, "decidedVia"), S(a, "signedName"))).ToArray());
         var invoice = record.GetProperty("invoice");
         Assert.Equal(("Settled", "wechat", "INV-2026-000001"), (S(invoice, "status"), S(invoice, "paymentMethod"), S(invoice, "number")));
         var approvedKeys = estimates.SelectMany(e => e.GetProperty("lines").EnumerateArray()).Select(l => (S(l, "lineKey"), l.GetProperty("labour").GetDecimal() + l.GetProperty("parts").GetDecimal())).OrderBy(l => l.Item1).ToList();

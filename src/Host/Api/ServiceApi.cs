@@ -2,6 +2,7 @@ using Followup.Activities.Data;
 using Followup.Activities.Service;
 using Followup.Host.Security;
 using Followup.Workflows.Management;
+using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -204,7 +205,7 @@ public static class ServiceApi
             return Results.Ok(new { items = await query.OrderByDescending(a => a.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct) });
         }).RequireAuthorization(Policies.Manager).WithSummary("Who changed what and when (managers): staff, integrations and workflow steps, newest first.");
 
-        staff.MapGet("/visits/{id}", async (string id, IDbContextFactory<DealershipDbContext> factory, CancellationToken ct) =>
+        staff.MapGet("/visits/{id}", async (string id, IDbContextFactory<DealershipDbContext> factory, WorkflowStore store, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await db.Visits.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id || v.Number == id, ct) is not { } visit)
@@ -219,8 +220,13 @@ public static class ServiceApi
                 callbacks = await db.Callbacks.AsNoTracking().Where(c => c.VisitId == visit.Id).ToListAsync(ct),
                 reminders = await db.Reminders.AsNoTracking().Where(r => r.VisitId == visit.Id).ToListAsync(ct),
                 comeback = await db.Comebacks.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct),
+                approvals = (await store.ListApprovalsByCorrelationAsync(visit.Number, ct)).Select(a => new
+                {
+                    a.Id, a.Kind, a.Status, a.Decision, approvedLines = a.ApprovedLines is null ? (System.Text.Json.JsonElement?)null : System.Text.Json.JsonDocument.Parse(a.ApprovedLines).RootElement,
+                    a.DecidedBy, a.DecidedVia, a.SignedName, a.DecidedAt, a.ExpiresAt, a.CreatedAt,
+                }),
             });
-        }).WithSummary("A visit's whole record: check-in, concerns, estimates and decisions, invoice, callback, reminder, comeback link.");
+        }).WithSummary("A visit's whole record: check-in, concerns, estimates, the customer's approvals (who, when, how, what), invoice, callback, reminder, comeback link.");
         return app;
     }
 }
