@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Followup.Activities.Messaging;
+using Microsoft.Extensions.DependencyInjection;
 using static Followup.Workflows.Tests.Json;
 
 namespace Followup.Host.Tests;
@@ -334,5 +335,29 @@ public sealed class ServiceProcessTests
         Assert.Equal("NoShow", S(appointment, "status"));
         // Arriving late after all, the customer is still served.
         Assert.Equal(HttpStatusCode.Created, (await desk.Api.PostAsync($"/api/appointments/{id}/arrive", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_visit_saved_just_before_a_crash_gets_its_workflow_at_the_next_start_and_only_once()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (customerId, vehicleId) = await desk.CustomerAsync("Feng Yu", "+86 132 1111 2222", null, "en", 15, 10000, "沪F10101");
+        var factory = desk.Host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            // What a crash between saving the visit and starting its workflow leaves behind.
+            db.Visits.Add(new Followup.Activities.Data.Visit
+            {
+                Id = "orphan", Number = "RO-2026-000777", CustomerId = customerId, VehicleId = vehicleId,
+                CreatedAt = desk.Host.Clock.GetUtcNow().UtcDateTime, UpdatedAt = desk.Host.Clock.GetUtcNow().UtcDateTime,
+            });
+            await db.SaveChangesAsync();
+            var frontDesk = desk.Host.Services.GetRequiredService<Followup.Host.Api.FrontDesk>();
+            await frontDesk.RecoverAsync(db, CancellationToken.None);
+            await frontDesk.RecoverAsync(db, CancellationToken.None);
+        }
+        await desk.TaskAsync("wang", "RO-2026-000777", "reception");
+        var (instances, _) = await desk.Host.Store.QueryInstancesAsync(new Followup.Workflows.Persistence.InstanceQuery { CorrelationId = "RO-2026-000777" }, CancellationToken.None);
+        Assert.Equal("service-visit-orphan", Assert.Single(instances).Id);
     }
 }

@@ -13,7 +13,7 @@ namespace Followup.Host.Api;
 /// The front desk: opens visits (numbers the repair order, audits it, starts the service-visit workflow) and books
 /// appointments (answers the vehicle's open reminder, starts the appointment workflow).
 /// </summary>
-public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, TimeProvider clock, IConfiguration configuration, ILogger<FrontDesk> logger)
+public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, WorkflowStore store, TimeProvider clock, IConfiguration configuration, ILogger<FrontDesk> logger)
 {
     public string VisitWorkflow => configuration["Service:VisitWorkflow"] ?? "service-visit";
     public string AppointmentWorkflow => configuration["Service:AppointmentWorkflow"] ?? "appointment";
@@ -70,7 +70,10 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
         return appointment;
     }
 
-    /// <summary>Starts the published workflow for a record; without one (not shipped, retracted) the record stands alone.</summary>
+    /// <summary>
+    /// Starts the published workflow for a record, as the instance named after both (so it is started once); without a
+    /// published workflow (not shipped, retracted) the record stands alone.
+    /// </summary>
     public async Task StartAsync(string definitionId, string correlationId, string inputName, string id, CancellationToken cancellationToken)
     {
         if (definitions.Published(definitionId) is null)
@@ -81,9 +84,32 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
         await runtime.StartAsync(new StartWorkflowRequest
         {
             DefinitionId = definitionId,
+            InstanceId = InstanceId(definitionId, id),
             CorrelationId = correlationId,
             Input = new Dictionary<string, object?> { [inputName] = id },
         }, cancellationToken);
+    }
+
+    public static string InstanceId(string definitionId, string recordId) => $"{definitionId}-{recordId}";
+
+    /// <summary>
+    /// At start: open visits and coming appointments saved just before a crash, whose workflow never started, get it now.
+    /// </summary>
+    public async Task RecoverAsync(DealershipDbContext db, CancellationToken cancellationToken)
+    {
+        var since = clock.GetUtcNow().UtcDateTime.AddDays(-30);
+        var visits = await db.Visits.AsNoTracking().Where(v => v.Status != VisitStatus.Delivered && v.CreatedAt >= since).Select(v => new { v.Id, v.Number }).ToListAsync(cancellationToken);
+        foreach (var visit in visits)
+        {
+            if (await store.FindInstanceAsync(InstanceId(VisitWorkflow, visit.Id), cancellationToken) is null)
+                await StartAsync(VisitWorkflow, visit.Number, "VisitId", visit.Id, cancellationToken);
+        }
+        var appointments = await db.Appointments.AsNoTracking().Where(a => a.Status == AppointmentStatus.Booked && a.CreatedAt >= since).Select(a => a.Id).ToListAsync(cancellationToken);
+        foreach (var id in appointments)
+        {
+            if (await store.FindInstanceAsync(InstanceId(AppointmentWorkflow, id), cancellationToken) is null)
+                await StartAsync(AppointmentWorkflow, id, "AppointmentId", id, cancellationToken);
+        }
     }
 }
 

@@ -71,6 +71,8 @@ public static class FollowupHosting
         var folder = app.Configuration["Engine:DefinitionsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows-json");
         await ShippedWorkflows.ImportAsync(app.Services, folder, stopping);
         await app.Services.StartFollowupSchedulingAsync(stopping);
+        await using (var dealership = await app.Services.GetRequiredService<IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>().CreateDbContextAsync(stopping))
+            await app.Services.GetRequiredService<Followup.Host.Api.FrontDesk>().RecoverAsync(dealership, stopping);
         if (app.Configuration.GetValue<bool>("Demo:Seed"))
             await DemoData.SeedAsync(app.Services, stopping);
     }
