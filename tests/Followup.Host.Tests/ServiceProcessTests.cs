@@ -53,7 +53,10 @@ public sealed class ServiceProcessTests
         {
             odometer = "14000", fuel = "1/2", damage = "Scratch on the rear bumper", valuables = "Sunglasses", covers = "true", wash = "yes", waiting = "leave", acknowledged = "true",
         });
-        // 3 Needs from the menu catalog, with a concern in the customer's words.
+        // 3 Needs from the menu catalog (staff read the items' names), with a concern in the customer's words.
+        var needs = await desk.TaskAsync("wang", number, "needs");
+        var needsPage = await (await desk.StaffAsync("wang")).GetStringAsync($"/inbox/{S(needs, "id")}?lang=en");
+        Assert.Contains("value=\"OIL\"> Oil and oil filter change</label>", needsPage, StringComparison.Ordinal);
         await desk.CompleteAsync("wang", number, "needs", "Done", new { concerns = "Squeak from the front brakes when stopping", services = "OIL,CABINF", warranty = "NotCovered", signed = "true" });
 
         // 4 The customer approves the estimate from the link on their phone.

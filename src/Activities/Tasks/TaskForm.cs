@@ -95,6 +95,12 @@ public sealed record TaskField(string Name, string Type, bool Required, IReadOnl
     /// <summary>The actions for which a required field must be filled; empty for all of them.</summary>
     public IReadOnlyList<string> RequiredFor { get; init; } = [];
 
+    /// <summary>What staff read for an option's value (a menu item's name for its code), per language.</summary>
+    public IReadOnlyDictionary<string, OptionLabel> OptionLabels { get; init; } = new Dictionary<string, OptionLabel>();
+
+    public string OptionText(string value, string language) =>
+        OptionLabels.TryGetValue(value, out var label) ? (language == "en" ? label.En : label.Zh) : value;
+
     public string Label(string language) => language == "en" ? LabelEn : LabelZh;
 
     public static TaskField From(JsonObject json)
@@ -103,11 +109,32 @@ public sealed record TaskField(string Name, string Type, bool Required, IReadOnl
         var label = json["label"];
         var zh = label is JsonObject l ? l["zh-CN"]?.GetValue<string>() ?? l["en"]?.GetValue<string>() : label?.GetValue<string>();
         var en = label is JsonObject l2 ? l2["en"]?.GetValue<string>() ?? zh : json["labelEn"]?.GetValue<string>() ?? zh;
-        var options = (json["options"] as JsonArray)?.Select(o => o!.GetValue<string>()).ToList() ?? [];
+        // An option is a value, or { "value", "label": { "zh-CN", "en" } }; a stored form keeps the labels under optionLabels.
+        var options = new List<string>();
+        var labels = new Dictionary<string, OptionLabel>(StringComparer.Ordinal);
+        foreach (var option in json["options"] as JsonArray ?? [])
+        {
+            if (option is JsonObject o)
+            {
+                var value = o["value"]?.GetValue<string>() ?? throw new ArgumentException($"An option of field '{name}' has no value.");
+                options.Add(value);
+                labels[value] = o["label"] is JsonObject text
+                    ? new OptionLabel(text["zh-CN"]?.GetValue<string>() ?? value, text["en"]?.GetValue<string>() ?? value)
+                    : new OptionLabel(o["label"]?.GetValue<string>() ?? value, o["label"]?.GetValue<string>() ?? value);
+            }
+            else
+            {
+                options.Add(option!.GetValue<string>());
+            }
+        }
+        foreach (var (value, stored) in json["optionLabels"] as JsonObject ?? [])
+            labels[value] = new OptionLabel(stored?["zh"]?.GetValue<string>() ?? value, stored?["en"]?.GetValue<string>() ?? value);
         var requiredFor = (json["requiredFor"] as JsonArray)?.Select(a => a!.GetValue<string>()).ToList() ?? [];
-        return new TaskField(name, json["type"]?.GetValue<string>() ?? "text", json["required"]?.GetValue<bool>() ?? requiredFor.Count > 0, options, zh ?? name, en ?? name) { RequiredFor = requiredFor };
+        return new TaskField(name, json["type"]?.GetValue<string>() ?? "text", json["required"]?.GetValue<bool>() ?? requiredFor.Count > 0, options, zh ?? name, en ?? name) { RequiredFor = requiredFor, OptionLabels = labels };
     }
 }
+
+public sealed record OptionLabel(string Zh, string En);
 
 internal static class TaskJson
 {
