@@ -128,4 +128,17 @@ public sealed class CustomersApiTests
         Assert.Equal("booked", audit.GetProperty("action").GetString());
         Assert.False(string.IsNullOrEmpty(audit.GetProperty("actor").GetString()));
     }
+
+    [Fact]
+    public async Task Visits_opened_at_the_same_moment_get_distinct_numbers()
+    {
+        await using var host = new HostFactory();
+        var api = host.Api();
+        var customer = await (await api.PostAsJsonAsync("/api/customers", new { name = "Li Wei", phone = "13800138000" })).Content.ReadFromJsonAsync<JsonElement>();
+        var car = await (await api.PostAsJsonAsync("/api/vehicles", new { customerId = customer.GetProperty("id").GetString(), vin = GoodVin })).Content.ReadFromJsonAsync<JsonElement>();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => api.PostAsJsonAsync("/api/visits", new { vehicleId = car.GetProperty("id").GetString() })));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var numbers = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()));
+        Assert.Equal(Enumerable.Range(1, 8).Select(n => $"RO-2026-{n:D6}").ToArray(), numbers.Order(StringComparer.Ordinal).ToArray());
+    }
 }

@@ -21,11 +21,10 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
     public async Task<Visit> OpenAsync(DealershipDbContext db, Vehicle vehicle, string? advisor, Appointment? appointment, DateTime? promisedAt, string actor, object input, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var count = await db.Visits.CountAsync(cancellationToken);
         var visit = new Visit
         {
             Id = Guid.CreateVersion7().ToString("N"),
-            Number = $"RO-{now:yyyy}-{count + 1:D6}",
+            Number = await NextNumberAsync(db, now, cancellationToken),
             CustomerId = vehicle.CustomerId,
             VehicleId = vehicle.Id,
             PromisedAt = promisedAt,
@@ -37,9 +36,34 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
         };
         db.Visits.Add(visit);
         db.Audit.Add(CustomersApi.Audit(actor, "created", "Visit", visit.Id, input, now));
-        await db.SaveChangesAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                break;
+            }
+            catch (DbUpdateException) when (attempt < 5)
+            {
+                // Another desk took the number at the same moment: take the next one.
+                visit.Number = await NextNumberAsync(db, now, cancellationToken);
+            }
+        }
         await StartAsync(VisitWorkflow, visit.Number, "VisitId", visit.Id, cancellationToken);
         return visit;
+    }
+
+    /// <summary>Repair orders are numbered per year: RO-2026-000001, RO-2026-000002, …</summary>
+    private static async Task<string> NextNumberAsync(DealershipDbContext db, DateTime now, CancellationToken cancellationToken)
+    {
+        var prefix = $"RO-{now:yyyy}-";
+        var taken = await db.Visits.AsNoTracking().CountAsync(v => v.Number.StartsWith(prefix), cancellationToken);
+        for (var number = taken + 1; ; number++)
+        {
+            var candidate = $"{prefix}{number:D6}";
+            if (!await db.Visits.AsNoTracking().AnyAsync(v => v.Number == candidate, cancellationToken))
+                return candidate;
+        }
     }
 
     public async Task<Appointment> BookAsync(DealershipDbContext db, Vehicle vehicle, DateTime slotAt, string? request, string channel, string? advisor, string actor, object input, CancellationToken cancellationToken)
