@@ -121,6 +121,23 @@ public sealed class MessagingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_gateway_error_page_instead_of_twilios_answer_is_retried_not_failed()
+    {
+        _twilio.Given(Request.Create().WithPath(MessagesPath).UsingPost()).InScenario("proxy").WillSetStateTo("up")
+            .RespondWith(Response.Create().WithStatusCode(502).WithHeader("Content-Type", "text/html").WithBody("<html><body>Bad Gateway</body></html>"));
+        _twilio.Given(Request.Create().WithPath(MessagesPath).UsingPost()).InScenario("proxy").WhenStateIs("up")
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{ "sid": "SM3", "status": "queued" }"""));
+        await using var host = NewHost();
+        await Poll.StartAsync(host.Api(), "notify", Inputs("en", "RO-1009"));
+        var sms = await SmsAsync(host, o => o.Attempts == 1 && o.Status == OutboxStatus.Pending);
+        Assert.Null(sms.ErrorCode);
+        host.Clock.Advance(TimeSpan.FromSeconds(30));
+        await SweepAsync(host);
+        sms = await SmsAsync(host, o => o.Status == OutboxStatus.Sent);
+        Assert.Equal(("SM3", 2), (sms.ProviderId, sms.Attempts));
+    }
+
+    [Fact]
     public async Task A_400_with_an_error_code_fails_at_once_and_is_visible()
     {
         _twilio.Given(Request.Create().WithPath(MessagesPath).UsingPost())
