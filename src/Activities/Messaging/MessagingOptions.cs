@@ -10,8 +10,16 @@ public sealed class MessagingOptions
     /// <summary>Region for numbers entered without a country code.</summary>
     public string DefaultRegion { get; set; } = "CN";
 
-    /// <summary>The store's time zone (IANA), for quiet hours.</summary>
+    /// <summary>The store's time zone (IANA): quiet hours, opening hours, and every time staff and customers read.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>A stored UTC time as the store's clock shows it.</summary>
+    public DateTime StoreTime(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
+
+    /// <summary>A stored UTC time written for people, in the store's time zone.</summary>
+    public string Show(DateTime utc, string format = "yyyy-MM-dd HH:mm") => StoreTime(utc).ToString(format, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Non-urgent messages are held from this local time...</summary>
     public TimeOnly QuietHoursStart { get; set; } = new(21, 0);

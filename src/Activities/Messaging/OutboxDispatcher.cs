@@ -86,7 +86,7 @@ public sealed partial class OutboxDispatcher(
         var o = options.Value;
         if (o.QuietHoursStart == o.QuietHoursEnd)
             return null;
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(o.TimeZone);
+        var zone = o.Zone;
         var local = TimeZoneInfo.ConvertTime(now, zone);
         var time = TimeOnly.FromDateTime(local.DateTime);
         var overnight = o.QuietHoursStart > o.QuietHoursEnd;

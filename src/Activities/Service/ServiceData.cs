@@ -41,8 +41,7 @@ public static class ServiceData
     /// <summary>A time as the store's staff and customers read it (the store's time zone).</summary>
     public static string LocalTime(ActivityExecutionContext context, DateTime utc)
     {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(context.GetRequiredService<IOptions<MessagingOptions>>().Value.TimeZone);
-        return TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        return context.GetRequiredService<IOptions<MessagingOptions>>().Value.Show(utc);
     }
 }
 

@@ -4,7 +4,6 @@ using Followup.Activities.Messaging;
 using Followup.Host.Security;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Scheduling;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +28,7 @@ public static class CustomersApi
     public static WebApplication MapCustomersApi(this WebApplication app)
     {
         var api = app.MapGroup("/api").WithTags("Customers and vehicles")
-            .RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiKeyAuthenticationHandler.SchemeName).RequireRole(Roles.Manager, Roles.Advisor));
+            .RequireStaffOrApiKey(Roles.Manager, Roles.Advisor);
         api.MapGet("/customers", async (IDbContextFactory<DealershipDbContext> factory, CancellationToken ct, string? search = null) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
@@ -143,7 +142,7 @@ public static class CustomersApi
             await db.SaveChangesAsync(ct);
             var rows = VisitWebhooks.Rows(webhooks.Value, visit, now).ToList();
             if (promisedBefore != null && visit.PromisedAt != promisedBefore && await db.Customers.AsNoTracking().FirstAsync(c => c.Id == visit.CustomerId, ct) is var customer
-                && CustomerNotices.PromisedTimeChanged(customer, visit, LocalTime(visit.PromisedAt!.Value, messaging.Value), now) is { } notice)
+                && CustomerNotices.PromisedTimeChanged(customer, visit, messaging.Value.Show(visit.PromisedAt!.Value), now) is { } notice)
                 rows.Add(notice);
             await store.AddOutboxAsync(rows, ct);
             foreach (var row in rows)
@@ -174,9 +173,6 @@ public static class CustomersApi
             errors["phone"] = ["A phone number or an email address is needed to reach the customer."];
         return errors.Count > 0 ? Results.ValidationProblem(errors) : null;
     }
-
-    private static string LocalTime(DateTime utc, MessagingOptions messaging) =>
-        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeZoneInfo.FindSystemTimeZoneById(messaging.TimeZone)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static string Actor(HttpContext context) => context.User.Identity?.Name ?? "unknown";
 

@@ -4,7 +4,6 @@ using Followup.Host.Security;
 using Followup.Workflows.Management;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Followup.Host.Api;
@@ -159,7 +158,7 @@ public static class ServiceApi
     public static WebApplication MapServiceApi(this WebApplication app)
     {
         var staff = app.MapGroup("/api").WithTags("Service process")
-            .RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiKeyAuthenticationHandler.SchemeName).RequireRole(Roles.Manager, Roles.Advisor));
+            .RequireStaffOrApiKey(Roles.Manager, Roles.Advisor);
 
         staff.MapGet("/catalog", async (IDbContextFactory<DealershipDbContext> factory, CancellationToken ct) =>
         {

@@ -57,11 +57,11 @@ public static class BookingPages
     /// <summary>Hourly slots from tomorrow for two weeks in the store's hours (Service:OpensAt/ClosesAt), each up to Service:SlotCapacity bookings.</summary>
     private static async Task<List<DateTime>> FreeSlotsAsync(DealershipDbContext db, TimeProvider clock, MessagingOptions messaging, IConfiguration configuration, CancellationToken ct)
     {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(messaging.TimeZone);
+        var zone = messaging.Zone;
         var opens = configuration.GetValue("Service:OpensAt", 9);
         var closes = configuration.GetValue("Service:ClosesAt", 17);
         var capacity = configuration.GetValue("Service:SlotCapacity", 3);
-        var today = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone).Date;
+        var today = messaging.StoreTime(clock.GetUtcNow().UtcDateTime).Date;
         var slots = Enumerable.Range(1, 14).SelectMany(d => Enumerable.Range(opens, closes - opens).Select(h => TimeZoneInfo.ConvertTimeToUtc(today.AddDays(d).AddHours(h), zone))).ToList();
         var (first, last) = (slots[0], slots[^1]);
         var taken = (await db.Appointments.AsNoTracking().Where(a => a.SlotAt >= first && a.SlotAt <= last && (a.Status == AppointmentStatus.Booked || a.Status == AppointmentStatus.Arrived))
@@ -72,11 +72,10 @@ public static class BookingPages
     private static IResult Render(HttpContext context, Customer customer, Vehicle vehicle, List<DateTime> free, MessagingOptions messaging, string? error, int status = StatusCodes.Status200OK)
     {
         var lang = customer.Language;
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(messaging.TimeZone);
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
-        var days = free.GroupBy(s => TimeZoneInfo.ConvertTimeFromUtc(s, zone).Date).Select(day =>
+        var days = free.GroupBy(s => messaging.StoreTime(s).Date).Select(day =>
             $"<fieldset><legend>{day.Key.ToString(lang == "en" ? "ddd d MMM" : "M月d日 ddd", CultureInfo.GetCultureInfo(lang))}</legend>" +
-            string.Concat(day.Select(s => $"<label class=\"slot\"><input type=\"radio\" name=\"slot\" value=\"{s:yyyy-MM-ddTHH:mm:ssZ}\"> {TimeZoneInfo.ConvertTimeFromUtc(s, zone):HH:mm}</label>")) +
+            string.Concat(day.Select(s => $"<label class=\"slot\"><input type=\"radio\" name=\"slot\" value=\"{s:yyyy-MM-ddTHH:mm:ssZ}\"> {messaging.Show(s, "HH:mm")}</label>")) +
             "</fieldset>");
         var body = $"""
             <main class="sheet">

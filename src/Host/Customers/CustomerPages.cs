@@ -9,7 +9,6 @@ using Followup.Host.Staff;
 using Followup.Workflows.Persistence;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -107,7 +106,7 @@ public static class CustomerPages
             await RenderAsync(token, context, links, store, clock, antiforgery, null, ct));
         pages.MapPost("/{token}", DecideAsync);
         app.MapPost("/api/approvals/{id}/decision", RecordAsync)
-            .RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiKeyAuthenticationHandler.SchemeName).RequireRole(Roles.Advisor, Roles.Manager));
+            .RequireStaffOrApiKey(Roles.Advisor, Roles.Manager);
         return app;
     }
 

@@ -2,7 +2,6 @@ using System.Net;
 using Followup.Activities.Data;
 using Followup.Host.Security;
 using Followup.Host.Staff;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Followup.Host.Inbox;
@@ -27,13 +26,12 @@ public static class BoardPage
             var visits = await db.Visits.AsNoTracking().Where(v => open.Contains(v.Status)).ToListAsync(ct);
             var vehicles = await db.Vehicles.AsNoTracking().Where(v => visits.Select(x => x.VehicleId).Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
             var now = clock.GetUtcNow().UtcDateTime;
-            var zone = TimeZoneInfo.FindSystemTimeZoneById(messaging.Value.TimeZone);
             var rows = string.Concat(visits.OrderBy(v => v.PromisedAt ?? DateTime.MaxValue).Select(v =>
             {
                 var late = v.PromisedAt < now && v.Status != VisitStatus.Ready;
                 var car = vehicles.GetValueOrDefault(v.VehicleId);
                 return $"<tr class=\"{(late ? "late" : "")}\"><td><a href=\"/visits/{E(v.Number)}\">{E(v.Number)}</a></td><td>{E(car?.Plate)} {E(car?.Model)}</td><td>{E(v.Status)}</td>" +
-                       $"<td>{(v.PromisedAt is { } p ? $"{TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(p, DateTimeKind.Utc), zone):MM-dd HH:mm}" : "—")}{(late ? $" <strong>{(en ? "LATE" : "已超时")}</strong>" : "")}</td><td>{E(v.Advisor)}</td><td>{E(v.Technician)}</td></tr>";
+                       $"<td>{(v.PromisedAt is { } p ? messaging.Value.Show(p, "MM-dd HH:mm") : "—")}{(late ? $" <strong>{(en ? "LATE" : "已超时")}</strong>" : "")}</td><td>{E(v.Advisor)}</td><td>{E(v.Technician)}</td></tr>";
             }));
             var body = $"""
                 <main class="card" style="max-width:1100px">

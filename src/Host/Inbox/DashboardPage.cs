@@ -3,7 +3,6 @@ using System.Net;
 using Followup.Activities.Data;
 using Followup.Host.Security;
 using Followup.Host.Staff;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Followup.Host.Inbox;
@@ -35,7 +34,7 @@ public static class DashboardPage
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["The end of the period comes after its start."] });
             await using var db = await factory.CreateDbContextAsync(ct);
             return Results.Ok(await ServiceKpis.ComputeAsync(db, period.From, period.To, string.IsNullOrWhiteSpace(advisor) ? null : advisor, ct));
-        }).RequireAuthorization(p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiKeyAuthenticationHandler.SchemeName).RequireRole(Roles.Manager))
+        }).RequireStaffOrApiKey(Roles.Manager)
             .WithTags("Dashboard").WithSummary("The dashboard's figures for a period (default: the last 30 days), for the store or one advisor.");
 
         app.MapGet("/dashboard", async (HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null, string? advisor = null) =>

@@ -21,8 +21,8 @@ public static class VisitSummary
         if (await db.Visits.AsNoTracking().FirstOrDefaultAsync(v => v.Number == number, ct) is not { } visit)
             return "";
         var en = lang == "en";
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(context.RequestServices.GetRequiredService<IOptions<MessagingOptions>>().Value.TimeZone);
-        string Local(DateTime? utc) => utc is { } t ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t, DateTimeKind.Utc), zone).ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
+        var store = context.RequestServices.GetRequiredService<IOptions<MessagingOptions>>().Value;
+        string Local(DateTime? utc) => utc is { } t ? store.Show(t, "MM-dd HH:mm") : "—";
         static string E(object? s) => WebUtility.HtmlEncode(Convert.ToString(s, CultureInfo.InvariantCulture) ?? "");
         var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == visit.CustomerId, ct);
         var vehicle = await db.Vehicles.AsNoTracking().FirstAsync(v => v.Id == visit.VehicleId, ct);

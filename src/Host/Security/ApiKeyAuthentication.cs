@@ -52,6 +52,10 @@ public static class Policies
     public static TBuilder RequireStaff<TBuilder>(this TBuilder builder, params string[] roles) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(p => p.AddAuthenticationSchemes(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme).RequireRole(roles.Length > 0 ? roles : Roles.All));
 
+    /// <summary>The staff API: signed in by cookie in one of <paramref name="roles"/>, or an integration's API key.</summary>
+    public static TBuilder RequireStaffOrApiKey<TBuilder>(this TBuilder builder, params string[] roles) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(p => p.AddAuthenticationSchemes(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme, ApiKeyAuthenticationHandler.SchemeName).RequireRole(roles));
+
     /// <summary>Designing and operating workflows: managers, and API keys.</summary>
     public const string Manager = "Manager";
 }
