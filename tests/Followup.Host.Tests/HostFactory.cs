@@ -83,7 +83,7 @@ public sealed class HostFactory : WebApplicationFactory<Program>
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var form = await client.GetStringAsync("/account/login");
-        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = AntiforgeryToken(form);
         var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token,
@@ -95,6 +95,10 @@ public sealed class HostFactory : WebApplicationFactory<Program>
             throw new InvalidOperationException($"Sign-in of {userName} failed: {response.StatusCode}");
         return client;
     }
+
+    /// <summary>The antiforgery token of a page's form, as a browser would post it back.</summary>
+    public static string AntiforgeryToken(string page) =>
+        System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
 
     public HttpClient Api()
     {

@@ -75,12 +75,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
     }
 
     /// <summary>A VIN with a correct check digit, from a serial number.</summary>
-    public static string Vin(int serial)
-    {
-        var body = $"LSVAU2180N{serial:D7}";
-        var vin = body[..8] + "0" + body[9..];
-        return vin[..8] + Followup.Activities.Data.Vin.CheckDigit(vin) + vin[9..];
-    }
+    public static string Vin(int serial) => Followup.Activities.Data.Vin.WithCheckDigit($"LSVAU2180N{serial:D7}");
 
     public async Task<(string CustomerId, string VehicleId)> CustomerAsync(string name, string phone, string? email, string language, int serial, int odometer, string plate)
     {
@@ -180,7 +175,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
         var link = new Uri(LinkRegex().Match(Text(sms)).Value).PathAndQuery;
         var phone = Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
         var page = await phone.GetStringAsync(link);
-        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = HostFactory.AntiforgeryToken(page);
         var offered = Regex.Matches(page, "name=\"line\" value=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
         var form = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", token), new("signedName", name), new("consent", "true"), new("decision", decline ? "decline" : "approve") };
         form.AddRange((lines ?? [.. offered]).Select(l => new KeyValuePair<string, string>("line", l)));

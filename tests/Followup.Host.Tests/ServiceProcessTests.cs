@@ -241,7 +241,7 @@ public sealed class ServiceProcessTests
         var phone = desk.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
         var page = await phone.GetStringAsync(link);
         Assert.Contains("沪D34567", page, StringComparison.Ordinal);
-        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = HostFactory.AntiforgeryToken(page);
         var slot = System.Text.RegularExpressions.Regex.Match(page, "name=\"slot\" value=\"([^\"]+)\"").Groups[1].Value;
         Assert.Equal(HttpStatusCode.BadRequest, (await phone.PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string>
         {

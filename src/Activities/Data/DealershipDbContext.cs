@@ -106,6 +106,17 @@ public sealed class AuditEntry
     public string? Changes { get; set; }
 
     public DateTime At { get; set; }
+
+    /// <summary>An entry with the fields written as JSON (none for a change that carries no input).</summary>
+    public static AuditEntry Of(string actor, string action, string entityType, string entityId, DateTime at, object? changes = null) => new()
+    {
+        Actor = actor,
+        Action = action,
+        EntityType = entityType,
+        EntityId = entityId,
+        Changes = changes is null ? null : System.Text.Json.JsonSerializer.Serialize(changes, System.Text.Json.JsonSerializerOptions.Web),
+        At = at,
+    };
 }
 
 /// <summary>The dealership's data: customers with their language and consent, vehicles, mileage, and the audit trail.</summary>

@@ -18,6 +18,9 @@ public static class Vin
         return error is null;
     }
 
+    /// <summary>The VIN with its check digit put in position 9 (for numbers made up from a serial, as in demo data).</summary>
+    public static string WithCheckDigit(string vin) => vin[..8] + CheckDigit(vin) + vin[9..];
+
     public static char CheckDigit(string vin)
     {
         var sum = 0;

@@ -23,6 +23,23 @@ public static class Outbox
     }
 
     /// <summary>
+    /// A message decided outside a workflow step (a staff change), for <c>WorkflowStore.AddOutboxAsync</c>; the key makes
+    /// a repeated request add it once.
+    /// </summary>
+    public static Workflows.Persistence.OutboxRecord Row(string idempotencyKey, string channel, string recipient, MessagePayload payload, bool urgent, string? correlationId, DateTime at) => new()
+    {
+        Id = Guid.CreateVersion7().ToString("N"),
+        IdempotencyKey = idempotencyKey,
+        Channel = channel,
+        Recipient = recipient,
+        Payload = payload.ToJson(),
+        Urgent = urgent,
+        CorrelationId = correlationId,
+        CreatedAt = at,
+        UpdatedAt = at,
+    };
+
+    /// <summary>
     /// The address to send to; none (a customer without a mobile number or email, or who withheld consent) skips the
     /// message and says so in the journal. A malformed address is still an error.
     /// </summary>

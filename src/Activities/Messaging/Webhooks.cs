@@ -54,18 +54,8 @@ public static class VisitWebhooks
     }
 
     /// <summary>From a staff or API change: the rows for every endpoint, to add to the outbox.</summary>
-    public static IEnumerable<OutboxRecord> Rows(WebhookOptions options, Visit visit, DateTime at) => options.Endpoints.Select(endpoint => new OutboxRecord
-    {
-        Id = Guid.CreateVersion7().ToString("N"),
-        IdempotencyKey = $"visit:{visit.Id}:{visit.Status}:{at.Ticks}:{endpoint.Url}",
-        Channel = Channel,
-        Recipient = endpoint.Url,
-        Payload = Payload(visit, at).ToJson(),
-        Urgent = true,
-        CorrelationId = visit.Number,
-        CreatedAt = at,
-        UpdatedAt = at,
-    });
+    public static IEnumerable<OutboxRecord> Rows(WebhookOptions options, Visit visit, DateTime at) => options.Endpoints.Select(endpoint =>
+        Outbox.Row($"visit:{visit.Id}:{visit.Status}:{at.Ticks}:{endpoint.Url}", Channel, endpoint.Url, Payload(visit, at), urgent: true, visit.Number, at));
 
     /// <summary><c>sha256=</c> and the hex HMAC-SHA256 of "timestamp.body" with the endpoint's secret.</summary>
     public static string Signature(string secret, string timestamp, string body) =>
@@ -83,18 +73,8 @@ public static class CustomerNotices
         var text = customer.Language == "en"
             ? $"Hello {customer.Name}, your car ({visit.Number}) will now be ready by {localTime}. We are sorry for any inconvenience."
             : $"{customer.Name}您好，您的爱车（{visit.Number}）预计完工时间调整为{localTime}，给您带来不便敬请谅解。";
-        return new OutboxRecord
-        {
-            Id = Guid.CreateVersion7().ToString("N"),
-            IdempotencyKey = $"visit:{visit.Id}:promised:{visit.PromisedAt?.Ticks}",
-            Channel = Channels.Sms,
-            Recipient = phone,
-            Payload = new MessagePayload(customer.Language == "en" ? "en" : "zh-CN", text).ToJson(),
-            Urgent = false,
-            CorrelationId = visit.Number,
-            CreatedAt = at,
-            UpdatedAt = at,
-        };
+        return Outbox.Row($"visit:{visit.Id}:promised:{visit.PromisedAt?.Ticks}", Channels.Sms, phone,
+            new MessagePayload(customer.Language == "en" ? "en" : "zh-CN", text), urgent: false, visit.Number, at);
     }
 }
 

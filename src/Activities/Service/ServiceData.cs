@@ -32,7 +32,7 @@ public static class ServiceData
         var burst = await context.Workflow.TransactionAsync();
         await using var db = await burst.ContextAsync(c => DealershipDbContext.Over(c, burst.Database.Provider), context.CancellationToken);
         await write(db, context.CancellationToken);
-        db.Audit.Add(new AuditEntry { Actor = $"workflow:{context.Workflow.Definition.DefinitionId}", Action = action, EntityType = entityType, EntityId = entityId, At = Now(context) });
+        db.Audit.Add(AuditEntry.Of($"workflow:{context.Workflow.Definition.DefinitionId}", action, entityType, entityId, Now(context)));
         await db.SaveChangesAsync(context.CancellationToken);
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Followup.Activities.Data;
 using Followup.Activities.Messaging;
 using Followup.Host.Security;
@@ -178,13 +177,5 @@ public static class CustomersApi
 
     internal static AuditEntry Audit(HttpContext context, string action, string type, string id, object changes, DateTime at) => Audit(Actor(context), action, type, id, changes, at);
 
-    internal static AuditEntry Audit(string actor, string action, string type, string id, object changes, DateTime at) => new()
-    {
-        Actor = actor,
-        Action = action,
-        EntityType = type,
-        EntityId = id,
-        Changes = JsonSerializer.Serialize(changes, JsonSerializerOptions.Web),
-        At = at,
-    };
+    internal static AuditEntry Audit(string actor, string action, string type, string id, object changes, DateTime at) => AuditEntry.Of(actor, action, type, id, at, changes);
 }

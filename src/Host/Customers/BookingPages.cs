@@ -24,7 +24,7 @@ public static class BookingPages
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await FindAsync(db, links, token, ct) is not { } found)
-                return CustomerPages.Refusal(Language(context), "invalid", StatusCodes.Status404NotFound);
+                return CustomerPages.Refusal(CustomerPages.BrowserLanguage(context), "invalid", StatusCodes.Status404NotFound);
             return Render(context, found.Customer, found.Vehicle, await FreeSlotsAsync(db, clock, messaging.Value, configuration, ct), messaging.Value, null);
         });
         pages.MapPost("/{token}", async (string token, HttpContext context, CustomerLinks links, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, TimeProvider clock,
@@ -33,7 +33,7 @@ public static class BookingPages
             var form = await context.Request.ReadFormAsync(ct);
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await FindAsync(db, links, token, ct) is not { } found)
-                return CustomerPages.Refusal(Language(context), "invalid", StatusCodes.Status404NotFound);
+                return CustomerPages.Refusal(CustomerPages.BrowserLanguage(context), "invalid", StatusCodes.Status404NotFound);
             var free = await FreeSlotsAsync(db, clock, messaging.Value, configuration, ct);
             if (!DateTime.TryParse(form["slot"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var slot) || !free.Contains(slot))
                 return Render(context, found.Customer, found.Vehicle, free, messaging.Value, "book.full", StatusCodes.Status400BadRequest);
@@ -43,9 +43,6 @@ public static class BookingPages
         });
         return app;
     }
-
-    private static string Language(HttpContext context) =>
-        context.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "zh-CN";
 
     private static async Task<(Customer Customer, Vehicle Vehicle)?> FindAsync(DealershipDbContext db, CustomerLinks links, string token, CancellationToken ct)
     {

@@ -110,6 +110,10 @@ public static class CustomerPages
         return app;
     }
 
+    /// <summary>The language of a page that knows no customer yet (a refused link): the browser's.</summary>
+    internal static string BrowserLanguage(HttpContext context) =>
+        context.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "zh-CN";
+
     internal static string W(string lang, string key) => WebUtility.HtmlEncode(lang == "en" ? Words[key].En : Words[key].Zh);
 
     private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
@@ -120,7 +124,7 @@ public static class CustomerPages
         IAntiforgery antiforgery, string? error, CancellationToken ct, int status = StatusCodes.Status200OK)
     {
         var approval = links.Read(token) is { } id ? await store.FindApprovalAsync(id, ct) : null;
-        var lang = approval?.Language ?? (context.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "zh-CN");
+        var lang = approval?.Language ?? BrowserLanguage(context);
         if (approval is null)
             return Refusal(lang, "invalid", StatusCodes.Status404NotFound);
         if (approval.Status == ApprovalStatus.Answered)
