@@ -175,7 +175,5 @@ public static class CustomersApi
 
     internal static string Actor(HttpContext context) => context.User.Identity?.Name ?? "unknown";
 
-    internal static AuditEntry Audit(HttpContext context, string action, string type, string id, object changes, DateTime at) => Audit(Actor(context), action, type, id, changes, at);
-
-    internal static AuditEntry Audit(string actor, string action, string type, string id, object changes, DateTime at) => AuditEntry.Of(actor, action, type, id, at, changes);
+    internal static AuditEntry Audit(HttpContext context, string action, string type, string id, object changes, DateTime at) => AuditEntry.Of(Actor(context), action, type, id, at, changes);
 }

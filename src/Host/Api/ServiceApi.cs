@@ -34,7 +34,7 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
             UpdatedAt = now,
         };
         db.Visits.Add(visit);
-        db.Audit.Add(CustomersApi.Audit(actor, "created", "Visit", visit.Id, input, now));
+        db.Audit.Add(AuditEntry.Of(actor, "created", "Visit", visit.Id, now, input));
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -87,7 +87,7 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
             reminder.Status = ReminderStatus.Booked;
             reminder.BookedAppointmentId = appointment.Id;
         }
-        db.Audit.Add(CustomersApi.Audit(actor, "booked", "Appointment", appointment.Id, input, now));
+        db.Audit.Add(AuditEntry.Of(actor, "booked", "Appointment", appointment.Id, now, input));
         await db.SaveChangesAsync(cancellationToken);
         await StartAsync(AppointmentWorkflow, appointment.Id, "AppointmentId", appointment.Id, cancellationToken);
         return appointment;

@@ -100,12 +100,7 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
             db.Add(row);
         foreach (var row in batch.Updates)
             db.Update(row);
-        if (batch.Outbox.Count > 0)
-        {
-            var keys = batch.Outbox.Select(o => o.IdempotencyKey).ToList();
-            var existing = await db.Outbox.Where(o => keys.Contains(o.IdempotencyKey)).Select(o => o.IdempotencyKey).ToListAsync(cancellationToken);
-            db.Outbox.AddRange(batch.Outbox.Where(o => !existing.Contains(o.IdempotencyKey)));
-        }
+        await AddNewOutboxRowsAsync(db, batch.Outbox, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         if (own != null)
             await own.CommitAsync(cancellationToken);
@@ -215,14 +210,21 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     }
 
     /// <summary>Adds messages written outside a workflow step (a staff change told to another system); a repeated key is ignored.</summary>
-    public async Task AddOutboxAsync(IEnumerable<OutboxRecord> records, CancellationToken cancellationToken)
+    public async Task AddOutboxAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var rows = records.ToList();
+        await AddNewOutboxRowsAsync(db, records, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Adds the messages whose idempotency key is not stored yet: a step or request run again sends nothing twice.</summary>
+    private static async Task AddNewOutboxRowsAsync(WorkflowDbContext db, IReadOnlyList<OutboxRecord> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+            return;
         var keys = rows.Select(r => r.IdempotencyKey).ToList();
         var existing = await db.Outbox.Where(o => keys.Contains(o.IdempotencyKey)).Select(o => o.IdempotencyKey).ToListAsync(cancellationToken);
         db.Outbox.AddRange(rows.Where(r => !existing.Contains(r.IdempotencyKey)));
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Writes a message's new state; commits before the caller acts on it.</summary>
