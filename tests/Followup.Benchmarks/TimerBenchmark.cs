@@ -55,14 +55,20 @@ internal static class TimerBenchmark
         clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
         var store = app.Services.GetRequiredService<WorkflowStore>();
         var resume = Stopwatch.StartNew();
-        await app.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
-        var swept = resume.Elapsed;
+        // The sweep runs as a job of its own, beside the workers and the drain it sets off.
+        var sweep = Task.Run(async () =>
+        {
+            var sweeping = Stopwatch.StartNew();
+            await app.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
+            return sweeping.Elapsed;
+        });
         int finished;
         while ((finished = (await store.QueryInstancesAsync(new InstanceQuery { DefinitionId = "wait", SubStatus = "Finished", PageSize = 1 }, CancellationToken.None)).Total) < n)
             await Task.Delay(250);
         resume.Stop();
+        var swept = await sweep;
         Console.WriteLine($"timers N={n}: {finished}/{n} resumed in {resume.Elapsed.TotalSeconds:F1} s after falling due " +
-            $"({n / resume.Elapsed.TotalSeconds:F0} resumes/s; sweep moved them to the queue in {swept.TotalSeconds:F1} s); " +
+            $"({n / resume.Elapsed.TotalSeconds:F0} resumes/s; the sweep, with the drain and the jobs moved to the queue after it, took {swept.TotalSeconds:F1} s); " +
             $"creating the instances took {create.Elapsed.TotalSeconds:F1} s; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB");
         await app.StopAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -52,6 +52,36 @@ public sealed class HangfireTimerTests
     }
 
     [Fact]
+    public async Task Timers_falling_due_together_are_resumed_by_the_first_job_and_each_exactly_once()
+    {
+        await using var host = new HostFactory(("wait.json", ThreeDayWait));
+        var runtime = host.Services.GetRequiredService<Followup.Workflows.Runtime.IWorkflowRuntime>();
+        var timers = new List<(string Instance, string Bookmark)>();
+        for (var i = 0; i < 40; i++)
+        {
+            var id = (await runtime.StartAsync(new() { DefinitionId = "callback-wait" }, CancellationToken.None)).InstanceId;
+            timers.Add((id, Assert.Single(await host.Store.ListBookmarksAsync(id, CancellationToken.None)).Id));
+        }
+        async Task<int> FinishedAsync() => (await host.Store.QueryInstancesAsync(new() { DefinitionId = "callback-wait", SubStatus = "Finished" }, CancellationToken.None)).Total;
+
+        // All fall due at the same moment; the first job to run finds the others due and the drain resumes them,
+        // without their own jobs and before the sweep would see them as overdue.
+        host.Clock.Advance(TimeSpan.FromDays(3));
+        var jobs = host.Services.GetRequiredService<TimerJobs>();
+        await jobs.ResumeAsync(timers[0].Instance, timers[0].Bookmark, CancellationToken.None);
+        await Poll.UntilAsync(FinishedAsync, n => n == 40, what: "every timer to be resumed");
+
+        // Their jobs run later and find nothing to do.
+        foreach (var (instance, bookmark) in timers.Skip(1).Take(5))
+            await jobs.ResumeAsync(instance, bookmark, CancellationToken.None);
+        foreach (var (instance, _) in timers)
+        {
+            var journal = await host.Store.ListJournalAsync(instance, CancellationToken.None);
+            Assert.Single(journal, j => j.ActivityId == "call" && j.EventName == "Completed");
+        }
+    }
+
+    [Fact]
     public async Task A_published_workflow_with_a_timer_trigger_starts_every_interval()
     {
         var hourly = Workflow("hourly-check",

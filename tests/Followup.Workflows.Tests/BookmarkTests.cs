@@ -82,6 +82,44 @@ public sealed class BookmarkTests
     }
 
     [Fact]
+    public async Task Commits_ArrivingTogether_FailOneByOne()
+    {
+        await using var h = new WorkflowHarness();
+        var started = await h.RunAsync(ApprovalWorkflow);
+        var record = await h.InstanceAsync(started.InstanceId);
+        Persistence.CommitBatch New(string id) => new()
+        {
+            IsNew = true,
+            Instance = new Persistence.WorkflowInstanceRecord
+            {
+                Id = id, DefinitionId = record.DefinitionId, DefinitionVersionId = record.DefinitionVersionId, Status = "Running",
+                SubStatus = "Suspended", State = record.State, Revision = 1, CreatedAt = record.CreatedAt, UpdatedAt = record.UpdatedAt,
+            },
+            Journal = [new Persistence.JournalRecord { InstanceId = id, Sequence = 1, EventName = "Started" }],
+        };
+
+        var taken = Assert.Single(await h.Store.ListBookmarksAsync(started.InstanceId, CancellationToken.None));
+
+        // Twenty new instances, a stale revision, a second insert of an existing id and a burst that fails after its
+        // first row (its bookmark id is taken), all in flight at once.
+        var fresh = Enumerable.Range(0, 20).Select(i => h.Store.CommitAsync(New($"group-{i}"), CancellationToken.None)).ToList();
+        var stale = h.Store.CommitAsync(new Persistence.CommitBatch { Instance = record, ExpectedRevision = record.Revision - 1 }, CancellationToken.None);
+        var duplicate = h.Store.CommitAsync(New(started.InstanceId), CancellationToken.None);
+        var half = h.Store.CommitAsync(New("half") with { AddedBookmarks = [taken] }, CancellationToken.None);
+
+        await Task.WhenAll(fresh);
+        await Assert.ThrowsAsync<Persistence.WorkflowConcurrencyException>(() => stale);
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => duplicate);
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => half);
+        Assert.Null(await h.Store.FindInstanceAsync("half", CancellationToken.None));
+        Assert.Empty(await h.Store.ListJournalAsync("half", CancellationToken.None));
+        var stored = await h.Store.ListInstancesAsync(record.DefinitionId, CancellationToken.None);
+        Assert.Equal(21, stored.Count);
+        Assert.Equal(record.Revision, stored.Single(i => i.Id == started.InstanceId).Revision);
+        Assert.Equal("Started", Assert.Single(await h.Store.ListJournalAsync("group-7", CancellationToken.None)).EventName);
+    }
+
+    [Fact]
     public async Task PublishedEventTrigger_StartsANewInstance()
     {
         await using var h = new WorkflowHarness();

@@ -37,12 +37,12 @@ public static class HangfireSetup
                     });
                     break;
                 default:
-                    c.UseSQLiteStorage(options.SqlitePath, new SQLiteStorageOptions
+                    c.UseStorage(new SQLiteStorage(SqliteConnections(options.SqlitePath), new SQLiteStorageOptions
                     {
                         QueuePollInterval = options.QueuePollInterval,
                         InvisibilityTimeout = options.InvisibilityTimeout,
                         JournalMode = SQLiteStorageOptions.JournalModes.WAL,
-                    });
+                    }));
                     break;
             }
         });
@@ -60,10 +60,27 @@ public static class HangfireSetup
         services.AddSingleton<HangfireTriggerScheduler>();
         services.Replace(ServiceDescriptor.Singleton<ITriggerScheduler>(sp => sp.GetRequiredService<HangfireTriggerScheduler>()));
         services.AddSingleton<TimerSweep>();
+        services.AddSingleton<TimerDrain>();
         services.AddTransient<TimerJobs>();
         services.AddHealthChecks().AddCheck<HangfireStorageHealthCheck>("hangfire", tags: ["ready"]);
         return services;
     }
+
+    /// <summary>
+    /// The job store's connections: WAL with synchronous=NORMAL, so a commit appends to the log without waiting for
+    /// the disk (still crash-safe; a power loss can drop the last commits, which the timer sweep re-creates from the
+    /// engine's bookmarks), and a busy timeout instead of "database is locked".
+    /// </summary>
+    private static SQLiteDbConnectionFactory SqliteConnections(string path) => new(() =>
+    {
+        var connection = new SQLite.SQLiteConnection(path, SQLite.SQLiteOpenFlags.ReadWrite | SQLite.SQLiteOpenFlags.Create | SQLite.SQLiteOpenFlags.NoMutex, storeDateTimeAsTicks: true)
+        {
+            BusyTimeout = TimeSpan.FromSeconds(10),
+        };
+        connection.ExecuteScalar<string>("PRAGMA journal_mode=WAL");
+        connection.Execute("PRAGMA synchronous=NORMAL");
+        return connection;
+    });
 
     private static string StorageKind(SchedulingOptions options, WorkflowDatabase database) =>
         options.Storage?.Trim().ToUpperInvariant() switch

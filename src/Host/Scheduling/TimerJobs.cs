@@ -14,6 +14,7 @@ public sealed class TimerJobs(
     WorkflowMetrics metrics,
     HangfireTriggerScheduler triggers,
     TimerSweep sweep,
+    TimerDrain drain,
     TimeProvider clock,
     ILogger<TimerJobs> logger)
 {
@@ -31,6 +32,8 @@ public sealed class TimerJobs(
         if (bookmark.DueAt is { } due)
             metrics.TimerFired(bookmark.DefinitionId, clock.GetUtcNow() - due.AsUtc());
         await runtime.ResumeAsync(instanceId, bookmarkId, null, cancellationToken);
+        if (await drain.OthersDueAsync(bookmarkId, cancellationToken))
+            _ = drain.Wake();
     }
 
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
@@ -72,6 +75,15 @@ internal static partial class SchedulingLog
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Trigger {TriggerId} is no longer published; its start is skipped")]
     public static partial void TriggerGone(ILogger logger, string triggerId);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Timer drain: {Resumed} due timers resumed")]
+    public static partial void Drained(ILogger logger, int resumed);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Timer drain could not resume workflow {InstanceId}; its job will")]
+    public static partial void DrainResumeFailed(ILogger logger, string instanceId, Exception exception);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "Timer drain stopped")]
+    public static partial void DrainFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Timer sweep: {Fired} due timers fired, {Rescheduled} rescheduled")]
     public static partial void Swept(ILogger logger, int fired, int rescheduled);

@@ -15,6 +15,7 @@ public sealed class TimerSweep(
     WorkflowStore store,
     HangfireTimerScheduler timers,
     HangfireTriggerScheduler triggers,
+    TimerDrain drain,
     JobStorage jobStorage,
     TimeProvider clock,
     IOptions<SchedulingOptions> options,
@@ -33,6 +34,9 @@ public sealed class TimerSweep(
             if (timer.SchedulerJobId != null)
                 dueJobs.Add(timer.SchedulerJobId);
         }
+        // The drain resumes them first; then their jobs go to the queue, where they find the work done or retry what failed.
+        if (dueJobs.Count > 0)
+            await drain.Wake();
         // State changes lock per job, so they run side by side.
         Parallel.ForEach(dueJobs, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, jobId =>
         {

@@ -40,7 +40,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("Bookmarks");
             e.HasKey(x => x.Id);
-            e.HasIndex(x => x.Hash);
+            e.HasIndex(x => new { x.Hash, x.CorrelationId });
             e.HasIndex(x => x.InstanceId);
             e.HasIndex(x => x.DueAt);
         });

@@ -47,76 +47,128 @@ public sealed class WorkflowConcurrencyException(string instanceId)
     public string InstanceId { get; } = instanceId;
 }
 
-/// <summary>The engine's persistence on EF Core: instances with their bookmarks, journal and incidents; definitions; triggers.</summary>
+/// <summary>
+/// The engine's persistence: EF Core for queries and management, plain SQL (<see cref="SqlRows"/>) on the
+/// run-until-blocked path. Bursts of different instances commit together (<see cref="GroupCommit"/>).
+/// </summary>
 public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, WorkflowDatabase database)
 {
-    public async Task<WorkflowInstanceRecord?> FindInstanceAsync(string id, CancellationToken cancellationToken)
+    private SqlRows? _rows;
+    private GroupCommit? _group;
+
+    private SqlRows Rows => _rows ??= CreateRows();
+
+    private GroupCommit Group => LazyInitializer.EnsureInitialized(ref _group, () => new GroupCommit(database));
+
+    private SqlRows CreateRows()
     {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.WorkflowInstances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        using var db = factory.CreateDbContext();
+        return new SqlRows(db.Model);
     }
 
+    public async Task<WorkflowInstanceRecord?> FindInstanceAsync(string id, CancellationToken cancellationToken) =>
+        (await QueryAsync<WorkflowInstanceRecord>("\"Id\" = @p0", [id], cancellationToken)).FirstOrDefault();
+
+    /// <summary>
+    /// Writes a burst. A burst whose steps opened a transaction commits in it (or leaves it to its inline parent);
+    /// any other burst joins the next group commit.
+    /// </summary>
     public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
-        var burst = batch.Transaction;
-        await using var db = burst is null ? await factory.CreateDbContextAsync(cancellationToken) : await burst.ContextAsync(database.ContextOn, cancellationToken);
-        await using var own = burst is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        if (batch.Transaction is not { } burst)
+        {
+            await Group.CommitAsync((session, ct) => WriteAsync(session, batch, ct));
+            return;
+        }
+        await using (var session = new SqlSession(burst.Connection, burst.Transaction))
+            await WriteAsync(session, batch, cancellationToken);
+        if (batch.CommitTransaction)
+            await burst.Transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Everything a burst changes, in the session's transaction; a stale revision throws before anything is written.</summary>
+    private async Task WriteAsync(SqlSession session, CommitBatch batch, CancellationToken cancellationToken)
+    {
         var instance = batch.Instance;
+        var instances = Rows.For<WorkflowInstanceRecord>();
         if (batch.IsNew)
         {
-            db.WorkflowInstances.Add(instance);
+            await session.ExecuteAsync(instances.Insert, instances.InsertValues(instance), cancellationToken);
         }
         else
         {
-            var rows = await db.WorkflowInstances
-                .Where(i => i.Id == instance.Id && i.Revision == batch.ExpectedRevision)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(i => i.Revision, instance.Revision)
-                    .SetProperty(i => i.Status, instance.Status)
-                    .SetProperty(i => i.SubStatus, instance.SubStatus)
-                    .SetProperty(i => i.CorrelationId, instance.CorrelationId)
-                    .SetProperty(i => i.Name, instance.Name)
-                    .SetProperty(i => i.IncidentCount, instance.IncidentCount)
-                    .SetProperty(i => i.State, instance.State)
-                    .SetProperty(i => i.UpdatedAt, instance.UpdatedAt)
-                    .SetProperty(i => i.FinishedAt, instance.FinishedAt), cancellationToken);
+            var rows = await session.ExecuteAsync(
+                $"UPDATE {instances.Name} SET \"Revision\" = @p0, \"Status\" = @p1, \"SubStatus\" = @p2, \"CorrelationId\" = @p3, \"Name\" = @p4, " +
+                $"\"IncidentCount\" = @p5, \"State\" = @p6, \"UpdatedAt\" = @p7, \"FinishedAt\" = @p8 WHERE \"Id\" = @p9 AND \"Revision\" = @p10",
+                [instance.Revision, instance.Status, instance.SubStatus, instance.CorrelationId, instance.Name,
+                 instance.IncidentCount, instance.State, instance.UpdatedAt, instance.FinishedAt, instance.Id, batch.ExpectedRevision], cancellationToken);
             if (rows == 0)
                 throw new WorkflowConcurrencyException(instance.Id);
         }
-        if (batch.RemovedBookmarkIds.Count > 0)
-        {
-            var removed = batch.RemovedBookmarkIds.ToList();
-            await db.Bookmarks.Where(b => removed.Contains(b.Id)).ExecuteDeleteAsync(cancellationToken);
-        }
+        var bookmarks = Rows.For<BookmarkRecord>();
+        foreach (var id in batch.RemovedBookmarkIds)
+            await session.ExecuteAsync($"DELETE FROM {bookmarks.Name} WHERE \"Id\" = @p0", [id], cancellationToken);
+        var incidents = Rows.For<IncidentRecord>();
         if (batch.ResolveIncidents)
         {
-            await db.Incidents.Where(i => i.InstanceId == instance.Id && i.ResolvedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.ResolvedAt, instance.UpdatedAt), cancellationToken);
+            await session.ExecuteAsync($"UPDATE {incidents.Name} SET \"ResolvedAt\" = @p0 WHERE \"InstanceId\" = @p1 AND \"ResolvedAt\" IS NULL",
+                [instance.UpdatedAt, instance.Id], cancellationToken);
         }
-        db.Bookmarks.AddRange(batch.AddedBookmarks);
-        db.Journal.AddRange(batch.Journal);
-        db.Incidents.AddRange(batch.Incidents);
-        foreach (var row in batch.Inserts)
-            db.Add(row);
+        await InsertAsync(session, batch.AddedBookmarks, cancellationToken);
+        await InsertAsync(session, batch.Journal, cancellationToken);
+        await InsertAsync(session, batch.Incidents, cancellationToken);
+        await InsertAsync(session, batch.Inserts, cancellationToken);
         foreach (var row in batch.Updates)
-            db.Update(row);
-        await AddNewOutboxRowsAsync(db, batch.Outbox, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        if (own != null)
-            await own.CommitAsync(cancellationToken);
-        else if (batch.CommitTransaction)
-            await burst!.Transaction.CommitAsync(cancellationToken);
+        {
+            var table = Rows.For(row.GetType());
+            await session.ExecuteAsync(table.Update, table.UpdateValues(row), cancellationToken);
+        }
+        await AddNewOutboxRowsAsync(session, batch.Outbox, cancellationToken);
     }
 
+    private async Task InsertAsync<T>(SqlSession session, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : notnull
+    {
+        foreach (var row in rows)
+        {
+            var table = Rows.For(row.GetType());
+            await session.ExecuteAsync(table.Insert, table.InsertValues(row), cancellationToken);
+        }
+    }
+
+    /// <summary>Rows of one record type matching a condition on its quoted columns (parameters @p0…).</summary>
+    private async Task<List<T>> QueryAsync<T>(string where, IReadOnlyList<object?> values, CancellationToken cancellationToken, string? orderBy = null) where T : class
+    {
+        var table = Rows.For<T>();
+        await using var connection = database.Provider == DatabaseProvider.Postgres
+            ? (System.Data.Common.DbConnection)new Npgsql.NpgsqlConnection(database.ConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT * FROM {table.Name} WHERE {where}" + (orderBy is null ? "" : $" ORDER BY {orderBy}");
+        for (var i = 0; i < values.Count; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"@p{i}";
+            parameter.Value = values[i] ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await table.ReadAsync<T>(reader, cancellationToken);
+    }
+
+    /// <summary>The bookmarks a stimulus resumes, through the (hash, correlation id) index.</summary>
     public async Task<List<BookmarkRecord>> FindBookmarksAsync(string hash, string? correlationId, string? instanceId, CancellationToken cancellationToken)
     {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var query = db.Bookmarks.AsNoTracking().Where(b => b.Hash == hash);
-        if (correlationId != null)
-            query = query.Where(b => b.CorrelationId == correlationId);
-        if (instanceId != null)
-            query = query.Where(b => b.InstanceId == instanceId);
-        return await query.OrderBy(b => b.CreatedAt).ToListAsync(cancellationToken);
+        var where = "\"Hash\" = @p0";
+        List<object?> values = [hash];
+        foreach (var (column, value) in new[] { ("CorrelationId", correlationId), ("InstanceId", instanceId) })
+        {
+            if (value is null)
+                continue;
+            where += $" AND \"{column}\" = @p{values.Count}";
+            values.Add(value);
+        }
+        return await QueryAsync<BookmarkRecord>(where, values, cancellationToken, orderBy: "\"CreatedAt\"");
     }
 
     public async Task<List<BookmarkRecord>> ListBookmarksAsync(string instanceId, CancellationToken cancellationToken)
@@ -143,11 +195,8 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
         return await query.OrderBy(b => b.DueAt).ThenBy(b => b.Id).Take(limit).ToListAsync(cancellationToken);
     }
 
-    public async Task<BookmarkRecord?> FindBookmarkAsync(string bookmarkId, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.Bookmarks.AsNoTracking().FirstOrDefaultAsync(b => b.Id == bookmarkId, cancellationToken);
-    }
+    public async Task<BookmarkRecord?> FindBookmarkAsync(string bookmarkId, CancellationToken cancellationToken) =>
+        (await QueryAsync<BookmarkRecord>("\"Id\" = @p0", [bookmarkId], cancellationToken)).FirstOrDefault();
 
     public async Task SetSchedulerJobIdAsync(string bookmarkId, string jobId, CancellationToken cancellationToken)
     {
@@ -210,21 +259,15 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     }
 
     /// <summary>Adds messages written outside a workflow step (a staff change told to another system); a repeated key is ignored.</summary>
-    public async Task AddOutboxAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await AddNewOutboxRowsAsync(db, records, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-    }
+    public async Task AddOutboxAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken) =>
+        await Group.CommitAsync((session, ct) => AddNewOutboxRowsAsync(session, records, ct));
 
     /// <summary>Adds the messages whose idempotency key is not stored yet: a step or request run again sends nothing twice.</summary>
-    private static async Task AddNewOutboxRowsAsync(WorkflowDbContext db, IReadOnlyList<OutboxRecord> rows, CancellationToken cancellationToken)
+    private async Task AddNewOutboxRowsAsync(SqlSession session, IReadOnlyList<OutboxRecord> rows, CancellationToken cancellationToken)
     {
-        if (rows.Count == 0)
-            return;
-        var keys = rows.Select(r => r.IdempotencyKey).ToList();
-        var existing = await db.Outbox.Where(o => keys.Contains(o.IdempotencyKey)).Select(o => o.IdempotencyKey).ToListAsync(cancellationToken);
-        db.Outbox.AddRange(rows.Where(r => !existing.Contains(r.IdempotencyKey)));
+        var outbox = Rows.For<OutboxRecord>();
+        foreach (var row in rows)
+            await session.ExecuteAsync(outbox.Insert + " ON CONFLICT (\"IdempotencyKey\") DO NOTHING", outbox.InsertValues(row), cancellationToken);
     }
 
     /// <summary>Writes a message's new state; commits before the caller acts on it.</summary>
@@ -439,11 +482,8 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
         return old;
     }
 
-    public async Task<List<TriggerRecord>> FindTriggersAsync(string hash, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.Triggers.AsNoTracking().Where(t => t.Hash == hash).ToListAsync(cancellationToken);
-    }
+    public async Task<List<TriggerRecord>> FindTriggersAsync(string hash, CancellationToken cancellationToken) =>
+        await QueryAsync<TriggerRecord>("\"Hash\" = @p0", [hash], cancellationToken);
 
     public async Task<TriggerRecord?> FindTriggerAsync(string triggerId, CancellationToken cancellationToken)
     {

@@ -140,9 +140,9 @@ namespace Followup.Workflows.Persistence.Migrations
 
                     b.HasIndex("DueAt");
 
-                    b.HasIndex("Hash");
-
                     b.HasIndex("InstanceId");
+
+                    b.HasIndex("Hash", "CorrelationId");
 
                     b.ToTable("Bookmarks", (string)null);
                 });

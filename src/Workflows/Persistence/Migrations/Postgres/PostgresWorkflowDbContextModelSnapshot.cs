@@ -145,9 +145,9 @@ namespace Followup.Workflows.Persistence.Migrations.Postgres
 
                     b.HasIndex("DueAt");
 
-                    b.HasIndex("Hash");
-
                     b.HasIndex("InstanceId");
+
+                    b.HasIndex("Hash", "CorrelationId");
 
                     b.ToTable("Bookmarks", (string)null);
                 });

@@ -1,0 +1,85 @@
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Runtime;
+
+namespace Followup.Host.Scheduling;
+
+/// <summary>
+/// Resumes every due timer of the engine directly, many at a time. A timer's own Hangfire job costs several write
+/// transactions in the job store (enqueue, fetch, processing, succeeded), more than the engine's resume, whose bursts
+/// share group commits; when many timers fall due together (the morning's callbacks, a host back after downtime)
+/// the first of their jobs to run wakes the drain, and the drain resumes the rest. Their jobs still run and find the
+/// bookmark consumed: exactly once holds through the instance lock and that check, on one host or several.
+/// </summary>
+public sealed class TimerDrain(
+    WorkflowStore store,
+    IWorkflowRuntime runtime,
+    WorkflowMetrics metrics,
+    TimeProvider clock,
+    IHostApplicationLifetime lifetime,
+    ILogger<TimerDrain> logger)
+{
+    private const int PageSize = 1000;
+    private const int Callers = 32;
+    private readonly Lock _gate = new();
+    private Task _pass = Task.CompletedTask;
+
+    /// <summary>Starts a pass over the due timers unless one is running; the task ends with that pass.</summary>
+    public Task Wake()
+    {
+        lock (_gate)
+        {
+            if (_pass.IsCompleted)
+                _pass = Task.Run(RunAsync);
+            return _pass;
+        }
+    }
+
+    /// <summary>True when a timer other than <paramref name="bookmarkId"/> is due: a backlog worth draining.</summary>
+    public async Task<bool> OthersDueAsync(string bookmarkId, CancellationToken cancellationToken) =>
+        (await store.ListTimersAsync(clock.GetUtcNow().UtcDateTime, DateTime.MinValue, "", 2, cancellationToken)).Any(t => t.Id != bookmarkId);
+
+    private async Task RunAsync()
+    {
+        var cancellationToken = lifetime.ApplicationStopping;
+        var resumed = 0;
+        try
+        {
+            // One pass in due order; a timer that falls due meanwhile has its own job, which wakes the drain again.
+            var now = clock.GetUtcNow().UtcDateTime;
+            var (afterDue, afterId) = (DateTime.MinValue, "");
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var page = await store.ListTimersAsync(now, afterDue, afterId, PageSize, cancellationToken);
+                await Parallel.ForEachAsync(page, new ParallelOptions { MaxDegreeOfParallelism = Callers, CancellationToken = cancellationToken }, async (timer, ct) =>
+                {
+                    try
+                    {
+                        var result = await runtime.ResumeAsync(timer.InstanceId, timer.Id, null, ct);
+                        if (result.Outcome == ResumeOutcome.Resumed)
+                        {
+                            metrics.TimerFired(timer.DefinitionId, clock.GetUtcNow() - timer.DueAt!.Value.AsUtc());
+                            Interlocked.Increment(ref resumed);
+                        }
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // The timer keeps its job, whose retries take it from here.
+                        SchedulingLog.DrainResumeFailed(logger, timer.InstanceId, ex);
+                    }
+                });
+                if (page.Count < PageSize)
+                    break;
+                (afterDue, afterId) = (page[^1].DueAt!.Value, page[^1].Id);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            SchedulingLog.DrainFailed(logger, ex);
+        }
+        if (resumed > 0)
+            SchedulingLog.Drained(logger, resumed);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Followup.Workflows.Persistence;
+
+/// <summary>
+/// Plain SQL for the engine's records, built once per record type from the EF model (table, columns, key): the
+/// run-until-blocked path reads and writes without query compilation or change tracking. The statements quote every
+/// name, so the same text serves SQLite and PostgreSQL.
+/// </summary>
+internal sealed class SqlRows(IModel model)
+{
+    private readonly ConcurrentDictionary<Type, Table> _tables = new();
+
+    public Table For(Type type) => _tables.GetOrAdd(type, t => new Table(model.FindEntityType(t)
+        ?? throw new InvalidOperationException($"{t.Name} is not one of the engine's records.")));
+
+    public Table For<T>() => For(typeof(T));
+
+    internal sealed class Table
+    {
+        private readonly IProperty[] _inserted;
+        private readonly IProperty[] _updated;
+        private readonly Dictionary<string, IProperty> _byColumn;
+
+        public Table(IEntityType entity)
+        {
+            Name = Quote(entity.GetTableName()!);
+            var key = entity.FindPrimaryKey()!.Properties;
+            var all = entity.GetProperties().ToArray();
+            _inserted = [.. all.Where(p => !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd))];
+            _updated = [.. all.Where(p => !p.IsPrimaryKey()).Concat(key)];
+            _byColumn = all.ToDictionary(p => p.GetColumnName(), StringComparer.OrdinalIgnoreCase);
+            Insert = $"INSERT INTO {Name} ({string.Join(", ", _inserted.Select(p => Quote(p.GetColumnName())))}) " +
+                $"VALUES ({string.Join(", ", _inserted.Select((_, i) => $"@p{i}"))})";
+            var sets = _updated.Length - key.Count;
+            Update = $"UPDATE {Name} SET {string.Join(", ", _updated.Take(sets).Select((p, i) => $"{Quote(p.GetColumnName())} = @p{i}"))} " +
+                $"WHERE {string.Join(" AND ", key.Select((p, i) => $"{Quote(p.GetColumnName())} = @p{sets + i}"))}";
+        }
+
+        /// <summary>The quoted table name, for hand-written statements.</summary>
+        public string Name { get; }
+
+        public string Insert { get; }
+
+        /// <summary>Every column but the key, by key.</summary>
+        public string Update { get; }
+
+        public object?[] InsertValues(object row) => [.. _inserted.Select(p => p.PropertyInfo!.GetValue(row))];
+
+        public object?[] UpdateValues(object row) => [.. _updated.Select(p => p.PropertyInfo!.GetValue(row))];
+
+        /// <summary>The rows of a reader, columns matched to properties by name.</summary>
+        public async Task<List<T>> ReadAsync<T>(DbDataReader reader, CancellationToken cancellationToken) where T : class
+        {
+            var columns = Enumerable.Range(0, reader.FieldCount)
+                .Select(i => (Ordinal: i, Property: _byColumn[reader.GetName(i)].PropertyInfo!))
+                .ToArray();
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = (T)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(T));
+                foreach (var (ordinal, property) in columns)
+                    property.SetValue(row, reader.IsDBNull(ordinal) ? null : Read(reader, ordinal, property.PropertyType));
+                rows.Add(row);
+            }
+            return rows;
+        }
+
+        private static object Read(DbDataReader reader, int ordinal, Type type) =>
+            (Nullable.GetUnderlyingType(type) ?? type) switch
+            {
+                var t when t == typeof(string) => reader.GetString(ordinal),
+                var t when t == typeof(DateTime) => reader.GetDateTime(ordinal),
+                var t when t == typeof(int) => reader.GetInt32(ordinal),
+                var t when t == typeof(long) => reader.GetInt64(ordinal),
+                var t when t == typeof(bool) => reader.GetBoolean(ordinal),
+                var t => reader.GetFieldValue<object>(ordinal) is var v && v.GetType() == t ? v : Convert.ChangeType(v, t, System.Globalization.CultureInfo.InvariantCulture),
+            };
+    }
+
+    public static string Quote(string name) => $"\"{name}\"";
+}
+
+/// <summary>
+/// Commands on one open transaction, each statement text prepared once and run again with new values: a group of
+/// bursts inserting journal rows binds the same statement many times.
+/// </summary>
+internal sealed class SqlSession(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+{
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+
+    public DbTransaction Transaction => transaction;
+
+    public async Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> values, CancellationToken cancellationToken)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            for (var i = 0; i < values.Count; i++)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = $"@p{i}";
+                command.Parameters.Add(parameter);
+            }
+            _commands[sql] = command;
+        }
+        for (var i = 0; i < values.Count; i++)
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in _commands.Values)
+            await command.DisposeAsync();
+        _commands.Clear();
+    }
+}
