@@ -12,25 +12,49 @@ namespace Followup.Benchmarks;
 
 /// <summary>
 /// N timers falling due at once on the default stack (engine on SQLite, Hangfire.Storage.SQLite, the host's Hangfire
-/// server): N instances wait one day on a fake clock; the clock moves a day and the timer sweep moves every job to
-/// the queue; measured is the time until every instance has been resumed and finished.
+/// server), measured two ways: until every instance has been resumed and has finished.
+/// <list type="bullet">
+/// <item>On time: N instances wait until one moment on the system clock; Hangfire's scheduler enqueues their jobs when
+/// it comes, and the first job to run wakes the drain.</item>
+/// <item>Overdue: N instances wait a day on a fake clock that then moves a day ahead, as after a host was down; the
+/// timer sweep finds them overdue.</item>
+/// </list>
 /// </summary>
 internal static class TimerBenchmark
 {
-    private const string Workflow = """
+    private static string Workflow(string wait) => $$"""
         { "id": "wait-v1", "definitionId": "wait", "name": "wait", "version": 1,
           "root": { "id": "flow", "type": "Elsa.Flowchart", "activities": [
-            { "id": "delay", "type": "Elsa.Delay", "timeSpan": { "typeName": "TimeSpan", "expression": { "type": "Literal", "value": "1.00:00:00" } } },
+            {{wait}},
             { "id": "after", "type": "Elsa.SetName", "value": { "typeName": "String", "expression": { "type": "Literal", "value": "resumed" } } } ],
-            "connections": [ { "source": { "activity": "delay", "port": "Done" }, "target": { "activity": "after", "port": "In" } } ] } }
+            "connections": [ { "source": { "activity": "wait", "port": "Done" }, "target": { "activity": "after", "port": "In" } } ] } }
         """;
 
     public static async Task RunAsync(int n)
     {
+        // Far enough ahead that every instance is created and waiting before the moment comes.
+        var due = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30) + TimeSpan.FromMilliseconds(5 * n);
+        await MeasureAsync(n, "on time", TimeProvider.System,
+            $$"""{ "id": "wait", "type": "Elsa.StartAt", "dateTime": { "typeName": "DateTimeOffset", "expression": { "type": "Literal", "value": "{{due:O}}" } } }""",
+            fallDue: async _ => await Task.Delay(due - DateTimeOffset.UtcNow));
+
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await MeasureAsync(n, "overdue", clock,
+            """{ "id": "wait", "type": "Elsa.Delay", "timeSpan": { "typeName": "TimeSpan", "expression": { "type": "Literal", "value": "1.00:00:00" } } }""",
+            fallDue: app =>
+            {
+                clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+                // The sweep runs as a job of its own, beside the workers and the drain it sets off.
+                _ = Task.Run(() => app.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None));
+                return Task.CompletedTask;
+            });
+    }
+
+    private static async Task MeasureAsync(int n, string how, TimeProvider clock, string wait, Func<WebApplication, Task> fallDue)
+    {
         var folder = Directory.CreateTempSubdirectory("followup-timer-bench").FullName;
         Directory.CreateDirectory(Path.Combine(folder, "workflows"));
-        File.WriteAllText(Path.Combine(folder, "workflows", "wait.json"), Workflow);
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        File.WriteAllText(Path.Combine(folder, "workflows", "wait.json"), Workflow(wait));
         var builder = WebApplication.CreateBuilder(
         [
             "--urls", "http://127.0.0.1:0",
@@ -40,7 +64,7 @@ internal static class TimerBenchmark
             "--Logging:LogLevel:Default", "Error",
         ]);
         builder.AddFollowup();
-        builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
+        builder.Services.Replace(ServiceDescriptor.Singleton(clock));
         await using var app = builder.Build();
         await app.InitializeFollowupAsync();
         app.MapFollowup();
@@ -51,24 +75,18 @@ internal static class TimerBenchmark
             await runtime.StartAsync(new StartWorkflowRequest { DefinitionId = "wait" }, ct));
         create.Stop();
         await app.StartAsync();
-
-        clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
         var store = app.Services.GetRequiredService<WorkflowStore>();
+        async Task<int> FinishedAsync() => (await store.QueryInstancesAsync(new InstanceQuery { DefinitionId = "wait", SubStatus = "Finished", PageSize = 1 }, CancellationToken.None)).Total;
+        var early = await FinishedAsync();
+
+        await fallDue(app);
         var resume = Stopwatch.StartNew();
-        // The sweep runs as a job of its own, beside the workers and the drain it sets off.
-        var sweep = Task.Run(async () =>
-        {
-            var sweeping = Stopwatch.StartNew();
-            await app.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
-            return sweeping.Elapsed;
-        });
         int finished;
-        while ((finished = (await store.QueryInstancesAsync(new InstanceQuery { DefinitionId = "wait", SubStatus = "Finished", PageSize = 1 }, CancellationToken.None)).Total) < n)
-            await Task.Delay(250);
+        while ((finished = await FinishedAsync()) < n)
+            await Task.Delay(100);
         resume.Stop();
-        var swept = await sweep;
-        Console.WriteLine($"timers N={n}: {finished}/{n} resumed in {resume.Elapsed.TotalSeconds:F1} s after falling due " +
-            $"({n / resume.Elapsed.TotalSeconds:F0} resumes/s; the sweep, with the drain and the jobs moved to the queue after it, took {swept.TotalSeconds:F1} s); " +
+        Console.WriteLine($"timers N={n}, {how}: {finished}/{n} resumed in {resume.Elapsed.TotalSeconds:F1} s after falling due " +
+            $"({n / resume.Elapsed.TotalSeconds:F0} resumes/s{(early > 0 ? $"; {early} were due before all were created" : "")}); " +
             $"creating the instances took {create.Elapsed.TotalSeconds:F1} s; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB");
         await app.StopAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
