@@ -43,6 +43,8 @@ static async Task RunAsync(int n)
     var parallel = new ParallelOptions { MaxDegreeOfParallelism = Callers };
     var ids = Enumerable.Range(0, n).Select(i => $"visit-{i}").ToArray();
 
+    var allocated = GC.GetTotalAllocatedBytes();
+    var paused = GC.GetTotalPauseDuration();
     var total = Stopwatch.StartNew();
     await Parallel.ForEachAsync(ids, parallel, async (id, ct) =>
         await runtime.StartAsync(new StartWorkflowRequest { DefinitionId = "twelve-steps", CorrelationId = id }, ct));
@@ -69,7 +71,8 @@ static async Task RunAsync(int n)
     var sorted = latencies.Order().ToArray();
     Console.WriteLine($"N={n}: {finished}/{n} finished in {total.Elapsed.TotalSeconds:F1} s = {n / total.Elapsed.TotalSeconds:F0} workflows/s; " +
         $"resume latency p50 {sorted[sorted.Length / 2]:F2} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:F2} ms; " +
-        $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB");
+        $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB; " +
+        $"allocated {(GC.GetTotalAllocatedBytes() - allocated) / n / 1024} KiB per workflow, GC pauses {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F1} s");
     await services.DisposeAsync();
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     Directory.Delete(folder, recursive: true);

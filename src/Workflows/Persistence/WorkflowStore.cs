@@ -198,11 +198,10 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     public async Task<BookmarkRecord?> FindBookmarkAsync(string bookmarkId, CancellationToken cancellationToken) =>
         (await QueryAsync<BookmarkRecord>("\"Id\" = @p0", [bookmarkId], cancellationToken)).FirstOrDefault();
 
-    public async Task SetSchedulerJobIdAsync(string bookmarkId, string jobId, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await db.Bookmarks.Where(b => b.Id == bookmarkId).ExecuteUpdateAsync(s => s.SetProperty(b => b.SchedulerJobId, jobId), cancellationToken);
-    }
+    /// <summary>Records a timer's job, through the group commit like the burst that created the timer.</summary>
+    public async Task SetSchedulerJobIdAsync(string bookmarkId, string jobId, CancellationToken cancellationToken) =>
+        await Group.CommitAsync((session, ct) => session.ExecuteAsync(
+            $"UPDATE {Rows.For<BookmarkRecord>().Name} SET \"SchedulerJobId\" = @p0 WHERE \"Id\" = @p1", [jobId, bookmarkId], ct));
 
     public async Task<List<JournalRecord>> ListJournalAsync(string instanceId, CancellationToken cancellationToken)
     {
@@ -513,10 +512,13 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     }
 }
 
-/// <summary>SQLite settings per connection: WAL-friendly synchronous mode and a busy timeout instead of "database is locked".</summary>
+/// <summary>
+/// SQLite settings per connection: WAL-friendly synchronous mode, a busy timeout instead of "database is locked", and
+/// temporary data (the savepoints of a group commit) in memory rather than in a file.
+/// </summary>
 public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
 
     public static async Task ApplyAsync(DbConnection connection, CancellationToken cancellationToken)
     {
