@@ -1,7 +1,5 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Followup.Workflows.Persistence;
 
@@ -25,12 +23,7 @@ public sealed class BurstTransaction : IAsyncDisposable
 
     public static async Task<BurstTransaction> BeginAsync(WorkflowDatabase database, CancellationToken cancellationToken)
     {
-        DbConnection connection = database.Provider == DatabaseProvider.Postgres
-            ? new NpgsqlConnection(database.ConnectionString)
-            : new SqliteConnection(database.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        if (database.Provider == DatabaseProvider.Sqlite)
-            await SqlitePragmaInterceptor.ApplyAsync(connection, cancellationToken);
+        var connection = await database.OpenAsync(cancellationToken);
         // SQLite: BEGIN IMMEDIATE, so the write lock is taken up front rather than on a later upgrade that could fail.
         var transaction = await connection.BeginTransactionAsync(cancellationToken);
         return new BurstTransaction(database, connection, transaction);

@@ -4,24 +4,29 @@ namespace Followup.Workflows.Persistence;
 
 /// <summary>
 /// Group commit: one writer takes every write that arrived while the previous group was being written and commits
-/// them in one transaction, so many instances' bursts share one log write and one writer lock instead of queueing
-/// for it one by one. Each write runs in its own savepoint: a stale revision or a broken row fails that write alone,
-/// and its caller gets the exception; the others commit. A caller's task completes only after the commit.
+/// them in one transaction, so many instances' bursts share one log write and their rows go in as multi-row inserts.
+/// When anything in a group fails (a stale revision, a broken row), the group is rolled back and its writes are run
+/// again one transaction each, so only the failing write's caller gets the exception. A caller's task completes only
+/// after its commit.
 /// </summary>
-internal sealed class GroupCommit(WorkflowDatabase database)
+internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
 {
     private const int MaxGroup = 500;
-    private const string Savepoint = "write";
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private int _started;
+    private Task _writer = Task.CompletedTask;
 
-    public Task CommitAsync(Func<SqlSession, CancellationToken, Task> write)
+    /// <summary>The writer's own connection and prepared statements, kept from group to group.</summary>
+    private SqlSession? _session;
+
+    public Task CommitAsync(WritePlan plan)
     {
-        var pending = new Pending(write);
-        _queue.Writer.TryWrite(pending);
+        var pending = new Pending(plan);
+        if (!_queue.Writer.TryWrite(pending))
+            throw new ObjectDisposedException(nameof(WorkflowStore), "The workflow store is shut down; nothing more is written.");
         if (Interlocked.Exchange(ref _started, 1) == 0)
-            _ = Task.Run(WriteGroupsAsync);
+            _writer = Task.Run(WriteGroupsAsync);
         return pending.Done.Task;
     }
 
@@ -39,45 +44,64 @@ internal sealed class GroupCommit(WorkflowDatabase database)
 
     private async Task WriteGroupAsync(List<Pending> group)
     {
-        var failures = new Exception?[group.Count];
         try
         {
-            await using var transaction = await BurstTransaction.BeginAsync(database, CancellationToken.None);
-            await using (var session = new SqlSession(transaction.Connection, transaction.Transaction))
-            {
-                for (var i = 0; i < group.Count; i++)
-                {
-                    await transaction.Transaction.SaveAsync(Savepoint);
-                    try
-                    {
-                        await group[i].Write(session, CancellationToken.None);
-                        await transaction.Transaction.ReleaseAsync(Savepoint);
-                    }
-                    catch (Exception ex)
-                    {
-                        await transaction.Transaction.RollbackAsync(Savepoint);
-                        failures[i] = ex;
-                    }
-                }
-            }
-            await transaction.Transaction.CommitAsync(CancellationToken.None);
+            await CommitAsync(group.Select(p => p.Plan).ToList());
+        }
+        catch (Exception) when (group.Count > 1)
+        {
+            foreach (var pending in group)
+                await WriteGroupAsync([pending]);
+            return;
         }
         catch (Exception ex)
         {
-            foreach (var pending in group)
-                pending.Done.TrySetException(ex);
+            group[0].Done.TrySetException(ex);
             return;
         }
-        for (var i = 0; i < group.Count; i++)
+        foreach (var pending in group)
+            pending.Done.TrySetResult();
+    }
+
+    private async Task CommitAsync(IReadOnlyList<WritePlan> plans)
+    {
+        _session ??= new SqlSession(await database.OpenAsync(CancellationToken.None));
+        try
         {
-            if (failures[i] is { } failure)
-                group[i].Done.TrySetException(failure);
-            else
-                group[i].Done.TrySetResult();
+            // SQLite: BEGIN IMMEDIATE, the write lock up front.
+            await using var transaction = await _session.Connection.BeginTransactionAsync(CancellationToken.None);
+            _session.Transaction = transaction;
+            await WritePlan.ApplyAsync(_session, plans, CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (System.Data.Common.DbException) when (_session.Connection.State != System.Data.ConnectionState.Open)
+        {
+            // A broken connection is replaced at the next group.
+            await _session.DisposeAsync();
+            await _session.Connection.DisposeAsync();
+            _session = null;
+            throw;
+        }
+        finally
+        {
+            if (_session != null)
+                _session.Transaction = null;
         }
     }
 
-    private sealed record Pending(Func<SqlSession, CancellationToken, Task> Write)
+    /// <summary>Writes what is queued, then closes the writer's connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer;
+        if (_session is { } session)
+        {
+            await session.DisposeAsync();
+            await session.Connection.DisposeAsync();
+        }
+    }
+
+    private sealed record Pending(WritePlan Plan)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

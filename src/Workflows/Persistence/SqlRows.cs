@@ -45,6 +45,13 @@ internal sealed class SqlRows(IModel model)
 
         public string Insert { get; }
 
+        /// <summary>One INSERT of <paramref name="count"/> rows, parameters row after row.</summary>
+        public string InsertMany(int count) => count == 1 ? Insert : _insertMany.GetOrAdd(count, n =>
+            Insert[..Insert.IndexOf(" VALUES ", StringComparison.Ordinal)] + " VALUES " + string.Join(", ",
+                Enumerable.Range(0, n).Select(r => $"({string.Join(", ", _inserted.Select((_, c) => $"@p{r * _inserted.Length + c}"))})")));
+
+        private readonly ConcurrentDictionary<int, string> _insertMany = new();
+
         /// <summary>Every column but the key, by key.</summary>
         public string Update { get; }
 
@@ -82,42 +89,4 @@ internal sealed class SqlRows(IModel model)
     }
 
     public static string Quote(string name) => $"\"{name}\"";
-}
-
-/// <summary>
-/// Commands on one open transaction, each statement text prepared once and run again with new values: a group of
-/// bursts inserting journal rows binds the same statement many times.
-/// </summary>
-internal sealed class SqlSession(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
-{
-    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
-
-    public DbTransaction Transaction => transaction;
-
-    public async Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> values, CancellationToken cancellationToken)
-    {
-        if (!_commands.TryGetValue(sql, out var command))
-        {
-            command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            for (var i = 0; i < values.Count; i++)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = $"@p{i}";
-                command.Parameters.Add(parameter);
-            }
-            _commands[sql] = command;
-        }
-        for (var i = 0; i < values.Count; i++)
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var command in _commands.Values)
-            await command.DisposeAsync();
-        _commands.Clear();
-    }
 }

@@ -26,6 +26,18 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
         ? new PostgresWorkflowDbContext(new DbContextOptionsBuilder<PostgresWorkflowDbContext>().UseNpgsql(connection).Options)
         : new WorkflowDbContext(new DbContextOptionsBuilder<WorkflowDbContext>().UseSqlite(connection).Options);
 
+    /// <summary>An open connection of the provider; for writing, with the engine's per-connection settings on SQLite (a read needs none).</summary>
+    public async Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken cancellationToken, bool forWriting = true)
+    {
+        System.Data.Common.DbConnection connection = Provider == DatabaseProvider.Postgres
+            ? new Npgsql.NpgsqlConnection(ConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        if (Provider == DatabaseProvider.Sqlite && forWriting)
+            await SqlitePragmaInterceptor.ApplyAsync(connection, cancellationToken);
+        return connection;
+    }
+
     /// <summary>Parses a provider name from configuration ("Sqlite" or "Postgres", any case).</summary>
     public static DatabaseProvider ParseProvider(string? name) => name?.Trim().ToUpperInvariant() switch
     {

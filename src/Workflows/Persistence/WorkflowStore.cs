@@ -51,7 +51,7 @@ public sealed class WorkflowConcurrencyException(string instanceId)
 /// The engine's persistence: EF Core for queries and management, plain SQL (<see cref="SqlRows"/>) on the
 /// run-until-blocked path. Bursts of different instances commit together (<see cref="GroupCommit"/>).
 /// </summary>
-public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, WorkflowDatabase database)
+public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, WorkflowDatabase database) : IAsyncDisposable
 {
     private SqlRows? _rows;
     private GroupCommit? _group;
@@ -59,6 +59,12 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     private SqlRows Rows => _rows ??= CreateRows();
 
     private GroupCommit Group => LazyInitializer.EnsureInitialized(ref _group, () => new GroupCommit(database));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_group != null)
+            await _group.DisposeAsync();
+    }
 
     private SqlRows CreateRows()
     {
@@ -75,74 +81,60 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     /// </summary>
     public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
+        var plan = Plan(batch);
         if (batch.Transaction is not { } burst)
         {
-            await Group.CommitAsync((session, ct) => WriteAsync(session, batch, ct));
+            await Group.CommitAsync(plan);
             return;
         }
         await using (var session = new SqlSession(burst.Connection, burst.Transaction))
-            await WriteAsync(session, batch, cancellationToken);
+            await WritePlan.ApplyAsync(session, [plan], cancellationToken);
         if (batch.CommitTransaction)
             await burst.Transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Everything a burst changes, in the session's transaction; a stale revision throws before anything is written.</summary>
-    private async Task WriteAsync(SqlSession session, CommitBatch batch, CancellationToken cancellationToken)
+    /// <summary>Everything a burst changes; a stale revision fails it before anything else is written.</summary>
+    private WritePlan Plan(CommitBatch batch)
     {
+        var plan = new WritePlan();
         var instance = batch.Instance;
         var instances = Rows.For<WorkflowInstanceRecord>();
         if (batch.IsNew)
         {
-            await session.ExecuteAsync(instances.Insert, instances.InsertValues(instance), cancellationToken);
+            plan.Execute(instances.Insert, instances.InsertValues(instance));
         }
         else
         {
-            var rows = await session.ExecuteAsync(
+            plan.Execute(
                 $"UPDATE {instances.Name} SET \"Revision\" = @p0, \"Status\" = @p1, \"SubStatus\" = @p2, \"CorrelationId\" = @p3, \"Name\" = @p4, " +
                 $"\"IncidentCount\" = @p5, \"State\" = @p6, \"UpdatedAt\" = @p7, \"FinishedAt\" = @p8 WHERE \"Id\" = @p9 AND \"Revision\" = @p10",
                 [instance.Revision, instance.Status, instance.SubStatus, instance.CorrelationId, instance.Name,
-                 instance.IncidentCount, instance.State, instance.UpdatedAt, instance.FinishedAt, instance.Id, batch.ExpectedRevision], cancellationToken);
-            if (rows == 0)
-                throw new WorkflowConcurrencyException(instance.Id);
+                 instance.IncidentCount, instance.State, instance.UpdatedAt, instance.FinishedAt, instance.Id, batch.ExpectedRevision],
+                ifNoRow: () => new WorkflowConcurrencyException(instance.Id));
         }
         var bookmarks = Rows.For<BookmarkRecord>();
         foreach (var id in batch.RemovedBookmarkIds)
-            await session.ExecuteAsync($"DELETE FROM {bookmarks.Name} WHERE \"Id\" = @p0", [id], cancellationToken);
-        var incidents = Rows.For<IncidentRecord>();
+            plan.Execute($"DELETE FROM {bookmarks.Name} WHERE \"Id\" = @p0", [id]);
         if (batch.ResolveIncidents)
         {
-            await session.ExecuteAsync($"UPDATE {incidents.Name} SET \"ResolvedAt\" = @p0 WHERE \"InstanceId\" = @p1 AND \"ResolvedAt\" IS NULL",
-                [instance.UpdatedAt, instance.Id], cancellationToken);
+            plan.Execute($"UPDATE {Rows.For<IncidentRecord>().Name} SET \"ResolvedAt\" = @p0 WHERE \"InstanceId\" = @p1 AND \"ResolvedAt\" IS NULL",
+                [instance.UpdatedAt, instance.Id]);
         }
-        await InsertAsync(session, batch.AddedBookmarks, cancellationToken);
-        await InsertAsync(session, batch.Journal, cancellationToken);
-        await InsertAsync(session, batch.Incidents, cancellationToken);
-        await InsertAsync(session, batch.Inserts, cancellationToken);
-        foreach (var row in batch.Updates)
+        foreach (var row in batch.Updates.Except(batch.Inserts))
         {
             var table = Rows.For(row.GetType());
-            await session.ExecuteAsync(table.Update, table.UpdateValues(row), cancellationToken);
+            plan.Execute(table.Update, table.UpdateValues(row));
         }
-        await AddNewOutboxRowsAsync(session, batch.Outbox, cancellationToken);
-    }
-
-    private async Task InsertAsync<T>(SqlSession session, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : notnull
-    {
-        foreach (var row in rows)
-        {
-            var table = Rows.For(row.GetType());
-            await session.ExecuteAsync(table.Insert, table.InsertValues(row), cancellationToken);
-        }
+        foreach (var row in batch.AddedBookmarks.Concat<object>(batch.Journal).Concat(batch.Incidents).Concat(batch.Inserts))
+            plan.Insert(Rows.For(row.GetType()), row);
+        return AddNewOutboxRows(plan, batch.Outbox);
     }
 
     /// <summary>Rows of one record type matching a condition on its quoted columns (parameters @p0…).</summary>
     private async Task<List<T>> QueryAsync<T>(string where, IReadOnlyList<object?> values, CancellationToken cancellationToken, string? orderBy = null) where T : class
     {
         var table = Rows.For<T>();
-        await using var connection = database.Provider == DatabaseProvider.Postgres
-            ? (System.Data.Common.DbConnection)new Npgsql.NpgsqlConnection(database.ConnectionString)
-            : new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken, forWriting: false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT * FROM {table.Name} WHERE {where}" + (orderBy is null ? "" : $" ORDER BY {orderBy}");
         for (var i = 0; i < values.Count; i++)
@@ -200,8 +192,7 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
 
     /// <summary>Records a timer's job, through the group commit like the burst that created the timer.</summary>
     public async Task SetSchedulerJobIdAsync(string bookmarkId, string jobId, CancellationToken cancellationToken) =>
-        await Group.CommitAsync((session, ct) => session.ExecuteAsync(
-            $"UPDATE {Rows.For<BookmarkRecord>().Name} SET \"SchedulerJobId\" = @p0 WHERE \"Id\" = @p1", [jobId, bookmarkId], ct));
+        await Group.CommitAsync(new WritePlan().Execute($"UPDATE {Rows.For<BookmarkRecord>().Name} SET \"SchedulerJobId\" = @p0 WHERE \"Id\" = @p1", [jobId, bookmarkId]));
 
     public async Task<List<JournalRecord>> ListJournalAsync(string instanceId, CancellationToken cancellationToken)
     {
@@ -259,14 +250,15 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
 
     /// <summary>Adds messages written outside a workflow step (a staff change told to another system); a repeated key is ignored.</summary>
     public async Task AddOutboxAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken) =>
-        await Group.CommitAsync((session, ct) => AddNewOutboxRowsAsync(session, records, ct));
+        await Group.CommitAsync(AddNewOutboxRows(new WritePlan(), records));
 
     /// <summary>Adds the messages whose idempotency key is not stored yet: a step or request run again sends nothing twice.</summary>
-    private async Task AddNewOutboxRowsAsync(SqlSession session, IReadOnlyList<OutboxRecord> rows, CancellationToken cancellationToken)
+    private WritePlan AddNewOutboxRows(WritePlan plan, IReadOnlyList<OutboxRecord> rows)
     {
         var outbox = Rows.For<OutboxRecord>();
         foreach (var row in rows)
-            await session.ExecuteAsync(outbox.Insert + " ON CONFLICT (\"IdempotencyKey\") DO NOTHING", outbox.InsertValues(row), cancellationToken);
+            plan.Insert(outbox, row, suffix: " ON CONFLICT (\"IdempotencyKey\") DO NOTHING");
+        return plan;
     }
 
     /// <summary>Writes a message's new state; commits before the caller acts on it.</summary>
