@@ -120,6 +120,38 @@ public sealed class BookmarkTests
     }
 
     [Fact]
+    public async Task RecordsWrittenOnTheFastPath_ReadBackTheSameThroughEfCore_AndTheOtherWayRound()
+    {
+        await using var h = new WorkflowHarness();
+        var started = await h.RunAsync(ApprovalWorkflow);
+        var due = new DateTime(2026, 3, 5, 9, 30, 15, 250, DateTimeKind.Utc);
+        var bookmark = new Persistence.BookmarkRecord
+        {
+            Id = "timer-1", InstanceId = started.InstanceId, DefinitionId = "d", Name = "Elsa.Delay", Hash = "h", CorrelationId = null,
+            ActivityNodeId = "flow:wait", ActivityInstanceId = "a1", Payload = "{\"x\":1}", DueAt = due, CreatedAt = due.AddDays(-3),
+        };
+        var record = await h.InstanceAsync(started.InstanceId);
+        var revision = record.Revision;
+        record.Revision++;
+        await h.Store.CommitAsync(new Persistence.CommitBatch { Instance = record, ExpectedRevision = revision, AddedBookmarks = [bookmark] }, CancellationToken.None);
+
+        // Written with plain SQL, read by EF Core.
+        var viaEf = Assert.Single(await h.Store.ListBookmarksAsync(started.InstanceId, CancellationToken.None), b => b.Id == "timer-1");
+        Assert.Equal((due, "{\"x\":1}", (string?)null), (DateTime.SpecifyKind(viaEf.DueAt!.Value, DateTimeKind.Utc), viaEf.Payload, viaEf.CorrelationId));
+
+        // Written by EF Core, read with plain SQL.
+        await h.Store.ReplaceTriggersAsync("d", [new Persistence.TriggerRecord
+        {
+            Id = "t1", DefinitionId = "d", DefinitionVersionId = "d-1", Name = "Elsa.Timer", ActivityId = "tick", Hash = "th",
+            StartAt = due, Interval = TimeSpan.FromMinutes(90.5),
+        }], CancellationToken.None);
+        var trigger = Assert.Single(await h.Store.FindTriggersAsync("th", CancellationToken.None));
+        Assert.Equal((TimeSpan.FromMinutes(90.5), due, (string?)null), (trigger.Interval, DateTime.SpecifyKind(trigger.StartAt!.Value, DateTimeKind.Utc), trigger.CronExpression));
+        var viaSql = await h.Store.FindBookmarkAsync("timer-1", CancellationToken.None);
+        Assert.Equal(due, DateTime.SpecifyKind(viaSql!.DueAt!.Value, DateTimeKind.Utc));
+    }
+
+    [Fact]
     public async Task PublishedEventTrigger_StartsANewInstance()
     {
         await using var h = new WorkflowHarness();

@@ -84,7 +84,8 @@ internal sealed class SqlRows(IModel model)
                 var t when t == typeof(int) => reader.GetInt32(ordinal),
                 var t when t == typeof(long) => reader.GetInt64(ordinal),
                 var t when t == typeof(bool) => reader.GetBoolean(ordinal),
-                var t => reader.GetFieldValue<object>(ordinal) is var v && v.GetType() == t ? v : Convert.ChangeType(v, t, System.Globalization.CultureInfo.InvariantCulture),
+                var t when t == typeof(TimeSpan) => reader.GetFieldValue<TimeSpan>(ordinal),
+                var t => throw new NotSupportedException($"Reading a {t.Name} column is not supported."),
             };
     }
 
