@@ -52,6 +52,7 @@ public sealed class TimerDrain(
                 var page = await store.ListTimersAsync(now, afterDue, afterId, PageSize, cancellationToken);
                 await Parallel.ForEachAsync(page, new ParallelOptions { MaxDegreeOfParallelism = Callers, CancellationToken = cancellationToken }, async (timer, ct) =>
                 {
+                    using var scope = logger.BeginScope(new Dictionary<string, object?> { ["InstanceId"] = timer.InstanceId, ["CorrelationId"] = timer.CorrelationId });
                     try
                     {
                         var result = await runtime.ResumeAsync(timer.InstanceId, timer.Id, null, ct);

@@ -23,7 +23,7 @@ public sealed class BurstTransaction : IAsyncDisposable
 
     public static async Task<BurstTransaction> BeginAsync(WorkflowDatabase database, CancellationToken cancellationToken)
     {
-        var connection = await database.OpenAsync(cancellationToken);
+        var connection = await database.OpenAsync(forWriting: true, cancellationToken);
         // SQLite: BEGIN IMMEDIATE, so the write lock is taken up front rather than on a later upgrade that could fail.
         var transaction = await connection.BeginTransactionAsync(cancellationToken);
         return new BurstTransaction(database, connection, transaction);

@@ -65,7 +65,7 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
 
     private async Task CommitAsync(IReadOnlyList<WritePlan> plans)
     {
-        _session ??= new SqlSession(await database.OpenAsync(CancellationToken.None));
+        _session ??= new SqlSession(await database.OpenAsync(forWriting: true, CancellationToken.None));
         try
         {
             // SQLite: BEGIN IMMEDIATE, the write lock up front.

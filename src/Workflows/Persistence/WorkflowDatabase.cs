@@ -21,13 +21,8 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
         ? options.UseNpgsql(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); })
         : options.UseSqlite(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); }).AddInterceptors(new SqlitePragmaInterceptor());
 
-    /// <summary>The engine's context on an open connection (a burst's transaction).</summary>
-    public WorkflowDbContext ContextOn(System.Data.Common.DbConnection connection) => Provider == DatabaseProvider.Postgres
-        ? new PostgresWorkflowDbContext(new DbContextOptionsBuilder<PostgresWorkflowDbContext>().UseNpgsql(connection).Options)
-        : new WorkflowDbContext(new DbContextOptionsBuilder<WorkflowDbContext>().UseSqlite(connection).Options);
-
     /// <summary>An open connection of the provider; for writing, with the engine's per-connection settings on SQLite (a read needs none).</summary>
-    public async Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken cancellationToken, bool forWriting = true)
+    public async Task<System.Data.Common.DbConnection> OpenAsync(bool forWriting, CancellationToken cancellationToken)
     {
         System.Data.Common.DbConnection connection = Provider == DatabaseProvider.Postgres
             ? new Npgsql.NpgsqlConnection(ConnectionString)

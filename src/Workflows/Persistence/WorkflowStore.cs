@@ -134,7 +134,7 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     private async Task<List<T>> QueryAsync<T>(string where, IReadOnlyList<object?> values, CancellationToken cancellationToken, string? orderBy = null) where T : class
     {
         var table = Rows.For<T>();
-        await using var connection = await database.OpenAsync(cancellationToken, forWriting: false);
+        await using var connection = await database.OpenAsync(forWriting: false, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT * FROM {table.Name} WHERE {where}" + (orderBy is null ? "" : $" ORDER BY {orderBy}");
         for (var i = 0; i < values.Count; i++)
@@ -506,7 +506,7 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
 
 /// <summary>
 /// SQLite settings per connection: WAL-friendly synchronous mode, a busy timeout instead of "database is locked", and
-/// temporary data (the savepoints of a group commit) in memory rather than in a file.
+/// temporary data (the statement journals of a group's multi-row inserts) in memory rather than in a file.
 /// </summary>
 public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
