@@ -22,6 +22,7 @@ public sealed class TimerSweep(
     ILogger<TimerSweep> logger)
 {
     private const int PageSize = 500;
+    private const int FireThreads = 4;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -37,12 +38,17 @@ public sealed class TimerSweep(
         // The drain resumes them first; then their jobs go to the queue, where they find the work done or retry what failed.
         if (dueJobs.Count > 0)
             await drain.Wake();
-        // State changes lock per job, so they run side by side.
-        Parallel.ForEach(dueJobs, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, jobId =>
+        // State changes lock per job, so they run side by side; Hangfire's calls block, so on threads of their own
+        // rather than the thread pool's, which the workflows' own work needs meanwhile.
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<string>(dueJobs);
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(FireThreads, dueJobs.Count)).Select(_ => Task.Factory.StartNew(() =>
         {
-            if (timers.FireNow(jobId))
-                Interlocked.Increment(ref fired);
-        });
+            while (!cancellationToken.IsCancellationRequested && queue.TryDequeue(out var jobId))
+            {
+                if (timers.FireNow(jobId))
+                    Interlocked.Increment(ref fired);
+            }
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
         var rescheduled = 0;
         foreach (var timer in await store.ListUnscheduledTimersAsync(now - grace, cancellationToken))
         {
