@@ -79,7 +79,7 @@ internal static partial class SchedulingLog
     [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Timer drain: {Resumed} due timers resumed")]
     public static partial void Drained(ILogger logger, int resumed);
 
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Timer drain could not resume workflow {InstanceId}; its job will")]
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Timer drain could not resume workflow {InstanceId}; the timer's own job will retry it")]
     public static partial void DrainResumeFailed(ILogger logger, string instanceId, Exception exception);
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "Timer drain stopped")]
