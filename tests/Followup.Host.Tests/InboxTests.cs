@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Followup.Host.Scheduling;
 using Followup.Host.Security;
+using Followup.Workflows;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Followup.Workflows.Tests.Json;
@@ -31,6 +32,20 @@ public sealed class InboxTests
          WriteLine("after", "Checked in"), WriteLine("left", "Customer left"), Activity("end", "Elsa.End")],
         [Connection("start", "checkin"), Connection("checkin", "after", "Done"), Connection("checkin", "left", "CustomerLeft"), Connection("after", "end")],
         extra: """ "inputs": [ { "type": "String", "name": "Plate" } ], """);
+
+    [Fact]
+    public void A_task_whose_workflow_leaves_out_the_roles_goes_to_advisors_and_escalates_to_managers()
+    {
+        using var services = new ServiceCollection().AddLogging()
+            .AddFollowupWorkflows("Data Source=:memory:").AddActivitiesFrom(typeof(Followup.Activities.Tasks.HumanTask).Assembly)
+            .BuildServiceProvider();
+        var definition = services.GetRequiredService<Followup.Workflows.Definitions.WorkflowDefinitionReader>().Read(Workflow("bare-task",
+            [Activity("task", "Followup.HumanTask", Input("titleEn", "String", "Check the car"))], []));
+
+        var task = definition.Root.Activities.Single(n => n.Id == "task");
+        string? Bound(string input) => ((Followup.Workflows.Abstractions.Input)task.Bindings[input]!).Expression?.Text;
+        Assert.Equal(("Advisor", "Manager", "zh-CN"), (Bound("AssigneeRole"), Bound("EscalateToRole"), Bound("Language")));
+    }
 
     private static async Task<HostFactory> NewHostAsync(Action<HostFactory>? beforeStart = null)
     {

@@ -72,16 +72,16 @@ public abstract class CustomerApproval(ICustomerLinks links) : Activity
     public Input<string> Phone { get; set; } = new(null);
 
     [Input(Description = "The customer's language (zh-CN or en).", DefaultValue = "zh-CN")]
-    public Input<string> Language { get; set; } = new(Expression.FromLiteral("zh-CN"));
+    public Input<string> Language { get; set; } = new(null);
 
     [Input(Description = "The lines: [{ \"id\", \"description\", \"reason\", \"labour\", \"parts\", \"hours\" }].", UIHint = "json-editor")]
     public Input<string> Lines { get; set; } = new(null);
 
     [Input(Description = "How long the link is valid before the step times out.", DefaultValue = "1.00:00:00")]
-    public Input<TimeSpan> ExpiresIn { get; set; } = new(Expression.FromLiteral("1.00:00:00"));
+    public Input<TimeSpan> ExpiresIn { get; set; } = new(null);
 
     [Input(Description = "When to remind the customer once if there is no answer yet.", DefaultValue = "04:00:00")]
-    public Input<TimeSpan> RemindAfter { get; set; } = new(Expression.FromLiteral("04:00:00"));
+    public Input<TimeSpan> RemindAfter { get; set; } = new(null);
 
     [Output(Description = "The ids of the lines the customer approved.")]
     public Output<object>? ApprovedLines { get; set; }

@@ -68,7 +68,7 @@ public sealed class SendSms(LiquidEvaluator liquid) : Activity
     public Input<string> To { get; set; } = new(null);
 
     [Input(Description = "The customer's language (zh-CN or en).", DefaultValue = "zh-CN")]
-    public Input<string> Language { get; set; } = new(Expression.FromLiteral("zh-CN"));
+    public Input<string> Language { get; set; } = new(null);
 
     [Input(DisplayName = "Text (中文)", Description = "The message in Chinese (Liquid template).", UIHint = "multiline")]
     public Input<string> TextZhCn { get; set; } = new(null);
@@ -76,8 +76,8 @@ public sealed class SendSms(LiquidEvaluator liquid) : Activity
     [Input(DisplayName = "Text (English)", Description = "The message in English (Liquid template).", UIHint = "multiline")]
     public Input<string> TextEn { get; set; } = new(null);
 
-    [Input(Description = "Send during quiet hours too (vehicle ready, safety).")]
-    public Input<bool> Urgent { get; set; } = new(Expression.FromLiteral("false"));
+    [Input(Description = "Send during quiet hours too (vehicle ready, safety).", DefaultValue = false)]
+    public Input<bool> Urgent { get; set; } = new(null);
 
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
@@ -96,7 +96,7 @@ public sealed class SendEmail(LiquidEvaluator liquid) : Activity
     public Input<string> To { get; set; } = new(null);
 
     [Input(Description = "The customer's language (zh-CN or en).", DefaultValue = "zh-CN")]
-    public Input<string> Language { get; set; } = new(Expression.FromLiteral("zh-CN"));
+    public Input<string> Language { get; set; } = new(null);
 
     [Input(DisplayName = "Subject (中文)", Description = "Subject in Chinese (Liquid template).")]
     public Input<string> SubjectZhCn { get; set; } = new(null);
@@ -111,10 +111,10 @@ public sealed class SendEmail(LiquidEvaluator liquid) : Activity
     public Input<string> BodyEn { get; set; } = new(null);
 
     [Input(Description = "A transactional message (a confirmation, an invoice) rather than a reminder or offer; the latter carry an unsubscribe link.", DefaultValue = "true")]
-    public Input<bool> Transactional { get; set; } = new(Expression.FromLiteral("true"));
+    public Input<bool> Transactional { get; set; } = new(null);
 
-    [Input(Description = "Send during quiet hours too.")]
-    public Input<bool> Urgent { get; set; } = new(Expression.FromLiteral("false"));
+    [Input(Description = "Send during quiet hours too.", DefaultValue = false)]
+    public Input<bool> Urgent { get; set; } = new(null);
 
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {

@@ -19,7 +19,7 @@ public sealed class LoadAppointment : Activity
     public Input<string> AppointmentId { get; set; } = new(null);
 
     [Input(Description = "How long before the slot the reminder goes out.", DefaultValue = "1.00:00:00")]
-    public Input<TimeSpan> RemindBefore { get; set; } = new(Expression.FromLiteral("1.00:00:00"));
+    public Input<TimeSpan> RemindBefore { get; set; } = new(null);
 
     [Output(Description = "CustomerName, Phone, Email, Language, Plate, Slot (local time), RemindAt, NeedsReminder.")]
     public Output<object>? Result { get; set; }
@@ -69,7 +69,7 @@ public sealed class AwaitArrival : Activity
     public Input<string> AppointmentId { get; set; } = new(null);
 
     [Input(Description = "How long after the slot the customer counts as a no-show.", DefaultValue = "00:30:00")]
-    public Input<TimeSpan> Grace { get; set; } = new(Expression.FromLiteral("00:30:00"));
+    public Input<TimeSpan> Grace { get; set; } = new(null);
 
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {

@@ -25,33 +25,33 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid, Approvals.ICusto
     public Input<string> VisitId { get; set; } = new(null);
 
     [Input(Description = "Service interval in days.", DefaultValue = 180)]
-    public Input<int> IntervalDays { get; set; } = new(Expression.FromLiteral("180"));
+    public Input<int> IntervalDays { get; set; } = new(null);
 
     [Input(Description = "Service interval in kilometres.", DefaultValue = 5000)]
-    public Input<int> IntervalKm { get; set; } = new(Expression.FromLiteral("5000"));
+    public Input<int> IntervalKm { get; set; } = new(null);
 
     [Input(Description = "Days before the due date the reminder goes out.", DefaultValue = 14)]
-    public Input<int> NoticeDays { get; set; } = new(Expression.FromLiteral("14"));
+    public Input<int> NoticeDays { get; set; } = new(null);
 
     [Input(Description = "Days after the reminder without a booking before the follow-up call task.", DefaultValue = 7)]
-    public Input<int> FollowUpAfterDays { get; set; } = new(Expression.FromLiteral("7"));
+    public Input<int> FollowUpAfterDays { get; set; } = new(null);
 
     [Input(Description = "The role that makes the follow-up call.", UIHint = "dropdown", Options = ["Advisor", "CallbackAgent", "Manager"], DefaultValue = "Advisor")]
-    public Input<string> FollowUpRole { get; set; } = new(Expression.FromLiteral("Advisor"));
+    public Input<string> FollowUpRole { get; set; } = new(null);
 
     [Input(DisplayName = "SMS (中文)", Description = "Liquid; Name, Plate, DueDate, DueKm, BookingUrl are available.", UIHint = "multiline",
         DefaultValue = "{{ Name }}您好，您的爱车{{ Plate }}预计将于{{ DueDate }}（或行驶至{{ DueKm }}公里）需要保养。欢迎预约：{{ BookingUrl }}")]
-    public Input<string> SmsZhCn { get; set; } = new(Expression.FromLiteral("{{ Name }}您好，您的爱车{{ Plate }}预计将于{{ DueDate }}（或行驶至{{ DueKm }}公里）需要保养。欢迎预约：{{ BookingUrl }}"));
+    public Input<string> SmsZhCn { get; set; } = new(null);
 
     [Input(DisplayName = "SMS (English)", Description = "Liquid; Name, Plate, DueDate, DueKm, BookingUrl are available.", UIHint = "multiline",
         DefaultValue = "Hello {{ Name }}, your {{ Plate }} is due for service around {{ DueDate }} (or at {{ DueKm }} km). Book here: {{ BookingUrl }}")]
-    public Input<string> SmsEn { get; set; } = new(Expression.FromLiteral("Hello {{ Name }}, your {{ Plate }} is due for service around {{ DueDate }} (or at {{ DueKm }} km). Book here: {{ BookingUrl }}"));
+    public Input<string> SmsEn { get; set; } = new(null);
 
     [Input(DisplayName = "Email subject (中文)", DefaultValue = "保养提醒：{{ Plate }}")]
-    public Input<string> SubjectZhCn { get; set; } = new(Expression.FromLiteral("保养提醒：{{ Plate }}"));
+    public Input<string> SubjectZhCn { get; set; } = new(null);
 
     [Input(DisplayName = "Email subject (English)", DefaultValue = "Service reminder: {{ Plate }}")]
-    public Input<string> SubjectEn { get; set; } = new(Expression.FromLiteral("Service reminder: {{ Plate }}"));
+    public Input<string> SubjectEn { get; set; } = new(null);
 
     [Input(Description = "Where customers book; empty for Followup's own signed booking link for the car.")]
     public Input<string> BookingUrl { get; set; } = new(null);

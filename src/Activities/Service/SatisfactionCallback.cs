@@ -31,33 +31,33 @@ public sealed partial class SatisfactionCallback : Activity
     public Input<string> VisitId { get; set; } = new(null);
 
     [Input(Description = "How long after delivery the callback is due.", DefaultValue = "3.00:00:00")]
-    public Input<TimeSpan> Delay { get; set; } = new(Expression.FromLiteral("3.00:00:00"));
+    public Input<TimeSpan> Delay { get; set; } = new(null);
 
     [Input(Description = "call: a task for the callback agents; sms: a text survey the customer answers with 1–5.", UIHint = "dropdown", Options = ["call", "sms"], DefaultValue = "call")]
-    public Input<string> Mode { get; set; } = new(Expression.FromLiteral("call"));
+    public Input<string> Mode { get; set; } = new(null);
 
     [Input(Description = "How long after delivery attempts stop (the customer is then unreachable).", DefaultValue = "15.00:00:00")]
-    public Input<TimeSpan> Deadline { get; set; } = new(Expression.FromLiteral("15.00:00:00"));
+    public Input<TimeSpan> Deadline { get; set; } = new(null);
 
     [Input(Description = "The wait between attempts when the customer is not reached.", DefaultValue = "1.00:00:00")]
-    public Input<TimeSpan> RetryEvery { get; set; } = new(Expression.FromLiteral("1.00:00:00"));
+    public Input<TimeSpan> RetryEvery { get; set; } = new(null);
 
     [Input(Description = "Scores (1–5) at or below this escalate to the service manager.", DefaultValue = 2)]
-    public Input<int> EscalateAtOrBelow { get; set; } = new(Expression.FromLiteral("2"));
+    public Input<int> EscalateAtOrBelow { get; set; } = new(null);
 
     [Input(Description = "The role that makes the calls.", UIHint = "dropdown", Options = ["CallbackAgent", "Advisor", "Manager"], DefaultValue = "CallbackAgent")]
-    public Input<string> AssigneeRole { get; set; } = new(Expression.FromLiteral("CallbackAgent"));
+    public Input<string> AssigneeRole { get; set; } = new(null);
 
     [Input(Description = "The language of the staff task (zh-CN or en).", DefaultValue = "zh-CN")]
-    public Input<string> StaffLanguage { get; set; } = new(Expression.FromLiteral("zh-CN"));
+    public Input<string> StaffLanguage { get; set; } = new(null);
 
     [Input(DisplayName = "Survey SMS (中文)", Description = "Neutral question; {{ Name }}, {{ Number }} and {{ Plate }} are filled in.", UIHint = "multiline",
         DefaultValue = "{{ Name }}您好，感谢您近日到店保养（{{ Plate }}）。请回复1-5为本次服务打分（5为非常满意），如有未解决的问题也请直接回复告诉我们。")]
-    public Input<string> SurveyZhCn { get; set; } = new(Expression.FromLiteral("{{ Name }}您好，感谢您近日到店保养（{{ Plate }}）。请回复1-5为本次服务打分（5为非常满意），如有未解决的问题也请直接回复告诉我们。"));
+    public Input<string> SurveyZhCn { get; set; } = new(null);
 
     [Input(DisplayName = "Survey SMS (English)", Description = "Neutral question; {{ Name }}, {{ Number }} and {{ Plate }} are filled in.", UIHint = "multiline",
         DefaultValue = "Hello {{ Name }}, thank you for your recent service visit ({{ Plate }}). Please reply with a score from 1 to 5 (5 = very satisfied), and tell us about anything that is not resolved.")]
-    public Input<string> SurveyEn { get; set; } = new(Expression.FromLiteral("Hello {{ Name }}, thank you for your recent service visit ({{ Plate }}). Please reply with a score from 1 to 5 (5 = very satisfied), and tell us about anything that is not resolved."));
+    public Input<string> SurveyEn { get; set; } = new(null);
 
     [Output(Description = "The score the customer gave (1–5), or nothing when unreachable.")]
     public Output<object>? Score { get; set; }

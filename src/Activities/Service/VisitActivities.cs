@@ -79,10 +79,10 @@ public sealed class RecordVisitStep : Activity
     public Input<object> Values { get; set; } = new(null);
 
     [Input(Description = "Labour rate per hour, for diagnosis lines and the time estimate.", DefaultValue = 300)]
-    public Input<decimal> LabourRate { get; set; } = new(Expression.FromLiteral("300"));
+    public Input<decimal> LabourRate { get; set; } = new(null);
 
     [Input(Description = "Workshop bays working in parallel, for the promised time.", DefaultValue = 4)]
-    public Input<int> Bays { get; set; } = new(Expression.FromLiteral("4"));
+    public Input<int> Bays { get; set; } = new(null);
 
     [Output(Description = "Needs / AdditionalWork: the lines to approve (JSON). PromisedTime: the promised time. Invoice: the total.")]
     public Output<object>? Result { get; set; }
@@ -435,7 +435,7 @@ public sealed class DetectComeback : Activity
     public Input<string> VisitId { get; set; } = new(null);
 
     [Input(Description = "Days after an earlier delivery within which the same concern counts as a comeback.", DefaultValue = 30)]
-    public Input<int> WindowDays { get; set; } = new(Expression.FromLiteral("30"));
+    public Input<int> WindowDays { get; set; } = new(null);
 
     [Input(Description = "The technical lead (user name) who takes comebacks.")]
     public Input<string> TechnicalLead { get; set; } = new(null);

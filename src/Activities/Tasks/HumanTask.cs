@@ -28,7 +28,7 @@ public sealed class HumanTask(LiquidEvaluator liquid) : Activity
     public Input<string> InstructionsEn { get; set; } = new(null);
 
     [Input(Description = "The language the task is written in for staff (zh-CN or en).", DefaultValue = "zh-CN")]
-    public Input<string> Language { get; set; } = new(Expression.FromLiteral("zh-CN"));
+    public Input<string> Language { get; set; } = new(null);
 
     [Input(Description = "The form: { \"fields\": [{ \"name\", \"label\": { \"zh-CN\", \"en\" }, \"type\", \"required\", \"options\" }] }. Types: text, multiline, number, money, datetime, choice, multichoice, checkbox, acknowledgement.", UIHint = "json-editor")]
     public Input<string> Form { get; set; } = new(null);
@@ -36,8 +36,8 @@ public sealed class HumanTask(LiquidEvaluator liquid) : Activity
     [Input(Description = "The actions that complete the task; each is an outcome.", UIHint = "dynamic-outcomes", DefaultValue = "[\"Done\"]")]
     public Input<List<string>> Actions { get; set; } = new(null);
 
-    [Input(Description = "The role whose members see the task: Advisor, Technician, CallbackAgent or Manager.", Options = ["Advisor", "Technician", "CallbackAgent", "Manager"], UIHint = "dropdown")]
-    public Input<string> AssigneeRole { get; set; } = new(Expression.FromLiteral("Advisor"));
+    [Input(Description = "The role whose members see the task: Advisor, Technician, CallbackAgent or Manager.", Options = ["Advisor", "Technician", "CallbackAgent", "Manager"], UIHint = "dropdown", DefaultValue = "Advisor")]
+    public Input<string> AssigneeRole { get; set; } = new(null);
 
     [Input(Description = "A person (user name) the task is for, instead of a whole role.")]
     public Input<string> Assignee { get; set; } = new(null);
@@ -45,8 +45,8 @@ public sealed class HumanTask(LiquidEvaluator liquid) : Activity
     [Input(Description = "Time allowed (SLA), e.g. 00:15:00; empty for none.")]
     public Input<TimeSpan?> DueIn { get; set; } = new(null);
 
-    [Input(Description = "The role an overdue task is escalated to.", Options = ["Manager", "Advisor", "Technician", "CallbackAgent"], UIHint = "dropdown")]
-    public Input<string> EscalateToRole { get; set; } = new(Expression.FromLiteral("Manager"));
+    [Input(Description = "The role an overdue task is escalated to.", Options = ["Manager", "Advisor", "Technician", "CallbackAgent"], UIHint = "dropdown", DefaultValue = "Manager")]
+    public Input<string> EscalateToRole { get; set; } = new(null);
 
     [Output(Description = "The submitted values, by field name.")]
     public Output<object>? Values { get; set; }

@@ -165,7 +165,8 @@ public sealed class WorkflowDefinitionReader(ActivityRegistry registry)
                     else if (value is JsonValue primitive)
                         expression = new Expression(Expression.Literal, primitive.DeepClone());
                     else
-                        expression = input.DefaultValue is null ? null : Expression.FromLiteral(FormatDefault(input.DefaultValue));
+                        expression = null;
+                    // An input the JSON leaves out takes the default its [Input] attribute declares, as the designer shows it.
                     expression ??= input.DefaultValue is null ? null : Expression.FromLiteral(FormatDefault(input.DefaultValue));
                     node.Bindings[input.Name] = Activator.CreateInstance(typeof(Input<>).MakeGenericType(input.ValueType), expression);
                 }

@@ -13,7 +13,7 @@ public sealed class Switch : Activity
     public List<FlowSwitchCase> Cases { get; set; } = [];
 
     [Input(Description = "MatchFirst runs the first matching case; MatchAny runs every matching case.", DefaultValue = SwitchMode.MatchFirst, UIHint = "dropdown")]
-    public Input<SwitchMode> Mode { get; set; } = new(Expression.FromLiteral(SwitchMode.MatchFirst));
+    public Input<SwitchMode> Mode { get; set; } = new(null);
 
     [Port]
     public ActivityNode? Default { get; set; }

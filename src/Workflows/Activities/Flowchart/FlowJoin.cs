@@ -8,7 +8,7 @@ public sealed class FlowJoin : Activity
 {
     [Input(Description = "WaitAny continues as soon as one inbound path arrives; WaitAll once all inbound paths were followed; WaitAllActive once all activated inbound paths arrived.",
         DefaultValue = FlowJoinMode.WaitAny, UIHint = "dropdown")]
-    public Input<FlowJoinMode> Mode { get; set; } = new(Expression.FromLiteral(FlowJoinMode.WaitAny));
+    public Input<FlowJoinMode> Mode { get; set; } = new(null);
 
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {

@@ -11,7 +11,7 @@ public sealed class FlowSwitch : Activity
     public List<FlowSwitchCase> Cases { get; set; } = [];
 
     [Input(Description = "MatchFirst follows the first matching case; MatchAny follows every matching case.", DefaultValue = SwitchMode.MatchFirst, UIHint = "dropdown")]
-    public Input<SwitchMode> Mode { get; set; } = new(Expression.FromLiteral(SwitchMode.MatchFirst));
+    public Input<SwitchMode> Mode { get; set; } = new(null);
 
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {

@@ -10,7 +10,7 @@ public sealed class Delay : Activity
     public const string BookmarkName = "Elsa.Delay";
 
     [Input(Description = "The time span to wait, e.g. 3.00:00:00 for three days.", DefaultValue = "00:01:00")]
-    public Input<TimeSpan> TimeSpan { get; set; } = new(Expression.FromLiteral("00:01:00"));
+    public Input<TimeSpan> TimeSpan { get; set; } = new(null);
 
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {

@@ -10,7 +10,7 @@ public sealed class Timer : Activity, ITrigger
     public const string BookmarkName = "Elsa.Timer";
 
     [Input(Description = "The interval at which the timer should execute.", DefaultValue = "00:01:00")]
-    public Input<TimeSpan> Interval { get; set; } = new(Expression.FromLiteral("00:01:00"));
+    public Input<TimeSpan> Interval { get; set; } = new(null);
 
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
