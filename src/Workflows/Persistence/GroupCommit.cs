@@ -20,6 +20,9 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
     /// <summary>The writer's own connection and prepared statements, kept from group to group.</summary>
     private SqlSession? _session;
 
+    /// <summary>SQLite: checkpoints run beside the writer instead of inside its commits.</summary>
+    private WalCheckpointer? _checkpointer;
+
     public Task CommitAsync(WritePlan plan)
     {
         var pending = new Pending(plan);
@@ -65,7 +68,7 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
 
     private async Task CommitAsync(IReadOnlyList<WritePlan> plans)
     {
-        _session ??= new SqlSession(await database.OpenAsync(forWriting: true, CancellationToken.None));
+        _session ??= await OpenSessionAsync();
         try
         {
             // SQLite: BEGIN IMMEDIATE, the write lock up front.
@@ -73,6 +76,7 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
             _session.Transaction = transaction;
             await WritePlan.ApplyAsync(_session, plans, CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
+            _checkpointer?.Written();
         }
         catch (System.Data.Common.DbException) when (_session.Connection.State != System.Data.ConnectionState.Open)
         {
@@ -89,6 +93,21 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
         }
     }
 
+    private async Task<SqlSession> OpenSessionAsync()
+    {
+        var connection = await database.OpenAsync(forWriting: true, CancellationToken.None);
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = $"PRAGMA wal_autocheckpoint={WalCheckpointer.WriterLimitPages}";
+                await command.ExecuteNonQueryAsync();
+            }
+            _checkpointer ??= new WalCheckpointer(database.ConnectionString);
+        }
+        return new SqlSession(connection);
+    }
+
     /// <summary>Writes what is queued, then closes the writer's connection.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -99,6 +118,7 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
             await session.DisposeAsync();
             await session.Connection.DisposeAsync();
         }
+        _checkpointer?.Dispose();
     }
 
     private sealed record Pending(WritePlan Plan)
