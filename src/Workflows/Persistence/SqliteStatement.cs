@@ -1,0 +1,99 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Followup.Workflows.Persistence;
+
+/// <summary>
+/// A statement prepared once on a SQLite connection's handle and run again and again with values bound by position.
+/// The group writer binds thousands of values a second: through ADO.NET each one is looked up by name (a linear
+/// search in SQLite) and wrapped in a binder object, and each text is copied to UTF-8 on the managed heap. Values are
+/// stored as Microsoft.Data.Sqlite stores them, so EF Core reads them back the same.
+/// </summary>
+internal sealed class SqliteStatement : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+
+    /// <summary>SQLite's position of each parameter @p0, @p1, … (1-based; 0 when the text does not use it).</summary>
+    private readonly int[] _positions;
+
+    public SqliteStatement(SqliteConnection connection, string sql, int parameterCount)
+    {
+        _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+        _positions = new int[parameterCount];
+        for (var i = 0; i < parameterCount; i++)
+            _positions[i] = raw.sqlite3_bind_parameter_index(_statement, $"@p{i}");
+    }
+
+    /// <summary>Runs the statement with these values in the connection's current transaction; returns the rows changed.</summary>
+    public int Execute(IReadOnlyList<object?> values)
+    {
+        if (values.Count != _positions.Length)
+            throw new ArgumentException($"The statement takes {_positions.Length} values, not {values.Count}.", nameof(values));
+        try
+        {
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (_positions[i] != 0)
+                    Check(Bind(_positions[i], values[i]));
+            }
+            var result = raw.sqlite3_step(_statement);
+            if (result is not (raw.SQLITE_DONE or raw.SQLITE_ROW))
+                Check(result);
+            return raw.sqlite3_changes(_db);
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    private int Bind(int position, object? value)
+    {
+        switch (value)
+        {
+            case null or DBNull:
+                return raw.sqlite3_bind_null(_statement, position);
+            case string text:
+                return raw.sqlite3_bind_text16(_statement, position, text);
+            case bool flag:
+                return raw.sqlite3_bind_int64(_statement, position, flag ? 1 : 0);
+            case int number:
+                return raw.sqlite3_bind_int64(_statement, position, number);
+            case long number:
+                return raw.sqlite3_bind_int64(_statement, position, number);
+            case double number:
+                return raw.sqlite3_bind_double(_statement, position, number);
+            case byte[] bytes:
+                return raw.sqlite3_bind_blob(_statement, position, bytes);
+            case DateTime time:
+                return BindFormatted(position, time, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF");
+            case DateTimeOffset time:
+                return BindFormatted(position, time, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz");
+            case TimeSpan span:
+                return BindFormatted(position, span, "c");
+            case Enum member:
+                return raw.sqlite3_bind_int64(_statement, position, Convert.ToInt64(member, CultureInfo.InvariantCulture));
+            default:
+                throw new NotSupportedException($"Binding a {value.GetType().Name} to a SQLite statement is not supported.");
+        }
+    }
+
+    private int BindFormatted<T>(int position, T value, string format) where T : ISpanFormattable
+    {
+        Span<char> text = stackalloc char[48];
+        return value.TryFormat(text, out var written, format, CultureInfo.InvariantCulture)
+            ? raw.sqlite3_bind_text16(_statement, position, text[..written])
+            : raw.sqlite3_bind_text16(_statement, position, value.ToString(format, CultureInfo.InvariantCulture));
+    }
+
+    private void Check(int result)
+    {
+        if (result != raw.SQLITE_OK)
+            throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), result, raw.sqlite3_extended_errcode(_db));
+    }
+
+    public void Dispose() => _statement.Dispose();
+}
