@@ -164,4 +164,83 @@ public sealed class BookmarkTests
         Assert.Equal(WorkflowSubStatus.Finished, Assert.Single(started).SubStatus);
         Assert.Equal(["Confirm booking"], h.Lines);
     }
+
+    private static string TwoEventsWorkflow(bool together) => Workflow("two-events", together
+            ? [Activity("start", "Elsa.Start"), Activity("fork", "Elsa.FlowFork", Input("branches", "String[]", "[\"Left\",\"Right\"]", "Object")),
+               Event("first", "EstimateApproved"), WriteLine("one", "One"), Event("second", "TaskCompleted"), WriteLine("two", "Two")]
+            : [Activity("start", "Elsa.Start"), Event("first", "EstimateApproved"), WriteLine("one", "One"), Event("second", "TaskCompleted"), WriteLine("two", "Two")],
+        together
+            ? [Connection("start", "fork"), Connection("fork", "first", "Left"), Connection("fork", "second", "Right"), Connection("first", "one"), Connection("second", "two")]
+            : [Connection("start", "first"), Connection("first", "one"), Connection("one", "second"), Connection("second", "two")]);
+
+    [Fact]
+    public async Task AnInstanceMovedOnByAnotherProcess_IsResumedFromWhereItIsNow()
+    {
+        // Two engines on one SQLite file (a host and a command line): the first keeps a copy of what it last wrote.
+        await using var host = new WorkflowHarness();
+        await using var other = new WorkflowHarness(dbPath: host.DbPath);
+        var started = await host.StartAsync(await host.ImportAsync(TwoEventsWorkflow(together: false)), correlationId: "visit-1");
+        await other.Definitions.LoadAsync(CancellationToken.None);
+
+        Assert.Single(await other.Runtime.PublishEventAsync("EstimateApproved", null, "visit-1", null, CancellationToken.None));
+        var resumed = await host.Runtime.PublishEventAsync("TaskCompleted", null, "visit-1", null, CancellationToken.None);
+
+        Assert.Equal(WorkflowSubStatus.Finished, Assert.Single(resumed).SubStatus);
+        Assert.Equal(["One"], other.Lines);
+        Assert.Equal(["Two"], host.Lines);
+        Assert.Empty(await host.Runtime.PublishEventAsync("EstimateApproved", null, "visit-1", null, CancellationToken.None));
+        Assert.Equal("Finished", (await host.InstanceAsync(started.InstanceId)).SubStatus);
+    }
+
+    [Fact]
+    public async Task AStaleCopyOfAnInstance_LosesToTheStoredRow_AndTheResumeRunsAgainOnIt()
+    {
+        await using var host = new WorkflowHarness();
+        await using var other = new WorkflowHarness(dbPath: host.DbPath);
+        var started = await host.StartAsync(await host.ImportAsync(TwoEventsWorkflow(together: true)), correlationId: "visit-2");
+        await other.Definitions.LoadAsync(CancellationToken.None);
+        Assert.Equal(2, started.Bookmarks.Count);
+
+        // The other engine resumes one branch; the host still holds the copy in which both wait.
+        Assert.Single(await other.Runtime.PublishEventAsync("EstimateApproved", null, "visit-2", null, CancellationToken.None));
+        var resumed = await host.Runtime.PublishEventAsync("TaskCompleted", null, "visit-2", null, CancellationToken.None);
+
+        Assert.Equal(WorkflowSubStatus.Finished, Assert.Single(resumed).SubStatus);
+        var journal = await host.Store.ListJournalAsync(started.InstanceId, CancellationToken.None);
+        Assert.Single(journal, j => j.ActivityId == "one" && j.EventName == "Completed");
+        Assert.Single(journal, j => j.ActivityId == "two" && j.EventName == "Completed");
+        Assert.Equal("Finished", (await host.InstanceAsync(started.InstanceId)).SubStatus);
+    }
+
+    [Fact]
+    public async Task CommittedBursts_ReachTheDatabaseFile_WhileTheWriterKeepsWriting()
+    {
+        await using var h = new WorkflowHarness();
+        var id = await h.ImportAsync(ApprovalWorkflow);
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(i => h.StartAsync(id, correlationId: $"visit-{i}")));
+
+        // The main file alone, as a backup copying only it would see: the write-ahead log is copied back beside the
+        // writer, long before the log reaches the size at which the writer would do it itself.
+        var copy = Path.Combine(Path.GetDirectoryName(h.DbPath)!, "copy.db");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        long found;
+        do
+        {
+            await Task.Delay(50);
+            File.Copy(h.DbPath, copy, overwrite: true);
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={copy};Pooling=False");
+            await connection.OpenAsync();
+            await using var count = connection.CreateCommand();
+            count.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'WorkflowInstances'";
+            found = (long)(await count.ExecuteScalarAsync())!;
+            if (found == 1)
+            {
+                count.CommandText = "SELECT count(*) FROM \"WorkflowInstances\"";
+                found = (long)(await count.ExecuteScalarAsync())!;
+            }
+            File.Delete(copy + "-wal");
+        }
+        while (found < 50 && DateTime.UtcNow < deadline);
+        Assert.Equal(50, found);
+    }
 }

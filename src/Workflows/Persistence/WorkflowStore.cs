@@ -10,6 +10,9 @@ public sealed record CommitBatch
     public required WorkflowInstanceRecord Instance { get; init; }
     public bool IsNew { get; init; }
     public int ExpectedRevision { get; init; }
+
+    /// <summary>The row as the burst read it, when it read one: indexed columns it did not change are not written.</summary>
+    public WorkflowInstanceRecord? Loaded { get; init; }
     public IReadOnlyList<BookmarkRecord> AddedBookmarks { get; init; } = [];
     public IReadOnlyList<string> RemovedBookmarkIds { get; init; } = [];
     public IReadOnlyList<JournalRecord> Journal { get; init; } = [];
@@ -56,6 +59,9 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     private SqlRows? _rows;
     private GroupCommit? _group;
 
+    /// <summary>On SQLite (one host), enough for every visit a dealership has open and more; each copy is a row with its JSON state.</summary>
+    private readonly RecentInstances _recent = new(capacity: database.Provider == DatabaseProvider.Sqlite ? 10_000 : 0);
+
     private SqlRows Rows => _rows ??= CreateRows();
 
     private GroupCommit Group => LazyInitializer.EnsureInitialized(ref _group, () => new GroupCommit(database));
@@ -76,21 +82,46 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
         (await QueryAsync<WorkflowInstanceRecord>("\"Id\" = @p0", [id], cancellationToken)).FirstOrDefault();
 
     /// <summary>
+    /// The instance to run a burst of: the row this store last committed for it, when it still has it, or else the
+    /// stored row. A copy that turns out stale fails the burst's revision check and is dropped (<see cref="CommitAsync"/>);
+    /// <see cref="ForgetInstance"/> drops it when the caller finds it out otherwise.
+    /// </summary>
+    public async Task<WorkflowInstanceRecord?> FindInstanceToRunAsync(string id, CancellationToken cancellationToken) =>
+        _recent.Find(id) ?? await FindInstanceAsync(id, cancellationToken);
+
+    public void ForgetInstance(string id) => _recent.Forget(id);
+
+    /// <summary>
     /// Writes a burst. A burst whose steps opened a transaction commits in it (or leaves it to its inline parent);
     /// any other burst joins the next group commit.
     /// </summary>
     public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
         var plan = Plan(batch);
-        if (batch.Transaction is not { } burst)
+        try
         {
-            await Group.CommitAsync(plan);
-            return;
+            if (batch.Transaction is not { } burst)
+            {
+                await Group.CommitAsync(plan);
+            }
+            else
+            {
+                await using (var session = new SqlSession(burst.Connection, burst.Transaction))
+                    await WritePlan.ApplyAsync(session, [plan], cancellationToken);
+                if (batch.CommitTransaction)
+                    await burst.Transaction.CommitAsync(cancellationToken);
+            }
         }
-        await using (var session = new SqlSession(burst.Connection, burst.Transaction))
-            await WritePlan.ApplyAsync(session, [plan], cancellationToken);
-        if (batch.CommitTransaction)
-            await burst.Transaction.CommitAsync(cancellationToken);
+        catch
+        {
+            _recent.Forget(batch.Instance.Id);
+            throw;
+        }
+        // A child written in its parent's transaction is not committed until the parent is.
+        if (batch.Transaction is null || batch.CommitTransaction)
+            _recent.Committed(batch.Instance);
+        else
+            _recent.Forget(batch.Instance.Id);
     }
 
     /// <summary>Everything a burst changes; a stale revision fails it before anything else is written.</summary>
@@ -105,11 +136,20 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
         }
         else
         {
+            // An indexed column is only set when it changed: SQLite rewrites the index entries of every column it sets.
+            var loaded = batch.Loaded;
+            var sets = "\"Revision\" = @p0, \"SubStatus\" = @p1, \"Name\" = @p2, \"IncidentCount\" = @p3, \"State\" = @p4, \"UpdatedAt\" = @p5, \"FinishedAt\" = @p6";
+            List<object?> values = [instance.Revision, instance.SubStatus, instance.Name, instance.IncidentCount, instance.State, instance.UpdatedAt, instance.FinishedAt];
+            foreach (var (column, value, was) in new[] { ("Status", instance.Status, loaded?.Status), ("CorrelationId", instance.CorrelationId, loaded?.CorrelationId) })
+            {
+                if (loaded != null && value == was)
+                    continue;
+                sets += $", \"{column}\" = @p{values.Count}";
+                values.Add(value);
+            }
             plan.Execute(
-                $"UPDATE {instances.Name} SET \"Revision\" = @p0, \"Status\" = @p1, \"SubStatus\" = @p2, \"CorrelationId\" = @p3, \"Name\" = @p4, " +
-                $"\"IncidentCount\" = @p5, \"State\" = @p6, \"UpdatedAt\" = @p7, \"FinishedAt\" = @p8 WHERE \"Id\" = @p9 AND \"Revision\" = @p10",
-                [instance.Revision, instance.Status, instance.SubStatus, instance.CorrelationId, instance.Name,
-                 instance.IncidentCount, instance.State, instance.UpdatedAt, instance.FinishedAt, instance.Id, batch.ExpectedRevision],
+                $"UPDATE {instances.Name} SET {sets} WHERE \"Id\" = @p{values.Count} AND \"Revision\" = @p{values.Count + 1}",
+                [.. values, instance.Id, batch.ExpectedRevision],
                 ifNoRow: () => new WorkflowConcurrencyException(instance.Id));
         }
         var bookmarks = Rows.For<BookmarkRecord>();

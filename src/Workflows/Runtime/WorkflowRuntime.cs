@@ -57,7 +57,7 @@ public sealed class WorkflowRuntime(
             {
                 EngineLog.InstanceStarted(logger, wec.InstanceId, definition.DefinitionId);
                 await runner.RunAsync(wec, new RunRequest());
-                await CommitAsync(wec, definition, null, 0, cancellationToken);
+                await CommitAsync(wec, definition, null, null, cancellationToken);
             }
             finally
             {
@@ -88,12 +88,20 @@ public sealed class WorkflowRuntime(
             await using (await locks.AcquireAsync(instanceId, cancellationToken))
             {
                 var started = clock.GetTimestamp();
-                var record = await store.FindInstanceAsync(instanceId, cancellationToken);
+                // A retry reads the stored row: the copy kept from this store's last commit may be what failed.
+                var record = attempt == 1
+                    ? await store.FindInstanceToRunAsync(instanceId, cancellationToken)
+                    : await store.FindInstanceAsync(instanceId, cancellationToken);
                 if (record is null)
                     return new ResumeResult(ResumeOutcome.InstanceNotFound, null);
                 var state = JsonSerializer.Deserialize<WorkflowState>(record.State, JsonValues.Options)!;
                 if (request?.BookmarkId is { } bookmarkId && state.Bookmarks.All(b => b.Id != bookmarkId))
                 {
+                    if (attempt == 1)
+                    {
+                        store.ForgetInstance(instanceId);
+                        continue;
+                    }
                     EngineLog.BookmarkAlreadyConsumed(logger, instanceId, bookmarkId);
                     return new ResumeResult(ResumeOutcome.BookmarkNotFound, null);
                 }
@@ -111,7 +119,7 @@ public sealed class WorkflowRuntime(
                             EngineLog.InstanceResumed(logger, instanceId, request.BookmarkId);
                         await runner.RunAsync(wec, request);
                     }
-                    await CommitAsync(wec, definition, loadedBookmarks, record.Revision, cancellationToken, resolveIncidents: request?.RetryFaulted == true, resumedBookmarkId: request?.BookmarkId);
+                    await CommitAsync(wec, definition, loadedBookmarks, record, cancellationToken, resolveIncidents: request?.RetryFaulted == true, resumedBookmarkId: request?.BookmarkId);
                 }
                 catch (WorkflowConcurrencyException) when (attempt < MaxCommitAttempts)
                 {
@@ -186,7 +194,7 @@ public sealed class WorkflowRuntime(
 
     internal WorkflowGraph GraphOf(WorkflowDefinition definition) => Graphs.GetValue(definition, d => new WorkflowGraph(d, reader));
 
-    private async Task CommitAsync(WorkflowExecutionContext wec, WorkflowDefinition definition, IReadOnlyList<Bookmark>? loaded, int revision, CancellationToken cancellationToken, bool resolveIncidents = false, string? resumedBookmarkId = null)
+    private async Task CommitAsync(WorkflowExecutionContext wec, WorkflowDefinition definition, IReadOnlyList<Bookmark>? loaded, WorkflowInstanceRecord? row, CancellationToken cancellationToken, bool resolveIncidents = false, string? resumedBookmarkId = null)
     {
         var state = runner.ExtractState(wec, definition.Version);
         var loadedIds = loaded?.Select(b => b.Id).ToHashSet() ?? [];
@@ -204,8 +212,9 @@ public sealed class WorkflowRuntime(
 
         await store.CommitAsync(new CommitBatch
         {
-            IsNew = loaded is null,
-            ExpectedRevision = revision,
+            IsNew = row is null,
+            ExpectedRevision = row?.Revision ?? 0,
+            Loaded = row,
             Instance = new WorkflowInstanceRecord
             {
                 Id = wec.InstanceId,
@@ -219,7 +228,7 @@ public sealed class WorkflowRuntime(
                 SubStatus = wec.SubStatus.ToString(),
                 IncidentCount = wec.Incidents.Count,
                 State = JsonSerializer.Serialize(state, JsonValues.Options),
-                Revision = revision + 1,
+                Revision = (row?.Revision ?? 0) + 1,
                 CreatedAt = wec.CreatedAt.UtcDateTime,
                 UpdatedAt = now,
                 FinishedAt = wec.FinishedAt?.UtcDateTime,
