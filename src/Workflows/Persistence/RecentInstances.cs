@@ -6,13 +6,14 @@ namespace Followup.Workflows.Persistence;
 /// The rows this store last committed for instances that are still waiting, so resuming one does not read back what
 /// was just written. A copy can only be stale when something else wrote the row (another process on the same file,
 /// another host on the same database); the resume's revision check then fails, the copy is dropped, and the resume
-/// runs again on the stored row. Bounded: the oldest copies make way for new ones. With a capacity of 0 nothing is
+/// runs again on the stored row. Bounded: when full, a tenth of the copies make way for new ones. With a capacity of 0 nothing is
 /// kept (hosts sharing a PostgreSQL database resume each other's instances all the time, so a copy would often be stale).
 /// </summary>
 internal sealed class RecentInstances(int capacity)
 {
     private readonly ConcurrentDictionary<string, WorkflowInstanceRecord> _rows = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _order = new();
+    /// <summary>Kept apart: the dictionary counts by taking every one of its locks.</summary>
+    private int _count;
 
     public WorkflowInstanceRecord? Find(string id) => _rows.GetValueOrDefault(id);
 
@@ -24,13 +25,24 @@ internal sealed class RecentInstances(int capacity)
             Forget(row.Id);
             return;
         }
-        if (_rows.TryAdd(row.Id, row))
-            _order.Enqueue(row.Id);
-        else
+        if (!_rows.TryAdd(row.Id, row))
+        {
             _rows[row.Id] = row;
-        while (_rows.Count > capacity && _order.TryDequeue(out var oldest))
-            _rows.TryRemove(oldest, out _);
+            return;
+        }
+        if (Interlocked.Increment(ref _count) <= capacity)
+            return;
+        foreach (var (id, _) in _rows)
+        {
+            if (Volatile.Read(ref _count) <= capacity - capacity / 10)
+                break;
+            Forget(id);
+        }
     }
 
-    public void Forget(string id) => _rows.TryRemove(id, out _);
+    public void Forget(string id)
+    {
+        if (_rows.TryRemove(id, out _))
+            Interlocked.Decrement(ref _count);
+    }
 }
