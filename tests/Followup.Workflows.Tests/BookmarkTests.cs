@@ -1,4 +1,7 @@
 using Followup.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using static Followup.Workflows.Tests.Json;
 
 namespace Followup.Workflows.Tests;
@@ -242,5 +245,52 @@ public sealed class BookmarkTests
         }
         while (found < 50 && DateTime.UtcNow < deadline);
         Assert.Equal(50, found);
+    }
+
+    [Fact]
+    public async Task AJournalKeptByTheEarlierSchema_ReadsTheSameAfterTheUpgrade()
+    {
+        var folder = Directory.CreateTempSubdirectory("followup-upgrade").FullName;
+        var path = Path.Combine(folder, "followup.db");
+        var options = new DbContextOptionsBuilder<Persistence.WorkflowDbContext>().UseSqlite($"Data Source={path}").Options;
+        await using (var earlier = new Persistence.WorkflowDbContext(options))
+        {
+            await earlier.GetService<IMigrator>().MigrateAsync("BookmarkCorrelationIndex");
+            await earlier.Database.ExecuteSqlRawAsync("""
+                INSERT INTO "Journal" ("InstanceId", "Sequence", "Timestamp", "ActivityInstanceId", "ActivityId", "ActivityNodeId", "ActivityType", "ActivityName", "EventName", "Message")
+                VALUES ('visit-1', 1, '2026-03-02 09:00:00', 'x1', 'call', 'Workflow1:flow:call', 'Followup.HumanTask', 'Call the customer', 'Started', NULL),
+                       ('visit-1', 2, '2026-03-02 09:15:30.25', 'x1', 'call', 'Workflow1:flow:call', 'Followup.HumanTask', NULL, 'Escalated', 'Manager'),
+                       ('visit-2', 1, '2026-03-02 10:00:00', NULL, NULL, NULL, NULL, NULL, 'Workflow cancelled', NULL)
+                """);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        await using var h = new WorkflowHarness(dbPath: path);
+        var journal = await h.Store.ListJournalAsync("visit-1", CancellationToken.None);
+
+        Assert.Equal([1L, 2L], journal.Select(j => j.Sequence));
+        Assert.Equal((new DateTime(2026, 3, 2, 9, 15, 30, 250), "Escalated", "Manager", "Followup.HumanTask", (string?)null),
+            (journal[1].Timestamp, journal[1].EventName, journal[1].Message, journal[1].ActivityType, journal[1].ActivityName));
+        Assert.Equal(("Call the customer", "Workflow1:flow:call"), (journal[0].ActivityName, journal[0].ActivityNodeId));
+        Assert.Equal("Workflow cancelled", Assert.Single(await h.Store.ListJournalAsync("visit-2", CancellationToken.None)).EventName);
+    }
+
+    [Fact]
+    public void CopiesOfCommittedInstances_AreBounded_AndFinishedOnesDropped()
+    {
+        var recent = new Persistence.RecentInstances(capacity: 10);
+        Persistence.WorkflowInstanceRecord Row(int i, string status) => new()
+        {
+            Id = $"visit-{i}", DefinitionId = "d", DefinitionVersionId = "d-1", Status = status, SubStatus = "Suspended", State = "{}", Revision = 1,
+        };
+
+        for (var i = 0; i < 25; i++)
+            recent.Committed(Row(i, "Running"));
+        var kept = Enumerable.Range(0, 25).Where(i => recent.Find($"visit-{i}") != null).ToList();
+        recent.Committed(Row(kept[0], "Finished"));
+
+        Assert.InRange(kept.Count, 9, 10);
+        Assert.Null(recent.Find($"visit-{kept[0]}"));
+        Assert.NotNull(recent.Find($"visit-{kept[1]}"));
     }
 }

@@ -81,9 +81,9 @@ public sealed class TriggerRecord
     public string? SchedulerJobId { get; set; }
 }
 
+/// <summary>One journal entry: what an activity execution did, and when.</summary>
 public sealed class JournalRecord
 {
-    public long Id { get; set; }
     public required string InstanceId { get; set; }
     public long Sequence { get; set; }
     public DateTime Timestamp { get; set; }
@@ -94,6 +94,19 @@ public sealed class JournalRecord
     public string? ActivityName { get; set; }
     public required string EventName { get; set; }
     public string? Message { get; set; }
+}
+
+/// <summary>
+/// The journal entries one burst committed, in one row: a burst that runs a dozen activities writes one row and one
+/// index entry, not two dozen of each. <see cref="Entries"/> is a JSON array (<see cref="JournalEntries"/>).
+/// </summary>
+public sealed class JournalBurstRecord
+{
+    public long Id { get; set; }
+    public required string InstanceId { get; set; }
+    public long FirstSequence { get; set; }
+    public long LastSequence { get; set; }
+    public required string Entries { get; set; }
 }
 
 public sealed class IncidentRecord

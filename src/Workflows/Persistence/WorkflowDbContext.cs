@@ -9,7 +9,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<WorkflowInstanceRecord> WorkflowInstances => Set<WorkflowInstanceRecord>();
     public DbSet<BookmarkRecord> Bookmarks => Set<BookmarkRecord>();
     public DbSet<TriggerRecord> Triggers => Set<TriggerRecord>();
-    public DbSet<JournalRecord> Journal => Set<JournalRecord>();
+    public DbSet<JournalBurstRecord> JournalBursts => Set<JournalBurstRecord>();
     public DbSet<IncidentRecord> Incidents => Set<IncidentRecord>();
     public DbSet<OutboxRecord> Outbox => Set<OutboxRecord>();
     public DbSet<ContactConsentRecord> ContactConsents => Set<ContactConsentRecord>();
@@ -51,11 +51,11 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => x.Hash);
             e.HasIndex(x => x.DefinitionId);
         });
-        modelBuilder.Entity<JournalRecord>(e =>
+        modelBuilder.Entity<JournalBurstRecord>(e =>
         {
-            e.ToTable("Journal");
+            e.ToTable("JournalBursts");
             e.HasKey(x => x.Id);
-            e.HasIndex(x => new { x.InstanceId, x.Sequence });
+            e.HasIndex(x => new { x.InstanceId, x.FirstSequence });
         });
         modelBuilder.Entity<OutboxRecord>(e =>
         {

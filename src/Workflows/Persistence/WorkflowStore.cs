@@ -165,7 +165,7 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
             var table = Rows.For(row.GetType());
             plan.Execute(table.Update, table.UpdateValues(row));
         }
-        foreach (var row in batch.AddedBookmarks.Concat<object>(batch.Journal).Concat(batch.Incidents).Concat(batch.Inserts))
+        foreach (var row in batch.AddedBookmarks.Concat<object>(JournalEntries.Pack(batch.Journal)).Concat(batch.Incidents).Concat(batch.Inserts))
             plan.Insert(Rows.For(row.GetType()), row);
         return AddNewOutboxRows(plan, batch.Outbox);
     }
@@ -237,7 +237,8 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     public async Task<List<JournalRecord>> ListJournalAsync(string instanceId, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
+        var bursts = await db.JournalBursts.AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.FirstSequence).ToListAsync(cancellationToken);
+        return [.. bursts.SelectMany(JournalEntries.Unpack)];
     }
 
     public async Task<List<IncidentRecord>> ListIncidentsAsync(string instanceId, CancellationToken cancellationToken)

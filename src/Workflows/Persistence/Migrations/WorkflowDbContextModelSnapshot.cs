@@ -335,49 +335,31 @@ namespace Followup.Workflows.Persistence.Migrations
                     b.ToTable("Incidents", (string)null);
                 });
 
-            modelBuilder.Entity("Followup.Workflows.Persistence.JournalRecord", b =>
+            modelBuilder.Entity("Followup.Workflows.Persistence.JournalBurstRecord", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ActivityId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ActivityInstanceId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ActivityName")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ActivityNodeId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ActivityType")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EventName")
+                    b.Property<string>("Entries")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("FirstSequence")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("InstanceId")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Message")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Sequence")
+                    b.Property<long>("LastSequence")
                         .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("Timestamp")
-                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("InstanceId", "Sequence");
+                    b.HasIndex("InstanceId", "FirstSequence");
 
-                    b.ToTable("Journal", (string)null);
+                    b.ToTable("JournalBursts", (string)null);
                 });
 
             modelBuilder.Entity("Followup.Workflows.Persistence.OutboxRecord", b =>

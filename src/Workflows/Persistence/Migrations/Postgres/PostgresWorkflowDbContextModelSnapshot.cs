@@ -340,7 +340,7 @@ namespace Followup.Workflows.Persistence.Migrations.Postgres
                     b.ToTable("Incidents", (string)null);
                 });
 
-            modelBuilder.Entity("Followup.Workflows.Persistence.JournalRecord", b =>
+            modelBuilder.Entity("Followup.Workflows.Persistence.JournalBurstRecord", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -348,43 +348,25 @@ namespace Followup.Workflows.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<string>("ActivityId")
-                        .HasColumnType("text");
-
-                    b.Property<string>("ActivityInstanceId")
-                        .HasColumnType("text");
-
-                    b.Property<string>("ActivityName")
-                        .HasColumnType("text");
-
-                    b.Property<string>("ActivityNodeId")
-                        .HasColumnType("text");
-
-                    b.Property<string>("ActivityType")
-                        .HasColumnType("text");
-
-                    b.Property<string>("EventName")
+                    b.Property<string>("Entries")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<long>("FirstSequence")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("InstanceId")
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<string>("Message")
-                        .HasColumnType("text");
-
-                    b.Property<long>("Sequence")
+                    b.Property<long>("LastSequence")
                         .HasColumnType("bigint");
-
-                    b.Property<DateTime>("Timestamp")
-                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("InstanceId", "Sequence");
+                    b.HasIndex("InstanceId", "FirstSequence");
 
-                    b.ToTable("Journal", (string)null);
+                    b.ToTable("JournalBursts", (string)null);
                 });
 
             modelBuilder.Entity("Followup.Workflows.Persistence.OutboxRecord", b =>
