@@ -40,9 +40,12 @@ internal sealed class RecentInstances(int capacity)
         }
     }
 
-    public void Forget(string id)
+    /// <summary>Drops the copy of an instance; false when there was none.</summary>
+    public bool Forget(string id)
     {
-        if (_rows.TryRemove(id, out _))
-            Interlocked.Decrement(ref _count);
+        if (!_rows.TryRemove(id, out _))
+            return false;
+        Interlocked.Decrement(ref _count);
+        return true;
     }
 }

@@ -89,7 +89,8 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     public async Task<WorkflowInstanceRecord?> FindInstanceToRunAsync(string id, CancellationToken cancellationToken) =>
         _recent.Find(id) ?? await FindInstanceAsync(id, cancellationToken);
 
-    public void ForgetInstance(string id) => _recent.Forget(id);
+    /// <summary>Drops the copy of an instance found stale; false when there was none (the row was read from the database).</summary>
+    public bool ForgetInstance(string id) => _recent.Forget(id);
 
     /// <summary>
     /// Writes a burst. A burst whose steps opened a transaction commits in it (or leaves it to its inline parent);

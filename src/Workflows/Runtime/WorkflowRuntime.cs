@@ -97,11 +97,9 @@ public sealed class WorkflowRuntime(
                 var state = JsonSerializer.Deserialize<WorkflowState>(record.State, JsonValues.Options)!;
                 if (request?.BookmarkId is { } bookmarkId && state.Bookmarks.All(b => b.Id != bookmarkId))
                 {
-                    if (attempt == 1)
-                    {
-                        store.ForgetInstance(instanceId);
+                    // Another process may have moved the instance on since this store's copy: look at the stored row.
+                    if (attempt == 1 && store.ForgetInstance(instanceId))
                         continue;
-                    }
                     EngineLog.BookmarkAlreadyConsumed(logger, instanceId, bookmarkId);
                     return new ResumeResult(ResumeOutcome.BookmarkNotFound, null);
                 }
