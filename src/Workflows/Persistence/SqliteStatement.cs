@@ -15,7 +15,7 @@ internal sealed class SqliteStatement : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
 
-    /// <summary>SQLite's position of each parameter @p0, @p1, … (1-based; 0 when the text does not use it).</summary>
+    /// <summary>SQLite's position of each parameter @p0, @p1, … (1-based).</summary>
     private readonly int[] _positions;
 
     public SqliteStatement(SqliteConnection connection, string sql, int parameterCount)
@@ -25,6 +25,11 @@ internal sealed class SqliteStatement : IDisposable
         _positions = new int[parameterCount];
         for (var i = 0; i < parameterCount; i++)
             _positions[i] = raw.sqlite3_bind_parameter_index(_statement, $"@p{i}");
+        if (raw.sqlite3_bind_parameter_count(_statement) != parameterCount || _positions.Contains(0))
+        {
+            _statement.Dispose();
+            throw new ArgumentException($"The statement does not take exactly the values @p0…@p{parameterCount - 1}: {sql}", nameof(sql));
+        }
     }
 
     /// <summary>Runs the statement with these values in the connection's current transaction; returns the rows changed.</summary>
@@ -35,10 +40,7 @@ internal sealed class SqliteStatement : IDisposable
         try
         {
             for (var i = 0; i < values.Count; i++)
-            {
-                if (_positions[i] != 0)
-                    Check(Bind(_positions[i], values[i]));
-            }
+                Check(Bind(_positions[i], values[i]));
             var result = raw.sqlite3_step(_statement);
             if (result is not (raw.SQLITE_DONE or raw.SQLITE_ROW))
                 Check(result);
