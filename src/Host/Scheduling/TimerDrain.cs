@@ -38,6 +38,17 @@ public sealed class TimerDrain(
     public async Task<bool> OthersDueAsync(string bookmarkId, CancellationToken cancellationToken) =>
         (await store.ListTimersAsync(clock.GetUtcNow().UtcDateTime, DateTime.MinValue, "", 2, cancellationToken)).Any(t => t.Id != bookmarkId);
 
+    /// <summary>Resumes one due timer and records how late it fired; false when another resume got there first.</summary>
+    public async Task<bool> ResumeAsync(BookmarkRecord timer, CancellationToken cancellationToken)
+    {
+        var result = await runtime.ResumeAsync(timer.InstanceId, timer.Id, null, cancellationToken);
+        if (result.Outcome != ResumeOutcome.Resumed)
+            return false;
+        if (timer.DueAt is { } due)
+            metrics.TimerFired(timer.DefinitionId, clock.GetUtcNow() - due.AsUtc());
+        return true;
+    }
+
     private async Task RunAsync()
     {
         var cancellationToken = lifetime.ApplicationStopping;
@@ -55,12 +66,8 @@ public sealed class TimerDrain(
                     using var scope = logger.BeginScope(new Dictionary<string, object?> { ["InstanceId"] = timer.InstanceId, ["CorrelationId"] = timer.CorrelationId });
                     try
                     {
-                        var result = await runtime.ResumeAsync(timer.InstanceId, timer.Id, null, ct);
-                        if (result.Outcome == ResumeOutcome.Resumed)
-                        {
-                            metrics.TimerFired(timer.DefinitionId, clock.GetUtcNow() - timer.DueAt!.Value.AsUtc());
+                        if (await ResumeAsync(timer, ct))
                             Interlocked.Increment(ref resumed);
-                        }
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {

@@ -11,11 +11,9 @@ namespace Followup.Host.Scheduling;
 public sealed class TimerJobs(
     IWorkflowRuntime runtime,
     WorkflowStore store,
-    WorkflowMetrics metrics,
     HangfireTriggerScheduler triggers,
     TimerSweep sweep,
     TimerDrain drain,
-    TimeProvider clock,
     ILogger<TimerJobs> logger)
 {
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
@@ -29,9 +27,7 @@ public sealed class TimerJobs(
             SchedulingLog.TimerAlreadyHandled(logger, instanceId, bookmarkId);
             return;
         }
-        if (bookmark.DueAt is { } due)
-            metrics.TimerFired(bookmark.DefinitionId, clock.GetUtcNow() - due.AsUtc());
-        await runtime.ResumeAsync(instanceId, bookmarkId, null, cancellationToken);
+        await drain.ResumeAsync(bookmark, cancellationToken);
         if (await drain.OthersDueAsync(bookmarkId, cancellationToken))
             _ = drain.Wake();
     }

@@ -10,39 +10,38 @@ namespace Followup.Workflows.Persistence;
 /// </summary>
 public static class JournalEntries
 {
-    /// <summary>One row per instance for entries written together, in sequence order.</summary>
-    public static IEnumerable<JournalBurstRecord> Pack(IEnumerable<JournalRecord> entries) =>
-        entries.GroupBy(e => e.InstanceId).Select(burst =>
+    /// <summary>The row of the entries one burst of <paramref name="instanceId"/> wrote, in sequence order.</summary>
+    public static JournalBurstRecord Pack(string instanceId, IReadOnlyList<JournalRecord> entries)
+    {
+        var ordered = entries.OrderBy(e => e.Sequence).ToList();
+        var buffer = new ArrayBufferWriter<byte>(256 * ordered.Count);
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            var ordered = burst.OrderBy(e => e.Sequence).ToList();
-            var buffer = new ArrayBufferWriter<byte>(256 * ordered.Count);
-            using (var json = new Utf8JsonWriter(buffer))
+            json.WriteStartArray();
+            foreach (var entry in ordered)
             {
-                json.WriteStartArray();
-                foreach (var entry in ordered)
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("seq", entry.Sequence);
-                    json.WriteString("at", DateTime.SpecifyKind(entry.Timestamp, DateTimeKind.Utc));
-                    WriteIfAny(json, "execution", entry.ActivityInstanceId);
-                    WriteIfAny(json, "activity", entry.ActivityId);
-                    WriteIfAny(json, "node", entry.ActivityNodeId);
-                    WriteIfAny(json, "type", entry.ActivityType);
-                    WriteIfAny(json, "name", entry.ActivityName);
-                    json.WriteString("event", entry.EventName);
-                    WriteIfAny(json, "message", entry.Message);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
+                json.WriteStartObject();
+                json.WriteNumber("seq", entry.Sequence);
+                json.WriteString("at", DateTime.SpecifyKind(entry.Timestamp, DateTimeKind.Utc));
+                WriteIfAny(json, "execution", entry.ActivityInstanceId);
+                WriteIfAny(json, "activity", entry.ActivityId);
+                WriteIfAny(json, "node", entry.ActivityNodeId);
+                WriteIfAny(json, "type", entry.ActivityType);
+                WriteIfAny(json, "name", entry.ActivityName);
+                json.WriteString("event", entry.EventName);
+                WriteIfAny(json, "message", entry.Message);
+                json.WriteEndObject();
             }
-            return new JournalBurstRecord
-            {
-                InstanceId = burst.Key,
-                FirstSequence = ordered[0].Sequence,
-                LastSequence = ordered[^1].Sequence,
-                Entries = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan),
-            };
-        });
+            json.WriteEndArray();
+        }
+        return new JournalBurstRecord
+        {
+            InstanceId = instanceId,
+            FirstSequence = ordered[0].Sequence,
+            LastSequence = ordered[^1].Sequence,
+            Entries = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan),
+        };
+    }
 
     public static IEnumerable<JournalRecord> Unpack(JournalBurstRecord row)
     {

@@ -166,7 +166,8 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
             var table = Rows.For(row.GetType());
             plan.Execute(table.Update, table.UpdateValues(row));
         }
-        foreach (var row in batch.AddedBookmarks.Concat<object>(JournalEntries.Pack(batch.Journal)).Concat(batch.Incidents).Concat(batch.Inserts))
+        var journal = batch.Journal.Count == 0 ? [] : new object[] { JournalEntries.Pack(instance.Id, batch.Journal) };
+        foreach (var row in batch.AddedBookmarks.Concat(journal).Concat(batch.Incidents).Concat(batch.Inserts))
             plan.Insert(Rows.For(row.GetType()), row);
         return AddNewOutboxRows(plan, batch.Outbox);
     }
@@ -568,10 +569,6 @@ public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
         command.ExecuteNonQuery();
     }
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        ApplyAsync(connection, cancellationToken);
 }
