@@ -150,7 +150,7 @@ public sealed class BookmarkTests
         }], CancellationToken.None);
         var trigger = Assert.Single(await h.Store.FindTriggersAsync("th", CancellationToken.None));
         Assert.Equal((TimeSpan.FromMinutes(90.5), due, (string?)null), (trigger.Interval, DateTime.SpecifyKind(trigger.StartAt!.Value, DateTimeKind.Utc), trigger.CronExpression));
-        var viaSql = await h.Store.FindBookmarkAsync("timer-1", CancellationToken.None);
+        var viaSql = await h.Store.FindBookmarkAsync(started.InstanceId, "timer-1", CancellationToken.None);
         Assert.Equal(due, DateTime.SpecifyKind(viaSql!.DueAt!.Value, DateTimeKind.Utc));
     }
 
@@ -284,6 +284,39 @@ public sealed class BookmarkTests
             (journal[1].Timestamp, journal[1].EventName, journal[1].Message, journal[1].ActivityType, journal[1].ActivityName));
         Assert.Equal(("Call the customer", "Workflow1:flow:call"), (journal[0].ActivityName, journal[0].ActivityNodeId));
         Assert.Equal("Workflow cancelled", Assert.Single(await h.Store.ListJournalAsync("visit-2", CancellationToken.None)).EventName);
+    }
+
+    [Fact]
+    public async Task WaitingInstances_AreResumed_AfterTheBookmarkTableIsRebuiltByInstance()
+    {
+        await using var h = new WorkflowHarness();
+        var approval = await h.StartAsync(await h.ImportAsync(ApprovalWorkflow), correlationId: "visit-3");
+        var reminder = await h.RunAsync(Workflow("reminder", [Delay("wait", "3.00:00:00"), WriteLine("call", "Call the customer")], [Connection("wait", "call")]));
+        var timer = Assert.Single(reminder.Bookmarks);
+
+        // Back to the schema before it: a row id table with an index on the instance and on every due time.
+        var options = new DbContextOptionsBuilder<Persistence.WorkflowDbContext>().UseSqlite($"Data Source={h.DbPath}").Options;
+        await using (var db = new Persistence.WorkflowDbContext(options))
+        {
+            await db.GetService<IMigrator>().MigrateAsync("JournalBursts");
+            Assert.DoesNotContain("WITHOUT ROWID", await BookmarkTableSqlAsync(db), StringComparison.Ordinal);
+        }
+        await h.RestartAsync();
+        await using (var db = new Persistence.WorkflowDbContext(options))
+            Assert.Contains("WITHOUT ROWID", await BookmarkTableSqlAsync(db), StringComparison.Ordinal);
+
+        var stored = await h.Store.FindBookmarkAsync(reminder.InstanceId, timer.Id, CancellationToken.None);
+        var approved = Assert.Single(await h.Runtime.PublishEventAsync("EstimateApproved", null, "visit-3", null, CancellationToken.None));
+        await h.AdvanceAsync(TimeSpan.FromDays(3));
+
+        Assert.Equal(timer.DueAt!.Value.UtcDateTime, DateTime.SpecifyKind(stored!.DueAt!.Value, DateTimeKind.Utc));
+        Assert.Equal((approval.InstanceId, WorkflowSubStatus.Finished), (approved.InstanceId, approved.SubStatus));
+        Assert.Equal("Finished", (await h.InstanceAsync(reminder.InstanceId)).SubStatus);
+        Assert.Equal(["Estimate sent", "Approved", "Call the customer"], h.Lines);
+        Assert.Empty(await h.Store.ListBookmarksAsync(reminder.InstanceId, CancellationToken.None));
+
+        static async Task<string> BookmarkTableSqlAsync(Persistence.WorkflowDbContext db) =>
+            await db.Database.SqlQueryRaw<string>("SELECT sql AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = 'Bookmarks'").SingleAsync();
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class TimerJobs(
     [Queue(HangfireTimerScheduler.Queue)]
     public async Task ResumeAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken)
     {
-        var bookmark = await store.FindBookmarkAsync(bookmarkId, cancellationToken);
+        var bookmark = await store.FindBookmarkAsync(instanceId, bookmarkId, cancellationToken);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["InstanceId"] = instanceId, ["CorrelationId"] = bookmark?.CorrelationId });
         if (bookmark is null)
         {

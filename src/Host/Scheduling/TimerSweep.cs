@@ -91,7 +91,7 @@ public sealed class TimerSweep(
     private async Task ScheduleAsync(BookmarkRecord timer, CancellationToken cancellationToken)
     {
         var jobId = await timers.ScheduleAsync(timer.InstanceId, timer.Id, timer.DueAt!.Value.AsUtc(), cancellationToken);
-        await store.SetSchedulerJobIdAsync(timer.Id, jobId, cancellationToken);
+        await store.SetSchedulerJobIdAsync(timer.InstanceId, timer.Id, jobId, cancellationToken);
     }
 
     private async IAsyncEnumerable<BookmarkRecord> TimersAsync(DateTime? dueBefore, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -39,10 +39,12 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<BookmarkRecord>(e =>
         {
             e.ToTable("Bookmarks");
-            e.HasKey(x => x.Id);
+            // Keyed by instance: a burst removes and adds an instance's bookmarks on one page (on SQLite the table is
+            // WITHOUT ROWID, see the BookmarksByInstance migration), and the key is the instance's lookup too.
+            e.HasKey(x => new { x.InstanceId, x.Id });
             e.HasIndex(x => new { x.Hash, x.CorrelationId });
-            e.HasIndex(x => x.InstanceId);
-            e.HasIndex(x => x.DueAt);
+            // Timers only: the far more numerous bookmarks without a due time stay out of it.
+            e.HasIndex(x => x.DueAt).HasFilter("\"DueAt\" IS NOT NULL");
         });
         modelBuilder.Entity<TriggerRecord>(e =>
         {

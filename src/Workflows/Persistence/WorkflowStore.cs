@@ -155,7 +155,7 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
         }
         var bookmarks = Rows.For<BookmarkRecord>();
         foreach (var id in batch.RemovedBookmarkIds)
-            plan.Execute($"DELETE FROM {bookmarks.Name} WHERE \"Id\" = @p0", [id]);
+            plan.Execute($"DELETE FROM {bookmarks.Name} WHERE \"InstanceId\" = @p0 AND \"Id\" = @p1", [instance.Id, id]);
         if (batch.ResolveIncidents)
         {
             plan.Execute($"UPDATE {Rows.For<IncidentRecord>().Name} SET \"ResolvedAt\" = @p0 WHERE \"InstanceId\" = @p1 AND \"ResolvedAt\" IS NULL",
@@ -229,12 +229,13 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
         return await query.OrderBy(b => b.DueAt).ThenBy(b => b.Id).Take(limit).ToListAsync(cancellationToken);
     }
 
-    public async Task<BookmarkRecord?> FindBookmarkAsync(string bookmarkId, CancellationToken cancellationToken) =>
-        (await QueryAsync<BookmarkRecord>("\"Id\" = @p0", [bookmarkId], cancellationToken)).FirstOrDefault();
+    public async Task<BookmarkRecord?> FindBookmarkAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken) =>
+        (await QueryAsync<BookmarkRecord>("\"InstanceId\" = @p0 AND \"Id\" = @p1", [instanceId, bookmarkId], cancellationToken)).FirstOrDefault();
 
     /// <summary>Records a timer's job, through the group commit like the burst that created the timer.</summary>
-    public async Task SetSchedulerJobIdAsync(string bookmarkId, string jobId, CancellationToken cancellationToken) =>
-        await Group.CommitAsync(new WritePlan().Execute($"UPDATE {Rows.For<BookmarkRecord>().Name} SET \"SchedulerJobId\" = @p0 WHERE \"Id\" = @p1", [jobId, bookmarkId]));
+    public async Task SetSchedulerJobIdAsync(string instanceId, string bookmarkId, string jobId, CancellationToken cancellationToken) =>
+        await Group.CommitAsync(new WritePlan().Execute($"UPDATE {Rows.For<BookmarkRecord>().Name} SET \"SchedulerJobId\" = @p0 WHERE \"InstanceId\" = @p1 AND \"Id\" = @p2",
+            [jobId, instanceId, bookmarkId]));
 
     public async Task<List<JournalRecord>> ListJournalAsync(string instanceId, CancellationToken cancellationToken)
     {

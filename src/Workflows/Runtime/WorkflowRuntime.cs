@@ -292,7 +292,7 @@ public sealed class WorkflowRuntime(
             wec.AfterCommit.Insert(0, async (_, ct) =>
             {
                 var jobId = await timers.ScheduleAsync(wec.InstanceId, bookmark.Id, bookmark.DueAt!.Value, ct);
-                await store.SetSchedulerJobIdAsync(bookmark.Id, jobId, ct);
+                await store.SetSchedulerJobIdAsync(wec.InstanceId, bookmark.Id, jobId, ct);
             });
         }
         if (wec.Status == WorkflowStatus.Finished && wec.ParentInstanceId is { } parentId)

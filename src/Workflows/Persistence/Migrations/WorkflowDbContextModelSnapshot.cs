@@ -94,6 +94,9 @@ namespace Followup.Workflows.Persistence.Migrations
 
             modelBuilder.Entity("Followup.Workflows.Persistence.BookmarkRecord", b =>
                 {
+                    b.Property<string>("InstanceId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
@@ -122,10 +125,6 @@ namespace Followup.Workflows.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("InstanceId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -136,11 +135,10 @@ namespace Followup.Workflows.Persistence.Migrations
                     b.Property<string>("SchedulerJobId")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Id");
+                    b.HasKey("InstanceId", "Id");
 
-                    b.HasIndex("DueAt");
-
-                    b.HasIndex("InstanceId");
+                    b.HasIndex("DueAt")
+                        .HasFilter("\"DueAt\" IS NOT NULL");
 
                     b.HasIndex("Hash", "CorrelationId");
 

@@ -99,6 +99,9 @@ namespace Followup.Workflows.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("Followup.Workflows.Persistence.BookmarkRecord", b =>
                 {
+                    b.Property<string>("InstanceId")
+                        .HasColumnType("text");
+
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
@@ -127,10 +130,6 @@ namespace Followup.Workflows.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<string>("InstanceId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("text");
@@ -141,11 +140,10 @@ namespace Followup.Workflows.Persistence.Migrations.Postgres
                     b.Property<string>("SchedulerJobId")
                         .HasColumnType("text");
 
-                    b.HasKey("Id");
+                    b.HasKey("InstanceId", "Id");
 
-                    b.HasIndex("DueAt");
-
-                    b.HasIndex("InstanceId");
+                    b.HasIndex("DueAt")
+                        .HasFilter("\"DueAt\" IS NOT NULL");
 
                     b.HasIndex("Hash", "CorrelationId");
 
