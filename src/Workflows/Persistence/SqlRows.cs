@@ -76,6 +76,20 @@ internal sealed class SqlRows(IModel model)
             return rows;
         }
 
+        /// <summary>The rows of a prepared SQLite query with these values, columns matched to properties by name.</summary>
+        public List<T> Read<T>(SqliteStatement statement, IReadOnlyList<object?> values) where T : class
+        {
+            System.Reflection.PropertyInfo[]? columns = null;
+            return statement.Query(values, s =>
+            {
+                columns ??= [.. Enumerable.Range(0, s.ColumnCount).Select(i => _byColumn[s.ColumnName(i)].PropertyInfo!)];
+                var row = (T)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(T));
+                for (var i = 0; i < columns.Length; i++)
+                    columns[i].SetValue(row, s.Read(i, columns[i].PropertyType));
+                return row;
+            });
+        }
+
         private static object Read(DbDataReader reader, int ordinal, Type type) =>
             (Nullable.GetUnderlyingType(type) ?? type) switch
             {

@@ -35,12 +35,9 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>Runs the statement with these values in the connection's current transaction; returns the rows changed.</summary>
     public int Execute(IReadOnlyList<object?> values)
     {
-        if (values.Count != _positions.Length)
-            throw new ArgumentException($"The statement takes {_positions.Length} values, not {values.Count}.", nameof(values));
         try
         {
-            for (var i = 0; i < values.Count; i++)
-                Check(Bind(_positions[i], values[i]));
+            BindAll(values);
             var result = raw.sqlite3_step(_statement);
             if (result is not (raw.SQLITE_DONE or raw.SQLITE_ROW))
                 Check(result);
@@ -50,6 +47,63 @@ internal sealed class SqliteStatement : IDisposable
         {
             raw.sqlite3_reset(_statement);
         }
+    }
+
+    /// <summary>Runs a query with these values; <paramref name="read"/> turns the current row into a result.</summary>
+    public List<T> Query<T>(IReadOnlyList<object?> values, Func<SqliteStatement, T> read)
+    {
+        try
+        {
+            BindAll(values);
+            var rows = new List<T>();
+            int result;
+            while ((result = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW)
+                rows.Add(read(this));
+            if (result != raw.SQLITE_DONE)
+                Check(result);
+            return rows;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    public int ColumnCount => raw.sqlite3_column_count(_statement);
+
+    public string ColumnName(int column) => raw.sqlite3_column_name(_statement, column).utf8_to_string();
+
+    /// <summary>A column of the current row as <paramref name="type"/>, read as Microsoft.Data.Sqlite reads what it stored.</summary>
+    public object? Read(int column, Type type)
+    {
+        if (raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL)
+            return null;
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        if (t == typeof(string))
+            return Text(column);
+        if (t == typeof(long))
+            return raw.sqlite3_column_int64(_statement, column);
+        if (t == typeof(int))
+            return checked((int)raw.sqlite3_column_int64(_statement, column));
+        if (t == typeof(bool))
+            return raw.sqlite3_column_int64(_statement, column) != 0;
+        if (t == typeof(double))
+            return raw.sqlite3_column_double(_statement, column);
+        if (t == typeof(DateTime))
+            return DateTime.Parse(Text(column), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+        if (t == typeof(TimeSpan))
+            return TimeSpan.Parse(Text(column), CultureInfo.InvariantCulture);
+        throw new NotSupportedException($"Reading a {t.Name} column is not supported.");
+    }
+
+    private string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
+    private void BindAll(IReadOnlyList<object?> values)
+    {
+        if (values.Count != _positions.Length)
+            throw new ArgumentException($"The statement takes {_positions.Length} values, not {values.Count}.", nameof(values));
+        for (var i = 0; i < values.Count; i++)
+            Check(Bind(_positions[i], values[i]));
     }
 
     private int Bind(int position, object? value)

@@ -66,10 +66,17 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
 
     private GroupCommit Group => LazyInitializer.EnsureInitialized(ref _group, () => new GroupCommit(database));
 
+    private SqliteReads? _reads;
+
+    private SqliteReads? Reads => database.Provider == DatabaseProvider.Sqlite
+        ? LazyInitializer.EnsureInitialized(ref _reads, () => new SqliteReads(database.ConnectionString))
+        : null;
+
     public async ValueTask DisposeAsync()
     {
         if (_group != null)
             await _group.DisposeAsync();
+        _reads?.Dispose();
     }
 
     private SqlRows CreateRows()
@@ -176,9 +183,12 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     private async Task<List<T>> QueryAsync<T>(string where, IReadOnlyList<object?> values, CancellationToken cancellationToken, string? orderBy = null) where T : class
     {
         var table = Rows.For<T>();
+        var sql = $"SELECT * FROM {table.Name} WHERE {where}" + (orderBy is null ? "" : $" ORDER BY {orderBy}");
+        if (Reads is { } reads)
+            return reads.Query<T>(table, sql, values);
         await using var connection = await database.OpenAsync(forWriting: false, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT * FROM {table.Name} WHERE {where}" + (orderBy is null ? "" : $" ORDER BY {orderBy}");
+        command.CommandText = sql;
         for (var i = 0; i < values.Count; i++)
         {
             var parameter = command.CreateParameter();
@@ -563,12 +573,14 @@ public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    public static void Apply(DbConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         command.ExecuteNonQuery();
     }
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default) =>
         ApplyAsync(connection, cancellationToken);
