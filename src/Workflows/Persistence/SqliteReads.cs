@@ -17,19 +17,34 @@ internal sealed class SqliteReads(string connectionString) : IDisposable
     private volatile bool _disposed;
 
     /// <summary>The rows of <paramref name="table"/> that <paramref name="sql"/> selects with these values (@p0…).</summary>
-    public List<T> Query<T>(SqlRows.Table table, string sql, IReadOnlyList<object?> values) where T : class
+    public List<T> Query<T>(SqlRows.Table table, string sql, IReadOnlyList<object?> values) where T : class =>
+        Use(session => session.Query<T>(table, sql, values));
+
+    /// <summary>
+    /// Several reads in one read transaction on one connection: they see one snapshot, and SQLite takes its locks and
+    /// checks the log once, keeping the pages the first read fetched for the next.
+    /// </summary>
+    public TResult InOneTransaction<TResult>(Func<Session, TResult> reads) => Use(session =>
+    {
+        session.Execute("BEGIN");
+        var result = reads(session);
+        session.Execute("COMMIT");
+        return result;
+    });
+
+    private TResult Use<TResult>(Func<Session, TResult> work)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var session = _idle.TryTake(out var idle) ? idle : new Session(connectionString);
         try
         {
-            var rows = table.Read<T>(session.Prepared(sql, values.Count), values);
+            var result = work(session);
             Return(session);
-            return rows;
+            return result;
         }
         catch
         {
-            // A connection that failed is not handed out again.
+            // A connection that failed (or is left in a transaction) is not handed out again.
             session.Dispose();
             throw;
         }
@@ -55,7 +70,7 @@ internal sealed class SqliteReads(string connectionString) : IDisposable
             session.Dispose();
     }
 
-    private sealed class Session : IDisposable
+    internal sealed class Session : IDisposable
     {
         private readonly SqliteConnection _connection;
         private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
@@ -67,7 +82,12 @@ internal sealed class SqliteReads(string connectionString) : IDisposable
             SqlitePragmaInterceptor.Apply(_connection);
         }
 
-        public SqliteStatement Prepared(string sql, int parameterCount)
+        public List<T> Query<T>(SqlRows.Table table, string sql, IReadOnlyList<object?> values) where T : class =>
+            table.Read<T>(Prepared(sql, values.Count), values);
+
+        public void Execute(string sql) => Prepared(sql, 0).Execute([]);
+
+        private SqliteStatement Prepared(string sql, int parameterCount)
         {
             if (!_statements.TryGetValue(sql, out var statement))
                 _statements[sql] = statement = new SqliteStatement(_connection, sql, parameterCount);

@@ -179,29 +179,41 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
         return AddNewOutboxRows(plan, batch.Outbox);
     }
 
-    /// <summary>Rows of one record type matching a condition on its quoted columns (parameters @p0…).</summary>
-    private async Task<List<T>> QueryAsync<T>(string where, IReadOnlyList<object?> values, CancellationToken cancellationToken, string? orderBy = null) where T : class
+    /// <summary>A query for rows of one record type matching a condition on its quoted columns (parameters @p0…).</summary>
+    private sealed record Select<T>(SqlRows.Table Table, string Sql, IReadOnlyList<object?> Values) where T : class;
+
+    private Select<T> Where<T>(string where, IReadOnlyList<object?> values, string? orderBy = null) where T : class
     {
         var table = Rows.For<T>();
-        var sql = $"SELECT * FROM {table.Name} WHERE {where}" + (orderBy is null ? "" : $" ORDER BY {orderBy}");
+        return new(table, $"SELECT * FROM {table.Name} WHERE {where}" + (orderBy is null ? "" : $" ORDER BY {orderBy}"), values);
+    }
+
+    private Task<List<T>> QueryAsync<T>(string where, IReadOnlyList<object?> values, CancellationToken cancellationToken, string? orderBy = null) where T : class =>
+        QueryAsync(Where<T>(where, values, orderBy), cancellationToken);
+
+    private async Task<List<T>> QueryAsync<T>(Select<T> select, CancellationToken cancellationToken) where T : class
+    {
         if (Reads is { } reads)
-            return reads.Query<T>(table, sql, values);
+            return reads.Query<T>(select.Table, select.Sql, select.Values);
         await using var connection = await database.OpenAsync(forWriting: false, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        for (var i = 0; i < values.Count; i++)
+        command.CommandText = select.Sql;
+        for (var i = 0; i < select.Values.Count; i++)
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = $"@p{i}";
-            parameter.Value = values[i] ?? DBNull.Value;
+            parameter.Value = select.Values[i] ?? DBNull.Value;
             command.Parameters.Add(parameter);
         }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await table.ReadAsync<T>(reader, cancellationToken);
+        return await select.Table.ReadAsync<T>(reader, cancellationToken);
     }
 
     /// <summary>The bookmarks a stimulus resumes, through the (hash, correlation id) index.</summary>
-    public async Task<List<BookmarkRecord>> FindBookmarksAsync(string hash, string? correlationId, string? instanceId, CancellationToken cancellationToken)
+    public Task<List<BookmarkRecord>> FindBookmarksAsync(string hash, string? correlationId, string? instanceId, CancellationToken cancellationToken) =>
+        QueryAsync(BookmarksOf(hash, correlationId, instanceId), cancellationToken);
+
+    private Select<BookmarkRecord> BookmarksOf(string hash, string? correlationId, string? instanceId)
     {
         var where = "\"Hash\" = @p0";
         List<object?> values = [hash];
@@ -212,7 +224,25 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
             where += $" AND \"{column}\" = @p{values.Count}";
             values.Add(value);
         }
-        return await QueryAsync<BookmarkRecord>(where, values, cancellationToken, orderBy: "\"CreatedAt\"");
+        return Where<BookmarkRecord>(where, values, orderBy: "\"CreatedAt\"");
+    }
+
+    /// <summary>
+    /// What a stimulus resumes and, when <paramref name="withTriggers"/>, what it starts: on SQLite both read in one
+    /// transaction, as every published event needs both.
+    /// </summary>
+    public async Task<(List<BookmarkRecord> Bookmarks, List<TriggerRecord> Triggers)> FindStimulusTargetsAsync(
+        string hash, string? correlationId, string? instanceId, bool withTriggers, CancellationToken cancellationToken)
+    {
+        var bookmarks = BookmarksOf(hash, correlationId, instanceId);
+        var triggers = TriggersOf(hash);
+        if (Reads is { } reads && withTriggers)
+        {
+            return reads.InOneTransaction(session => (
+                session.Query<BookmarkRecord>(bookmarks.Table, bookmarks.Sql, bookmarks.Values),
+                session.Query<TriggerRecord>(triggers.Table, triggers.Sql, triggers.Values)));
+        }
+        return (await QueryAsync(bookmarks, cancellationToken), withTriggers ? await QueryAsync(triggers, cancellationToken) : []);
     }
 
     public async Task<List<BookmarkRecord>> ListBookmarksAsync(string instanceId, CancellationToken cancellationToken)
@@ -527,8 +557,10 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
         return old;
     }
 
-    public async Task<List<TriggerRecord>> FindTriggersAsync(string hash, CancellationToken cancellationToken) =>
-        await QueryAsync<TriggerRecord>("\"Hash\" = @p0", [hash], cancellationToken);
+    public Task<List<TriggerRecord>> FindTriggersAsync(string hash, CancellationToken cancellationToken) =>
+        QueryAsync(TriggersOf(hash), cancellationToken);
+
+    private Select<TriggerRecord> TriggersOf(string hash) => Where<TriggerRecord>("\"Hash\" = @p0", [hash]);
 
     public async Task<TriggerRecord?> FindTriggerAsync(string triggerId, CancellationToken cancellationToken)
     {

@@ -141,24 +141,23 @@ public sealed class WorkflowRuntime(
     {
         var hash = StimulusHash.Compute(name, payload);
         var results = new List<WorkflowRunResult>();
-        foreach (var bookmark in await store.FindBookmarksAsync(hash, options.CorrelationId, options.InstanceId, cancellationToken))
+        var (bookmarks, triggers) = await store.FindStimulusTargetsAsync(hash, options.CorrelationId, options.InstanceId,
+            withTriggers: options.StartNew && options.InstanceId is null, cancellationToken);
+        foreach (var bookmark in bookmarks)
         {
             var resumed = await ResumeAsync(bookmark.InstanceId, bookmark.Id, options.Input, cancellationToken);
             if (resumed.Run != null)
                 results.Add(resumed.Run);
         }
-        if (options.StartNew && options.InstanceId is null)
+        foreach (var trigger in triggers)
         {
-            foreach (var trigger in await store.FindTriggersAsync(hash, cancellationToken))
+            results.Add(await StartAsync(new StartWorkflowRequest
             {
-                results.Add(await StartAsync(new StartWorkflowRequest
-                {
-                    DefinitionVersionId = trigger.DefinitionVersionId,
-                    TriggerActivityId = trigger.ActivityId,
-                    CorrelationId = options.CorrelationId,
-                    Input = options.Input,
-                }, cancellationToken));
-            }
+                DefinitionVersionId = trigger.DefinitionVersionId,
+                TriggerActivityId = trigger.ActivityId,
+                CorrelationId = options.CorrelationId,
+                Input = options.Input,
+            }, cancellationToken));
         }
         return results;
     }
