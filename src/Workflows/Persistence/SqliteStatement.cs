@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -113,7 +115,7 @@ internal sealed class SqliteStatement : IDisposable
             case null or DBNull:
                 return raw.sqlite3_bind_null(_statement, position);
             case string text:
-                return raw.sqlite3_bind_text16(_statement, position, text);
+                return BindText(position, text);
             case bool flag:
                 return raw.sqlite3_bind_int64(_statement, position, flag ? 1 : 0);
             case int number:
@@ -141,8 +143,26 @@ internal sealed class SqliteStatement : IDisposable
     {
         Span<char> text = stackalloc char[48];
         return value.TryFormat(text, out var written, format, CultureInfo.InvariantCulture)
-            ? raw.sqlite3_bind_text16(_statement, position, text[..written])
-            : raw.sqlite3_bind_text16(_statement, position, value.ToString(format, CultureInfo.InvariantCulture));
+            ? BindText(position, text[..written])
+            : BindText(position, value.ToString(format, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// Text goes in as UTF-8, the database's encoding, encoded here into a pooled buffer that SQLite copies: given
+    /// UTF-16, SQLite converts it a character at a time, on the one writer thread, for every instance's JSON state.
+    /// </summary>
+    private int BindText(int position, ReadOnlySpan<char> text)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(text, buffer);
+            return raw.sqlite3_bind_text(_statement, position, buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private void Check(int result)
