@@ -53,8 +53,8 @@ public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper ou
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         var completions = await ScalarListAsync(connection, """
-            SELECT count(*) FROM "JournalBursts" b, json_array_elements(b."Entries"::json) e
-            WHERE e->>'activity' = 'after' AND e->>'event' = 'Completed' GROUP BY b."InstanceId"
+            SELECT count(*) FROM "JournalBursts" b, json_array_elements(b."Entries"::json->'e') e
+            WHERE e->>'n' LIKE '%:after' AND e->>'e' = 'Completed' GROUP BY b."InstanceId"
             """);
         Assert.Equal(Count, completions.Count);
         Assert.All(completions, c => Assert.Equal(1L, c));

@@ -320,6 +320,34 @@ public sealed class BookmarkTests
     }
 
     [Fact]
+    public void ABurstsJournal_ReadsBackAsWritten_FromItsSmallForm()
+    {
+        var at = new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc);
+        Persistence.JournalRecord Entry(long sequence, string eventName, string? activity, string? node, DateTime time, string? message = null, string? name = null) => new()
+        {
+            InstanceId = "visit-1", Sequence = sequence, Timestamp = time, ActivityInstanceId = activity is null ? null : $"x-{activity}",
+            ActivityId = activity, ActivityNodeId = node, ActivityType = activity is null ? null : "Followup.HumanTask", ActivityName = name,
+            EventName = eventName, Message = message,
+        };
+        List<Persistence.JournalRecord> written =
+        [
+            Entry(8, "Started", "call", "Workflow1:flow:call", at, name: "Call the customer"),
+            Entry(9, "Escalated", "call", "Workflow1:flow:call", at.AddSeconds(930.25), message: "Manager"),
+            Entry(12, "Started", "inner", "Workflow1:flow:sub:Workflow1:step", at.AddSeconds(931)),
+            Entry(13, "Workflow cancelled", null, null, at.AddSeconds(931)),
+        ];
+
+        var row = Persistence.JournalEntries.Pack("visit-1", [.. written.AsEnumerable().Reverse()]);
+        var read = Persistence.JournalEntries.Unpack(row).ToList();
+
+        Assert.Equal((8L, 13L), (row.FirstSequence, row.LastSequence));
+        Assert.Equal(written.Select(Describe), read.Select(Describe));
+
+        static string Describe(Persistence.JournalRecord j) =>
+            $"{j.InstanceId} {j.Sequence} {j.Timestamp:O} {j.ActivityInstanceId} {j.ActivityId} {j.ActivityNodeId} {j.ActivityType} {j.ActivityName} {j.EventName} {j.Message}";
+    }
+
+    [Fact]
     public void CopiesOfCommittedInstances_AreBounded_AndFinishedOnesDropped()
     {
         var recent = new Persistence.RecentInstances(capacity: 10);

@@ -98,7 +98,7 @@ public sealed class JournalRecord
 
 /// <summary>
 /// The journal entries one burst committed, in one row: a burst that runs a dozen activities writes one row and one
-/// index entry, not two dozen of each. <see cref="Entries"/> is a JSON array (<see cref="JournalEntries"/>).
+/// index entry, not two dozen of each. <see cref="Entries"/> is JSON (<see cref="JournalEntries"/>).
 /// </summary>
 public sealed class JournalBurstRecord
 {
