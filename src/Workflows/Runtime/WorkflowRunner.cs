@@ -298,7 +298,7 @@ public sealed class WorkflowRunner(
                 Status = c.Status,
                 StartedAt = c.StartedAt,
                 Input = c.Input.Count == 0 ? null : JsonValues.ToObject(c.Input),
-                Properties = c.Properties.Count == 0 ? null : JsonValues.ToObject(c.Properties),
+                Properties = c.Properties.Count == 0 ? null : new Dictionary<string, object?>(c.Properties, StringComparer.Ordinal),
                 Variables = c.Variables is null ? null : JsonValues.ToObject(PersistentVariables(c)),
                 Scope = c.Scope is null ? null : new ScopeState
                 {

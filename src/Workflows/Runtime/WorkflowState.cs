@@ -37,7 +37,13 @@ public sealed record ContextState
     public ActivityStatus Status { get; init; }
     public DateTimeOffset StartedAt { get; init; }
     public JsonObject? Input { get; init; }
-    public JsonObject? Properties { get; init; }
+
+    /// <summary>
+    /// What activities keep between bursts (a flowchart's visit counts): written straight from the activity's own
+    /// objects, read back as JSON elements that become those objects again when the activity asks for them.
+    /// </summary>
+    public Dictionary<string, object?>? Properties { get; init; }
+
     public JsonObject? Variables { get; init; }
     public ScopeState? Scope { get; init; }
 }

@@ -82,6 +82,8 @@ public static class JsonValues
             return typed;
         if (value is null)
             return default;
+        if (value is JsonElement element)
+            return element.Deserialize<T>(Options);
         var node = value as JsonNode ?? ToNode(value);
         return node is null ? default : node.Deserialize<T>(Options);
     }
