@@ -1,4 +1,6 @@
 using Followup.Workflows.Runtime;
+using Followup.Workflows.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
 using static Followup.Workflows.Tests.Json;
 
 namespace Followup.Workflows.Tests;
@@ -33,6 +35,58 @@ public sealed class TimerTests
         var row = Assert.Single(await h.Store.ListBookmarksAsync(started.InstanceId, CancellationToken.None));
         Assert.Equal(h.Timers.Pending[0].JobId, row.SchedulerJobId);
         Assert.Equal(h.Clock.GetUtcNow().AddHours(1).UtcDateTime, row.DueAt);
+    }
+
+    [Fact]
+    public async Task ATimerDueLater_GetsItsJobBeforeTheCommit_ASoonOneAfterIt_AndBothKeepTheirJobIds()
+    {
+        var seen = new List<(TimeSpan In, bool Stored)>();
+        WorkflowHarness? h = null;
+        await using var harness = h = new WorkflowHarness(services => services.AddSingleton<ITimerScheduler>(sp => new ProbeScheduler(
+            sp.GetRequiredService<FakeTimerScheduler>(), async (instanceId, bookmarkId, dueAt) =>
+                seen.Add((dueAt - h!.Clock.GetUtcNow(), await h.Store.FindBookmarkAsync(instanceId, bookmarkId, CancellationToken.None) != null)))));
+        var started = await h.RunAsync(Workflow("two-timers",
+            [Activity("start", "Elsa.Start"), Delay("soon", "00:00:30"), Delay("later", "3.00:00:00"), WriteLine("a", "Soon"), WriteLine("b", "Later")],
+            [Connection("start", "soon"), Connection("start", "later"), Connection("soon", "a"), Connection("later", "b")]));
+
+        var rows = await h.Store.ListBookmarksAsync(started.InstanceId, CancellationToken.None);
+        Assert.Equal([(TimeSpan.FromDays(3), false), (TimeSpan.FromSeconds(30), true)], seen);
+        Assert.Equal(h.Timers.Pending.Select(t => t.JobId).Order(), rows.Select(r => r.SchedulerJobId!).Order());
+        await h.AdvanceAsync(TimeSpan.FromSeconds(30));
+        await h.AdvanceAsync(TimeSpan.FromDays(3));
+        Assert.Equal(["Soon", "Later"], h.Lines);
+    }
+
+    [Fact]
+    public async Task TheJobOfATimerWhoseBurstDidNotCommit_IsDeleted()
+    {
+        // Two engines on one file: the host's copy of the instance is stale, so its first commit fails and it runs again.
+        await using var host = new WorkflowHarness();
+        await using var other = new WorkflowHarness(dbPath: host.DbPath);
+        var started = await host.StartAsync(await host.ImportAsync(Workflow("stale-timer",
+            [Activity("start", "Elsa.Start"), Event("w1", "EstimateApproved"), WriteLine("one", "One"), Event("w2", "TaskCompleted"), Delay("wait", "3.00:00:00"), WriteLine("two", "Two")],
+            [Connection("start", "w1"), Connection("start", "w2"), Connection("w1", "one"), Connection("w2", "wait"), Connection("wait", "two")])), correlationId: "visit-4");
+        await other.Definitions.LoadAsync(CancellationToken.None);
+        Assert.Single(await other.Runtime.PublishEventAsync("EstimateApproved", null, "visit-4", null, CancellationToken.None));
+
+        Assert.Single(await host.Runtime.PublishEventAsync("TaskCompleted", null, "visit-4", null, CancellationToken.None));
+
+        var job = Assert.Single(host.Timers.Pending);
+        var row = Assert.Single(await host.Store.ListBookmarksAsync(started.InstanceId, CancellationToken.None));
+        Assert.Equal((job.JobId, job.BookmarkId), (row.SchedulerJobId, row.Id));
+        Assert.Equal(["job-1"], host.Timers.Cancelled);
+        Assert.Equal("job-2", job.JobId);
+    }
+
+    private sealed class ProbeScheduler(FakeTimerScheduler inner, Func<string, string, DateTimeOffset, Task> probe) : ITimerScheduler
+    {
+        public async Task<string> ScheduleAsync(string instanceId, string bookmarkId, DateTimeOffset dueAt, CancellationToken cancellationToken)
+        {
+            await probe(instanceId, bookmarkId, dueAt);
+            return await inner.ScheduleAsync(instanceId, bookmarkId, dueAt, cancellationToken);
+        }
+
+        public Task CancelAsync(string jobId, CancellationToken cancellationToken) => inner.CancelAsync(jobId, cancellationToken);
     }
 
     [Fact]

@@ -28,4 +28,10 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 1040, Level = LogLevel.Error, Message = "Work after the commit of workflow {InstanceId} failed")]
     public static partial void AfterCommitFailed(ILogger logger, string instanceId, Exception exception);
+
+    [LoggerMessage(EventId = 1041, Level = LogLevel.Warning, Message = "Timer {BookmarkId} of workflow {InstanceId} could not be scheduled before its commit; it is scheduled after it")]
+    public static partial void TimerScheduledAfterCommit(ILogger logger, string instanceId, string bookmarkId, Exception exception);
+
+    [LoggerMessage(EventId = 1042, Level = LogLevel.Warning, Message = "The job of timer {BookmarkId} of workflow {InstanceId}, whose burst did not commit, could not be deleted; it will find no bookmark and end")]
+    public static partial void UncommittedTimerJobLeft(ILogger logger, string instanceId, string bookmarkId, Exception exception);
 }

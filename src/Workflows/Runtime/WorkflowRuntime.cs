@@ -31,6 +31,13 @@ public sealed class WorkflowRuntime(
     ILogger<WorkflowRuntime> logger) : IWorkflowRuntime
 {
     private const int MaxCommitAttempts = 3;
+
+    /// <summary>
+    /// A timer due later than this gets its job before its burst commits, so the job id goes into the database with the
+    /// bookmark instead of in a write of its own. Should the burst then not commit, the job finds no bookmark when it
+    /// runs and ends. A timer due sooner is scheduled after the commit, so its job cannot run before the bookmark exists.
+    /// </summary>
+    internal static readonly TimeSpan ScheduleBeforeCommitBeyond = TimeSpan.FromMinutes(5);
     private static readonly ConditionalWeakTable<WorkflowDefinition, WorkflowGraph> Graphs = new();
 
     public async Task<WorkflowRunResult> StartAsync(StartWorkflowRequest request, CancellationToken cancellationToken)
@@ -207,7 +214,8 @@ public sealed class WorkflowRuntime(
             ? (await store.ListBookmarksAsync(wec.InstanceId, cancellationToken)).Where(r => r.SchedulerJobId != null && cancelledTimers.Contains(r.Id)).ToList()
             : [];
 
-        await store.CommitAsync(new CommitBatch
+        var jobIds = await ScheduleTimersAheadAsync(wec.InstanceId, added, cancellationToken);
+        var batch = new CommitBatch
         {
             IsNew = row is null,
             ExpectedRevision = row?.Revision ?? 0,
@@ -242,6 +250,7 @@ public sealed class WorkflowRuntime(
                 ActivityInstanceId = b.ActivityInstanceId,
                 Payload = b.Payload?.ToJsonString(),
                 DueAt = b.DueAt?.UtcDateTime,
+                SchedulerJobId = jobIds.GetValueOrDefault(b.Id),
                 CreatedAt = b.CreatedAt.UtcDateTime,
             }).ToList(),
             RemovedBookmarkIds = removed.Select(b => b.Id).ToList(),
@@ -277,7 +286,17 @@ public sealed class WorkflowRuntime(
             Transaction = wec.Transaction,
             CommitTransaction = wec.OwnsTransaction,
             ResolveIncidents = resolveIncidents,
-        }, cancellationToken);
+        };
+        try
+        {
+            await store.CommitAsync(batch, cancellationToken);
+        }
+        catch
+        {
+            foreach (var (bookmarkId, jobId) in jobIds)
+                await CancelQuietlyAsync(wec.InstanceId, bookmarkId, jobId);
+            throw;
+        }
         wec.Journal.Clear();
         wec.Outbox.Clear();
         wec.Inserts.Clear();
@@ -286,7 +305,7 @@ public sealed class WorkflowRuntime(
 
         foreach (var timer in removedTimers)
             wec.AfterCommit.Insert(0, (_, ct) => timers.CancelAsync(timer.SchedulerJobId!, ct));
-        foreach (var bookmark in added.Where(b => b.DueAt != null))
+        foreach (var bookmark in added.Where(b => b.DueAt != null && !jobIds.ContainsKey(b.Id)))
         {
             wec.AfterCommit.Insert(0, async (_, ct) =>
             {
@@ -300,6 +319,39 @@ public sealed class WorkflowRuntime(
             wec.AfterCommit.Add((services, ct) => services.GetRequiredService<IWorkflowRuntime>().TriggerAsync(
                 ExecuteWorkflow.BookmarkName, new ChildWorkflowStimulus(wec.InstanceId),
                 new TriggerOptions { InstanceId = parentId, StartNew = false, Input = new Dictionary<string, object?> { ["ChildWorkflowOutput"] = output } }, ct));
+        }
+    }
+
+    /// <summary>Jobs for the new timers due beyond <see cref="ScheduleBeforeCommitBeyond"/>, by bookmark id; one that fails is scheduled after the commit instead.</summary>
+    private async Task<Dictionary<string, string>> ScheduleTimersAheadAsync(string instanceId, List<Bookmark> added, CancellationToken cancellationToken)
+    {
+        var jobIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var bookmark in added)
+        {
+            if (bookmark.DueAt is not { } due || due - clock.GetUtcNow() <= ScheduleBeforeCommitBeyond)
+                continue;
+            try
+            {
+                jobIds[bookmark.Id] = await timers.ScheduleAsync(instanceId, bookmark.Id, due, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                EngineLog.TimerScheduledAfterCommit(logger, instanceId, bookmark.Id, ex);
+            }
+        }
+        return jobIds;
+    }
+
+    /// <summary>Deletes the job of a timer whose burst did not commit; a job left behind finds no bookmark and ends.</summary>
+    private async Task CancelQuietlyAsync(string instanceId, string bookmarkId, string jobId)
+    {
+        try
+        {
+            await timers.CancelAsync(jobId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            EngineLog.UncommittedTimerJobLeft(logger, instanceId, bookmarkId, ex);
         }
     }
 
