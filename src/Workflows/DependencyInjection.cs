@@ -21,6 +21,8 @@ public static class DependencyInjection
     /// <summary>The engine on EF Core (SQLite or PostgreSQL), with the standard activities.</summary>
     public static IServiceCollection AddFollowupWorkflows(this IServiceCollection services, WorkflowDatabase database)
     {
+        if (database.Provider == DatabaseProvider.Sqlite)
+            SqliteLibrary.Configure();
         services.AddOptions<EngineOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdentityGenerator, SequentialGuidIdentityGenerator>();
