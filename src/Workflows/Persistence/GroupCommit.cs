@@ -13,6 +13,9 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
 {
     private const int MaxGroup = 500;
 
+    /// <summary>The writer connection's page cache on SQLite, in KiB.</summary>
+    private const int WriterCacheKiB = 64 * 1024;
+
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private int _started;
     private Task _writer = Task.CompletedTask;
@@ -100,7 +103,9 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
         {
             await using (var command = connection.CreateCommand())
             {
-                command.CommandText = $"PRAGMA wal_autocheckpoint={WalCheckpointer.WriterLimitPages}";
+                // The writer's page cache holds the pages of the instances that are waiting (SQLite's default is 2 MiB):
+                // each burst updates its own instance's page, and a page not cached is read from the file first.
+                command.CommandText = $"PRAGMA wal_autocheckpoint={WalCheckpointer.WriterLimitPages}; PRAGMA cache_size=-{WriterCacheKiB}";
                 await command.ExecuteNonQueryAsync();
             }
             _checkpointer ??= new WalCheckpointer(database.ConnectionString);
