@@ -37,7 +37,8 @@ public sealed class WorkflowRuntime(
     /// bookmark instead of in a write of its own. Should the burst then not commit, the job finds no bookmark when it
     /// runs and ends. A timer due sooner is scheduled after the commit, so its job cannot run before the bookmark exists.
     /// </summary>
-    internal static readonly TimeSpan ScheduleBeforeCommitBeyond = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan ScheduleBeforeCommitBeyond = TimeSpan.FromMinutes(5);
+
     private static readonly ConditionalWeakTable<WorkflowDefinition, WorkflowGraph> Graphs = new();
 
     public async Task<WorkflowRunResult> StartAsync(StartWorkflowRequest request, CancellationToken cancellationToken)
