@@ -6,6 +6,23 @@ namespace Followup.Workflows.Tests;
 public sealed class FlowchartTests
 {
     [Fact]
+    public void FlowStateKeptInTheEarlierForm_ReadsTheSame_AndIsWrittenWithoutAFlagPerConnection()
+    {
+        var earlier = """
+            {"activityVisits":{"a":1,"b":1},"connectionVisits":{"a:Done->c:In":1,"b:Done->c:In":1},
+             "connectionFollowed":{"a:Done->c:In":true,"b:Done->c:In":false}}
+            """;
+
+        var scope = System.Text.Json.JsonSerializer.Deserialize<Activities.Flowchart.FlowScope>(earlier, Serialization.JsonValues.Options)!;
+        var written = System.Text.Json.JsonSerializer.Serialize(scope, Serialization.JsonValues.Options);
+        var again = System.Text.Json.JsonSerializer.Deserialize<Activities.Flowchart.FlowScope>(written, Serialization.JsonValues.Options)!;
+
+        Assert.Equal(["b:Done->c:In"], again.NotFollowed!);
+        Assert.Equal(2, again.ConnectionVisits.Count);
+        Assert.DoesNotContain("connectionFollowed", written, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ImplicitJoin_AfterDecisionWithDeadBranch_RunsOnceInCounterMode()
     {
         await using var h = new WorkflowHarness();
