@@ -73,31 +73,24 @@ internal sealed class SqliteReads(string connectionString) : IDisposable
     internal sealed class Session : IDisposable
     {
         private readonly SqliteConnection _connection;
-        private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
+        private readonly SqliteStatements _statements;
 
         public Session(string connectionString)
         {
             _connection = new SqliteConnection(connectionString);
             _connection.Open();
             SqlitePragmaInterceptor.Apply(_connection);
+            _statements = new SqliteStatements(_connection);
         }
 
         public List<T> Query<T>(SqlRows.Table table, string sql, IReadOnlyList<object?> values) where T : class =>
-            table.Read<T>(Prepared(sql, values.Count), values);
+            table.Read<T>(_statements.For(sql, values.Count), values);
 
-        public void Execute(string sql) => Prepared(sql, 0).Execute([]);
-
-        private SqliteStatement Prepared(string sql, int parameterCount)
-        {
-            if (!_statements.TryGetValue(sql, out var statement))
-                _statements[sql] = statement = new SqliteStatement(_connection, sql, parameterCount);
-            return statement;
-        }
+        public void Execute(string sql) => _statements.For(sql, 0).Execute([]);
 
         public void Dispose()
         {
-            foreach (var statement in _statements.Values)
-                statement.Dispose();
+            _statements.Dispose();
             _connection.Dispose();
         }
     }

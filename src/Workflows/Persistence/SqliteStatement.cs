@@ -173,3 +173,23 @@ internal sealed class SqliteStatement : IDisposable
 
     public void Dispose() => _statement.Dispose();
 }
+
+/// <summary>The statements prepared on one SQLite connection, by their text: each is prepared once and run again and again.</summary>
+internal sealed class SqliteStatements(SqliteConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, SqliteStatement> _prepared = new(StringComparer.Ordinal);
+
+    public SqliteStatement For(string sql, int parameterCount)
+    {
+        if (!_prepared.TryGetValue(sql, out var statement))
+            _prepared[sql] = statement = new SqliteStatement(connection, sql, parameterCount);
+        return statement;
+    }
+
+    public void Dispose()
+    {
+        foreach (var statement in _prepared.Values)
+            statement.Dispose();
+        _prepared.Clear();
+    }
+}

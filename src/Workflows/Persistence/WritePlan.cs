@@ -56,7 +56,7 @@ internal sealed class WritePlan
 internal sealed class SqlSession(DbConnection connection, DbTransaction? transaction = null) : IAsyncDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
+    private readonly SqliteStatements? _statements = connection is Microsoft.Data.Sqlite.SqliteConnection sqlite ? new(sqlite) : null;
 
     public DbConnection Connection => connection;
 
@@ -74,12 +74,8 @@ internal sealed class SqlSession(DbConnection connection, DbTransaction? transac
 
     public async Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> values, CancellationToken cancellationToken)
     {
-        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
-        {
-            if (!_statements.TryGetValue(sql, out var statement))
-                _statements[sql] = statement = new SqliteStatement(sqlite, sql, values.Count);
-            return statement.Execute(values);
-        }
+        if (_statements != null)
+            return _statements.For(sql, values.Count).Execute(values);
         if (!_commands.TryGetValue(sql, out var command))
         {
             command = connection.CreateCommand();
@@ -103,8 +99,6 @@ internal sealed class SqlSession(DbConnection connection, DbTransaction? transac
         foreach (var command in _commands.Values)
             await command.DisposeAsync();
         _commands.Clear();
-        foreach (var statement in _statements.Values)
-            statement.Dispose();
-        _statements.Clear();
+        _statements?.Dispose();
     }
 }
