@@ -18,8 +18,9 @@ public sealed class WorkflowHarness : IAsyncDisposable
     private readonly string _folder;
     private ServiceProvider _services;
 
-    public WorkflowHarness(Action<IServiceCollection>? configure = null, string? dbPath = null)
+    public WorkflowHarness(Action<IServiceCollection>? configure = null, string? dbPath = null, SqliteLogLimits? log = null)
     {
+        Log = log ?? new();
         _folder = Path.Combine(Path.GetTempPath(), "followup-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_folder);
         DbPath = dbPath ?? Path.Combine(_folder, "followup.db");
@@ -32,6 +33,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
     public List<string> Lines { get; } = [];
     public FakeTimerScheduler Timers { get; private set; } = null!;
     private Action<IServiceCollection>? Configure { get; }
+    private SqliteLogLimits Log { get; }
 
     public IServiceProvider Services => _services;
     public IWorkflowRuntime Runtime => _services.GetRequiredService<IWorkflowRuntime>();
@@ -46,7 +48,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         services.AddSingleton<IConsoleOutput>(new ListOutput(Lines));
         services.AddSingleton<FakeTimerScheduler>();
         services.AddSingleton<ITimerScheduler>(sp => sp.GetRequiredService<FakeTimerScheduler>());
-        services.AddFollowupWorkflows($"Data Source={DbPath}");
+        services.AddFollowupWorkflows(WorkflowDatabase.Sqlite($"Data Source={DbPath}") with { Log = Log });
         services.AddActivitiesFrom(typeof(WorkflowHarness).Assembly);
         Configure?.Invoke(services);
         var provider = services.BuildServiceProvider();

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using System.Threading.Channels;
 
 namespace Followup.Workflows.Persistence;
@@ -12,6 +13,9 @@ namespace Followup.Workflows.Persistence;
 internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
 {
     private const int MaxGroup = 500;
+
+    /// <summary>How long the writer waits for readers to leave the log before it starts the log again.</summary>
+    private const int CatchUpWaitMilliseconds = 5;
 
     /// <summary>
     /// The writer connection's page cache on SQLite, in KiB: SQLite's default. A larger cache saves reading a waiting
@@ -31,6 +35,9 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
     /// <summary>SQLite: checkpoints run beside the writer instead of inside its commits.</summary>
     private WalCheckpointer? _checkpointer;
 
+    /// <summary>1 when the checkpointer has copied nearly all of a long log and the writer should copy the rest before its next group.</summary>
+    private int _catchUp;
+
     public Task CommitAsync(WritePlan plan)
     {
         var pending = new Pending(plan);
@@ -48,6 +55,8 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
         {
             while (group.Count < MaxGroup && _queue.Reader.TryRead(out var pending))
                 group.Add(pending);
+            if (Interlocked.Exchange(ref _catchUp, 0) == 1)
+                CatchUp();
             await WriteGroupAsync(group);
             group.Clear();
         }
@@ -72,6 +81,32 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
         }
         foreach (var pending in group)
             pending.Done.TrySetResult();
+    }
+
+    /// <summary>
+    /// Copies the last pages of the log into the database file and waits, briefly, for the readers still on the log, so
+    /// that the next group's commit starts the log again from its beginning (SQLite does so only when a write begins
+    /// with all of the log copied and no reader on it). When a reader takes longer, nothing changes: the log goes on
+    /// growing until the next try.
+    /// </summary>
+    private void CatchUp()
+    {
+        if (_session?.Connection is not SqliteConnection connection)
+            return;
+        using var command = connection.CreateCommand();
+        try
+        {
+            command.CommandText = $"PRAGMA busy_timeout={CatchUpWaitMilliseconds}; PRAGMA wal_checkpoint(RESTART)";
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+        }
+        finally
+        {
+            command.CommandText = $"PRAGMA busy_timeout={SqlitePragmaInterceptor.BusyTimeoutMilliseconds}";
+            command.ExecuteNonQuery();
+        }
     }
 
     private async Task CommitAsync(IReadOnlyList<WritePlan> plans)
@@ -108,10 +143,10 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
         {
             await using (var command = connection.CreateCommand())
             {
-                command.CommandText = $"PRAGMA wal_autocheckpoint={WalCheckpointer.WriterLimitPages}; PRAGMA cache_size=-{WriterCacheKiB}";
+                command.CommandText = $"PRAGMA wal_autocheckpoint={database.Log.WriterLimitPages}; PRAGMA cache_size=-{WriterCacheKiB}";
                 await command.ExecuteNonQueryAsync();
             }
-            _checkpointer ??= new WalCheckpointer(database.ConnectionString);
+            _checkpointer ??= new WalCheckpointer(database.ConnectionString, database.Log.RestartAfterPages, () => Volatile.Write(ref _catchUp, 1));
         }
         return new SqlSession(connection);
     }

@@ -9,9 +9,20 @@ public enum DatabaseProvider
     Postgres,
 }
 
+/// <summary>
+/// When SQLite's write-ahead log goes back to its start, in log pages (4 KiB each): once it is
+/// <paramref name="RestartAfterPages"/> long, the checkpoint thread catches up and the writer starts it again
+/// (<see cref="WalCheckpointer"/>); at <paramref name="WriterLimitPages"/> the writer checkpoints it itself, stalling
+/// its callers, in case that thread falls behind.
+/// </summary>
+public sealed record SqliteLogLimits(int RestartAfterPages = 16_384, int WriterLimitPages = 65_536);
+
 /// <summary>Where the engine keeps its tables: a SQLite file (one host) or PostgreSQL (several hosts sharing one database).</summary>
 public sealed record WorkflowDatabase(DatabaseProvider Provider, string ConnectionString)
 {
+    /// <summary>SQLite only.</summary>
+    public SqliteLogLimits Log { get; init; } = new();
+
     public static WorkflowDatabase Sqlite(string connectionString) => new(DatabaseProvider.Sqlite, connectionString);
 
     public static WorkflowDatabase Postgres(string connectionString) => new(DatabaseProvider.Postgres, connectionString);

@@ -596,7 +596,10 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
 /// </summary>
 public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+    /// <summary>How long a connection waits for a lock before it fails with "database is locked".</summary>
+    public const int BusyTimeoutMilliseconds = 10_000;
+
+    private static readonly string Pragmas = $"PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
 
     public static async Task ApplyAsync(DbConnection connection, CancellationToken cancellationToken)
     {
