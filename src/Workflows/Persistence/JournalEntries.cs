@@ -60,13 +60,13 @@ public static class JournalEntries
             InstanceId = instanceId,
             FirstSequence = ordered[0].Sequence,
             LastSequence = ordered[^1].Sequence,
-            Entries = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan),
+            Entries = new Utf8Json(buffer.WrittenSpan.ToArray()),
         };
     }
 
     public static IEnumerable<JournalRecord> Unpack(JournalBurstRecord row)
     {
-        using var document = JsonDocument.Parse(row.Entries);
+        using var document = JsonDocument.Parse(row.Entries.Memory);
         if (document.RootElement.ValueKind == JsonValueKind.Array)
             return UnpackEarlierFormat(row, document.RootElement);
         var at = Time(document.RootElement.GetProperty("at"));

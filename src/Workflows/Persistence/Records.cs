@@ -33,7 +33,8 @@ public sealed class WorkflowInstanceRecord
     public required string Status { get; set; }
     public required string SubStatus { get; set; }
     public int IncidentCount { get; set; }
-    public required string State { get; set; }
+    /// <summary>The instance's <see cref="Runtime.WorkflowState"/> as JSON.</summary>
+    public required Utf8Json State { get; set; }
 
     /// <summary>Optimistic concurrency: incremented by every commit; a commit that expected another value fails.</summary>
     public int Revision { get; set; }
@@ -106,7 +107,7 @@ public sealed class JournalBurstRecord
     public required string InstanceId { get; set; }
     public long FirstSequence { get; set; }
     public long LastSequence { get; set; }
-    public required string Entries { get; set; }
+    public required Utf8Json Entries { get; set; }
 }
 
 public sealed class IncidentRecord

@@ -94,6 +94,7 @@ internal sealed class SqlRows(IModel model)
             (Nullable.GetUnderlyingType(type) ?? type) switch
             {
                 var t when t == typeof(string) => reader.GetString(ordinal),
+                var t when t == typeof(Utf8Json) => Utf8Json.FromString(reader.GetString(ordinal)),
                 var t when t == typeof(DateTime) => reader.GetDateTime(ordinal),
                 var t when t == typeof(int) => reader.GetInt32(ordinal),
                 var t when t == typeof(long) => reader.GetInt64(ordinal),

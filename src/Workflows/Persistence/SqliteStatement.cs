@@ -83,6 +83,8 @@ internal sealed class SqliteStatement : IDisposable
         var t = Nullable.GetUnderlyingType(type) ?? type;
         if (t == typeof(string))
             return Text(column);
+        if (t == typeof(Utf8Json))
+            return new Utf8Json(raw.sqlite3_column_blob(_statement, column).ToArray());
         if (t == typeof(long))
             return raw.sqlite3_column_int64(_statement, column);
         if (t == typeof(int))
@@ -116,6 +118,8 @@ internal sealed class SqliteStatement : IDisposable
                 return raw.sqlite3_bind_null(_statement, position);
             case string text:
                 return BindText(position, text);
+            case Utf8Json json:
+                return raw.sqlite3_bind_text(_statement, position, json.Span);
             case bool flag:
                 return raw.sqlite3_bind_int64(_statement, position, flag ? 1 : 0);
             case int number:

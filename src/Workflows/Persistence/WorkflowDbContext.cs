@@ -32,6 +32,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("WorkflowInstances");
             e.HasKey(x => x.Id);
             e.Property(x => x.Revision).IsConcurrencyToken();
+            e.Property(x => x.State).HasConversion(v => v.ToString(), text => Utf8Json.FromString(text));
             e.HasIndex(x => x.CorrelationId);
             e.HasIndex(x => new { x.DefinitionId, x.Status });
             e.HasIndex(x => x.ParentInstanceId);
@@ -57,6 +58,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("JournalBursts");
             e.HasKey(x => x.Id);
+            e.Property(x => x.Entries).HasConversion(v => v.ToString(), text => Utf8Json.FromString(text));
             e.HasIndex(x => new { x.InstanceId, x.FirstSequence });
         });
         modelBuilder.Entity<OutboxRecord>(e =>

@@ -90,7 +90,12 @@ internal sealed class SqlSession(DbConnection connection, DbTransaction? transac
             _commands[sql] = command;
         }
         for (var i = 0; i < values.Count; i++)
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            command.Parameters[i].Value = values[i] switch
+            {
+                null => DBNull.Value,
+                Utf8Json json => json.ToString(),
+                var value => value,
+            };
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

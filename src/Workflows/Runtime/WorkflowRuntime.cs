@@ -102,7 +102,7 @@ public sealed class WorkflowRuntime(
                     : await store.FindInstanceAsync(instanceId, cancellationToken);
                 if (record is null)
                     return new ResumeResult(ResumeOutcome.InstanceNotFound, null);
-                var state = JsonSerializer.Deserialize<WorkflowState>(record.State, JsonValues.Options)!;
+                var state = JsonSerializer.Deserialize<WorkflowState>(record.State.Span, JsonValues.Options)!;
                 if (request?.BookmarkId is { } bookmarkId && state.Bookmarks.All(b => b.Id != bookmarkId))
                 {
                     // Another process may have moved the instance on since this store's copy: look at the stored row.
@@ -233,7 +233,7 @@ public sealed class WorkflowRuntime(
                 Status = wec.Status.ToString(),
                 SubStatus = wec.SubStatus.ToString(),
                 IncidentCount = wec.Incidents.Count,
-                State = JsonSerializer.Serialize(state, JsonValues.Options),
+                State = new Utf8Json(JsonSerializer.SerializeToUtf8Bytes(state, JsonValues.Options)),
                 Revision = (row?.Revision ?? 0) + 1,
                 CreatedAt = wec.CreatedAt.UtcDateTime,
                 UpdatedAt = now,
