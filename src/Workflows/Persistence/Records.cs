@@ -44,6 +44,9 @@ public sealed class WorkflowInstanceRecord
     public DateTime? FinishedAt { get; set; }
 }
 
+/// <summary>The key of a bookmark a stimulus resumes.</summary>
+public sealed record BookmarkTarget(string InstanceId, string BookmarkId);
+
 /// <summary>A waiting point, indexed by the hash of its stimulus so a stimulus finds its instance without a scan.</summary>
 public sealed class BookmarkRecord
 {

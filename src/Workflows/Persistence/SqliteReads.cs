@@ -86,6 +86,10 @@ internal sealed class SqliteReads(string connectionString) : IDisposable
         public List<T> Query<T>(SqlRows.Table table, string sql, IReadOnlyList<object?> values) where T : class =>
             table.Read<T>(_statements.For(sql, values.Count), values);
 
+        /// <summary>The rows <paramref name="sql"/> selects with these values, each made by <paramref name="read"/>.</summary>
+        public List<T> Query<T>(string sql, IReadOnlyList<object?> values, Func<SqliteStatement, T> read) =>
+            _statements.For(sql, values.Count).Query(values, read);
+
         public void Execute(string sql) => _statements.For(sql, 0).Execute([]);
 
         public void Dispose()

@@ -100,7 +100,8 @@ internal sealed class SqliteStatement : IDisposable
         throw new NotSupportedException($"Reading a {t.Name} column is not supported.");
     }
 
-    private string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+    /// <summary>A text column of the current row that is never null.</summary>
+    public string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
 
     private void BindAll(IReadOnlyList<object?> values)
     {

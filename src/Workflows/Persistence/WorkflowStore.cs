@@ -195,18 +195,24 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     {
         if (Reads is { } reads)
             return reads.Query<T>(select.Table, select.Sql, select.Values);
+        return await ReadAsync(select.Sql, select.Values, (reader, ct) => select.Table.ReadAsync<T>(reader, ct), cancellationToken);
+    }
+
+    /// <summary>A query through ADO.NET on a connection of its own (PostgreSQL, or SQLite before its kept connections).</summary>
+    private async Task<TResult> ReadAsync<TResult>(string sql, IReadOnlyList<object?> values, Func<System.Data.Common.DbDataReader, CancellationToken, Task<TResult>> read, CancellationToken cancellationToken)
+    {
         await using var connection = await database.OpenAsync(forWriting: false, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = select.Sql;
-        for (var i = 0; i < select.Values.Count; i++)
+        command.CommandText = sql;
+        for (var i = 0; i < values.Count; i++)
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = $"@p{i}";
-            parameter.Value = select.Values[i] ?? DBNull.Value;
+            parameter.Value = values[i] ?? DBNull.Value;
             command.Parameters.Add(parameter);
         }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await select.Table.ReadAsync<T>(reader, cancellationToken);
+        return await read(reader, cancellationToken);
     }
 
     /// <summary>The bookmarks a stimulus resumes, through the (hash, correlation id) index.</summary>
@@ -214,6 +220,12 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
         QueryAsync(BookmarksOf(hash, correlationId, instanceId), cancellationToken);
 
     private Select<BookmarkRecord> BookmarksOf(string hash, string? correlationId, string? instanceId)
+    {
+        var (where, values) = BookmarkFilter(hash, correlationId, instanceId);
+        return Where<BookmarkRecord>(where, values, orderBy: "\"CreatedAt\"");
+    }
+
+    private static (string Where, List<object?> Values) BookmarkFilter(string hash, string? correlationId, string? instanceId)
     {
         var where = "\"Hash\" = @p0";
         List<object?> values = [hash];
@@ -224,25 +236,34 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
             where += $" AND \"{column}\" = @p{values.Count}";
             values.Add(value);
         }
-        return Where<BookmarkRecord>(where, values, orderBy: "\"CreatedAt\"");
+        return (where, values);
     }
 
     /// <summary>
     /// What a stimulus resumes and, when <paramref name="withTriggers"/>, what it starts: on SQLite both read in one
-    /// transaction, as every published event needs both.
+    /// transaction, as every published event needs both. The bookmarks come from the (hash, correlation id) index
+    /// alone, which holds their keys: in the order they were made, as their ids are time-ordered.
     /// </summary>
-    public async Task<(List<BookmarkRecord> Bookmarks, List<TriggerRecord> Triggers)> FindStimulusTargetsAsync(
+    public async Task<(List<BookmarkTarget> Bookmarks, List<TriggerRecord> Triggers)> FindStimulusTargetsAsync(
         string hash, string? correlationId, string? instanceId, bool withTriggers, CancellationToken cancellationToken)
     {
-        var bookmarks = BookmarksOf(hash, correlationId, instanceId);
+        var (where, values) = BookmarkFilter(hash, correlationId, instanceId);
+        var bookmarks = $"SELECT \"InstanceId\", \"Id\" FROM {Rows.For<BookmarkRecord>().Name} WHERE {where} ORDER BY \"Id\"";
         var triggers = TriggersOf(hash);
-        if (Reads is { } reads && withTriggers)
+        if (Reads is { } reads)
         {
             return reads.InOneTransaction(session => (
-                session.Query<BookmarkRecord>(bookmarks.Table, bookmarks.Sql, bookmarks.Values),
-                session.Query<TriggerRecord>(triggers.Table, triggers.Sql, triggers.Values)));
+                session.Query(bookmarks, values, s => new BookmarkTarget(s.Text(0), s.Text(1))),
+                withTriggers ? session.Query<TriggerRecord>(triggers.Table, triggers.Sql, triggers.Values) : []));
         }
-        return (await QueryAsync(bookmarks, cancellationToken), withTriggers ? await QueryAsync(triggers, cancellationToken) : []);
+        var targets = await ReadAsync(bookmarks, values, async (reader, ct) =>
+        {
+            var rows = new List<BookmarkTarget>();
+            while (await reader.ReadAsync(ct))
+                rows.Add(new BookmarkTarget(reader.GetString(0), reader.GetString(1)));
+            return rows;
+        }, cancellationToken);
+        return (targets, withTriggers ? await QueryAsync(triggers, cancellationToken) : []);
     }
 
     public async Task<List<BookmarkRecord>> ListBookmarksAsync(string instanceId, CancellationToken cancellationToken)

@@ -153,7 +153,7 @@ public sealed class WorkflowRuntime(
             withTriggers: options.StartNew && options.InstanceId is null, cancellationToken);
         foreach (var bookmark in bookmarks)
         {
-            var resumed = await ResumeAsync(bookmark.InstanceId, bookmark.Id, options.Input, cancellationToken);
+            var resumed = await ResumeAsync(bookmark.InstanceId, bookmark.BookmarkId, options.Input, cancellationToken);
             if (resumed.Run != null)
                 results.Add(resumed.Run);
         }
