@@ -1,5 +1,6 @@
-using Microsoft.Data.Sqlite;
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Followup.Workflows.Persistence;
 
@@ -91,21 +92,23 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
     /// </summary>
     private void CatchUp()
     {
-        if (_session?.Connection is not SqliteConnection connection)
+        if (_session?.Connection is not SqliteConnection { Handle: { } handle } connection)
             return;
-        using var command = connection.CreateCommand();
+        // A checkpoint kept waiting returns "busy" in its row rather than failing.
+        raw.sqlite3_busy_timeout(handle, CatchUpWaitMilliseconds);
         try
         {
-            command.CommandText = $"PRAGMA busy_timeout={CatchUpWaitMilliseconds}; PRAGMA wal_checkpoint(RESTART)";
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(RESTART)";
             command.ExecuteNonQuery();
         }
         catch (SqliteException)
         {
+            // Left to the next try; a broken connection fails the next group and is replaced.
         }
         finally
         {
-            command.CommandText = $"PRAGMA busy_timeout={SqlitePragmaInterceptor.BusyTimeoutMilliseconds}";
-            command.ExecuteNonQuery();
+            raw.sqlite3_busy_timeout(handle, SqlitePragmaInterceptor.BusyTimeoutMilliseconds);
         }
     }
 
