@@ -10,21 +10,28 @@ internal static partial class FileSystemSync
 {
     private const int ReadOnlyCloseOnExec = 0x80000;
 
-    /// <summary>False where this is not Linux or the folder cannot be opened.</summary>
+    /// <summary>False where this is not Linux (or its C library lacks the call) or the folder cannot be opened.</summary>
     public static bool TrySync(string folder)
     {
         if (!OperatingSystem.IsLinux())
             return false;
-        var descriptor = Open(folder, ReadOnlyCloseOnExec);
-        if (descriptor < 0)
-            return false;
         try
         {
-            return SyncFs(descriptor) == 0;
+            var descriptor = Open(folder, ReadOnlyCloseOnExec);
+            if (descriptor < 0)
+                return false;
+            try
+            {
+                return SyncFs(descriptor) == 0;
+            }
+            finally
+            {
+                _ = Close(descriptor);
+            }
         }
-        finally
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
-            _ = Close(descriptor);
+            return false;
         }
     }
 
