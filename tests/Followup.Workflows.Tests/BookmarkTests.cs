@@ -52,7 +52,7 @@ public sealed class BookmarkTests
         var started = await h.RunAsync(ApprovalWorkflow);
 
         var hash = StimulusHash.Compute("Elsa.Event", new Activities.Primitives.EventStimulus("EstimateApproved"));
-        var rows = await h.Store.FindBookmarksAsync(hash, null, null, CancellationToken.None);
+        var (rows, _) = await h.Store.FindStimulusTargetsAsync(hash, null, null, withTriggers: false, CancellationToken.None);
 
         Assert.Equal(started.InstanceId, Assert.Single(rows).InstanceId);
     }

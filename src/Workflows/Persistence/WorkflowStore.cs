@@ -208,7 +208,7 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = $"@p{i}";
-            parameter.Value = values[i] ?? DBNull.Value;
+            parameter.Value = SqlSession.ParameterValue(values[i]);
             command.Parameters.Add(parameter);
         }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -90,14 +90,17 @@ internal sealed class SqlSession(DbConnection connection, DbTransaction? transac
             _commands[sql] = command;
         }
         for (var i = 0; i < values.Count; i++)
-            command.Parameters[i].Value = values[i] switch
-            {
-                null => DBNull.Value,
-                Utf8Json json => json.ToString(),
-                var value => value,
-            };
+            command.Parameters[i].Value = ParameterValue(values[i]);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>A value as an ADO.NET parameter takes it (SQLite's own statements bind <see cref="Utf8Json"/> as it is).</summary>
+    public static object ParameterValue(object? value) => value switch
+    {
+        null => DBNull.Value,
+        Utf8Json json => json.ToString(),
+        _ => value,
+    };
 
     public async ValueTask DisposeAsync()
     {
