@@ -24,6 +24,7 @@ public static class DependencyInjection
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<Tasks.TaskService>();
         services.AddSingleton<Approvals.ApprovalService>();
+        services.AddSingleton<Tasks.StrandedDecisions>();
 
         var twilio = configuration.GetSection(TwilioOptions.SectionName).Get<TwilioOptions>() ?? new TwilioOptions();
         if (twilio.Configured)

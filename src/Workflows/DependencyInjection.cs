@@ -29,6 +29,7 @@ public static class DependencyInjection
         services.TryAddSingleton<IConsoleOutput, StandardConsoleOutput>();
         services.TryAddSingleton<IWorkflowLock, InProcessWorkflowLock>();
         services.TryAddSingleton<ITimerScheduler, InProcessTimerScheduler>();
+        services.TryAddSingleton(new CrashPoints());
         services.AddActivitiesFrom(typeof(DependencyInjection).Assembly);
         services.AddSingleton<WorkflowDefinitionCache>();
         services.AddSingleton<ActivityRegistry>();

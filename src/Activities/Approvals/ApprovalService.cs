@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 
@@ -13,7 +12,16 @@ public enum DecisionResult
     Invalid,
 }
 
-/// <summary>Records a decision once (who, how, when, from where, exactly which lines) and resumes the waiting workflow.</summary>
+/// <summary>A customer's decision on an approval: who, how, from where, and exactly which lines.</summary>
+public sealed record ApprovalDecision(IReadOnlyCollection<string> ApprovedLineIds, string DecidedBy, string Via, string? SignedName, string? ClientIp, string? UserAgent)
+{
+    public const string InputName = "Decision";
+}
+
+/// <summary>
+/// Validates a decision, then resumes the waiting workflow with it: the step records the decision in the same
+/// transaction as the workflow's new state, so it is recorded exactly when the workflow moves on, and only once.
+/// </summary>
 public sealed class ApprovalService(WorkflowStore store, IWorkflowRuntime runtime, TimeProvider clock)
 {
     public async Task<DecisionResult> DecideAsync(string approvalId, IReadOnlyCollection<string> approvedLineIds, string decidedBy, string via,
@@ -22,34 +30,32 @@ public sealed class ApprovalService(WorkflowStore store, IWorkflowRuntime runtim
         if (await store.FindApprovalAsync(approvalId, cancellationToken) is not { } approval)
             return DecisionResult.NotFound;
         if (approval.Status != ApprovalStatus.Pending)
-            return DecisionResult.AlreadyAnswered;
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (approval.ExpiresAt <= now)
+            return approval.Status == ApprovalStatus.TimedOut ? DecisionResult.Expired : DecisionResult.AlreadyAnswered;
+        if (approval.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
             return DecisionResult.Expired;
         var known = ApprovalContent.Lines(approval.Content).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
         if (approvedLineIds.Any(id => !known.Contains(id)))
             return DecisionResult.Invalid;
-        var approved = known.Where(approvedLineIds.Contains).ToArray();
-        var answered = await store.AnswerApprovalAsync(new ApprovalRecord
+        var decision = new ApprovalDecision([.. known.Where(approvedLineIds.Contains)], decidedBy, via, signedName, clientIp, userAgent);
+        var resumed = await runtime.ResumeAsync(approval.InstanceId, approval.BookmarkId,
+            new Dictionary<string, object?> { [ApprovalDecision.InputName] = decision }, cancellationToken);
+        if (resumed.Outcome == ResumeOutcome.Resumed)
+            return DecisionResult.Recorded;
+        return (await store.FindApprovalAsync(approvalId, cancellationToken))?.Status == ApprovalStatus.TimedOut ? DecisionResult.Expired : DecisionResult.AlreadyAnswered;
+    }
+
+    /// <summary>
+    /// Approvals a database written before decisions committed with their workflow may hold: answered, while their
+    /// workflow still waits (a crash came between the two). Their workflows are resumed and read the recorded answer.
+    /// </summary>
+    public async Task<int> ResumeAnsweredAsync(CancellationToken cancellationToken)
+    {
+        var resumed = 0;
+        foreach (var approval in await store.ListAnsweredApprovalsNotResumedAsync(cancellationToken))
         {
-            Id = approval.Id,
-            Kind = approval.Kind,
-            InstanceId = approval.InstanceId,
-            BookmarkId = approval.BookmarkId,
-            CustomerName = approval.CustomerName,
-            Content = approval.Content,
-            Decision = approved.Length == 0 ? "Declined" : approved.Length == known.Count ? "Approved" : "PartiallyApproved",
-            ApprovedLines = JsonSerializer.Serialize(approved),
-            DecidedBy = decidedBy,
-            DecidedVia = via,
-            SignedName = signedName,
-            ClientIp = clientIp,
-            UserAgent = userAgent,
-            DecidedAt = now,
-        }, cancellationToken);
-        if (!answered)
-            return DecisionResult.AlreadyAnswered;
-        await runtime.ResumeAsync(approval.InstanceId, approval.BookmarkId, null, cancellationToken);
-        return DecisionResult.Recorded;
+            if ((await runtime.ResumeAsync(approval.InstanceId, approval.BookmarkId, null, cancellationToken)).Outcome == ResumeOutcome.Resumed)
+                resumed++;
+        }
+        return resumed;
     }
 }

@@ -139,11 +139,30 @@ public abstract class CustomerApproval(ICustomerLinks links) : Activity
                 await context.CompleteAsync("TimedOut");
                 return;
         }
+        if (approval.Status == ApprovalStatus.Pending && context.ResumeInput.GetValueOrDefault(ApprovalDecision.InputName) is ApprovalDecision decision)
+            Record(context, approval, decision);
         var approved = approval.ApprovedLines is null ? [] : JsonSerializer.Deserialize<string[]>(approval.ApprovedLines) ?? [];
         context.Set(ApprovedLines, approved);
         context.ClearBookmarks();
         var total = ApprovalContent.Lines(approval.Content).Count;
         await context.CompleteAsync(approved.Length == 0 ? "Declined" : approved.Length == total ? "Approved" : "PartiallyApproved");
+    }
+
+    /// <summary>The decision, written with the burst that carries the workflow on.</summary>
+    private static void Record(ActivityExecutionContext context, ApprovalRecord approval, ApprovalDecision decision)
+    {
+        var lines = ApprovalContent.Lines(approval.Content);
+        var approved = lines.Select(l => l.Id).Where(decision.ApprovedLineIds.Contains).ToArray();
+        approval.Status = ApprovalStatus.Answered;
+        approval.Decision = approved.Length == 0 ? "Declined" : approved.Length == lines.Count ? "Approved" : "PartiallyApproved";
+        approval.ApprovedLines = JsonSerializer.Serialize(approved);
+        approval.DecidedBy = decision.DecidedBy;
+        approval.DecidedVia = decision.Via;
+        approval.SignedName = decision.SignedName;
+        approval.ClientIp = decision.ClientIp;
+        approval.UserAgent = decision.UserAgent;
+        approval.DecidedAt = context.Clock.GetUtcNow().UtcDateTime;
+        context.Workflow.Updates.Add(approval);
     }
 
     private void SendLink(ActivityExecutionContext context, (string Zh, string En) template, string approvalId, string name, string language, bool urgent)

@@ -35,8 +35,12 @@ public interface IMessageSender
 {
     string Channel { get; }
 
-    /// <summary>Sends; returns the provider's id.</summary>
-    Task<string> SendAsync(string messageId, string recipient, MessagePayload payload, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends; returns the provider's id. Calls <paramref name="handingOver"/> once, right before the step after which
+    /// the provider may have the message (everything before it, such as connecting, can fail without a trace), so
+    /// the dispatcher records the attempt as late as it can.
+    /// </summary>
+    Task<string> SendAsync(string messageId, string recipient, MessagePayload payload, Func<Task> handingOver, CancellationToken cancellationToken);
 
     /// <summary>After an attempt with an unknown outcome: the provider's id of the message if it was accepted, else null.</summary>
     Task<string?> FindSentAsync(string messageId, string recipient, MessagePayload payload, DateTime attemptStartedAt, CancellationToken cancellationToken);

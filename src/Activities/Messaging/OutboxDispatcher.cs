@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Followup.Workflows.Persistence;
+using Followup.Workflows.Runtime;
 using Followup.Workflows.Scheduling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public sealed partial class OutboxDispatcher(
     IWorkflowLock locks,
     TimeProvider clock,
     IOptions<MessagingOptions> options,
+    CrashPoints crashes,
     ILogger<OutboxDispatcher> logger)
 {
     public async Task DispatchAsync(string messageId, CancellationToken cancellationToken)
@@ -32,9 +34,20 @@ public sealed partial class OutboxDispatcher(
 
         if (row.Status == OutboxStatus.Sending && row.AttemptStartedAt is { } started)
         {
-            if (await sender.FindSentAsync(row.Id, row.Recipient, payload, started, cancellationToken) is { } found)
+            try
             {
-                await SaveAsync(row, OutboxStatus.Sent, now, "accepted by the provider on an earlier attempt", providerId: found, cancellationToken: cancellationToken);
+                if (await sender.FindSentAsync(row.Id, row.Recipient, payload, started, cancellationToken) is { } found)
+                {
+                    await SaveAsync(row, OutboxStatus.Sent, now, "accepted by the provider on an earlier attempt", providerId: found, cancellationToken: cancellationToken);
+                    return;
+                }
+            }
+            catch (TransientSendException ex)
+            {
+                // Not known whether the earlier attempt went out, so nothing is sent: ask again after a pause.
+                Log.SendFailed(logger, row.Id, row.Channel, row.Attempts, "the provider could not be asked about an earlier attempt");
+                row.NotBefore = (now + RetryDelay(row.Attempts)).UtcDateTime;
+                await SaveAsync(row, OutboxStatus.Sending, now, ex.Message, error: ex.Message, cancellationToken: cancellationToken);
                 return;
             }
         }
@@ -51,26 +64,32 @@ public sealed partial class OutboxDispatcher(
         }
 
         row.Attempts++;
-        row.AttemptStartedAt = now.UtcDateTime;
-        row.NotBefore = null;
-        await SaveAsync(row, OutboxStatus.Sending, now, $"attempt {row.Attempts}", cancellationToken: cancellationToken);
+        var handedOver = false;
         try
         {
-            var providerId = await sender.SendAsync(row.Id, row.Recipient, payload, cancellationToken);
+            var providerId = await sender.SendAsync(row.Id, row.Recipient, payload, async () =>
+            {
+                // Committed before the provider can have the message: a crash from here on is checked with the provider first.
+                row.AttemptStartedAt = now.UtcDateTime;
+                row.NotBefore = null;
+                await SaveAsync(row, OutboxStatus.Sending, now, $"attempt {row.Attempts}", cancellationToken: cancellationToken);
+                handedOver = true;
+                crashes.Reached(CrashPoint.MessageHandedOver);
+            }, cancellationToken);
+            crashes.Reached(CrashPoint.MessageAccepted);
             await SaveAsync(row, OutboxStatus.Sent, clock.GetUtcNow(), null, providerId: providerId, cancellationToken: CancellationToken.None);
         }
         catch (TransientSendException ex)
         {
-            Log.SendFailed(logger, row.Id, row.Channel, row.Attempts, ex.Ambiguous ? "no answer" : "transient");
+            Log.SendFailed(logger, row.Id, row.Channel, row.Attempts, ex.Ambiguous && handedOver ? "no answer" : "transient");
             if (row.Attempts >= options.Value.MaxAttempts)
             {
                 await SaveAsync(row, OutboxStatus.Failed, now, ex.Message, error: ex.Message, cancellationToken: CancellationToken.None);
                 return;
             }
-            var delays = options.Value.RetryDelays;
-            row.NotBefore = (now + delays[Math.Min(row.Attempts, delays.Length) - 1]).UtcDateTime;
+            row.NotBefore = (now + RetryDelay(row.Attempts)).UtcDateTime;
             // An unanswered call may have been accepted: stay "Sending" so the next attempt asks first.
-            await SaveAsync(row, ex.Ambiguous ? OutboxStatus.Sending : OutboxStatus.Pending, now, ex.Message, error: ex.Message, cancellationToken: CancellationToken.None);
+            await SaveAsync(row, ex.Ambiguous && handedOver ? OutboxStatus.Sending : OutboxStatus.Pending, now, ex.Message, error: ex.Message, cancellationToken: CancellationToken.None);
         }
         catch (PermanentSendException ex)
         {
@@ -78,6 +97,12 @@ public sealed partial class OutboxDispatcher(
             row.ErrorCode = ex.Code;
             await SaveAsync(row, OutboxStatus.Failed, now, ex.Message, error: ex.Message, cancellationToken: CancellationToken.None);
         }
+    }
+
+    private TimeSpan RetryDelay(int attempts)
+    {
+        var delays = options.Value.RetryDelays;
+        return delays[Math.Clamp(attempts, 1, delays.Length) - 1];
     }
 
     /// <summary>The end of the quiet hours <paramref name="now"/> falls in, or null outside them.</summary>

@@ -11,7 +11,7 @@ public sealed class TwilioSmsSender(ITwilioRestClient client, IOptions<TwilioOpt
 {
     public string Channel => Channels.Sms;
 
-    public async Task<string> SendAsync(string messageId, string recipient, MessagePayload payload, CancellationToken cancellationToken)
+    public async Task<string> SendAsync(string messageId, string recipient, MessagePayload payload, Func<Task> handingOver, CancellationToken cancellationToken)
     {
         var options = new CreateMessageOptions(new PhoneNumber(recipient))
         {
@@ -19,6 +19,7 @@ public sealed class TwilioSmsSender(ITwilioRestClient client, IOptions<TwilioOpt
             Body = payload.Text,
             StatusCallback = new Uri($"{messaging.Value.PublicBaseUrl.TrimEnd('/')}/twilio/status"),
         };
+        await handingOver();
         try
         {
             var message = await MessageResource.CreateAsync(options, client);
@@ -41,13 +42,20 @@ public sealed class TwilioSmsSender(ITwilioRestClient client, IOptions<TwilioOpt
 
     public async Task<string?> FindSentAsync(string messageId, string recipient, MessagePayload payload, DateTime attemptStartedAt, CancellationToken cancellationToken)
     {
-        var sent = await MessageResource.ReadAsync(new ReadMessageOptions
+        try
         {
-            To = new PhoneNumber(recipient),
-            From = new PhoneNumber(twilio.Value.From),
-            DateSentAfter = attemptStartedAt.AddMinutes(-1),
-            Limit = 50,
-        }, client);
-        return sent.FirstOrDefault(m => m.Body == payload.Text)?.Sid;
+            var sent = await MessageResource.ReadAsync(new ReadMessageOptions
+            {
+                To = new PhoneNumber(recipient),
+                From = new PhoneNumber(twilio.Value.From),
+                DateSentAfter = attemptStartedAt.AddMinutes(-1),
+                Limit = 50,
+            }, client);
+            return sent.FirstOrDefault(m => m.Body == payload.Text)?.Sid;
+        }
+        catch (Exception ex) when (ex is ApiException or ApiConnectionException or HttpRequestException or TaskCanceledException)
+        {
+            throw new TransientSendException("Twilio could not be asked whether an earlier attempt went out", ambiguous: true, ex);
+        }
     }
 }

@@ -69,7 +69,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOp
 
     public string Channel => VisitWebhooks.Channel;
 
-    public async Task<string> SendAsync(string messageId, string recipient, MessagePayload payload, CancellationToken cancellationToken)
+    public async Task<string> SendAsync(string messageId, string recipient, MessagePayload payload, Func<Task> handingOver, CancellationToken cancellationToken)
     {
         var endpoint = options.Value.Endpoints.FirstOrDefault(e => e.Url == recipient)
             ?? throw new PermanentSendException("The webhook endpoint is no longer configured.", "unconfigured");
@@ -80,6 +80,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOp
         request.Headers.Add("X-Followup-Timestamp", timestamp);
         request.Headers.Add("X-Followup-Signature", VisitWebhooks.Signature(endpoint.Secret, timestamp, payload.Text));
         HttpResponseMessage response;
+        await handingOver();
         try
         {
             response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);

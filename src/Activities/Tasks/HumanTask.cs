@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Followup.Workflows.Abstractions;
 using Followup.Workflows.Expressions;
 using Followup.Workflows.Persistence;
@@ -127,6 +128,8 @@ public static class HumanTasks
         {
             // Done: its SLA timer must not escalate a task the same step opens next.
             context.ClearBookmarks(HumanTask.OverdueBookmarkName);
+            if (task is { Status: HumanTaskStatus.Open })
+                Complete(context, task);
             return task;
         }
         if (task.Status == HumanTaskStatus.Open && task.EscalatedAt is null)
@@ -139,5 +142,17 @@ public static class HumanTasks
             context.Workflow.AddJournal(context, "Escalated", task.AssigneeRole);
         }
         return null;
+    }
+
+    /// <summary>The person's decision, written with the burst that carries it on: the task is completed exactly when its workflow moves on.</summary>
+    private static void Complete(ActivityExecutionContext context, HumanTaskRecord task)
+    {
+        var input = context.ResumeInput;
+        task.Status = HumanTaskStatus.Completed;
+        task.Outcome = input.GetValueOrDefault(TaskDecision.Action) as string ?? "Done";
+        task.Result = JsonSerializer.Serialize(input.GetValueOrDefault(TaskDecision.Values), TaskJson.Options);
+        task.CompletedBy = input.GetValueOrDefault(TaskDecision.CompletedBy) as string;
+        task.CompletedAt = context.Clock.GetUtcNow().UtcDateTime;
+        context.Workflow.Updates.Add(task);
     }
 }

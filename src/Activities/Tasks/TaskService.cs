@@ -23,7 +23,7 @@ public sealed record StaffMember(string UserName, IReadOnlyList<string> Roles)
 /// Working tasks: who sees what, claim and release, reassignment by managers, and completion. A task is completed
 /// once (a second completion is refused); its workflow then resumes with the outcome and the values.
 /// </summary>
-public sealed class TaskService(WorkflowStore store, IWorkflowRuntime runtime, TimeProvider clock)
+public sealed class TaskService(WorkflowStore store, IWorkflowRuntime runtime)
 {
     public Task<List<HumanTaskRecord>> ListAsync(StaffMember staff, bool everything, CancellationToken cancellationToken) =>
         store.ListOpenTasksAsync(staff.UserName, staff.Roles, everything && staff.IsManager, cancellationToken);
@@ -65,6 +65,11 @@ public sealed class TaskService(WorkflowStore store, IWorkflowRuntime runtime, T
         return await store.SetTaskHolderAsync(id, null, toUser, toRole, onlyIfFree: false, cancellationToken) ? TaskResult.Done : TaskResult.AlreadyCompleted;
     }
 
+    /// <summary>
+    /// Validates the submission, then resumes the task's workflow with the decision as its input: the step marks the
+    /// task completed in the same transaction as the workflow's new state, so a crash leaves either nothing done or
+    /// all of it. A second completion finds no bookmark and is refused.
+    /// </summary>
     public async Task<(TaskResult Result, Dictionary<string, string[]> Errors)> CompleteAsync(string id, StaffMember staff, string action,
         IReadOnlyDictionary<string, string?> submitted, string language, CancellationToken cancellationToken)
     {
@@ -77,22 +82,38 @@ public sealed class TaskService(WorkflowStore store, IWorkflowRuntime runtime, T
         var (values, errors) = TaskForm.FromJson(task.Form).Validate(submitted, action, language);
         if (errors.Count > 0)
             return (TaskResult.Invalid, errors);
-        if (!await store.CompleteTaskAsync(id, action, JsonSerializer.Serialize(values, TaskJson.Options), staff.UserName, clock.GetUtcNow().UtcDateTime, cancellationToken))
-            return (TaskResult.AlreadyCompleted, []);
-        await ResumeAsync(task, values, cancellationToken);
-        return (TaskResult.Done, []);
+        var resumed = await runtime.ResumeAsync(task.InstanceId, task.BookmarkId, TaskDecision.Input(action, values, staff.UserName), cancellationToken);
+        return (resumed.Outcome == ResumeOutcome.Resumed ? TaskResult.Done : TaskResult.AlreadyCompleted, []);
     }
 
-    /// <summary>Resumes workflows whose task was completed but which did not move on (a crash in between).</summary>
-    public async Task ResumeCompletedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Tasks a database written before decisions committed with their workflow may hold: completed, while their
+    /// workflow still waits (a crash came between the two). Their workflows are resumed with the recorded decision.
+    /// </summary>
+    public async Task<int> ResumeCompletedAsync(CancellationToken cancellationToken)
     {
+        var resumed = 0;
         foreach (var task in await store.ListCompletedTasksNotResumedAsync(cancellationToken))
         {
             var values = task.Result is null ? null : JsonSerializer.Deserialize<Dictionary<string, object?>>(task.Result, TaskJson.Options);
-            await ResumeAsync(task, values, cancellationToken);
+            if ((await runtime.ResumeAsync(task.InstanceId, task.BookmarkId, TaskDecision.Input(task.Outcome ?? "Done", values, task.CompletedBy), cancellationToken)).Outcome == ResumeOutcome.Resumed)
+                resumed++;
         }
+        return resumed;
     }
+}
 
-    private Task ResumeAsync(HumanTaskRecord task, object? values, CancellationToken cancellationToken) =>
-        runtime.ResumeAsync(task.InstanceId, task.BookmarkId, new Dictionary<string, object?> { ["Values"] = values }, cancellationToken);
+/// <summary>What a task's workflow is resumed with when a person completes it: the action, the values and who.</summary>
+public static class TaskDecision
+{
+    public const string Values = "Values";
+    public const string Action = "Action";
+    public const string CompletedBy = "CompletedBy";
+
+    public static Dictionary<string, object?> Input(string action, object? values, string? completedBy) => new()
+    {
+        [Values] = values,
+        [Action] = action,
+        [CompletedBy] = completedBy,
+    };
 }

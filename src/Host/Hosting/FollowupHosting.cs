@@ -29,6 +29,7 @@ public static class FollowupHosting
         var database = new WorkflowDatabase(
             WorkflowDatabase.ParseProvider(configuration["Database:Provider"]),
             configuration.GetConnectionString("Followup") ?? "Data Source=followup.db");
+        builder.Services.AddSingleton(new CrashPoints(configuration["Testing:CrashAt"], configuration.GetValue("Testing:CrashOnHit", 1)));
         builder.Services.AddFollowupWorkflows(database);
         builder.Services.AddFollowupActivities(configuration);
         Followup.Activities.Data.DealershipDbContext.AddDealershipData(builder.Services, database);
@@ -71,6 +72,7 @@ public static class FollowupHosting
         var folder = app.Configuration["Engine:DefinitionsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows-json");
         await ShippedWorkflows.ImportAsync(app.Services, folder, stopping);
         await app.Services.StartFollowupSchedulingAsync(stopping);
+        await app.Services.GetRequiredService<Followup.Activities.Tasks.StrandedDecisions>().ResumeAsync(stopping);
         await using (var dealership = await app.Services.GetRequiredService<IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>().CreateDbContextAsync(stopping))
             await app.Services.GetRequiredService<Followup.Host.Api.FrontDesk>().RecoverAsync(dealership, stopping);
         if (app.Configuration.GetValue<bool>("Demo:Seed"))

@@ -16,7 +16,7 @@ public sealed class HangfireOutboxDispatcher(IBackgroundJobClient jobs) : IOutbo
     }
 }
 
-public sealed class OutboxJobs(OutboxDispatcher dispatcher, WorkflowStore store, TimeProvider clock, MessagingMetrics metrics)
+public sealed partial class OutboxJobs(OutboxDispatcher dispatcher, WorkflowStore store, TimeProvider clock, MessagingMetrics metrics, ILogger<OutboxJobs> logger)
 {
     public const string SweepJobId = "followup:outbox-sweep";
 
@@ -28,8 +28,24 @@ public sealed class OutboxJobs(OutboxDispatcher dispatcher, WorkflowStore store,
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
         foreach (var message in await store.ListOutboxDueAsync(clock.GetUtcNow().UtcDateTime, 500, cancellationToken))
-            await dispatcher.DispatchAsync(message.Id, cancellationToken);
+        {
+            // Each message on its own: one that cannot be handled now (its provider is down) holds up no other.
+            try
+            {
+                await dispatcher.DispatchAsync(message.Id, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.DispatchFailed(logger, message.Id, message.Channel, ex);
+            }
+        }
         metrics.Backlog = await store.CountOutboxBacklogAsync(cancellationToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Message {MessageId} ({Channel}) could not be handled by the sweep; the next sweep tries again")]
+        public static partial void DispatchFailed(ILogger logger, string messageId, string channel, Exception exception);
     }
 }
 

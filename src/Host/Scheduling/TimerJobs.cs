@@ -14,6 +14,7 @@ public sealed class TimerJobs(
     HangfireTriggerScheduler triggers,
     TimerSweep sweep,
     TimerDrain drain,
+    Followup.Activities.Tasks.StrandedDecisions decisions,
     ILogger<TimerJobs> logger)
 {
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
@@ -61,7 +62,11 @@ public sealed class TimerJobs(
 
     [AutomaticRetry(Attempts = 0)]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
-    public Task SweepAsync(CancellationToken cancellationToken) => sweep.RunAsync(cancellationToken);
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        await sweep.RunAsync(cancellationToken);
+        await decisions.ResumeAsync(cancellationToken);
+    }
 }
 
 internal static partial class SchedulingLog

@@ -480,18 +480,6 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
             .SetProperty(t => t.AssigneeRole, t => assigneeRole ?? t.AssigneeRole), cancellationToken) == 1;
     }
 
-    /// <summary>Marks an open task completed, once: false when it was completed (or cancelled) already.</summary>
-    public async Task<bool> CompleteTaskAsync(string id, string outcome, string result, string completedBy, DateTime at, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.HumanTasks.Where(t => t.Id == id && t.Status == HumanTaskStatus.Open).ExecuteUpdateAsync(s => s
-            .SetProperty(t => t.Status, HumanTaskStatus.Completed)
-            .SetProperty(t => t.Outcome, outcome)
-            .SetProperty(t => t.Result, result)
-            .SetProperty(t => t.CompletedBy, completedBy)
-            .SetProperty(t => t.CompletedAt, at), cancellationToken) == 1;
-    }
-
     public async Task<List<HumanTaskRecord>> ListTasksByCorrelationAsync(string correlationId, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -502,7 +490,7 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
     public async Task<List<HumanTaskRecord>> ListCompletedTasksNotResumedAsync(CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.HumanTasks.AsNoTracking().Where(t => t.Status == HumanTaskStatus.Completed && db.Bookmarks.Any(b => b.Id == t.BookmarkId)).ToListAsync(cancellationToken);
+        return await db.HumanTasks.AsNoTracking().Where(t => t.Status == HumanTaskStatus.Completed && db.Bookmarks.Any(b => b.InstanceId == t.InstanceId && b.Id == t.BookmarkId)).ToListAsync(cancellationToken);
     }
 
     // ---------------------------------------------------------------- approvals
@@ -519,20 +507,11 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
         return await db.Approvals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
     }
 
-    /// <summary>Records the decision on a pending approval, once: false when it was answered (or timed out) already.</summary>
-    public async Task<bool> AnswerApprovalAsync(ApprovalRecord answer, CancellationToken cancellationToken)
+    /// <summary>Answered approvals whose workflow has not moved on yet (a crash in between, before decisions committed with it).</summary>
+    public async Task<List<ApprovalRecord>> ListAnsweredApprovalsNotResumedAsync(CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.Approvals.Where(a => a.Id == answer.Id && a.Status == ApprovalStatus.Pending).ExecuteUpdateAsync(s => s
-            .SetProperty(a => a.Status, ApprovalStatus.Answered)
-            .SetProperty(a => a.Decision, answer.Decision)
-            .SetProperty(a => a.ApprovedLines, answer.ApprovedLines)
-            .SetProperty(a => a.DecidedBy, answer.DecidedBy)
-            .SetProperty(a => a.DecidedVia, answer.DecidedVia)
-            .SetProperty(a => a.SignedName, answer.SignedName)
-            .SetProperty(a => a.ClientIp, answer.ClientIp)
-            .SetProperty(a => a.UserAgent, answer.UserAgent)
-            .SetProperty(a => a.DecidedAt, answer.DecidedAt), cancellationToken) == 1;
+        return await db.Approvals.AsNoTracking().Where(a => a.Status == ApprovalStatus.Answered && db.Bookmarks.Any(b => b.InstanceId == a.InstanceId && b.Id == a.BookmarkId)).ToListAsync(cancellationToken);
     }
 
     // ---------------------------------------------------------------- definitions and triggers

@@ -28,6 +28,7 @@ public sealed class WorkflowRuntime(
     TimeProvider clock,
     WorkflowMetrics metrics,
     WorkflowDefinitionService definitionService,
+    CrashPoints crashes,
     ILogger<WorkflowRuntime> logger) : IWorkflowRuntime
 {
     private const int MaxCommitAttempts = 3;
@@ -290,7 +291,9 @@ public sealed class WorkflowRuntime(
         };
         try
         {
+            crashes.Reached(CrashPoint.BurstCommitting);
             await store.CommitAsync(batch, cancellationToken);
+            crashes.Reached(CrashPoint.BurstCommitted);
         }
         catch
         {
