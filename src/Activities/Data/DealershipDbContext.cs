@@ -140,6 +140,9 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<CallbackRecord> Callbacks => Set<CallbackRecord>();
     public DbSet<ReminderRecord> Reminders => Set<ReminderRecord>();
     public DbSet<Comeback> Comebacks => Set<Comeback>();
+    public DbSet<NumberSeries> NumberSeries => Set<NumberSeries>();
+    public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
+    public DbSet<UsedLink> UsedLinks => Set<UsedLink>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -248,6 +251,22 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("Comebacks");
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.VisitId).IsUnique();
+        });
+        modelBuilder.Entity<NumberSeries>(e =>
+        {
+            e.ToTable("NumberSeries");
+            e.HasKey(x => x.Name);
+        });
+        modelBuilder.Entity<IdempotentRequest>(e =>
+        {
+            e.ToTable("IdempotentRequests");
+            e.HasKey(x => new { x.Scope, x.Key });
+            e.HasIndex(x => x.CreatedAt);
+        });
+        modelBuilder.Entity<UsedLink>(e =>
+        {
+            e.ToTable("UsedLinks");
+            e.HasKey(x => x.Hash);
         });
         modelBuilder.Entity<AuditEntry>(e =>
         {

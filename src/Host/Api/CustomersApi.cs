@@ -45,6 +45,10 @@ public static class CustomersApi
         }).WithSummary("A customer with vehicles and mileage history.");
         api.MapPost("/customers", async (CustomerInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>
         {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var (key, answer) = await Idempotency.BeginAsync(context, db, input, ct);
+            if (answer != null)
+                return answer;
             if (Validate(input, messaging.Value.DefaultRegion, out var phone) is { } problem)
                 return problem;
             var now = clock.GetUtcNow().UtcDateTime;
@@ -60,14 +64,21 @@ public static class CustomersApi
                 CreatedAt = now,
                 UpdatedAt = now,
             };
-            await using var db = await factory.CreateDbContextAsync(ct);
             db.Customers.Add(customer);
             db.Audit.Add(Audit(context, "created", "Customer", customer.Id, input, now));
-            await db.SaveChangesAsync(ct);
-            return Results.Created($"/api/customers/{customer.Id}", customer);
+            return await Idempotency.CreateAsync(context, factory, key, async () =>
+            {
+                key?.Record(db, StatusCodes.Status201Created, $"/api/customers/{customer.Id}", customer, now);
+                await db.SaveChangesAsync(ct);
+                return customer;
+            }, c => $"/api/customers/{c.Id}", ct);
         }).WithSummary("Create a customer; the phone number is stored in E.164.");
         api.MapPost("/vehicles", async (VehicleInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
         {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var (key, answer) = await Idempotency.BeginAsync(context, db, input, ct);
+            if (answer != null)
+                return answer;
             var errors = new Dictionary<string, string[]>();
             if (!Vin.TryNormalize(input.Vin, out var vin, out var vinError))
                 errors["vin"] = [vinError!];
@@ -75,7 +86,6 @@ public static class CustomersApi
                 errors["year"] = ["The model year is between 1950 and 2100."];
             if (input.Odometer is < 0)
                 errors["odometer"] = ["The odometer reading cannot be negative."];
-            await using var db = await factory.CreateDbContextAsync(ct);
             if (string.IsNullOrWhiteSpace(input.CustomerId) || !await db.Customers.AnyAsync(c => c.Id == input.CustomerId, ct))
                 errors["customerId"] = ["No customer with this id."];
             if (errors.Count > 0)
@@ -88,8 +98,12 @@ public static class CustomersApi
                 vehicle.Mileage.Add(new MileageReading { VehicleId = vehicle.Id, Kilometres = km, ReadAt = now, Source = "entry" });
             db.Vehicles.Add(vehicle);
             db.Audit.Add(Audit(context, "created", "Vehicle", vehicle.Id, input, now));
-            await db.SaveChangesAsync(ct);
-            return Results.Created($"/api/vehicles/{vehicle.Id}", vehicle);
+            return await Idempotency.CreateAsync(context, factory, key, async () =>
+            {
+                key?.Record(db, StatusCodes.Status201Created, $"/api/vehicles/{vehicle.Id}", vehicle, now);
+                await db.SaveChangesAsync(ct);
+                return vehicle;
+            }, v => $"/api/vehicles/{v.Id}", ct);
         }).WithSummary("Register a customer's vehicle (VIN checked, optional first odometer reading).");
         api.MapPost("/vehicles/{id}/mileage", async (string id, MileageInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
         {
@@ -108,6 +122,9 @@ public static class CustomersApi
         api.MapPost("/visits", async (VisitInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
+            var (key, answer) = await Idempotency.BeginAsync(context, db, input, ct);
+            if (answer != null)
+                return answer;
             var vehicle = input.VehicleId is null ? null : await db.Vehicles.AsNoTracking().FirstOrDefaultAsync(v => v.Id == input.VehicleId, ct);
             var errors = new Dictionary<string, string[]>();
             if (vehicle is null)
@@ -116,8 +133,9 @@ public static class CustomersApi
                 errors["promisedAt"] = ["The promised time must be in the future."];
             if (errors.Count > 0)
                 return Results.ValidationProblem(errors);
-            var visit = await desk.OpenAsync(db, vehicle!, input.Advisor ?? context.User.Identity?.Name, null, input.PromisedAt?.UtcDateTime, Actor(context), input, ct);
-            return Results.Created($"/api/visits/{visit.Id}", visit);
+            return await Idempotency.CreateAsync(context, factory, key,
+                () => desk.OpenAsync(db, vehicle!, input.Advisor ?? context.User.Identity?.Name, null, input.PromisedAt?.UtcDateTime, Actor(context), input, ct, key),
+                v => $"/api/visits/{v.Id}", ct);
         }).WithSummary("Open a visit (repair order) for a car that arrived: the number is assigned and the service-visit workflow starts.");
         api.MapPost("/visits/{id}/status", async (string id, VisitStatusInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, WorkflowStore store,
             IOutboxDispatcher dispatcher, IOptions<WebhookOptions> webhooks, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>

@@ -17,13 +17,18 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
     public string VisitWorkflow => configuration["Service:VisitWorkflow"] ?? "service-visit";
     public string AppointmentWorkflow => configuration["Service:AppointmentWorkflow"] ?? "appointment";
 
-    public async Task<Visit> OpenAsync(DealershipDbContext db, Vehicle vehicle, string? advisor, Appointment? appointment, DateTime? promisedAt, string actor, object input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a visit: numbers the repair order, writes it with its audit entry (and the request's idempotency key) in
+    /// one transaction, then starts its workflow. A visit saved just before a crash gets its workflow at the next start.
+    /// </summary>
+    public async Task<Visit> OpenAsync(DealershipDbContext db, Vehicle vehicle, string? advisor, Appointment? appointment, DateTime? promisedAt, string actor, object input,
+        CancellationToken cancellationToken, Idempotency? idempotency = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var visit = new Visit
         {
             Id = Guid.CreateVersion7().ToString("N"),
-            Number = await NextNumberAsync(db, now, cancellationToken),
+            Number = "",
             CustomerId = vehicle.CustomerId,
             VehicleId = vehicle.Id,
             PromisedAt = promisedAt,
@@ -33,39 +38,39 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
             CreatedAt = now,
             UpdatedAt = now,
         };
-        db.Visits.Add(visit);
-        db.Audit.Add(AuditEntry.Of(actor, "created", "Visit", visit.Id, now, input));
-        for (var attempt = 1; ; attempt++)
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                break;
-            }
-            catch (DbUpdateException) when (attempt < 5)
-            {
-                // Another desk took the number at the same moment: take the next one.
-                visit.Number = await NextNumberAsync(db, now, cancellationToken);
-            }
+            visit.Number = await NextNumberAsync(db, now, cancellationToken);
+            db.Visits.Add(visit);
+            db.Audit.Add(AuditEntry.Of(actor, "created", "Visit", visit.Id, now, input));
+            idempotency?.Record(db, StatusCodes.Status201Created, $"/api/visits/{visit.Id}", visit, now);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         await StartAsync(VisitWorkflow, visit.Number, "VisitId", visit.Id, cancellationToken);
         return visit;
     }
 
-    /// <summary>Repair orders are numbered per year: RO-2026-000001, RO-2026-000002, …</summary>
+    /// <summary>
+    /// Repair orders are numbered per year: RO-2026-000001, RO-2026-000002, … The year's series is advanced in one
+    /// statement, which waits for any other writer: two desks at the same moment get two numbers, never the same one.
+    /// A series not stored yet starts after the year's highest number.
+    /// </summary>
     private static async Task<string> NextNumberAsync(DealershipDbContext db, DateTime now, CancellationToken cancellationToken)
     {
         var prefix = $"RO-{now:yyyy}-";
-        var taken = await db.Visits.AsNoTracking().CountAsync(v => v.Number.StartsWith(prefix), cancellationToken);
-        for (var number = taken + 1; ; number++)
-        {
-            var candidate = $"{prefix}{number:D6}";
-            if (!await db.Visits.AsNoTracking().AnyAsync(v => v.Number == candidate, cancellationToken))
-                return candidate;
-        }
+        var next = await db.Database.SqlQueryRaw<long>(
+            """
+            INSERT INTO "NumberSeries" ("Name", "Last")
+            SELECT {0}, COALESCE(MAX(CAST(SUBSTR("Number", {1}) AS BIGINT)), 0) + 1 FROM "Visits" WHERE "Number" LIKE {2}
+            ON CONFLICT ("Name") DO UPDATE SET "Last" = "NumberSeries"."Last" + 1
+            RETURNING "Last" AS "Value"
+            """, prefix, prefix.Length + 1, prefix + "%").ToListAsync(cancellationToken);
+        return $"{prefix}{next[0]:D6}";
     }
 
-    public async Task<Appointment> BookAsync(DealershipDbContext db, Vehicle vehicle, DateTime slotAt, string? request, string channel, string? advisor, string actor, object input, CancellationToken cancellationToken)
+    public async Task<Appointment> BookAsync(DealershipDbContext db, Vehicle vehicle, DateTime slotAt, string? request, string channel, string? advisor, string actor, object input,
+        CancellationToken cancellationToken, Idempotency? idempotency = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var appointment = new Appointment
@@ -88,6 +93,7 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
             reminder.BookedAppointmentId = appointment.Id;
         }
         db.Audit.Add(AuditEntry.Of(actor, "booked", "Appointment", appointment.Id, now, input));
+        idempotency?.Record(db, StatusCodes.Status201Created, $"/api/appointments/{appointment.Id}", appointment, now);
         await db.SaveChangesAsync(cancellationToken);
         await StartAsync(AppointmentWorkflow, appointment.Id, "AppointmentId", appointment.Id, cancellationToken);
         return appointment;
@@ -200,6 +206,9 @@ public static class ServiceApi
         {
             var now = clock.GetUtcNow().UtcDateTime;
             await using var db = await factory.CreateDbContextAsync(ct);
+            var (key, answer) = await Idempotency.BeginAsync(context, db, input, ct);
+            if (answer != null)
+                return answer;
             var vehicle = input.VehicleId is null ? null : await db.Vehicles.AsNoTracking().FirstOrDefaultAsync(v => v.Id == input.VehicleId, ct);
             var errors = new Dictionary<string, string[]>();
             if (vehicle is null)
@@ -214,8 +223,9 @@ public static class ServiceApi
                 errors["channel"] = [$"The channel is one of {string.Join(", ", AppointmentChannels)}."];
             if (errors.Count > 0)
                 return Results.ValidationProblem(errors);
-            var appointment = await desk.BookAsync(db, vehicle!, input.SlotAt!.Value.UtcDateTime, input.Request, input.Channel ?? "staff", input.Advisor, CustomersApi.Actor(context), input, ct);
-            return Results.Created($"/api/appointments/{appointment.Id}", appointment);
+            return await Idempotency.CreateAsync(context, factory, key,
+                () => desk.BookAsync(db, vehicle!, input.SlotAt!.Value.UtcDateTime, input.Request, input.Channel ?? "staff", input.Advisor, CustomersApi.Actor(context), input, ct, key),
+                a => $"/api/appointments/{a.Id}", ct);
         }).WithSummary("Book an appointment: the appointment workflow confirms it, reminds the customer and follows up a no-show.");
 
         staff.MapGet("/appointments", async (IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null) =>

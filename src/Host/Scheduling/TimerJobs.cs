@@ -15,6 +15,8 @@ public sealed class TimerJobs(
     TimerSweep sweep,
     TimerDrain drain,
     Followup.Activities.Tasks.StrandedDecisions decisions,
+    Microsoft.EntityFrameworkCore.IDbContextFactory<Followup.Activities.Data.DealershipDbContext> dealership,
+    TimeProvider clock,
     ILogger<TimerJobs> logger)
 {
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
@@ -66,6 +68,8 @@ public sealed class TimerJobs(
     {
         await sweep.RunAsync(cancellationToken);
         await decisions.ResumeAsync(cancellationToken);
+        await using var db = await dealership.CreateDbContextAsync(cancellationToken);
+        await Api.Idempotency.ForgetOldAsync(db, clock.GetUtcNow().UtcDateTime, cancellationToken);
     }
 }
 

@@ -81,10 +81,17 @@ public sealed class WorkflowRunner(
             wec.Enqueue(new WorkItem { Node = wec.Graph.Root });
         }
 
+        var limit = options.Value.MaxActivityExecutionsPerBurst;
+        var executed = 0;
         while (wec.Scheduler.First is { } item)
         {
             wec.Scheduler.RemoveFirst();
             wec.CancellationToken.ThrowIfCancellationRequested();
+            if (++executed > limit)
+            {
+                StopRunaway(wec, item.Value, limit);
+                break;
+            }
             await ExecuteAsync(wec, item.Value);
             if (wec.Status == WorkflowStatus.Finished)
             {
@@ -236,6 +243,20 @@ public sealed class WorkflowRunner(
             return;
         context.Parent?.Children.Remove(context);
         context.Workflow.Contexts.Remove(context);
+    }
+
+    /// <summary>
+    /// A burst that runs more activities than the limit without waiting once (a loop in which no step waits) is stopped:
+    /// the instance faults with an incident that says why, instead of running on and filling memory.
+    /// </summary>
+    private void StopRunaway(WorkflowExecutionContext wec, WorkItem next, int limit)
+    {
+        var context = next.Existing ?? next.Owner ?? wec.RootContext!;
+        Fault(wec, context, new RunawayBurstException(limit, next.Node.DisplayName));
+        wec.Status = WorkflowStatus.Finished;
+        wec.SubStatus = WorkflowSubStatus.Faulted;
+        wec.FinishedAt ??= Clock.GetUtcNow();
+        wec.Scheduler.Clear();
     }
 
     private void Fault(WorkflowExecutionContext wec, ActivityExecutionContext context, Exception exception)
@@ -408,8 +429,14 @@ public sealed class BookmarkNotFoundException(string instanceId, string bookmark
     public string BookmarkId { get; } = bookmarkId;
 }
 
+public sealed class RunawayBurstException(int limit, string activity)
+    : Exception($"The workflow ran {limit} activities without waiting once (the limit, Engine:MaxActivityExecutionsPerBurst) and was stopped before '{activity}': a loop in which no step waits?");
+
 public sealed class EngineOptions
 {
+    /// <summary>Activities one burst may run before it is stopped as a runaway loop; the instance then faults.</summary>
+    public int MaxActivityExecutionsPerBurst { get; set; } = 100_000;
+
     public const string SectionName = "Engine";
 
     /// <summary>How flowcharts join branches when a workflow does not say (custom property <c>Flowchart:ExecutionMode</c>).</summary>

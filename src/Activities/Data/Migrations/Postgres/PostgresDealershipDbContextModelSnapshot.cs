@@ -416,6 +416,38 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.ToTable("EstimateLines", (string)null);
                 });
 
+            modelBuilder.Entity("Followup.Activities.Data.IdempotentRequest", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Location")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Response")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Scope", "Key");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("IdempotentRequests", (string)null);
+                });
+
             modelBuilder.Entity("Followup.Activities.Data.Invoice", b =>
                 {
                     b.Property<string>("Id")
@@ -525,6 +557,19 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.ToTable("MileageReadings", (string)null);
                 });
 
+            modelBuilder.Entity("Followup.Activities.Data.NumberSeries", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Last")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("NumberSeries", (string)null);
+                });
+
             modelBuilder.Entity("Followup.Activities.Data.ReminderRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -569,6 +614,26 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.HasIndex("VehicleId", "Status");
 
                     b.ToTable("Reminders", (string)null);
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.UsedLink", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RecordId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Hash");
+
+                    b.ToTable("UsedLinks", (string)null);
                 });
 
             modelBuilder.Entity("Followup.Activities.Data.Vehicle", b =>

@@ -405,6 +405,38 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.ToTable("EstimateLines", (string)null);
                 });
 
+            modelBuilder.Entity("Followup.Activities.Data.IdempotentRequest", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Location")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Response")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Scope", "Key");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("IdempotentRequests", (string)null);
+                });
+
             modelBuilder.Entity("Followup.Activities.Data.Invoice", b =>
                 {
                     b.Property<string>("Id")
@@ -510,6 +542,19 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.ToTable("MileageReadings", (string)null);
                 });
 
+            modelBuilder.Entity("Followup.Activities.Data.NumberSeries", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Last")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("NumberSeries", (string)null);
+                });
+
             modelBuilder.Entity("Followup.Activities.Data.ReminderRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -554,6 +599,26 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.HasIndex("VehicleId", "Status");
 
                     b.ToTable("Reminders", (string)null);
+                });
+
+            modelBuilder.Entity("Followup.Activities.Data.UsedLink", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Hash");
+
+                    b.ToTable("UsedLinks", (string)null);
                 });
 
             modelBuilder.Entity("Followup.Activities.Data.Vehicle", b =>
