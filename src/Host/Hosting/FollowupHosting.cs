@@ -41,7 +41,7 @@ public static class FollowupHosting
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
-        builder.Services.AddFollowupStaff(database);
+        builder.Services.AddFollowupStaff(database, configuration);
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "followup.af");
         builder.Services.AddCustomerPages();
         builder.Services.AddOpenApi();
@@ -63,7 +63,11 @@ public static class FollowupHosting
     {
         var stopping = app.Lifetime.ApplicationStopping;
         await app.Services.InitializeWorkflowsAsync(stopping);
-        await app.Services.InitializeStaffAsync(app.Configuration.GetValue<bool>("Demo:Seed"), stopping);
+        // Demo users have passwords everyone can read in the README: never outside Development.
+        var demo = app.Configuration.GetValue<bool>("Demo:Seed") && app.Environment.IsDevelopment();
+        if (app.Configuration.GetValue<bool>("Demo:Seed") && !demo)
+            HostLog.DemoSeedIgnored(app.Logger, app.Environment.EnvironmentName);
+        await app.Services.InitializeStaffAsync(demo, stopping);
         await using (var dealership = await app.Services.GetRequiredService<IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>().CreateDbContextAsync(stopping))
         {
             await dealership.Database.MigrateAsync(stopping);
@@ -75,7 +79,7 @@ public static class FollowupHosting
         await app.Services.GetRequiredService<Followup.Activities.Tasks.StrandedDecisions>().ResumeAsync(stopping);
         await using (var dealership = await app.Services.GetRequiredService<IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>().CreateDbContextAsync(stopping))
             await app.Services.GetRequiredService<Followup.Host.Api.FrontDesk>().RecoverAsync(dealership, stopping);
-        if (app.Configuration.GetValue<bool>("Demo:Seed"))
+        if (demo)
             await DemoData.SeedAsync(app.Services, stopping);
     }
 

@@ -1,6 +1,8 @@
 using Followup.Host.Security;
 using Followup.Workflows.Persistence;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +13,7 @@ public static class StaffSetup
 {
     public const string HistoryTable = "__StaffMigrationsHistory";
 
-    public static IServiceCollection AddFollowupStaff(this IServiceCollection services, WorkflowDatabase database)
+    public static IServiceCollection AddFollowupStaff(this IServiceCollection services, WorkflowDatabase database, IConfiguration configuration)
     {
         if (database.Provider == DatabaseProvider.Postgres)
         {
@@ -23,6 +25,10 @@ public static class StaffSetup
             services.AddDbContext<SqliteStaffDbContext>(o => database.Configure(o, HistoryTable));
             services.AddScoped<StaffDbContext>(sp => sp.GetRequiredService<SqliteStaffDbContext>());
         }
+        // One key ring for every host on the database, kept across restarts; encrypted with a certificate when one is given.
+        var keys = services.AddDataProtection().SetApplicationName("Followup").PersistKeysToDbContext<StaffDbContext>();
+        if (configuration["DataProtection:CertificatePath"] is { Length: > 0 } certificate)
+            keys.ProtectKeysWithCertificate(X509CertificateLoader.LoadPkcs12FromFile(certificate, configuration["DataProtection:CertificatePassword"]));
         services.AddIdentity<StaffUser, IdentityRole>(o =>
             {
                 o.Password.RequiredLength = 10;
