@@ -131,6 +131,8 @@ public static class CustomerPages
             return Refusal(lang, "used", StatusCodes.Status410Gone);
         if (approval.Status != ApprovalStatus.Pending || approval.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
             return Refusal(lang, "expired", StatusCodes.Status410Gone);
+        if (approval.OpenedAt is null)
+            await store.MarkApprovalOpenedAsync(approval.Id, clock.GetUtcNow().UtcDateTime, ct);
         var lines = ApprovalContent.Lines(approval.Content);
         var rows = string.Concat(lines.Select(l => $"""
             <label class="line"><input type="checkbox" name="line" value="{E(l.Id)}" data-price="{l.Price.ToString(CultureInfo.InvariantCulture)}" checked>

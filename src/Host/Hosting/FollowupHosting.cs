@@ -1,5 +1,6 @@
 using System.Net;
 using Followup.Activities;
+using Followup.Activities.Messaging;
 using Followup.Host.Api;
 using Followup.Host.Messaging;
 using Followup.Host.Scheduling;
@@ -111,7 +112,15 @@ public static class FollowupHosting
         app.MapBookingPages();
         app.MapTasksApi();
         app.MapGet("/api/messages", async (WorkflowStore store, string? correlationId, CancellationToken ct) =>
-            Results.Ok(new { items = await store.ListOutboxAsync(correlationId, 200, ct) })).RequireAuthorization(Policies.Manager);
+            Results.Ok(new
+            {
+                // The customers' links act as the customers: never handed out, here or anywhere staff read.
+                items = (await store.ListOutboxAsync(correlationId, 200, ct)).Select(m => new
+                {
+                    m.Id, m.Channel, m.Recipient, m.Status, m.Attempts, m.Urgent, m.ProviderId, m.Error, m.ErrorCode, m.CorrelationId, m.CreatedAt, m.UpdatedAt,
+                    payload = MessagePayload.FromJson(m.Payload) is var p ? p with { Text = CustomerLinkMask.Mask(p.Text, "en"), Html = p.Html is null ? null : CustomerLinkMask.Mask(p.Html, "en") } : null,
+                }),
+            })).RequireAuthorization(Policies.Manager);
         app.MapGet("/", (HttpContext context) =>
         {
             var lang = StaffText.Language(context);

@@ -29,7 +29,7 @@ public static class VisitSummary
         var concerns = await db.Concerns.AsNoTracking().Where(c => c.VisitId == visit.Id).OrderBy(c => c.Id).Select(c => c.Text).ToListAsync(ct);
         var html = $"""
             <section class="visit-summary">
-              <p><strong>{E(customer.Name)}</strong> · {E(customer.Phone)} · {E(customer.Language)}{(visit.Priority ? (en ? " · appointment" : " · 预约客户") : "")}</p>
+              <p><strong>{E(customer.Name)}</strong>{(VisitPage.SeesCustomerContact(context) ? $" · {E(customer.Phone)}" : "")} · {E(customer.Language)}{(visit.Priority ? (en ? " · appointment" : " · 预约客户") : "")}</p>
               <p>{E(vehicle.Plate)} {E(vehicle.Model)} · VIN {E(vehicle.Vin)}</p>
               <p>{(en ? "Status" : "状态")}: {E(visit.Status)} · {(en ? "Promised" : "承诺交车")}: {Local(visit.PromisedAt)} · {(en ? "Advisor" : "顾问")}: {E(visit.Advisor)} · {(en ? "Technician" : "技师")}: {E(visit.Technician)}</p>
               {(concerns.Count == 0 ? "" : $"<p>{(en ? "Concerns" : "客户需求")}: {E(string.Join("; ", concerns))}</p>")}

@@ -30,7 +30,7 @@ public static class MessagesPage
                 var payload = MessagePayload.FromJson(o.Payload);
                 var failed = o.Status is OutboxStatus.Failed or OutboxStatus.Blocked;
                 return $"<tr class=\"{(failed ? "failed" : "")}\"><td>{o.CreatedAt:yyyy-MM-dd HH:mm}</td><td>{E(o.Channel)}</td><td>{E(o.Recipient)}</td>" +
-                       $"<td>{E(o.Status)}</td><td>{o.Attempts}</td><td>{(payload.Subject is { } subject ? $"<strong>{E(subject)}</strong><br>" : "")}{E(payload.Text)}</td>" +
+                       $"<td>{E(o.Status)}</td><td>{o.Attempts}</td><td>{(payload.Subject is { } subject ? $"<strong>{E(subject)}</strong><br>" : "")}{E(CustomerLinkMask.Mask(payload.Text, lang))}</td>" +
                        $"<td>{E(o.ErrorCode)} {E(o.Error)}</td></tr>";
             }));
             var replies = string.Concat(inbound.Select(m => $"<tr><td>{m.ReceivedAt:yyyy-MM-dd HH:mm}</td><td>{E(m.Channel)}</td><td>{E(m.From)}</td><td>{E(m.Body)}</td></tr>"));

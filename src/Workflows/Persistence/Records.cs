@@ -267,6 +267,10 @@ public sealed class ApprovalRecord
     public string? ClientIp { get; set; }
     public string? UserAgent { get; set; }
     public DateTime? DecidedAt { get; set; }
+
+    /// <summary>When the customer first opened the link: staff see sent / opened / decided, never the link.</summary>
+    public DateTime? OpenedAt { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }
 

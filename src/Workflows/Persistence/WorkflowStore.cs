@@ -507,6 +507,13 @@ public sealed class WorkflowStore(IDbContextFactory<WorkflowDbContext> factory, 
         return await db.Approvals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
     }
 
+    /// <summary>Records the first time the customer opened an approval's link.</summary>
+    public async Task MarkApprovalOpenedAsync(string id, DateTime at, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await db.Approvals.Where(a => a.Id == id && a.OpenedAt == null).ExecuteUpdateAsync(s => s.SetProperty(a => a.OpenedAt, at), cancellationToken);
+    }
+
     /// <summary>Answered approvals whose workflow has not moved on yet (a crash in between, before decisions committed with it).</summary>
     public async Task<List<ApprovalRecord>> ListAnsweredApprovalsNotResumedAsync(CancellationToken cancellationToken)
     {

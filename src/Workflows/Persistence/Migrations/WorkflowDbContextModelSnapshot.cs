@@ -73,6 +73,9 @@ namespace Followup.Workflows.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("OpenedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SignedName")
                         .HasColumnType("TEXT");
 

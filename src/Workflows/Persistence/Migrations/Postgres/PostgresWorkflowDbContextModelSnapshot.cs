@@ -78,6 +78,9 @@ namespace Followup.Workflows.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("SignedName")
                         .HasColumnType("text");
 

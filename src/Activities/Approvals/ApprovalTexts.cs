@@ -1,0 +1,16 @@
+using System.Globalization;
+
+namespace Followup.Activities.Approvals;
+
+/// <summary>The text that sends an approval's link again when an advisor asks for it (the customer lost it, or it went to an old phone).</summary>
+public static class ApprovalTexts
+{
+    public static string Resend(string kind, string language, string name, string link) => string.Format(CultureInfo.InvariantCulture,
+        (kind, language == "en") switch
+        {
+            ("AdditionalWork", true) => "Hello {0}, here is the link to review the additional work found on your car again: {1}",
+            ("AdditionalWork", false) => "{0}您好，这是您车辆追加项目的确认链接：{1}",
+            (_, true) => "Hello {0}, here is the link to review your service estimate again: {1}",
+            (_, false) => "{0}您好，这是您的维修估价单确认链接：{1}",
+        }, name, link);
+}
