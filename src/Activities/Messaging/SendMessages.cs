@@ -51,7 +51,7 @@ public static class Outbox
         return null;
     }
 
-    /// <summary>The customer's language picks the template; Chinese for any zh-*, English otherwise, the other one when it is empty.</summary>
+    /// <summary>The customer's language picks the text; Chinese for any zh-*, English otherwise, the other one when it is empty.</summary>
     public static (string Language, string Template) Choose(string? language, string? chinese, string? english)
     {
         var wantsChinese = language?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ?? true;
@@ -83,8 +83,8 @@ public sealed class SendSms(LiquidEvaluator liquid) : Activity
     {
         if (Outbox.SkipWithoutAddress(context, context.Get(To)) is not { } to)
             return context.CompleteAsync();
-        var (language, template) = Outbox.Choose(context.Get(Language), context.Get(TextZhCn), context.Get(TextEn));
-        Outbox.Sms(context, to, new MessagePayload(language, liquid.Render(template, context)), context.Get(Urgent));
+        var (language, text) = Outbox.Choose(context.Get(Language), liquid.RenderTemplate(TextZhCn, context), liquid.RenderTemplate(TextEn, context));
+        Outbox.Sms(context, to, new MessagePayload(language, text), context.Get(Urgent));
         return context.CompleteAsync();
     }
 }
@@ -120,11 +120,10 @@ public sealed class SendEmail(LiquidEvaluator liquid) : Activity
     {
         if (Outbox.SkipWithoutAddress(context, context.Get(To)) is not { } to)
             return context.CompleteAsync();
-        var (language, body) = Outbox.Choose(context.Get(Language), context.Get(BodyZhCn), context.Get(BodyEn));
-        var (_, subject) = Outbox.Choose(language, context.Get(SubjectZhCn), context.Get(SubjectEn));
-        var text = liquid.Render(body, context);
+        var (language, text) = Outbox.Choose(context.Get(Language), liquid.RenderTemplate(BodyZhCn, context), liquid.RenderTemplate(BodyEn, context));
+        var (_, subject) = Outbox.Choose(language, liquid.RenderTemplate(SubjectZhCn, context), liquid.RenderTemplate(SubjectEn, context));
         var html = "<html><body>" + string.Concat(text.Split("\n\n").Select(p => $"<p>{WebUtility.HtmlEncode(p).Replace("\n", "<br>", StringComparison.Ordinal)}</p>")) + "</body></html>";
-        Outbox.Email(context, to, new MessagePayload(language, text, liquid.Render(subject, context), html, context.Get(Transactional)), context.Get(Urgent));
+        Outbox.Email(context, to, new MessagePayload(language, text, subject, html, context.Get(Transactional)), context.Get(Urgent));
         return context.CompleteAsync();
     }
 }

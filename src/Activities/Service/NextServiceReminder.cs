@@ -93,12 +93,11 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid, Approvals.ICusto
             ["DueKm"] = due.Km,
             ["BookingUrl"] = context.Get(BookingUrl) is { Length: > 0 } url ? url : links.BookingLinkFor(facts.Vehicle.Id),
         };
-        var (language, sms) = Outbox.Choose(facts.Customer.Language, context.Get(SmsZhCn), context.Get(SmsEn));
-        var (_, subject) = Outbox.Choose(language, context.Get(SubjectZhCn), context.Get(SubjectEn));
-        var text = liquid.Render(sms, model);
+        var (language, text) = Outbox.Choose(facts.Customer.Language, liquid.RenderTemplate(SmsZhCn, context, model), liquid.RenderTemplate(SmsEn, context, model));
+        var (_, subject) = Outbox.Choose(language, liquid.RenderTemplate(SubjectZhCn, context, model), liquid.RenderTemplate(SubjectEn, context, model));
         context.SetProperty("ReminderId", reminder.Id);
         context.SetProperty("Sms", new MessagePayload(language, text).ToJson());
-        context.SetProperty("Email", new MessagePayload(language, text, liquid.Render(subject, model), null, Transactional: false).ToJson());
+        context.SetProperty("Email", new MessagePayload(language, text, subject, null, Transactional: false).ToJson());
         context.SetProperty("FollowUpAfter", TimeSpan.FromDays(Math.Max(1, context.Get(FollowUpAfterDays))));
         context.SetProperty("Role", context.Get(FollowUpRole));
         context.SetProperty("Customer", $"{facts.Customer.Name} · {facts.Vehicle.Plate} · {facts.Customer.Phone}");

@@ -181,10 +181,16 @@ public sealed partial class SatisfactionCallback : Activity
 
     public static int? ScoreIn(string reply) => ScoreRegex().Match(reply) is { Success: true } m ? int.Parse(m.Value, CultureInfo.InvariantCulture) : null;
 
-    private static string Fill(string template, VisitFacts facts) => template
-        .Replace("{{ Name }}", facts.Customer.Name, StringComparison.Ordinal)
-        .Replace("{{ Number }}", facts.Visit.Number, StringComparison.Ordinal)
-        .Replace("{{ Plate }}", facts.Vehicle.Plate ?? facts.Vehicle.Model ?? "", StringComparison.Ordinal);
+    /// <summary>The survey's placeholders filled in one pass: what goes in (a customer's name) is never read for placeholders itself.</summary>
+    private static string Fill(string template, VisitFacts facts) => PlaceholderRegex().Replace(template, m => m.Groups[1].Value switch
+    {
+        "Name" => facts.Customer.Name,
+        "Number" => facts.Visit.Number,
+        _ => facts.Vehicle.Plate ?? facts.Vehicle.Model ?? "",
+    });
+
+    [GeneratedRegex(@"\{\{ (Name|Number|Plate) \}\}")]
+    private static partial Regex PlaceholderRegex();
 
     [GeneratedRegex(@"(?<!\d)[1-5](?!\d)")]
     private static partial Regex ScoreRegex();

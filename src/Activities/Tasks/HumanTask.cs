@@ -16,16 +16,16 @@ public sealed class HumanTask(LiquidEvaluator liquid) : Activity
     public const string BookmarkName = "Followup.HumanTask";
     public const string OverdueBookmarkName = "Followup.HumanTask.Overdue";
 
-    [Input(DisplayName = "Title (中文)", Description = "Liquid template.")]
+    [Input(DisplayName = "Title (中文)", Description = "Text or Liquid template, rendered once.")]
     public Input<string> TitleZhCn { get; set; } = new(null);
 
-    [Input(DisplayName = "Title (English)", Description = "Liquid template.")]
+    [Input(DisplayName = "Title (English)", Description = "Text or Liquid template, rendered once.")]
     public Input<string> TitleEn { get; set; } = new(null);
 
-    [Input(DisplayName = "Instructions (中文)", Description = "Liquid template.", UIHint = "multiline")]
+    [Input(DisplayName = "Instructions (中文)", Description = "Text or Liquid template, rendered once.", UIHint = "multiline")]
     public Input<string> InstructionsZhCn { get; set; } = new(null);
 
-    [Input(DisplayName = "Instructions (English)", Description = "Liquid template.", UIHint = "multiline")]
+    [Input(DisplayName = "Instructions (English)", Description = "Text or Liquid template, rendered once.", UIHint = "multiline")]
     public Input<string> InstructionsEn { get; set; } = new(null);
 
     [Input(Description = "The language the task is written in for staff (zh-CN or en).", DefaultValue = "zh-CN")]
@@ -55,11 +55,11 @@ public sealed class HumanTask(LiquidEvaluator liquid) : Activity
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
         var language = context.Get(Language) == "en" ? "en" : "zh-CN";
-        var (_, title) = Messaging.Outbox.Choose(language, context.Get(TitleZhCn), context.Get(TitleEn));
-        var (_, instructions) = Messaging.Outbox.Choose(language, context.Get(InstructionsZhCn), context.Get(InstructionsEn));
+        var (_, title) = Messaging.Outbox.Choose(language, liquid.RenderTemplate(TitleZhCn, context), liquid.RenderTemplate(TitleEn, context));
+        var (_, instructions) = Messaging.Outbox.Choose(language, liquid.RenderTemplate(InstructionsZhCn, context), liquid.RenderTemplate(InstructionsEn, context));
         HumanTasks.Open(context, new TaskSpec(
-            liquid.Render(string.IsNullOrEmpty(title) ? context.Node.Name ?? context.Node.Id : title, context),
-            string.IsNullOrEmpty(instructions) ? null : liquid.Render(instructions, context),
+            string.IsNullOrEmpty(title) ? context.Node.Name ?? context.Node.Id : title,
+            string.IsNullOrEmpty(instructions) ? null : instructions,
             language,
             TaskForm.Parse(context.Get(Form), context.Get(Actions)),
             context.Get(AssigneeRole),

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Fluid;
+using Followup.Workflows.Abstractions;
 using Followup.Workflows.Runtime;
 
 namespace Followup.Workflows.Expressions;
@@ -10,6 +11,20 @@ public sealed class LiquidEvaluator
     private static readonly FluidParser Parser = new();
     private readonly ConcurrentDictionary<string, IFluidTemplate> _templates = new(StringComparer.Ordinal);
     private readonly TemplateOptions _options = new() { MaxSteps = 100_000, MaxRecursion = 50 };
+
+    /// <summary>
+    /// A text input that is a Liquid template, rendered once. Written as a literal, its text is the template and is
+    /// rendered here (with <paramref name="model"/>, else the workflow's model); written as any other expression
+    /// (Liquid, JavaScript, a variable) its value was computed when the input was evaluated and is used as it is.
+    /// Either way the data that goes into the text (a customer's name) is never read as a template itself.
+    /// </summary>
+    public string? RenderTemplate(Input<string>? input, ActivityExecutionContext context, IReadOnlyDictionary<string, object?>? model = null) =>
+        input?.Expression switch
+        {
+            null => null,
+            { Type: Expression.Literal } literal => literal.Text is { } text ? Render(text, model ?? BuildModel(context)) : null,
+            _ => context.Get(input),
+        };
 
     public string Render(string template, ActivityExecutionContext context) =>
         Render(template, BuildModel(context));
