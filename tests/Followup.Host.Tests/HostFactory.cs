@@ -79,7 +79,7 @@ public sealed class HostFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A client signed in through the login form (cookie and antiforgery token as a browser has them).</summary>
-    public async Task<HttpClient> SignedInAsync(string userName, string password)
+    public async Task<HttpClient> SignedInAsync(string userName, string password, bool sendAntiforgeryToken = true)
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var form = await client.GetStringAsync("/account/login");
@@ -93,6 +93,9 @@ public sealed class HostFactory : WebApplicationFactory<Program>
         }));
         if (response.StatusCode != System.Net.HttpStatusCode.Redirect)
             throw new InvalidOperationException($"Sign-in of {userName} failed: {response.StatusCode}");
+        // As a page's script would: the signed-in page's antiforgery token goes with every change.
+        if (sendAntiforgeryToken)
+            client.DefaultRequestHeaders.Add(Followup.Host.Security.HttpSecurity.AntiforgeryHeader, AntiforgeryToken(await client.GetStringAsync("/")));
         return client;
     }
 

@@ -18,7 +18,7 @@ public static class BookingPages
 {
     public static WebApplication MapBookingPages(this WebApplication app)
     {
-        var pages = app.MapGroup("/c/book").RequireRateLimiting(CustomerPages.RateLimitPolicy).RequireAntiforgeryToken();
+        var pages = app.MapGroup("/c/book").RequireRateLimiting(CustomerPages.RateLimitPolicy);
         pages.MapGet("/{token}", async (string token, HttpContext context, CustomerLinks links, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock,
             IOptions<MessagingOptions> messaging, IConfiguration configuration, CancellationToken ct) =>
         {

@@ -101,7 +101,7 @@ public static class CustomerPages
 
     public static WebApplication MapCustomerPages(this WebApplication app)
     {
-        var pages = app.MapGroup("/c").RequireRateLimiting(RateLimitPolicy).RequireAntiforgeryToken();
+        var pages = app.MapGroup("/c").RequireRateLimiting(RateLimitPolicy);
         pages.MapGet("/{token}", async (string token, HttpContext context, CustomerLinks links, WorkflowStore store, TimeProvider clock, IAntiforgery antiforgery, CancellationToken ct) =>
             await RenderAsync(token, context, links, store, clock, antiforgery, null, ct));
         pages.MapPost("/{token}", DecideAsync);

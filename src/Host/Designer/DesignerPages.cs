@@ -1,6 +1,7 @@
 using System.Net;
 using Followup.Host.Security;
 using Followup.Host.Staff;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
@@ -46,19 +47,21 @@ public static class DesignerPages
             app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(package), RequestPath = "/designer", ContentTypeProvider = types });
         }
         var managers = app.MapGroup("/designer").RequireStaff(Roles.Manager);
-        managers.MapGet("/", (HttpContext context, DesignerTokens tokens) => Page(context, tokens, package, null));
-        managers.MapGet("/edit/{definitionId}", (string definitionId, HttpContext context, DesignerTokens tokens) => Page(context, tokens, package, definitionId));
+        managers.MapGet("/", (HttpContext context, DesignerTokens tokens, UserManager<StaffUser> users) => PageAsync(context, tokens, users, package, null));
+        managers.MapGet("/edit/{definitionId}", (string definitionId, HttpContext context, DesignerTokens tokens, UserManager<StaffUser> users) => PageAsync(context, tokens, users, package, definitionId));
         return app;
     }
 
-    private static IResult Page(HttpContext context, DesignerTokens tokens, string? package, string? definitionId)
+    private static async Task<IResult> PageAsync(HttpContext context, DesignerTokens tokens, UserManager<StaffUser> users, string? package, string? definitionId)
     {
         var lang = StaffText.Language(context);
         string T(string key) => WebUtility.HtmlEncode(StaffText.Get(lang, key));
         if (package is null)
             return AccountPages.Html(AccountPages.Layout(lang, StaffText.Get(lang, "designer"), $"<p class=\"error\">{T("missing")}</p>"), StatusCodes.Status503ServiceUnavailable);
         var endpoint = WebUtility.HtmlEncode($"{context.Request.Scheme}://{context.Request.Host}/elsa/api");
-        var token = WebUtility.HtmlEncode(tokens.Issue(context.User));
+        var user = await users.GetUserAsync(context.User);
+        var session = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var token = WebUtility.HtmlEncode(tokens.Issue(context.User, user?.SecurityStamp ?? "", session.Properties?.ExpiresUtc));
         var element = definitionId is null
             ? $"<elsa-workflow-definition-list remote-endpoint=\"{endpoint}\" access-token=\"{token}\"></elsa-workflow-definition-list>"
             : $"<elsa-workflow-definition-editor definition-id=\"{WebUtility.HtmlEncode(definitionId)}\" remote-endpoint=\"{endpoint}\" access-token=\"{token}\"></elsa-workflow-definition-editor>";

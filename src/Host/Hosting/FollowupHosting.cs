@@ -43,7 +43,7 @@ public static class FollowupHosting
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
         builder.Services.AddFollowupStaff(database, configuration);
-        builder.Services.AddAntiforgery(o => o.Cookie.Name = "followup.af");
+        builder.Services.AddHttpSecurity(configuration);
         builder.Services.AddCustomerPages();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<Attachments>();
@@ -86,17 +86,19 @@ public static class FollowupHosting
 
     public static WebApplication MapFollowup(this WebApplication app)
     {
+        app.UseHttpSecurity();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
+        app.UseAntiforgeryEverywhere();
         app.MapAccountPages();
         app.MapDesigner();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        app.MapFollowupDashboard(context => context.User.IsInRole(Roles.Manager) || IsLoopback(context));
+        app.MapFollowupDashboard();
         app.MapElsaApi().MapWorkflowApi().MapDefinitionsApi();
         app.MapTwilioWebhooks();
         app.MapMessagesPage();
@@ -137,15 +139,14 @@ public static class FollowupHosting
             };
             var body = "<main class=\"card\"><h1>Followup</h1><p>" + (zh ? "售后服务流程：预约、接车、估价、施工、交车、回访与保养提醒。" : "The after-sales service process: appointment, reception, estimate, work, delivery, callback and reminder.") +
                 "</p><ul>" + string.Concat(links.Select(l => $"<li><a href=\"{l.Href}\">{(zh ? l.Zh : l.En)}</a></li>")) +
-                $"</ul><p class=\"lang\"><a href=\"/?lang={(zh ? "en" : "zh-CN")}\">{StaffText.Get(lang, "other.lang")}</a></p></main>";
+                $"</ul><p class=\"lang\"><a href=\"/?lang={(zh ? "en" : "zh-CN")}\">{StaffText.Get(lang, "other.lang")}</a></p>" +
+                (context.User.Identity?.IsAuthenticated == true
+                    ? $"<form method=\"post\" action=\"/account/logout\">{AccountPages.AntiforgeryField(context)}<button type=\"submit\">{StaffText.Get(lang, "signout")}</button></form>"
+                    : "") + "</main>";
             return AccountPages.Html(AccountPages.Layout(lang, "Followup", body));
         });
         return app;
     }
-
-    /// <summary>The job dashboard: signed-in managers, and requests from the machine itself.</summary>
-    private static bool IsLoopback(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
 }
 
 /// <summary>Ready only when the engine's database answers.</summary>

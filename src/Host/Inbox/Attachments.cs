@@ -46,7 +46,7 @@ public static class AttachmentEndpoints
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Send the photo as multipart/form-data."] });
             var (value, error) = await attachments.SaveAsync(file, ct);
             return value is null ? Results.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [error!] }) : Results.Ok(new { value });
-        }).RequireStaff().DisableAntiforgery().WithTags("Tasks")
+        }).RequireStaff().WithTags("Tasks")
             .WithSummary("Upload a photo for a task's photo field; the answer's value goes into that field.");
         return app;
     }

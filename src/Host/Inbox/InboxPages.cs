@@ -43,8 +43,7 @@ public static class InboxPages
 
     public static WebApplication MapInbox(this WebApplication app)
     {
-        var staff = app.MapGroup("/inbox").RequireStaff()
-            .RequireAntiforgeryToken();
+        var staff = app.MapGroup("/inbox").RequireStaff();
         staff.MapGet("/", ListAsync);
         staff.MapGet("/{id}", TaskPageAsync);
         staff.MapPost("/{id}", CompleteAsync);

@@ -75,7 +75,7 @@ public static class VisitPage
         }).RequireStaff();
 
         app.MapPost("/visits/{correlationId}/approvals/{approvalId}/resend", ResendAsync)
-            .RequireStaff(Roles.Manager, Roles.Advisor).RequireAntiforgeryToken();
+            .RequireStaff(Roles.Manager, Roles.Advisor);
         return app;
     }
 

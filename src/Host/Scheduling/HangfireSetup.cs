@@ -2,6 +2,7 @@ using Followup.Workflows.Persistence;
 using Followup.Workflows.Scheduling;
 using Hangfire;
 using Hangfire.Dashboard;
+using Microsoft.AspNetCore.Authentication;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
@@ -105,21 +106,38 @@ public static class HangfireSetup
         jobs.Enqueue<Messaging.OutboxJobs>(HangfireTimerScheduler.Queue, j => j.SweepAsync(CancellationToken.None));
     }
 
-    /// <summary>The dashboard at <c>/hangfire</c>, for requests that <paramref name="authorize"/> lets through.</summary>
-    public static WebApplication MapFollowupDashboard(this WebApplication app, Func<HttpContext, bool> authorize)
+    /// <summary>
+    /// The dashboard at <c>/hangfire</c>, for signed-in managers only, wherever the request comes from (a proxy on this
+    /// machine makes every visitor look local). Others are sent to sign in, or refused.
+    /// </summary>
+    public static WebApplication MapFollowupDashboard(this WebApplication app)
     {
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/hangfire"), branch => branch.Use(async (context, next) =>
+        {
+            if (context.User.Identity?.IsAuthenticated != true)
+            {
+                await context.ChallengeAsync(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme);
+                return;
+            }
+            if (!context.User.IsInRole(Security.Roles.Manager))
+            {
+                await context.ForbidAsync(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme);
+                return;
+            }
+            await next(context);
+        }));
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
-            Authorization = [new DelegateDashboardFilter(authorize)],
+            Authorization = [new ManagersOnly()],
             DashboardTitle = "Followup jobs",
             AppPath = "/",
         });
         return app;
     }
 
-    private sealed class DelegateDashboardFilter(Func<HttpContext, bool> authorize) : IDashboardAuthorizationFilter
+    private sealed class ManagersOnly : IDashboardAuthorizationFilter
     {
-        public bool Authorize(DashboardContext context) => authorize(context.GetHttpContext());
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Security.Roles.Manager);
     }
 }
 

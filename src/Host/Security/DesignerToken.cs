@@ -2,34 +2,37 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Followup.Host.Security;
 
 /// <summary>
 /// The short-lived bearer token the designer page hands to Elsa Studio (its <c>access-token</c> attribute): the signed-in
-/// staff member's name and roles, protected by the host's data-protection keys, valid for a few hours.
+/// staff member's name, roles and security stamp, protected by the data-protection keys. It ends with the sign-in
+/// session: it expires when the session's cookie does (8 hours at most), and signing out changes the stamp, which the
+/// token then no longer matches.
 /// </summary>
-public sealed class DesignerTokens(IDataProtectionProvider protection)
+public sealed class DesignerTokens(IDataProtectionProvider protection, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
     private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Followup.DesignerToken").ToTimeLimitedDataProtector();
 
-    public string Issue(ClaimsPrincipal user)
+    public string Issue(ClaimsPrincipal user, string securityStamp, DateTimeOffset? sessionEnds)
     {
         var roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value);
-        return _protector.Protect($"{user.Identity!.Name}\n{string.Join(',', roles)}", Lifetime);
+        // What is left of the session on the host's clock; the protector counts it on its own.
+        var lifetime = sessionEnds is { } ends && ends - clock.GetUtcNow() < Lifetime ? ends - clock.GetUtcNow() : Lifetime;
+        return _protector.Protect($"{user.Identity!.Name}\n{string.Join(',', roles)}\n{securityStamp}", lifetime > TimeSpan.Zero ? lifetime : TimeSpan.FromSeconds(1));
     }
 
-    public ClaimsPrincipal? Read(string token)
+    /// <summary>The token's user name, roles and stamp; null when it was tampered with or has expired.</summary>
+    public (string UserName, string[] Roles, string Stamp)? Read(string token)
     {
         try
         {
-            // Throws when the token was tampered with or has expired (data protection keeps its own clock).
             var parts = _protector.Unprotect(token).Split('\n');
-            var claims = new List<Claim> { new(ClaimTypes.Name, parts[0]) };
-            claims.AddRange(parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => new Claim(ClaimTypes.Role, r)));
-            return new ClaimsPrincipal(new ClaimsIdentity(claims, DesignerTokenHandler.SchemeName));
+            return parts.Length == 3 ? (parts[0], parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries), parts[2]) : null;
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
@@ -38,18 +41,27 @@ public sealed class DesignerTokens(IDataProtectionProvider protection)
     }
 }
 
-public sealed class DesignerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, DesignerTokens tokens)
+public sealed class DesignerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, DesignerTokens tokens,
+    UserManager<Staff.StaffUser> users)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "DesignerToken";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return Task.FromResult(AuthenticateResult.NoResult());
-        return Task.FromResult(tokens.Read(header[7..].Trim()) is { } principal
-            ? AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName))
-            : AuthenticateResult.Fail("The designer token is not valid or has expired."));
+            return AuthenticateResult.NoResult();
+        // The session that issued it must still be on: the user exists, is not locked, and has not signed out since.
+        if (tokens.Read(header[7..].Trim()) is not { } token
+            || await users.FindByNameAsync(token.UserName) is not { } user
+            || user.SecurityStamp != token.Stamp
+            || await users.IsLockedOutAsync(user))
+        {
+            return AuthenticateResult.Fail("The designer token is not valid, has expired, or its session has ended.");
+        }
+        var claims = new List<Claim> { new(ClaimTypes.Name, token.UserName) };
+        claims.AddRange(token.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
 }

@@ -15,18 +15,36 @@ public static class AccountPages
     {
         app.MapGet("/account/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
             Page(context, antiforgery, returnUrl, error: null, StatusCodes.Status200OK));
-        app.MapPost("/account/login", async (HttpContext context, IAntiforgery antiforgery, [FromForm] LoginForm form, SignInManager<StaffUser> signIn) =>
+        app.MapPost("/account/login", async (HttpContext context, IAntiforgery antiforgery, [FromForm] LoginForm form, SignInManager<StaffUser> signIn, LoginThrottle throttle) =>
         {
-            var result = await signIn.PasswordSignInAsync(form.UserName ?? "", form.Password ?? "", isPersistent: false, lockoutOnFailure: true);
-            if (result.Succeeded)
-                return Results.LocalRedirect(IsLocal(form.ReturnUrl) ? form.ReturnUrl! : "/");
-            return Page(context, antiforgery, form.ReturnUrl, result.IsLockedOut ? "locked" : "bad.login", StatusCodes.Status400BadRequest);
+            var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            var userName = (form.UserName ?? "").Trim();
+            if (!throttle.IsThrottled(address, userName))
+            {
+                var user = await signIn.UserManager.FindByNameAsync(userName);
+                if (user is null)
+                {
+                    // An unknown name costs the same time as a known one, so the answer's speed tells nothing.
+                    signIn.UserManager.PasswordHasher.VerifyHashedPassword(new StaffUser(), UnknownUserHash, form.Password ?? "");
+                }
+                else if ((await signIn.PasswordSignInAsync(user, form.Password ?? "", isPersistent: false, lockoutOnFailure: true)).Succeeded)
+                {
+                    throttle.Succeeded(address, userName);
+                    return Results.LocalRedirect(IsLocal(form.ReturnUrl) ? form.ReturnUrl! : "/");
+                }
+            }
+            throttle.Failed(address, userName);
+            // One answer for every failure (a wrong name or password, a locked account, too many tries): it tells no one which names exist.
+            return Page(context, antiforgery, form.ReturnUrl, "bad.login", StatusCodes.Status400BadRequest);
         });
-        app.MapPost("/account/logout", async (SignInManager<StaffUser> signIn) =>
+        app.MapPost("/account/logout", async (HttpContext context, SignInManager<StaffUser> signIn) =>
         {
+            // A new security stamp ends the designer token this session was given (and the user's other sessions).
+            if (await signIn.UserManager.GetUserAsync(context.User) is { } user)
+                await signIn.UserManager.UpdateSecurityStampAsync(user);
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/account/login");
-        }).RequireAntiforgeryToken();
+        });
         app.MapGet("/account/denied", (HttpContext context) =>
         {
             var lang = StaffText.Language(context);
@@ -35,6 +53,9 @@ public static class AccountPages
         });
         return app;
     }
+
+    /// <summary>A hash of a password nobody has, checked when the name is unknown.</summary>
+    private static readonly string UnknownUserHash = new PasswordHasher<StaffUser>().HashPassword(new StaffUser(), Guid.NewGuid().ToString("N"));
 
     private static bool IsLocal(string? url) => !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 

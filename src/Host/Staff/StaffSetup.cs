@@ -34,7 +34,8 @@ public static class StaffSetup
                 o.Password.RequiredLength = 10;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequireUppercase = false;
-                o.Lockout.MaxFailedAccessAttempts = 5;
+                // Guessing is slowed per address first (LoginThrottle); the account itself locks only after many failures.
+                o.Lockout.MaxFailedAccessAttempts = 30;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.Lockout.AllowedForNewUsers = true;
                 o.User.RequireUniqueEmail = false;
@@ -46,6 +47,7 @@ public static class StaffSetup
             o.Cookie.Name = "followup.staff";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.LoginPath = "/account/login";
             o.AccessDeniedPath = "/account/denied";
             o.ExpireTimeSpan = TimeSpan.FromHours(10);
@@ -54,6 +56,7 @@ public static class StaffSetup
             o.Events.OnRedirectToAccessDenied = c => ApiAware(c, StatusCodes.Status403Forbidden);
         });
         services.AddSingleton<DesignerTokens>();
+        services.AddSingleton<LoginThrottle>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, DesignerTokenHandler>(DesignerTokenHandler.SchemeName, null);

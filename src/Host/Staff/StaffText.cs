@@ -12,8 +12,7 @@ public static class StaffText
         ["password"] = ("密码", "Password"),
         ["signin"] = ("登录", "Sign in"),
         ["signout"] = ("退出", "Sign out"),
-        ["bad.login"] = ("用户名或密码不正确。", "The user name or password is not correct."),
-        ["locked"] = ("登录失败次数过多，账户已锁定 15 分钟。", "Too many failed attempts: the account is locked for 15 minutes."),
+        ["bad.login"] = ("登录失败：请检查用户名和密码。多次失败后请等待 15 分钟再试。", "Sign-in failed: check the user name and password. After several failures, wait 15 minutes and try again."),
         ["denied"] = ("您没有访问此页面的权限。", "You do not have access to this page."),
         ["designer"] = ("流程设计", "Workflow designer"),
         ["workflows"] = ("流程列表", "Workflows"),
@@ -39,7 +38,7 @@ public static class StaffText
         if (lang.Length > 0)
         {
             lang = lang.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? "zh-CN" : "en";
-            context.Response.Cookies.Append(Cookie, lang, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365) });
+            context.Response.Cookies.Append(Cookie, lang, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = context.Request.IsHttps, MaxAge = TimeSpan.FromDays(365) });
             return lang;
         }
         if (context.Request.Cookies[Cookie] is { } cookie)
