@@ -40,7 +40,7 @@ public static class BookingPages
             var request = form["request"].ToString();
             await desk.BookAsync(db, found.Vehicle, slot, request.Length > 500 ? request[..500] : request, "self-service", null, $"customer:{found.Customer.Id}", new { slot }, ct);
             return CustomerPages.Refusal(found.Customer.Language, "book.done", StatusCodes.Status200OK);
-        });
+        }).RequireForm();
         return app;
     }
 

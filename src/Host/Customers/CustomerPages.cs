@@ -104,7 +104,7 @@ public static class CustomerPages
         var pages = app.MapGroup("/c").RequireRateLimiting(RateLimitPolicy);
         pages.MapGet("/{token}", async (string token, HttpContext context, CustomerLinks links, WorkflowStore store, TimeProvider clock, IAntiforgery antiforgery, CancellationToken ct) =>
             await RenderAsync(token, context, links, store, clock, antiforgery, null, ct));
-        pages.MapPost("/{token}", DecideAsync);
+        pages.MapPost("/{token}", DecideAsync).RequireForm();
         app.MapPost("/api/approvals/{id}/decision", RecordAsync)
             .RequireStaffOrApiKey(Roles.Advisor, Roles.Manager);
         return app;

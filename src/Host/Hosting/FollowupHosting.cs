@@ -102,7 +102,9 @@ public static class FollowupHosting
         app.MapElsaApi().MapWorkflowApi().MapDefinitionsApi();
         app.MapTwilioWebhooks();
         app.MapMessagesPage();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        var openApi = app.MapOpenApi("/openapi/{documentName}.json");
+        if (!app.Environment.IsDevelopment())
+            openApi.RequireStaffOrApiKey(Roles.All);
         app.MapInbox();
         app.MapVisitPage();
         app.MapCustomersApi();

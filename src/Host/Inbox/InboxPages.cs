@@ -46,7 +46,7 @@ public static class InboxPages
         var staff = app.MapGroup("/inbox").RequireStaff();
         staff.MapGet("/", ListAsync);
         staff.MapGet("/{id}", TaskPageAsync);
-        staff.MapPost("/{id}", CompleteAsync);
+        staff.MapPost("/{id}", CompleteAsync).RequireForm();
         staff.MapPost("/{id}/claim", async (string id, HttpContext context, TaskService tasks, CancellationToken ct) =>
         {
             await tasks.ClaimAsync(id, Staff(context.User), ct);
@@ -64,7 +64,7 @@ public static class InboxPages
                 ? await tasks.ReassignAsync(id, Staff(context.User), null, to, ct)
                 : await tasks.ReassignAsync(id, Staff(context.User), to, null, ct);
             return result == TaskResult.NotYours ? Results.StatusCode(StatusCodes.Status403Forbidden) : Results.LocalRedirect("/inbox/");
-        });
+        }).RequireForm();
         return app;
     }
 

@@ -77,6 +77,8 @@ public sealed class WorkflowDefinitionService(
                     cache.Set(changed);
                 }
             }
+            // A definition published with the import has its triggers checked as a publish does (a bad cron expression).
+            validateTriggers |= publish && options.Value.FailOnValidationErrors;
             var errors = parsed.SelectMany(p => Validate(Current(p.Definition, changes))
                 .Concat(validateTriggers ? TriggerErrors(Current(p.Definition, changes)) : [])
                 .Select(e => $"{p.Source}: {e}")).ToList();
@@ -151,10 +153,20 @@ public sealed class WorkflowDefinitionService(
 
     private WorkflowDefinition Rewrite(WorkflowDefinition definition, DefinitionFlags flags) => reader.Read(writer.Write(definition, flags));
 
-    /// <summary>Structural errors: unknown activity types or versions, child workflows that do not exist.</summary>
+    /// <summary>
+    /// Structural errors: an id that is not a plain name, activities without an id or a type, two activities with one
+    /// id, connections to activities the flowchart does not have, unknown activity types or versions, child workflows
+    /// that do not exist.
+    /// </summary>
     public IReadOnlyList<string> Validate(WorkflowDefinition definition)
     {
         var errors = new List<string>();
+        foreach (var (what, value) in new[] { ("definition id", definition.DefinitionId), ("version id", definition.Id) })
+        {
+            if (!IsPlainId(value))
+                errors.Add($"the {what} '{value}' is not allowed: use 1–100 letters, digits, '-', '_' or '.', not starting with '.'");
+        }
+        errors.AddRange(StructureErrors(definition.Json["root"] as System.Text.Json.Nodes.JsonObject));
         foreach (var node in definition.Root.Descendants())
         {
             if (node.ActivityType is null && registry.ResolveWorkflow(node) is null)
@@ -172,6 +184,62 @@ public sealed class WorkflowDefinitionService(
         }
         return errors;
     }
+
+    private static bool IsPlainId(string id) =>
+        id.Length is > 0 and <= 100 && id[0] != '.' && !id.Contains("..", StringComparison.Ordinal) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    /// <summary>What Elsa's designer never writes and a hand-made or damaged file can hold: missing ids and types, doubled ids, dangling connections.</summary>
+    private static List<string> StructureErrors(System.Text.Json.Nodes.JsonObject? root)
+    {
+        var errors = new List<string>();
+        if (root is null)
+            return errors;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(System.Text.Json.Nodes.JsonObject activity, string where)
+        {
+            var id = activity["id"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+            var type = activity["type"] is System.Text.Json.Nodes.JsonValue t && t.TryGetValue<string>(out var ts) ? ts : null;
+            if (string.IsNullOrWhiteSpace(type))
+                errors.Add($"an activity {(id is null ? where : $"'{id}'")} has no type");
+            if (string.IsNullOrWhiteSpace(id))
+                errors.Add($"an activity of type '{type}' {where} has no id");
+            else if (!seen.Add(id))
+                errors.Add($"two activities have the id '{id}': every activity needs its own");
+            if (activity["activities"] is System.Text.Json.Nodes.JsonArray children)
+            {
+                var ids = children.OfType<System.Text.Json.Nodes.JsonObject>().Select(c => c["id"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                foreach (var child in children.OfType<System.Text.Json.Nodes.JsonObject>())
+                    Visit(child, $"in '{id}'");
+                foreach (var connection in (activity["connections"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>())
+                {
+                    foreach (var end in new[] { "source", "target" })
+                    {
+                        var target = connection[end] is System.Text.Json.Nodes.JsonObject o ? o["activity"]?.ToString() : connection[end]?.ToString();
+                        if (target is null || !ids.Contains(target))
+                            errors.Add($"a connection in '{id}' has a {end} '{target}' that is not an activity of it");
+                    }
+                }
+            }
+            foreach (var (key, value) in activity)
+            {
+                if (key is "activities" or "connections" or "metadata" or "customProperties")
+                    continue;
+                foreach (var nested in Nested(value))
+                    Visit(nested, $"in '{id}'");
+            }
+        }
+        Visit(root, "at the root");
+        return errors;
+    }
+
+    /// <summary>Activities held in a property (a loop's body, a sequence's list, an If's branches).</summary>
+    private static IEnumerable<System.Text.Json.Nodes.JsonObject> Nested(System.Text.Json.Nodes.JsonNode? value) => value switch
+    {
+        System.Text.Json.Nodes.JsonObject o when o["type"] is System.Text.Json.Nodes.JsonValue t && t.TryGetValue<string>(out var type) && type.Contains('.', StringComparison.Ordinal) && o.ContainsKey("id") || o?["activities"] is not null => [o!],
+        System.Text.Json.Nodes.JsonObject o => o.Select(p => p.Value).Where(v => v is System.Text.Json.Nodes.JsonArray or System.Text.Json.Nodes.JsonObject).SelectMany(Nested),
+        System.Text.Json.Nodes.JsonArray a => a.SelectMany(Nested),
+        _ => [],
+    };
 
     /// <summary>Publishes the latest version: validates it (a bad cron expression fails it unless lenient), makes it the version new instances start.</summary>
     public async Task<PublishResult> PublishAsync(string definitionId, CancellationToken cancellationToken)
