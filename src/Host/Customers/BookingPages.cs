@@ -25,6 +25,8 @@ public static class BookingPages
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await FindAsync(db, links, token, ct) is not { } found)
                 return CustomerPages.Refusal(CustomerPages.BrowserLanguage(context), "invalid", StatusCodes.Status404NotFound);
+            if (await UsedAsync(db, token, ct))
+                return CustomerPages.Refusal(found.Customer.Language, "book.used", StatusCodes.Status410Gone);
             return Render(context, found.Customer, found.Vehicle, await FreeSlotsAsync(db, clock, messaging.Value, configuration, ct), messaging.Value, null);
         });
         pages.MapPost("/{token}", async (string token, HttpContext context, CustomerLinks links, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, TimeProvider clock,
@@ -37,11 +39,30 @@ public static class BookingPages
             var free = await FreeSlotsAsync(db, clock, messaging.Value, configuration, ct);
             if (!DateTime.TryParse(form["slot"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var slot) || !free.Contains(slot))
                 return Render(context, found.Customer, found.Vehicle, free, messaging.Value, "book.full", StatusCodes.Status400BadRequest);
+            if (await UsedAsync(db, token, ct))
+                return CustomerPages.Refusal(found.Customer.Language, "book.used", StatusCodes.Status410Gone);
             var request = form["request"].ToString();
-            await desk.BookAsync(db, found.Vehicle, slot, request.Length > 500 ? request[..500] : request, "self-service", null, $"customer:{found.Customer.Id}", new { slot }, ct);
+            // The link is spent with the booking it makes, in the same transaction: a second post books nothing.
+            db.UsedLinks.Add(new UsedLink { Hash = Hash(token), Purpose = "booking", RecordId = found.Vehicle.Id, UsedAt = clock.GetUtcNow().UtcDateTime });
+            try
+            {
+                await desk.BookAsync(db, found.Vehicle, slot, request.Length > 500 ? request[..500] : request, "self-service", null, $"customer:{found.Customer.Id}", new { slot }, ct);
+            }
+            catch (DbUpdateException)
+            {
+                return CustomerPages.Refusal(found.Customer.Language, "book.used", StatusCodes.Status410Gone);
+            }
             return CustomerPages.Refusal(found.Customer.Language, "book.done", StatusCodes.Status200OK);
         }).RequireForm();
         return app;
+    }
+
+    private static string Hash(string token) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
+
+    private static Task<bool> UsedAsync(DealershipDbContext db, string token, CancellationToken ct)
+    {
+        var hash = Hash(token);
+        return db.UsedLinks.AnyAsync(u => u.Hash == hash, ct);
     }
 
     private static async Task<(Customer Customer, Vehicle Vehicle)?> FindAsync(DealershipDbContext db, CustomerLinks links, string token, CancellationToken ct)

@@ -83,6 +83,7 @@ public static class CustomerPages
         ["book.submit"] = ("确认预约", "Book this time"),
         ["book.full"] = ("该时段已约满，请选择其他时间。", "That time is taken; please choose another."),
         ["book.done"] = ("预约成功，确认短信已发送。", "You are booked; a confirmation is on its way."),
+        ["book.used"] = ("此预约链接已使用，您的预约已记录。如需更改请联系服务顾问。", "This booking link has been used and your booking is recorded. To change it, please contact your service advisor."),
     };
 
     public static IServiceCollection AddCustomerPages(this IServiceCollection services)

@@ -169,12 +169,17 @@ public static class InboxPages
         var form = await context.Request.ReadFormAsync(ct);
         var submitted = form.Keys.Where(k => k != "action" && !k.StartsWith("__", StringComparison.Ordinal))
             .ToDictionary(k => k, k => (string?)string.Join(",", form[k].Where(v => v != null && v != "false").DefaultIfEmpty(form[k].LastOrDefault())), StringComparer.Ordinal);
+        var saved = new List<string>();
         foreach (var file in form.Files.Where(f => f.Length > 0))
         {
             var (value, error) = await attachments.SaveAsync(file, ct);
             submitted[file.Name] = value ?? error;
+            if (value != null)
+                saved.Add(value);
         }
         var (result, errors) = await tasks.CompleteAsync(id, Staff(context.User), form["action"].ToString(), submitted, lang, ct);
+        if (result != TaskResult.Done)
+            attachments.Discard(saved);
         return result switch
         {
             TaskResult.Done => await RenderTaskAsync(id, context, store, antiforgery, null, lang == "en" ? Words["done"].En : Words["done"].Zh, ct),
