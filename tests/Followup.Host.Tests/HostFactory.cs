@@ -38,9 +38,12 @@ public sealed class HostFactory : WebApplicationFactory<Program>
     public Dictionary<string, string?> Settings { get; } = [];
     public Action<IServiceCollection>? TestServices { get; set; }
 
+    /// <summary>The host's environment: Testing unless a test needs another (Development, Production).</summary>
+    public string Environment { get; init; } = "Testing";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Environment);
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Followup"] = $"Data Source={Path.Combine(Folder, "followup.db")}",
@@ -49,7 +52,7 @@ public sealed class HostFactory : WebApplicationFactory<Program>
             ["Engine:DefinitionsPath"] = Path.Combine(Folder, "workflows"),
             ["Elsa:ApiKeys:0"] = ApiKey,
             ["Storage:AttachmentsPath"] = Path.Combine(Folder, "attachments"),
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Default"] = System.Environment.GetEnvironmentVariable("FOLLOWUP_TEST_LOG") ?? "Warning",
         };
         foreach (var (k, v) in Settings)
             settings[k] = v;

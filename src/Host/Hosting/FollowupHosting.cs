@@ -88,6 +88,7 @@ public static class FollowupHosting
     {
         app.UseHttpSecurity();
         app.UseExceptionHandler();
+        app.UseBadRequestProblems();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -64,7 +64,7 @@ public static class InboxPages
                 ? await tasks.ReassignAsync(id, Staff(context.User), null, to, ct)
                 : await tasks.ReassignAsync(id, Staff(context.User), to, null, ct);
             return result == TaskResult.NotYours ? Results.StatusCode(StatusCodes.Status403Forbidden) : Results.LocalRedirect("/inbox/");
-        }).RequireForm();
+        }).RequireForm().RequireStaff(Roles.Manager);
         return app;
     }
 

@@ -31,7 +31,7 @@ public static class TasksApi
             .WithSummary("Give a claimed task back to its role.");
         api.MapPost("/{id}/reassign", async (string id, [FromBody] ReassignRequest request, HttpContext context, TaskService tasks, CancellationToken ct) =>
             ToResult(await tasks.ReassignAsync(id, InboxPages.Staff(context.User), request.User, request.Role, ct)))
-            .WithSummary("Managers: give a task to a person or a role.");
+            .RequireStaff(Roles.Manager).WithSummary("Managers: give a task to a person or a role.");
         api.MapPost("/{id}/complete", async (string id, [FromBody] CompleteRequest request, HttpContext context, TaskService tasks, CancellationToken ct) =>
         {
             var (result, errors) = await tasks.CompleteAsync(id, InboxPages.Staff(context.User), request.Action, request.Values ?? [], "en", ct);

@@ -46,19 +46,32 @@ public static class HttpSecurity
         return services;
     }
 
-    /// <summary>The first middleware: proxies, HSTS in production, headers, and 4xx problems for bad requests.</summary>
+    /// <summary>The first middleware: proxies, HSTS in production, and the headers of every answer.</summary>
     public static WebApplication UseHttpSecurity(this WebApplication app)
     {
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
         {
             context.Response.OnStarting(() =>
             {
                 SetHeaders(context);
                 return Task.CompletedTask;
             });
+            return next(context);
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// Inside the exception handler: a request that cannot be read (malformed JSON, a missing parameter, a body over
+    /// the limit) is answered with its 4xx problem, which says what was wrong, instead of a server error.
+    /// </summary>
+    public static WebApplication UseBadRequestProblems(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
             try
             {
                 await next(context);
@@ -81,7 +94,9 @@ public static class HttpSecurity
     {
         app.Use(async (context, next) =>
         {
-            if (NeedsAntiforgery(context) && !await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context))
+            // A form endpoint was checked already by the framework's own middleware (which keeps the form unread when it failed).
+            if (NeedsAntiforgery(context) && !(context.Features.Get<IAntiforgeryValidationFeature>()?.IsValid
+                    ?? await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context)))
             {
                 await ProblemAsync(context, StatusCodes.Status400BadRequest, "The form has expired or did not come from this site.",
                     $"Reload the page and try again. (Scripts send the token of a page in the {AntiforgeryHeader} header, or use an API key.)");

@@ -59,7 +59,11 @@ public sealed class WorkflowDefinitionService(
             {
                 try
                 {
-                    parsed.Add((source, reader.Read(text)));
+                    // The file as written is checked before anything reads it into the engine's model.
+                    var json = WorkflowDefinitionReader.ParseJson(text);
+                    if (StructureErrors(json["root"] as System.Text.Json.Nodes.JsonObject) is { Count: > 0 } structure)
+                        throw new WorkflowValidationException(structure.Select(e => $"{source}: {e}").ToList());
+                    parsed.Add((source, reader.Read(json)));
                 }
                 catch (WorkflowDefinitionException ex)
                 {
@@ -154,9 +158,8 @@ public sealed class WorkflowDefinitionService(
     private WorkflowDefinition Rewrite(WorkflowDefinition definition, DefinitionFlags flags) => reader.Read(writer.Write(definition, flags));
 
     /// <summary>
-    /// Structural errors: an id that is not a plain name, activities without an id or a type, two activities with one
-    /// id, connections to activities the flowchart does not have, unknown activity types or versions, child workflows
-    /// that do not exist.
+    /// Structural errors: an id that is not a plain name, unknown activity types or versions, child workflows that do
+    /// not exist. (Missing ids and types, doubled ids and dangling connections are refused when a file is imported.)
     /// </summary>
     public IReadOnlyList<string> Validate(WorkflowDefinition definition)
     {
@@ -166,7 +169,6 @@ public sealed class WorkflowDefinitionService(
             if (!IsPlainId(value))
                 errors.Add($"the {what} '{value}' is not allowed: use 1–100 letters, digits, '-', '_' or '.', not starting with '.'");
         }
-        errors.AddRange(StructureErrors(definition.Json["root"] as System.Text.Json.Nodes.JsonObject));
         foreach (var node in definition.Root.Descendants())
         {
             if (node.ActivityType is null && registry.ResolveWorkflow(node) is null)

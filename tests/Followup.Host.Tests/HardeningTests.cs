@@ -1,0 +1,323 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Followup.Activities.Messaging;
+using Followup.Host.Security;
+using Followup.Workflows.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using static Followup.Workflows.Tests.Json;
+
+namespace Followup.Host.Tests;
+
+/// <summary>What an attacker, a careless client or a crash found wrong, each checked where a user would notice it.</summary>
+[Collection(HangfireCollection.Name)]
+public sealed partial class HardeningTests
+{
+    [GeneratedRegex(@"/c/(book/)?[A-Za-z0-9_\-]{20,}")]
+    private static partial Regex TokenRegex();
+
+    /// <summary>A visit whose estimate went to the customer by SMS (the link in it), opened for a customer named <paramref name="name"/>.</summary>
+    private static async Task<(string Id, string Number)> EstimateSentAsync(ServiceDesk desk, string name, int serial)
+    {
+        var (_, vehicleId) = await desk.CustomerAsync(name, $"+86 139 0000 {serial:D4}", null, "en", serial, 10000, $"沪B{serial:D5}");
+        var visit = await desk.WalkInAsync(vehicleId);
+        await desk.CheckInAsync(visit.Number, "Noise from the front", "OIL");
+        await desk.SentAsync(Channels.Sms, "your service estimate is ready", visit.Number);
+        return visit;
+    }
+
+    [Fact]
+    public async Task A_technician_sees_the_car_and_the_work_but_no_phone_number_message_or_link_and_no_staff_member_sees_a_customer_link()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, number) = await EstimateSentAsync(desk, "Zhou Min", 11);
+
+        var technicianPage = await (await desk.StaffAsync("zhang")).GetStringAsync($"/visits/{number}?lang=en");
+        Assert.Contains("沪B00011", technicianPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("+86139", technicianPage.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("+8613900000011", technicianPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Messages sent", technicianPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("service estimate is ready", technicianPage, StringComparison.Ordinal);
+        Assert.DoesNotMatch(TokenRegex(), technicianPage);
+
+        var advisorPage = await (await desk.StaffAsync("wang")).GetStringAsync($"/visits/{number}?lang=en");
+        Assert.Contains("+8613900000011", advisorPage, StringComparison.Ordinal);
+        Assert.Contains("your service estimate is ready. Please review and approve it: [approval link]", advisorPage, StringComparison.Ordinal);
+        Assert.Contains("not opened", advisorPage, StringComparison.Ordinal);
+        Assert.DoesNotMatch(TokenRegex(), advisorPage);
+        Assert.DoesNotMatch(TokenRegex(), await (await desk.StaffAsync("liu")).GetStringAsync("/messages"));
+        Assert.DoesNotMatch(TokenRegex(), await desk.Api.GetStringAsync("/api/messages"));
+
+        // The customer opens the link: staff see that, and still not the link.
+        var sms = await desk.SentAsync(Channels.Sms, "your service estimate is ready", number);
+        var link = new Uri(Regex.Match(ServiceDesk.Text(sms), @"http\S+/c/\S+").Value).PathAndQuery;
+        Assert.Equal(HttpStatusCode.OK, (await desk.Host.CreateClient().GetAsync(link)).StatusCode);
+        advisorPage = await (await desk.StaffAsync("wang")).GetStringAsync($"/visits/{number}?lang=en");
+        Assert.Contains("opened 03-02 17:00", advisorPage, StringComparison.Ordinal);
+
+        // The advisor sends the link again: a new SMS with a working link, and the first one still works.
+        var wang = await desk.StaffAsync("wang");
+        var approvalId = Regex.Match(advisorPage, "data-approval=\"([^\"]+)\"").Groups[1].Value;
+        var resend = await wang.PostAsync($"/visits/{number}/approvals/{approvalId}/resend", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.Redirect, resend.StatusCode);
+        var again = await desk.SentAsync(Channels.Sms, "here is the link to review your service estimate again", number);
+        var secondLink = new Uri(Regex.Match(ServiceDesk.Text(again), @"http\S+/c/\S+").Value).PathAndQuery;
+        Assert.Equal(HttpStatusCode.OK, (await desk.Host.CreateClient().GetAsync(secondLink)).StatusCode);
+        var refused = await (await desk.StaffAsync("zhang")).PostAsync($"/visits/{number}/approvals/{approvalId}/resend", new FormUrlEncodedContent([]));
+        Assert.Contains("/account/denied", refused.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Broken {{ 7*7 }}")]
+    [InlineData("{{ Variables.Visit.Phone }}")]
+    [InlineData("{% for i in (1..99999999) %}x{% endfor %}")]
+    public async Task A_customer_name_that_looks_like_a_template_is_shown_as_written_and_the_visit_runs_on(string name)
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, vehicleId) = await desk.CustomerAsync(name, "+86 139 0000 0021", null, "en", 21, 10000, "沪B00021");
+        var (_, number) = await desk.WalkInAsync(vehicleId);
+
+        var reception = await desk.TaskAsync("wang", number, "reception");
+        var title = reception.GetProperty("title").GetString()!;
+        Assert.Contains(name, title, StringComparison.Ordinal);
+        Assert.DoesNotContain("+8613900000021", title, StringComparison.Ordinal);
+        Assert.DoesNotContain("49", title.Replace(name, "", StringComparison.Ordinal), StringComparison.Ordinal);
+        await desk.CheckInAsync(number, "Noise", "OIL");
+        var sms = await desk.SentAsync(Channels.Sms, "your service estimate is ready", number);
+        Assert.StartsWith($"Hello {name},", ServiceDesk.Text(sms), StringComparison.Ordinal);
+        Assert.DoesNotContain("Faulted", await desk.InstancesAsync(number), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_requests_get_a_4xx_problem_not_a_server_error()
+    {
+        await using var desk = await ServiceDesk.OpenAsync(h => h.Settings["Demo:Seed"] = "false");
+        var wang = await desk.StaffAsync("wang");
+        var (_, vehicleId) = await desk.CustomerAsync("Form Tester", "+86 139 0000 0032", null, "en", 32, 10000, "沪B00032");
+        var walkIn = await desk.WalkInAsync(vehicleId);
+        var taskId = (await desk.TaskAsync("wang", walkIn.Number, "reception")).GetProperty("id").GetString();
+        var (_, number) = await EstimateSentAsync(desk, "Link Tester", 31);
+
+        // A POST without a form to a form page.
+        var json = await wang.PostAsync($"/inbox/{taskId}", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
+        Assert.Equal("application/problem+json", json.Content.Headers.ContentType?.MediaType);
+        var sms = await desk.SentAsync(Channels.Sms, "your service estimate is ready", number);
+        var link = new Uri(Regex.Match(ServiceDesk.Text(sms), @"http\S+/c/\S+").Value).PathAndQuery;
+        var phone = desk.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        var page = await phone.GetStringAsync(link);
+        var customerJson = new HttpRequestMessage(HttpMethod.Post, link) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        customerJson.Headers.Add(HttpSecurity.AntiforgeryHeader, HostFactory.AntiforgeryToken(page));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await phone.SendAsync(customerJson)).StatusCode);
+
+        // 40 MB of multipart.
+        using var big = new MultipartFormDataContent { { new ByteArrayContent(new byte[40 * 1024 * 1024]), "Photo", "big.jpg" } };
+        var tooBig = await wang.PostAsync("/api/attachments", big);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
+
+        // JSON that does not bind.
+        var broken = await desk.Api.PostAsync("/api/visits", new StringContent("{ \"vehicleId\": 12, ", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        Assert.Equal("application/problem+json", broken.Content.Headers.ContentType?.MediaType);
+        var wrongType = await desk.Api.PostAsync("/api/visits", new StringContent("{ \"promisedAt\": \"soon\" }", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+    }
+
+    [Fact]
+    public async Task Json_binding_errors_in_Development_are_problems_too()
+    {
+        await using var host = new HostFactory { Environment = "Development" };
+        host.Settings["Demo:Seed"] = "false";
+        var broken = await host.Api().PostAsync("/api/customers", new StringContent("{ \"name\": [1, 2] }", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        Assert.Equal("application/problem+json", broken.Content.Headers.ContentType?.MediaType);
+        var notJson = await host.Api().PostAsync("/api/customers", new StringContent("name=x", Encoding.UTF8, "text/plain"));
+        Assert.True((int)notJson.StatusCode is >= 400 and < 500, $"{notJson.StatusCode}");
+    }
+
+    private static string Definition(string definitionId, string activities, string connections) => $$"""
+        { "definitionId": {{JsonSerializer.Serialize(definitionId)}}, "name": "Broken", "root": { "id": "flow1", "type": "Elsa.Flowchart", "version": 1,
+          "activities": [ {{activities}} ], "connections": [ {{connections}} ] } }
+        """;
+
+    [Theory]
+    [InlineData("dup", """{ "id": "a", "type": "Elsa.WriteLine", "version": 1 }, { "id": "a", "type": "Elsa.WriteLine", "version": 1 }""", "", "two activities have the id 'a'")]
+    [InlineData("dangling", """{ "id": "a", "type": "Elsa.WriteLine", "version": 1 }""", """{ "source": { "activity": "a", "port": "Done" }, "target": { "activity": "ghost", "port": "In" } }""", "target 'ghost'")]
+    [InlineData("noid", """{ "type": "Elsa.WriteLine", "version": 1 }""", "", "has no id")]
+    [InlineData("notype", """{ "id": "a", "version": 1 }""", "", "has no type")]
+    [InlineData("../../../etc/passwd", """{ "id": "a", "type": "Elsa.WriteLine", "version": 1 }""", "", "is not allowed")]
+    [InlineData("badcron", """{ "id": "a", "type": "Elsa.Cron", "version": 1, "customProperties": { "canStartWorkflow": true }, "cronExpression": { "typeName": "String", "expression": { "type": "Literal", "value": "every day at noon" } } }""", "", "cron")]
+    public async Task Publishing_a_broken_definition_through_the_Elsa_api_is_refused_with_its_errors_and_stores_nothing(string definitionId, string activities, string connections, string error)
+    {
+        await using var host = new HostFactory();
+        var api = host.Api();
+        var response = await api.PostAsync("/elsa/api/workflow-definitions", new StringContent(
+            $$"""{ "model": {{Definition(definitionId, activities, connections)}}, "publish": true }""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains(error, body, StringComparison.OrdinalIgnoreCase);
+        var list = await api.GetStringAsync("/elsa/api/workflow-definitions?versionOptions=AllVersions");
+        Assert.DoesNotContain("Broken", list, StringComparison.Ordinal);
+    }
+
+    private static readonly string Reception = Workflow("photo-task",
+        [Activity("task", "Followup.HumanTask", string.Join(",",
+            Input("titleEn", "String", "Damage photos"), Input("language", "String", "en"),
+            Input("form", "String", """{ "fields": [ { "name": "Photo", "label": { "en": "Photo" }, "type": "photo" }, { "name": "Notes", "label": { "en": "Notes" }, "type": "text", "required": true } ] }"""),
+            Input("assigneeRole", "String", "Advisor")))],
+        []);
+
+    [Fact]
+    public async Task A_photo_must_decode_as_an_image_and_a_refused_form_leaves_no_file_behind()
+    {
+        await using var host = new HostFactory(("photo.json", Reception));
+        await host.AddStaffAsync("li", "advisor-pass-123", Roles.Advisor);
+        await Poll.StartAsync(host.Api(), "photo-task");
+        var advisor = await host.SignedInAsync("li", "advisor-pass-123");
+        var task = (await advisor.GetFromJsonAsync<JsonElement>("/api/tasks")).GetProperty("items")[0].GetProperty("id").GetString();
+        var folder = Path.Combine(host.Folder, "attachments");
+        int Files() => Directory.Exists(folder) ? Directory.GetFiles(folder).Length : 0;
+
+        // HTML that starts like a JPEG is refused.
+        var html = Encoding.UTF8.GetBytes("<html><script>alert(document.cookie)</script></html>");
+        var fake = new byte[] { 0xFF, 0xD8, 0xFF, 0xE0 }.Concat(html).ToArray();
+        var upload = await advisor.PostAsync("/api/attachments", new MultipartFormDataContent { { new ByteArrayContent(fake), "file", "photo.jpg" } });
+        Assert.Equal(HttpStatusCode.BadRequest, upload.StatusCode);
+        Assert.Equal(0, Files());
+
+        // A real photo on a form refused for a missing field is not kept.
+        var jpeg = Jpeg();
+        var refused = await advisor.PostAsync($"/inbox/{task}", new MultipartFormDataContent
+        {
+            { new StringContent("Done"), "action" },
+            { new ByteArrayContent(jpeg), "Photo", "photo.jpg" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(0, Files());
+
+        var done = await advisor.PostAsync($"/inbox/{task}", new MultipartFormDataContent
+        {
+            { new StringContent("Done"), "action" },
+            { new StringContent("Scratch on the door"), "Notes" },
+            { new ByteArrayContent(jpeg), "Photo", "photo.jpg" },
+        });
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Equal(1, Files());
+    }
+
+    /// <summary>A small real JPEG, drawn and encoded here.</summary>
+    private static byte[] Jpeg()
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(32, 24);
+        bitmap.Erase(SkiaSharp.SKColors.SteelBlue);
+        using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 80);
+        return data.ToArray();
+    }
+
+    [Fact]
+    public async Task A_retried_create_with_its_idempotency_key_creates_one_visit_and_gets_the_same_answer()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, vehicleId) = await desk.CustomerAsync("Retry Wang", "+86 139 0000 0041", null, "en", 41, 10000, "沪B00041");
+
+        async Task<HttpResponseMessage> PostAsync(object body, string key)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/visits") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await desk.Api.SendAsync(request);
+        }
+
+        var first = await PostAsync(new { vehicleId }, "dms-visit-7781");
+        var retried = await PostAsync(new { vehicleId }, "dms-visit-7781");
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        Assert.Equal(first.Headers.Location, retried.Headers.Location);
+        var number = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString();
+        Assert.Equal(number, (await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString());
+        var (instances, _) = await desk.Host.Store.QueryInstancesAsync(new InstanceQuery { DefinitionId = "service-visit" }, CancellationToken.None);
+        Assert.Single(instances);
+
+        var other = await PostAsync(new { vehicleId, advisor = "li" }, "dms-visit-7781");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(new { vehicleId }, new string('k', 300))).StatusCode);
+
+        // The same key at the same moment from eight callers: one visit.
+        var racing = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync(new { vehicleId }, "dms-visit-9000")));
+        Assert.All(racing, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Single(racing.Select(r => r.Headers.Location).Distinct());
+        (instances, _) = await desk.Host.Store.QueryInstancesAsync(new InstanceQuery { DefinitionId = "service-visit" }, CancellationToken.None);
+        Assert.Equal(2, instances.Count);
+    }
+
+    [Fact]
+    public async Task Visits_opened_at_the_same_moment_get_consecutive_numbers_without_a_failed_write()
+    {
+        var log = new ErrorLog();
+        await using var desk = await ServiceDesk.OpenAsync(h => h.TestServices = s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(log));
+        var (_, vehicleId) = await desk.CustomerAsync("Busy Desk", "+86 139 0000 0051", null, "en", 51, 10000, "沪B00051");
+        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => desk.Api.PostAsJsonAsync("/api/visits", new { vehicleId })));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var numbers = new List<string>();
+        foreach (var r in responses)
+            numbers.Add((await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!);
+        Assert.Equal(Enumerable.Range(1, 16).Select(i => $"RO-2026-{i:D6}"), numbers.Order(StringComparer.Ordinal));
+        Assert.Empty(log.Errors);
+    }
+
+    private sealed class ErrorLog : Microsoft.Extensions.Logging.ILoggerProvider
+    {
+        public System.Collections.Concurrent.ConcurrentBag<string> Errors { get; } = [];
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ErrorLog log, string category) : Microsoft.Extensions.Logging.ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Error;
+
+            public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (logLevel >= Microsoft.Extensions.Logging.LogLevel.Error)
+                    log.Errors.Add($"{category}: {formatter(state, exception)}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_booking_link_books_once()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, vehicleId) = await desk.CustomerAsync("Book Once", "+86 139 0000 0061", null, "en", 61, 10000, "沪B00061");
+        var link = new Uri(desk.Host.Services.GetRequiredService<Followup.Activities.Approvals.ICustomerLinks>().BookingLinkFor(vehicleId)).PathAndQuery;
+        var phone = desk.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        var page = await phone.GetStringAsync(link);
+        var slot = Regex.Match(page, "name=\"slot\" value=\"([^\"]+)\"").Groups[1].Value;
+        var form = new Dictionary<string, string> { ["__RequestVerificationToken"] = HostFactory.AntiforgeryToken(page), ["slot"] = slot };
+        Assert.Equal(HttpStatusCode.OK, (await phone.PostAsync(link, new FormUrlEncodedContent(form))).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await phone.PostAsync(link, new FormUrlEncodedContent(form))).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await phone.GetAsync(link)).StatusCode);
+        var appointments = await desk.Api.GetFromJsonAsync<JsonElement>("/api/appointments?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z");
+        Assert.Single(appointments.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_cycle_started_through_the_api_faults_with_an_incident_instead_of_running_without_end()
+    {
+        var cycle = Workflow("runaway", [WriteLine("a", "A"), WriteLine("b", "B")], [Connection("a", "b"), Connection("b", "a")]);
+        await using var host = new HostFactory(("runaway.json", cycle));
+        host.Settings["Engine:MaxActivityExecutionsPerBurst"] = "5000";
+        var response = await host.Api().PostAsJsonAsync("/elsa/api/workflow-definitions/runaway/execute", new { });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var state = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("workflowState");
+        Assert.Equal("Faulted", state.GetProperty("subStatus").GetString());
+        Assert.Contains("without waiting", state.GetProperty("incidents")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+}
