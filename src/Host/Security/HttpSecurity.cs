@@ -22,7 +22,8 @@ public static class HttpSecurity
         services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Nothing is trusted by default, not even a proxy on this machine: only the proxies named here.
+            // Only the proxies named here, not even one on this machine by default. (With none named the middleware is
+            // not used at all: an empty list would trust every sender.)
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
             foreach (var proxy in configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
@@ -42,14 +43,20 @@ public static class HttpSecurity
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
         // Binding errors throw in every environment, so each is answered with a problem that says what was wrong.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        services.AddHsts(o =>
+        {
+            o.MaxAge = TimeSpan.FromDays(365);
+            o.ExcludedHosts.Clear();
+        });
         return services;
     }
 
     /// <summary>The first middleware: proxies, HSTS in production, and the headers of every answer.</summary>
     public static WebApplication UseHttpSecurity(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value;
+        if (options.KnownProxies.Count > 0 || options.KnownIPNetworks.Count > 0)
+            app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
         app.Use((context, next) =>

@@ -9,7 +9,13 @@ namespace Followup.Host.Staff;
 /// <summary>Sign-in, sign-out and the refusal page, server-rendered; the forms carry an antiforgery token.</summary>
 public static class AccountPages
 {
-    public sealed record LoginForm(string? UserName, string? Password, string? ReturnUrl);
+    /// <summary>The sign-in form; every field may be missing (then it is empty), none is a binding error.</summary>
+    public sealed record LoginForm
+    {
+        public string? UserName { get; init; }
+        public string? Password { get; init; }
+        public string? ReturnUrl { get; init; }
+    }
 
     public static WebApplication MapAccountPages(this WebApplication app)
     {
