@@ -321,3 +321,54 @@ public sealed partial class HardeningTests
         Assert.Contains("without waiting", state.GetProperty("incidents")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>Decisions a database made before they committed with their workflow may hold: completed or answered, with the workflow still waiting.</summary>
+[Collection(HangfireCollection.Name)]
+public sealed class StrandedDecisionTests
+{
+    private static readonly string Flow = Workflow("stranded",
+        [Activity("task", "Followup.HumanTask", string.Join(",", Input("titleEn", "String", "Greet"), Input("language", "String", "en"), Input("assigneeRole", "String", "Advisor"))),
+         Activity("approval", "Followup.EstimateApproval", string.Join(",",
+             Input("customerName", "String", "Li Wei"), Input("phone", "String", "13800138000"), Input("language", "String", "en"),
+             Input("lines", "String", """[{ "id": "OIL", "description": "Oil change", "labour": 100, "parts": 200 }]"""))),
+         WriteLine("approved", "approved"), WriteLine("declined", "declined")],
+        [Connection("task", "approval"), Connection("approval", "approved", "Approved"), Connection("approval", "declined", "Declined")]);
+
+    private static async Task ExecuteAsync(HostFactory host, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(host.Folder, "followup.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    [Fact]
+    public async Task A_completed_task_and_an_answered_approval_whose_workflow_never_moved_on_are_resumed_by_the_sweep()
+    {
+        await using var host = new HostFactory(("stranded.json", Flow));
+        var api = host.Api();
+        var id = await Poll.StartAsync(api, "stranded");
+        var task = Assert.Single(await host.Store.ListOpenTasksAsync("anyone", ["Advisor"], all: true, CancellationToken.None), t => t.InstanceId == id);
+
+        // The old way: the task marked completed in a transaction of its own, and then the process died.
+        await ExecuteAsync(host, $"UPDATE HumanTasks SET Status = 'Completed', Outcome = 'Done', Result = '{{}}', CompletedBy = 'li' WHERE Id = '{task.Id}'");
+        await host.Services.GetRequiredService<Followup.Host.Scheduling.TimerJobs>().SweepAsync(CancellationToken.None);
+        var approval = Assert.Single(await ApprovalsOfAsync(host, id));
+        Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));
+
+        await ExecuteAsync(host, $"UPDATE Approvals SET Status = 'Answered', Decision = 'Approved', ApprovedLines = '[\"OIL\"]', DecidedBy = 'customer', DecidedVia = 'link' WHERE Id = '{approval.Id}'");
+        await host.Services.GetRequiredService<Followup.Host.Scheduling.TimerJobs>().SweepAsync(CancellationToken.None);
+
+        Assert.Equal("Finished", await Poll.SubStatusAsync(api, id));
+        var journal = await Poll.JournalAsync(api, id);
+        Assert.Single(journal, j => j.GetProperty("activityId").GetString() == "approved" && j.GetProperty("eventName").GetString() == "Completed");
+        Assert.DoesNotContain(journal, j => j.GetProperty("activityId").GetString() == "declined");
+    }
+
+    private static async Task<List<ApprovalRecord>> ApprovalsOfAsync(HostFactory host, string instanceId)
+    {
+        await using var db = await host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<WorkflowDbContext>>().CreateDbContextAsync();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Approvals.Where(a => a.InstanceId == instanceId));
+    }
+}

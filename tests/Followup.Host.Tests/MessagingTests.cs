@@ -294,6 +294,78 @@ public sealed class MessagingTests : IDisposable
         Assert.Equal(0, Posts);
     }
 
+    private static HostFactory WithSmtpPort(HostFactory host, int port)
+    {
+        host.Settings["Smtp:Host"] = "127.0.0.1";
+        host.Settings["Smtp:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        host.Settings["Smtp:Security"] = "None";
+        host.Settings["Smtp:From"] = "Followup Service <service@dealer.example>";
+        return host;
+    }
+
+    [Fact]
+    public async Task When_twilio_cannot_be_reached_the_sweep_still_sends_every_email_that_is_due()
+    {
+        _twilio.Given(Request.Create().WithPath(MessagesPath)).RespondWith(Response.Create().WithStatusCode(503).WithBody("down"));
+        using var smtp = netDumbster.smtp.Configuration.Configure().WithAddress(IPAddress.Loopback).WithRandomPort().Build();
+        await using var host = NewHost(smtp);
+        var now = host.Clock.GetUtcNow().UtcDateTime;
+        // An SMS whose attempt was cut off (it must be checked with Twilio first), then twenty emails.
+        var sms = Followup.Activities.Messaging.Outbox.Row("sms-cut-off", Channels.Sms, Customer, new MessagePayload("en", "Your car is ready."), urgent: true, "RO-2001", now.AddMinutes(-5));
+        sms.Status = OutboxStatus.Sending;
+        sms.Attempts = 1;
+        sms.AttemptStartedAt = now.AddMinutes(-5);
+        var emails = Enumerable.Range(1, 20).Select(i => Followup.Activities.Messaging.Outbox.Row($"email-{i}", Channels.Email, $"customer{i}@example.com",
+            new MessagePayload("en", "Your invoice", "Invoice"), urgent: true, $"RO-20{i:D2}", now.AddMinutes(-4))).ToList();
+        await host.Store.AddOutboxAsync([sms, .. emails], CancellationToken.None);
+
+        await SweepAsync(host);
+
+        await Poll.UntilAsync(() => Task.FromResult(smtp.ReceivedEmailCount), n => n == 20, what: "twenty emails");
+        var rows = await host.Store.ListOutboxAsync(null, 50, CancellationToken.None);
+        Assert.All(rows.Where(r => r.Channel == Channels.Email), r => Assert.Equal(OutboxStatus.Sent, r.Status));
+        var waiting = rows.Single(r => r.Channel == Channels.Sms);
+        Assert.Equal(OutboxStatus.Sending, waiting.Status);
+        Assert.True(waiting.NotBefore > now, "the SMS is asked about again later");
+        Assert.Equal(0, Posts);
+    }
+
+    [Fact]
+    public async Task An_email_whose_acceptance_was_not_heard_is_sent_again_with_the_same_message_id()
+    {
+        using var smtp = new FakeSmtpServer { DropAfterData = 1 };
+        TwilioAccepts();
+        await using var host = WithSmtpPort(NewHost(), smtp.Port);
+        await Poll.StartAsync(host.Api(), "notify", Inputs("en", "RO-1006"));
+        var email = await Poll.UntilAsync(async () => (await host.Store.ListOutboxAsync(null, 10, CancellationToken.None)).Single(o => o.Channel == Channels.Email),
+            o => o.Attempts == 1 && o.Status == OutboxStatus.Sending && o.NotBefore != null, what: "the unanswered email");
+
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await SweepAsync(host);
+        email = (await host.Store.ListOutboxAsync(null, 10, CancellationToken.None)).Single(o => o.Channel == Channels.Email);
+        Assert.Equal((OutboxStatus.Sent, 2), (email.Status, email.Attempts));
+        Assert.Equal(2, smtp.Received.Count);
+        Assert.Equal([$"{email.Id}@followup", $"{email.Id}@followup"], smtp.MessageIds);
+    }
+
+    [Fact]
+    public async Task A_mail_server_that_cannot_be_reached_leaves_the_email_waiting_without_doubt_about_a_copy()
+    {
+        int closedPort;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            closedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        TwilioAccepts();
+        await using var host = WithSmtpPort(NewHost(), closedPort);
+        await Poll.StartAsync(host.Api(), "notify", Inputs("en", "RO-1007"));
+        var email = await Poll.UntilAsync(async () => (await host.Store.ListOutboxAsync(null, 10, CancellationToken.None)).Single(o => o.Channel == Channels.Email),
+            o => o.Attempts == 1 && o.NotBefore != null, what: "the first attempt");
+        Assert.Equal(OutboxStatus.Pending, email.Status);
+        Assert.Null(email.AttemptStartedAt);
+    }
+
     private static Task<HttpResponseMessage> PostSignedAsync(HttpClient client, string path, Dictionary<string, string> form, string token) =>
         TwilioRequests.PostSignedAsync(client, PublicUrl, path, form, token);
 
