@@ -55,7 +55,7 @@ public sealed class DesignerApiTests
     }
 
     [Fact]
-    public async Task Repeated_wrong_passwords_lock_the_account()
+    public async Task Repeated_wrong_passwords_pause_sign_in_for_that_account_from_that_address()
     {
         await using var host = new HostFactory();
         await host.AddStaffAsync("wang", "manager-pass-123", Roles.Manager);

@@ -23,6 +23,69 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     public string WorkingDirectory { get; }
+
+    /// <summary>Changes a setting (an environment variable) for the next start; null removes it.</summary>
+    public void Set(string key, string? value)
+    {
+        if (value is null)
+            _environment.Remove(key);
+        else
+            _environment[key] = value;
+    }
+
+    /// <summary>Waits for the process to end by itself (a crash point killed it).</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        if (_process is null)
+            return;
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+    }
+
+    public bool HasExited => _process is null || _process.HasExited;
+
+    /// <summary>Runs a command of the host's executable (<c>users add …</c>) with this host's settings; returns its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(string? stdin, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = WorkingDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(HostDll);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        ApplyEnvironment(info);
+        using var process = Process.Start(info)!;
+        if (stdin != null)
+            await process.StandardInput.WriteLineAsync(stdin);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>A browser signed in through the login form, sending the page's antiforgery token with its changes.</summary>
+    public async Task<HttpClient> SignInAsync(string userName, string password, CookieContainer? cookies = null)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new CookieContainer() }) { BaseAddress = Api.BaseAddress };
+        var login = await client.GetStringAsync("/account/login");
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = HostFactory.AntiforgeryToken(login),
+            ["UserName"] = userName,
+            ["Password"] = password,
+        }));
+        if (response.StatusCode != HttpStatusCode.Redirect)
+            throw new InvalidOperationException($"Sign-in of {userName} failed: {response.StatusCode}");
+        client.DefaultRequestHeaders.Add(Followup.Host.Security.HttpSecurity.AntiforgeryHeader, HostFactory.AntiforgeryToken(await client.GetStringAsync("/")));
+        return client;
+    }
     public int Port { get; }
     public HttpClient Api { get; }
 
@@ -62,12 +125,7 @@ public sealed class HostProcess : IAsyncDisposable
         info.ArgumentList.Add($"http://127.0.0.1:{Port}");
         info.ArgumentList.Add("--contentRoot");
         info.ArgumentList.Add(Path.GetDirectoryName(dll)!);
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        info.Environment["Elsa__ApiKeys__0"] = HostFactory.ApiKey;
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["Logging__LogLevel__Followup"] = "Information";
-        foreach (var (k, v) in _environment)
-            info.Environment[k] = v;
+        ApplyEnvironment(info);
         _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -110,6 +168,16 @@ public sealed class HostProcess : IAsyncDisposable
             return;
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
+    }
+
+    private void ApplyEnvironment(ProcessStartInfo info)
+    {
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        info.Environment["Elsa__ApiKeys__0"] = HostFactory.ApiKey;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Followup"] = "Information";
+        foreach (var (k, v) in _environment)
+            info.Environment[k] = v;
     }
 
     private void Append(string? line)
