@@ -372,3 +372,32 @@ public sealed class StrandedDecisionTests
         return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Approvals.Where(a => a.InstanceId == instanceId));
     }
 }
+
+[Collection(HangfireCollection.Name)]
+public sealed class KeyRingTests
+{
+    [Fact]
+    public async Task With_a_certificate_configured_the_key_ring_in_the_database_is_encrypted_and_still_signs_in()
+    {
+        await using var host = new HostFactory();
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=followup-keys", rsa,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var path = Path.Combine(host.Folder, "keys.pfx");
+        await File.WriteAllBytesAsync(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx-pass"));
+        host.Settings["DataProtection:CertificatePath"] = path;
+        host.Settings["DataProtection:CertificatePassword"] = "pfx-pass";
+        await host.AddStaffAsync("li", "advisor-pass-123", Roles.Advisor);
+        var advisor = await host.SignedInAsync("li", "advisor-pass-123");
+        Assert.Equal(HttpStatusCode.OK, (await advisor.GetAsync("/inbox/")).StatusCode);
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(host.Folder, "followup.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Xml FROM DataProtectionKeys";
+        var xml = (string)(await command.ExecuteScalarAsync())!;
+        Assert.Contains("encryptedSecret", xml, StringComparison.Ordinal);
+        Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
+    }
+}
