@@ -12,8 +12,9 @@ public static class DependencyInjection
     public const string TwilioHttpClient = "twilio";
 
     /// <summary>The dealership's activities, data and messaging. Without Twilio or SMTP settings messages stay in the local outbox.</summary>
-    public static IServiceCollection AddFollowupActivities(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddFollowupActivities(this IServiceCollection services, IConfiguration configuration, Workflows.Persistence.WorkflowDatabase database)
     {
+        Data.DealershipDbContext.AddDealershipData(services, database);
         services.AddActivitiesFrom(typeof(DependencyInjection).Assembly);
         services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName);
         services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.SectionName);
@@ -22,6 +23,10 @@ public static class DependencyInjection
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
         services.AddSingleton<IMessageSender, WebhookSender>();
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<ConsentStore>();
+        services.AddSingleton<Tasks.TaskStore>();
+        services.AddSingleton<Approvals.ApprovalStore>();
         services.AddSingleton<Tasks.TaskService>();
         services.AddSingleton<Approvals.ApprovalService>();
         services.AddSingleton<Tasks.StrandedDecisions>();
@@ -47,6 +52,18 @@ public static class DependencyInjection
         var smtp = configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions();
         services.AddSingleton<IMessageSender>(smtp.Configured ? sp => ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp) : _ => new LocalOutboxSender(Channels.Email));
         return services;
+    }
+}
+
+/// <summary>Brings the dealership's tables up to date (taking over those an earlier release's engine made) and fills an empty menu catalog.</summary>
+public static class ActivitiesStartup
+{
+    public static async Task InitializeActivitiesAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var db = await services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.DealershipDbContext>>().CreateDbContextAsync(cancellationToken);
+        await Data.EarlierSchema.AdoptAsync(db, cancellationToken);
+        await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database, cancellationToken);
+        await Data.StandardCatalog.EnsureAsync(db, cancellationToken);
     }
 }
 

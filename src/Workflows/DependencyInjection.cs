@@ -22,7 +22,7 @@ public static class DependencyInjection
     public static IServiceCollection AddFollowupWorkflows(this IServiceCollection services, WorkflowDatabase database)
     {
         if (database.Provider == DatabaseProvider.Sqlite)
-            SqliteLibrary.Configure();
+            Persistence.Sqlite.SqliteLibrary.Configure();
         services.AddOptions<EngineOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdentityGenerator, SequentialGuidIdentityGenerator>();
@@ -40,18 +40,22 @@ public static class DependencyInjection
         services.AddSingleton<LiquidEvaluator>();
         services.AddSingleton<ExpressionEvaluator>();
         services.AddSingleton<WorkflowRunner>();
-        services.AddSingleton<WorkflowStore>();
+        services.AddSingleton<DefinitionStore>();
+        services.AddSingleton<WorkflowQueries>();
+        services.AddSingleton<RecordModels>();
         services.AddSingleton<IWorkflowRuntime, WorkflowRuntime>();
         services.AddSingleton(database);
         services.AddSingleton<WorkflowMetrics>();
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            services.Replace(ServiceDescriptor.Singleton<IWorkflowLock, PostgresWorkflowLock>());
-            services.AddPooledDbContextFactory<PostgresWorkflowDbContext>(options => database.Configure(options));
-            services.AddSingleton<IDbContextFactory<WorkflowDbContext>, PostgresContextFactory>();
+            services.AddSingleton<IWorkflowRunStore, Persistence.Postgres.PostgresRunStore>();
+            services.Replace(ServiceDescriptor.Singleton<IWorkflowLock, Persistence.Postgres.PostgresWorkflowLock>());
+            services.AddPooledDbContextFactory<Persistence.Postgres.PostgresWorkflowDbContext>(options => database.Configure(options));
+            services.AddSingleton<IDbContextFactory<WorkflowDbContext>, Persistence.Postgres.PostgresContextFactory>();
         }
         else
         {
+            services.AddSingleton<IWorkflowRunStore, Persistence.Sqlite.SqliteRunStore>();
             services.AddPooledDbContextFactory<WorkflowDbContext>(options => database.Configure(options));
         }
         return services;
@@ -70,6 +74,7 @@ public static class DependencyInjection
         var factory = services.GetRequiredService<IDbContextFactory<WorkflowDbContext>>();
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
+            await EarlierEngineSchema.AdoptAsync(db, cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
             if (db.Database.IsSqlite())
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);

@@ -36,7 +36,7 @@ public sealed class ApprovalTests
 
     private static async Task<string> LinkAsync(HostFactory host, string address, int index = 0)
     {
-        var messages = await Poll.UntilAsync(() => host.Store.ListOutboxAsync(null, 20, CancellationToken.None), m => m.Count(o => o.Channel == Channels.Sms) > index, what: "the link SMS");
+        var messages = await Poll.UntilAsync(() => host.Outbox.ListAsync(null, 20, CancellationToken.None), m => m.Count(o => o.Channel == Channels.Sms) > index, what: "the link SMS");
         var text = MessagePayload.FromJson(messages.Where(o => o.Channel == Channels.Sms).OrderBy(o => o.CreatedAt).ElementAt(index).Payload).Text;
         return Regex.Match(text, @"http\S+/c/\S+").Value.Replace("http://localhost:5080", address, StringComparison.Ordinal);
     }
@@ -129,7 +129,7 @@ public sealed class ApprovalTests
         var api = host.Api();
         var byPhone = await Poll.StartAsync(api, "estimate-a");
         var unanswered = await Poll.StartAsync(api, "estimate-b");
-        var approvalId = (await host.Store.ListBookmarksAsync(byPhone, CancellationToken.None)).Select(b => b.Payload).First(p => p!.Contains("ApprovalId", StringComparison.Ordinal))!;
+        var approvalId = (await host.RunStore.ListBookmarksAsync(byPhone, CancellationToken.None)).Select(b => b.Payload).First(p => p!.Contains("ApprovalId", StringComparison.Ordinal))!;
         approvalId = Regex.Match(approvalId, "\"ApprovalId\":\"([^\"]+)\"", RegexOptions.IgnoreCase).Groups[1].Value;
 
         var advisor = await host.SignedInAsync("li", "advisor-pass-123");
@@ -137,18 +137,18 @@ public sealed class ApprovalTests
         Assert.Equal(HttpStatusCode.NoContent, (await advisor.PostAsJsonAsync($"/api/approvals/{approvalId}/decision", new { approvedLines = new[] { "oil", "brakes", "wipers" }, via = "phone" })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await advisor.PostAsJsonAsync($"/api/approvals/{approvalId}/decision", new { approvedLines = Array.Empty<string>(), via = "phone" })).StatusCode);
         Assert.Equal("all", (await Poll.InstanceAsync(api, byPhone)).GetProperty("name").GetString());
-        var record = await host.Store.FindApprovalAsync(approvalId, CancellationToken.None);
+        var record = await host.Approvals.FindAsync(approvalId, CancellationToken.None);
         Assert.Equal(("li", "phone", "Approved"), (record!.DecidedBy, record.DecidedVia, record.Decision));
 
         var sweep = host.Services.GetRequiredService<TimerSweep>();
         host.Clock.Advance(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(1));
         await sweep.RunAsync(CancellationToken.None);
-        await Poll.UntilAsync(() => host.Store.ListOutboxAsync(null, 20, CancellationToken.None), m => m.Count(o => o.Channel == Channels.Sms) == 3, what: "one reminder");
+        await Poll.UntilAsync(() => host.Outbox.ListAsync(null, 20, CancellationToken.None), m => m.Count(o => o.Channel == Channels.Sms) == 3, what: "one reminder");
         host.Clock.Advance(TimeSpan.FromHours(20));
         await sweep.RunAsync(CancellationToken.None);
         await Poll.UntilAsync(() => Poll.SubStatusAsync(api, unanswered), s => s == "Finished", what: "the timeout");
         Assert.Equal("timed out", (await Poll.InstanceAsync(api, unanswered)).GetProperty("name").GetString());
-        var sms = (await host.Store.ListOutboxAsync(null, 20, CancellationToken.None)).Where(o => o.Channel == Channels.Sms).ToList();
+        var sms = (await host.Outbox.ListAsync(null, 20, CancellationToken.None)).Where(o => o.Channel == Channels.Sms).ToList();
         Assert.Equal(3, sms.Count);
         Assert.Single(sms, o => MessagePayload.FromJson(o.Payload).Text.StartsWith("Hello Zhao Min, a reminder", StringComparison.Ordinal));
     }

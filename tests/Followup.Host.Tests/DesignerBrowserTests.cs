@@ -75,7 +75,7 @@ public sealed class DesignerBrowserTests
         var after = await Poll.StartAsync(api, "satisfaction-callback", new Dictionary<string, string> { ["VisitId"] = await desk.VisitForAsync("Zhao Min", 2) });
         Assert.Equal(2, (await Poll.InstanceAsync(api, after)).GetProperty("version").GetInt32());
         Assert.Equal(1, (await Poll.InstanceAsync(api, before)).GetProperty("version").GetInt32());
-        var store = host.Services.GetRequiredService<WorkflowStore>();
+        var store = host.Services.GetRequiredService<IWorkflowRunStore>();
         TimeSpan Wait(BookmarkRecord b) => b.DueAt!.Value - b.CreatedAt;
         Assert.Equal(TimeSpan.FromDays(2), Wait((await store.ListBookmarksAsync(after, CancellationToken.None)).Single(b => b.DueAt != null)));
         Assert.Equal(TimeSpan.FromDays(3), Wait((await store.ListBookmarksAsync(before, CancellationToken.None)).Single(b => b.DueAt != null)));

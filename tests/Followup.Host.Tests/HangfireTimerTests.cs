@@ -60,9 +60,9 @@ public sealed class HangfireTimerTests
         for (var i = 0; i < 40; i++)
         {
             var id = (await runtime.StartAsync(new() { DefinitionId = "callback-wait" }, CancellationToken.None)).InstanceId;
-            timers.Add((id, Assert.Single(await host.Store.ListBookmarksAsync(id, CancellationToken.None)).Id));
+            timers.Add((id, Assert.Single(await host.RunStore.ListBookmarksAsync(id, CancellationToken.None)).Id));
         }
-        async Task<int> FinishedAsync() => (await host.Store.QueryInstancesAsync(new() { DefinitionId = "callback-wait", SubStatus = "Finished" }, CancellationToken.None)).Total;
+        async Task<int> FinishedAsync() => (await host.Queries.QueryInstancesAsync(new() { DefinitionId = "callback-wait", SubStatus = "Finished" }, CancellationToken.None)).Total;
 
         // All fall due at the same moment; the first job to run finds the others due and the drain resumes them,
         // without their own jobs and before the sweep would see them as overdue.
@@ -76,7 +76,7 @@ public sealed class HangfireTimerTests
             await jobs.ResumeAsync(instance, bookmark, CancellationToken.None);
         foreach (var (instance, _) in timers)
         {
-            var journal = await host.Store.ListJournalAsync(instance, CancellationToken.None);
+            var journal = await host.Queries.ListJournalAsync(instance, CancellationToken.None);
             Assert.Single(journal, j => j.ActivityId == "call" && j.EventName == "Completed");
         }
     }
@@ -90,7 +90,7 @@ public sealed class HangfireTimerTests
         await using var host = new HostFactory(("hourly.json", hourly));
         var api = host.Api();
         var sweep = host.Services.GetRequiredService<TimerSweep>();
-        async Task<int> StartedAsync() => (await host.Store.QueryInstancesAsync(new() { DefinitionId = "hourly-check", SubStatus = "Finished" }, CancellationToken.None)).Total;
+        async Task<int> StartedAsync() => (await host.Queries.QueryInstancesAsync(new() { DefinitionId = "hourly-check", SubStatus = "Finished" }, CancellationToken.None)).Total;
         Assert.Equal(0, await StartedAsync());
 
         host.Clock.Advance(TimeSpan.FromMinutes(59));
@@ -101,7 +101,7 @@ public sealed class HangfireTimerTests
         await sweep.RunAsync(CancellationToken.None);
         await Poll.UntilAsync(StartedAsync, n => n == 1, what: "the first timed start");
 
-        await Poll.UntilAsync(async () => (await host.Store.ListScheduledTriggersAsync(CancellationToken.None)).Single().StartAt,
+        await Poll.UntilAsync(async () => (await host.Definitions.ListScheduledTriggersAsync(CancellationToken.None)).Single().StartAt,
             next => next > host.Clock.GetUtcNow().UtcDateTime, what: "the trigger to be re-armed");
         host.Clock.Advance(TimeSpan.FromHours(1));
         await sweep.RunAsync(CancellationToken.None);

@@ -237,7 +237,7 @@ public sealed partial class HardeningTests
         Assert.Equal(first.Headers.Location, retried.Headers.Location);
         var number = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString();
         Assert.Equal(number, (await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString());
-        var (instances, _) = await desk.Host.Store.QueryInstancesAsync(new InstanceQuery { DefinitionId = "service-visit" }, CancellationToken.None);
+        var (instances, _) = await desk.Host.Queries.QueryInstancesAsync(new InstanceQuery { DefinitionId = "service-visit" }, CancellationToken.None);
         Assert.Single(instances);
 
         var other = await PostAsync(new { vehicleId, advisor = "li" }, "dms-visit-7781");
@@ -248,7 +248,7 @@ public sealed partial class HardeningTests
         var racing = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync(new { vehicleId }, "dms-visit-9000")));
         Assert.All(racing, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         Assert.Single(racing.Select(r => r.Headers.Location).Distinct());
-        (instances, _) = await desk.Host.Store.QueryInstancesAsync(new InstanceQuery { DefinitionId = "service-visit" }, CancellationToken.None);
+        (instances, _) = await desk.Host.Queries.QueryInstancesAsync(new InstanceQuery { DefinitionId = "service-visit" }, CancellationToken.None);
         Assert.Equal(2, instances.Count);
     }
 
@@ -344,21 +344,21 @@ public sealed class StrandedDecisionTests
     }
 
     [Fact]
-    public async Task A_completed_task_and_an_answered_approval_whose_workflow_never_moved_on_are_resumed_by_the_sweep()
+    public async Task A_completed_task_and_an_answered_approval_whose_workflow_never_moved_on_are_resumed_at_start()
     {
         await using var host = new HostFactory(("stranded.json", Flow));
         var api = host.Api();
         var id = await Poll.StartAsync(api, "stranded");
-        var task = Assert.Single(await host.Store.ListOpenTasksAsync("anyone", ["Advisor"], all: true, CancellationToken.None), t => t.InstanceId == id);
+        var task = Assert.Single(await host.Tasks.ListOpenAsync("anyone", ["Advisor"], all: true, CancellationToken.None), t => t.InstanceId == id);
 
         // The old way: the task marked completed in a transaction of its own, and then the process died.
         await ExecuteAsync(host, $"UPDATE HumanTasks SET Status = 'Completed', Outcome = 'Done', Result = '{{}}', CompletedBy = 'li' WHERE Id = '{task.Id}'");
-        await host.Services.GetRequiredService<Followup.Host.Scheduling.TimerJobs>().SweepAsync(CancellationToken.None);
+        await host.Services.GetRequiredService<Followup.Activities.Tasks.StrandedDecisions>().ResumeAsync(CancellationToken.None);
         var approval = Assert.Single(await ApprovalsOfAsync(host, id));
         Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));
 
         await ExecuteAsync(host, $"UPDATE Approvals SET Status = 'Answered', Decision = 'Approved', ApprovedLines = '[\"OIL\"]', DecidedBy = 'customer', DecidedVia = 'link' WHERE Id = '{approval.Id}'");
-        await host.Services.GetRequiredService<Followup.Host.Scheduling.TimerJobs>().SweepAsync(CancellationToken.None);
+        await host.Services.GetRequiredService<Followup.Activities.Tasks.StrandedDecisions>().ResumeAsync(CancellationToken.None);
 
         Assert.Equal("Finished", await Poll.SubStatusAsync(api, id));
         var journal = await Poll.JournalAsync(api, id);
@@ -366,9 +366,9 @@ public sealed class StrandedDecisionTests
         Assert.DoesNotContain(journal, j => j.GetProperty("activityId").GetString() == "declined");
     }
 
-    private static async Task<List<ApprovalRecord>> ApprovalsOfAsync(HostFactory host, string instanceId)
+    private static async Task<List<Followup.Activities.Approvals.ApprovalRecord>> ApprovalsOfAsync(HostFactory host, string instanceId)
     {
-        await using var db = await host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<WorkflowDbContext>>().CreateDbContextAsync();
+        await using var db = await host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>().CreateDbContextAsync();
         return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Approvals.Where(a => a.InstanceId == instanceId));
     }
 }

@@ -113,7 +113,13 @@ public sealed class HostFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    public WorkflowStore Store => Services.GetRequiredService<WorkflowStore>();
+    public IWorkflowRunStore RunStore => Services.GetRequiredService<IWorkflowRunStore>();
+    public WorkflowQueries Queries => Services.GetRequiredService<WorkflowQueries>();
+    public DefinitionStore Definitions => Services.GetRequiredService<DefinitionStore>();
+    public Followup.Activities.Messaging.OutboxStore Outbox => Services.GetRequiredService<Followup.Activities.Messaging.OutboxStore>();
+    public Followup.Activities.Messaging.ConsentStore Consents => Services.GetRequiredService<Followup.Activities.Messaging.ConsentStore>();
+    public Followup.Activities.Tasks.TaskStore Tasks => Services.GetRequiredService<Followup.Activities.Tasks.TaskStore>();
+    public Followup.Activities.Approvals.ApprovalStore Approvals => Services.GetRequiredService<Followup.Activities.Approvals.ApprovalStore>();
 
     public override async ValueTask DisposeAsync()
     {

@@ -100,11 +100,11 @@ public sealed class InboxTests
         var journal = await Poll.JournalAsync(api, id);
         Assert.Contains(journal, j => j.GetProperty("activityId").GetString() == "after" && j.GetProperty("eventName").GetString() == "Completed");
         Assert.DoesNotContain(journal, j => j.GetProperty("activityId").GetString() == "left");
-        var task = await host.Store.ListOpenTasksAsync("li", [Roles.Advisor], all: true, CancellationToken.None);
+        var task = await host.Tasks.ListOpenAsync("li", [Roles.Advisor], all: true, CancellationToken.None);
         Assert.Empty(task);
 
         // The photo was kept and is shown to signed-in staff.
-        var done = (await host.Store.ListTasksByCorrelationAsync("RO-3001", CancellationToken.None)).Single();
+        var done = (await host.Tasks.ListByCorrelationAsync("RO-3001", CancellationToken.None)).Single();
         var attachment = System.Text.RegularExpressions.Regex.Match(done.Result!, "attachment:([0-9a-f]+\\.png)").Groups[1].Value;
         var image = await page.APIRequest.GetAsync($"{address}/attachments/{attachment}");
         Assert.Equal(200, image.Status);

@@ -70,7 +70,7 @@ public sealed class MessagingTests : IDisposable
     private int Posts => _twilio.LogEntries.Count(e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path == MessagesPath);
 
     private static async Task<OutboxRecord> SmsAsync(HostFactory host, Func<OutboxRecord, bool> done) =>
-        await Poll.UntilAsync(async () => (await host.Store.ListOutboxAsync(null, 10, CancellationToken.None)).Single(o => o.Channel == Channels.Sms), done, what: "the SMS");
+        await Poll.UntilAsync(async () => (await host.Outbox.ListAsync(null, 10, CancellationToken.None)).Single(o => o.Channel == Channels.Sms), done, what: "the SMS");
 
     private static Task SweepAsync(HostFactory host) => host.Services.GetRequiredService<OutboxJobs>().SweepAsync(CancellationToken.None);
 
@@ -202,7 +202,7 @@ public sealed class MessagingTests : IDisposable
         Assert.Equal(2, mail.MessageParts.Length);
         Assert.Contains(mail.MessageParts, p => p.HeaderData.Contains("text/plain", StringComparison.Ordinal));
         Assert.Contains(mail.MessageParts, p => p.HeaderData.Contains("text/html", StringComparison.Ordinal) && p.BodyData.Contains("<p>", StringComparison.Ordinal));
-        var email = await Poll.UntilAsync(async () => (await host.Store.ListOutboxAsync(null, 10, CancellationToken.None)).Single(o => o.Channel == Channels.Email),
+        var email = await Poll.UntilAsync(async () => (await host.Outbox.ListAsync(null, 10, CancellationToken.None)).Single(o => o.Channel == Channels.Email),
             o => o.Status == OutboxStatus.Sent);
         Assert.Contains("@followup", email.ProviderId, StringComparison.Ordinal);
     }
@@ -229,13 +229,13 @@ public sealed class MessagingTests : IDisposable
 
         var stop = new Dictionary<string, string> { ["MessageSid"] = "SM-in-1", ["From"] = Customer, ["To"] = From, ["Body"] = "退订" };
         Assert.Equal(HttpStatusCode.Forbidden, (await web.PostAsync("/twilio/inbound", new FormUrlEncodedContent(stop))).StatusCode);
-        Assert.False(await host.Store.IsOptedOutAsync(Channels.Sms, Customer, CancellationToken.None));
+        Assert.False(await host.Consents.IsOptedOutAsync(Channels.Sms, Customer, CancellationToken.None));
         var reply = await PostSignedAsync(web, "/twilio/inbound", stop, AuthToken);
         Assert.Contains("退订", await reply.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.True(await host.Store.IsOptedOutAsync(Channels.Sms, Customer, CancellationToken.None));
+        Assert.True(await host.Consents.IsOptedOutAsync(Channels.Sms, Customer, CancellationToken.None));
 
         await Poll.StartAsync(host.Api(), "notify", Inputs("en", "RO-1007"));
-        await Poll.UntilAsync(async () => await host.Store.ListOutboxAsync(null, 10, CancellationToken.None),
+        await Poll.UntilAsync(async () => await host.Outbox.ListAsync(null, 10, CancellationToken.None),
             list => list.Any(o => o.Channel == Channels.Sms && o.Status == OutboxStatus.Blocked), what: "the second SMS to be blocked");
         Assert.Equal(1, Posts);
     }
@@ -256,7 +256,7 @@ public sealed class MessagingTests : IDisposable
         var yes = new Dictionary<string, string> { ["MessageSid"] = "SM-in-yes", ["From"] = Customer, ["To"] = From, ["Body"] = "YES" };
         Assert.Equal(HttpStatusCode.OK, (await PostSignedAsync(host.CreateClient(), "/twilio/inbound", yes, AuthToken)).StatusCode);
         Assert.Equal("Finished", await Poll.SubStatusAsync(api, id));
-        Assert.False(await host.Store.IsOptedOutAsync(Channels.Sms, Customer, CancellationToken.None));
+        Assert.False(await host.Consents.IsOptedOutAsync(Channels.Sms, Customer, CancellationToken.None));
     }
 
     [Fact]
@@ -290,7 +290,7 @@ public sealed class MessagingTests : IDisposable
         var id = await Poll.StartAsync(api, "bad-number");
         Assert.Equal("Faulted", await Poll.SubStatusAsync(api, id));
         Assert.Contains("'12345' is not a valid phone number.", await Poll.IncidentsAsync(api, id), StringComparison.Ordinal);
-        Assert.Empty(await host.Store.ListOutboxAsync(null, 10, CancellationToken.None));
+        Assert.Empty(await host.Outbox.ListAsync(null, 10, CancellationToken.None));
         Assert.Equal(0, Posts);
     }
 
@@ -317,12 +317,12 @@ public sealed class MessagingTests : IDisposable
         sms.AttemptStartedAt = now.AddMinutes(-5);
         var emails = Enumerable.Range(1, 20).Select(i => Followup.Activities.Messaging.Outbox.Row($"email-{i}", Channels.Email, $"customer{i}@example.com",
             new MessagePayload("en", "Your invoice", "Invoice"), urgent: true, $"RO-20{i:D2}", now.AddMinutes(-4))).ToList();
-        await host.Store.AddOutboxAsync([sms, .. emails], CancellationToken.None);
+        await host.Outbox.AddAsync([sms, .. emails], CancellationToken.None);
 
         await SweepAsync(host);
 
         await Poll.UntilAsync(() => Task.FromResult(smtp.ReceivedEmailCount), n => n == 20, what: "twenty emails");
-        var rows = await host.Store.ListOutboxAsync(null, 50, CancellationToken.None);
+        var rows = await host.Outbox.ListAsync(null, 50, CancellationToken.None);
         Assert.All(rows.Where(r => r.Channel == Channels.Email), r => Assert.Equal(OutboxStatus.Sent, r.Status));
         var waiting = rows.Single(r => r.Channel == Channels.Sms);
         Assert.Equal(OutboxStatus.Sending, waiting.Status);
@@ -337,12 +337,12 @@ public sealed class MessagingTests : IDisposable
         TwilioAccepts();
         await using var host = WithSmtpPort(NewHost(), smtp.Port);
         await Poll.StartAsync(host.Api(), "notify", Inputs("en", "RO-1006"));
-        var email = await Poll.UntilAsync(async () => (await host.Store.ListOutboxAsync(null, 10, CancellationToken.None)).Single(o => o.Channel == Channels.Email),
+        var email = await Poll.UntilAsync(async () => (await host.Outbox.ListAsync(null, 10, CancellationToken.None)).Single(o => o.Channel == Channels.Email),
             o => o.Attempts == 1 && o.Status == OutboxStatus.Sending && o.NotBefore != null, what: "the unanswered email");
 
         host.Clock.Advance(TimeSpan.FromMinutes(1));
         await SweepAsync(host);
-        email = (await host.Store.ListOutboxAsync(null, 10, CancellationToken.None)).Single(o => o.Channel == Channels.Email);
+        email = (await host.Outbox.ListAsync(null, 10, CancellationToken.None)).Single(o => o.Channel == Channels.Email);
         Assert.Equal((OutboxStatus.Sent, 2), (email.Status, email.Attempts));
         Assert.Equal(2, smtp.Received.Count);
         Assert.Equal([$"{email.Id}@followup", $"{email.Id}@followup"], smtp.MessageIds);
@@ -360,7 +360,7 @@ public sealed class MessagingTests : IDisposable
         TwilioAccepts();
         await using var host = WithSmtpPort(NewHost(), closedPort);
         await Poll.StartAsync(host.Api(), "notify", Inputs("en", "RO-1007"));
-        var email = await Poll.UntilAsync(async () => (await host.Store.ListOutboxAsync(null, 10, CancellationToken.None)).Single(o => o.Channel == Channels.Email),
+        var email = await Poll.UntilAsync(async () => (await host.Outbox.ListAsync(null, 10, CancellationToken.None)).Single(o => o.Channel == Channels.Email),
             o => o.Attempts == 1 && o.NotBefore != null, what: "the first attempt");
         Assert.Equal(OutboxStatus.Pending, email.Status);
         Assert.Null(email.AttemptStartedAt);

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Npgsql;
 using static Followup.Workflows.Tests.Json;
 
+using Followup.Testing;
+
 namespace Followup.Host.Tests;
 
 /// <summary>Two host processes sharing one PostgreSQL database (engine tables, Hangfire storage, advisory locks).</summary>

@@ -133,7 +133,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
     }
 
     public async Task<List<OutboxRecord>> MessagesAsync(string? correlationId = null) =>
-        (await Host.Store.ListOutboxAsync(correlationId, 500, CancellationToken.None)).OrderBy(o => o.CreatedAt).ThenBy(o => o.IdempotencyKey, StringComparer.Ordinal).ToList();
+        (await Host.Outbox.ListAsync(correlationId, 500, CancellationToken.None)).OrderBy(o => o.CreatedAt).ThenBy(o => o.IdempotencyKey, StringComparer.Ordinal).ToList();
 
     /// <summary>Waits until a message whose text contains the given words was sent (accepted by Twilio or the SMTP server).</summary>
     public async Task<OutboxRecord> SentAsync(string channel, string contains, string? correlationId = null)
@@ -154,7 +154,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
     /// <summary>The instances of a correlation with their status and incidents, for failure messages.</summary>
     public async Task<string> InstancesAsync(string? correlationId)
     {
-        var (items, _) = await Host.Store.QueryInstancesAsync(new InstanceQuery { CorrelationId = correlationId }, CancellationToken.None);
+        var (items, _) = await Host.Queries.QueryInstancesAsync(new InstanceQuery { CorrelationId = correlationId }, CancellationToken.None);
         var lines = new List<string>();
         foreach (var i in items)
             lines.Add($"{i.DefinitionId} {i.Status}/{i.SubStatus} {await Poll.IncidentsAsync(Api, i.Id)} journal: " +

@@ -360,7 +360,7 @@ public sealed class ServiceProcessTests
             await frontDesk.RecoverAsync(db, CancellationToken.None);
         }
         await desk.TaskAsync("wang", "RO-2026-000777", "reception");
-        var (instances, _) = await desk.Host.Store.QueryInstancesAsync(new Followup.Workflows.Persistence.InstanceQuery { CorrelationId = "RO-2026-000777" }, CancellationToken.None);
+        var (instances, _) = await desk.Host.Queries.QueryInstancesAsync(new Followup.Workflows.Persistence.InstanceQuery { CorrelationId = "RO-2026-000777" }, CancellationToken.None);
         Assert.Equal("service-visit-orphan", Assert.Single(instances).Id);
     }
 }

@@ -68,7 +68,7 @@ public sealed class BookmarkTests
 
         Assert.Equal(started.InstanceId, Assert.Single(resumed).InstanceId);
         Assert.Equal(["Estimate sent", "Approved"], h.Lines);
-        var journal = await h.Store.ListJournalAsync(started.InstanceId, CancellationToken.None);
+        var journal = await h.Queries.ListJournalAsync(started.InstanceId, CancellationToken.None);
         Assert.Contains(journal, j => j.EventName == "Resumed" && j.ActivityId == "wait");
     }
 
@@ -115,11 +115,11 @@ public sealed class BookmarkTests
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => duplicate);
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => half);
         Assert.Null(await h.Store.FindInstanceAsync("half", CancellationToken.None));
-        Assert.Empty(await h.Store.ListJournalAsync("half", CancellationToken.None));
-        var stored = await h.Store.ListInstancesAsync(record.DefinitionId, CancellationToken.None);
+        Assert.Empty(await h.Queries.ListJournalAsync("half", CancellationToken.None));
+        var stored = await h.Queries.ListInstancesAsync(record.DefinitionId, CancellationToken.None);
         Assert.Equal(21, stored.Count);
         Assert.Equal(record.Revision, stored.Single(i => i.Id == started.InstanceId).Revision);
-        Assert.Equal("Started", Assert.Single(await h.Store.ListJournalAsync("group-7", CancellationToken.None)).EventName);
+        Assert.Equal("Started", Assert.Single(await h.Queries.ListJournalAsync("group-7", CancellationToken.None)).EventName);
     }
 
     [Fact]
@@ -143,12 +143,12 @@ public sealed class BookmarkTests
         Assert.Equal((due, "{\"x\":1}", (string?)null), (DateTime.SpecifyKind(viaEf.DueAt!.Value, DateTimeKind.Utc), viaEf.Payload, viaEf.CorrelationId));
 
         // Written by EF Core, read with plain SQL.
-        await h.Store.ReplaceTriggersAsync("d", [new Persistence.TriggerRecord
+        await h.DefinitionStore.ReplaceTriggersAsync("d", [new Persistence.TriggerRecord
         {
             Id = "t1", DefinitionId = "d", DefinitionVersionId = "d-1", Name = "Elsa.Timer", ActivityId = "tick", Hash = "th",
             StartAt = due, Interval = TimeSpan.FromMinutes(90.5),
         }], CancellationToken.None);
-        var trigger = Assert.Single(await h.Store.FindTriggersAsync("th", CancellationToken.None));
+        var trigger = Assert.Single(await h.DefinitionStore.FindTriggersAsync("th", CancellationToken.None));
         Assert.Equal((TimeSpan.FromMinutes(90.5), due, (string?)null), (trigger.Interval, DateTime.SpecifyKind(trigger.StartAt!.Value, DateTimeKind.Utc), trigger.CronExpression));
         var viaSql = await h.Store.FindBookmarkAsync(started.InstanceId, "timer-1", CancellationToken.None);
         Assert.Equal(due, DateTime.SpecifyKind(viaSql!.DueAt!.Value, DateTimeKind.Utc));
@@ -209,7 +209,7 @@ public sealed class BookmarkTests
         var resumed = await host.Runtime.PublishEventAsync("TaskCompleted", null, "visit-2", null, CancellationToken.None);
 
         Assert.Equal(WorkflowSubStatus.Finished, Assert.Single(resumed).SubStatus);
-        var journal = await host.Store.ListJournalAsync(started.InstanceId, CancellationToken.None);
+        var journal = await host.Queries.ListJournalAsync(started.InstanceId, CancellationToken.None);
         Assert.Single(journal, j => j.ActivityId == "one" && j.EventName == "Completed");
         Assert.Single(journal, j => j.ActivityId == "two" && j.EventName == "Completed");
         Assert.Equal("Finished", (await host.InstanceAsync(started.InstanceId)).SubStatus);
@@ -259,67 +259,6 @@ public sealed class BookmarkTests
     }
 
     [Fact]
-    public async Task AJournalKeptByTheEarlierSchema_ReadsTheSameAfterTheUpgrade()
-    {
-        var folder = Directory.CreateTempSubdirectory("followup-upgrade").FullName;
-        var path = Path.Combine(folder, "followup.db");
-        var options = new DbContextOptionsBuilder<Persistence.WorkflowDbContext>().UseSqlite($"Data Source={path}").Options;
-        await using (var earlier = new Persistence.WorkflowDbContext(options))
-        {
-            await earlier.GetService<IMigrator>().MigrateAsync("BookmarkCorrelationIndex");
-            await earlier.Database.ExecuteSqlRawAsync("""
-                INSERT INTO "Journal" ("InstanceId", "Sequence", "Timestamp", "ActivityInstanceId", "ActivityId", "ActivityNodeId", "ActivityType", "ActivityName", "EventName", "Message")
-                VALUES ('visit-1', 1, '2026-03-02 09:00:00', 'x1', 'call', 'Workflow1:flow:call', 'Followup.HumanTask', 'Call the customer', 'Started', NULL),
-                       ('visit-1', 2, '2026-03-02 09:15:30.25', 'x1', 'call', 'Workflow1:flow:call', 'Followup.HumanTask', NULL, 'Escalated', 'Manager'),
-                       ('visit-2', 1, '2026-03-02 10:00:00', NULL, NULL, NULL, NULL, NULL, 'Workflow cancelled', NULL)
-                """);
-        }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-
-        await using var h = new WorkflowHarness(dbPath: path);
-        var journal = await h.Store.ListJournalAsync("visit-1", CancellationToken.None);
-
-        Assert.Equal([1L, 2L], journal.Select(j => j.Sequence));
-        Assert.Equal((new DateTime(2026, 3, 2, 9, 15, 30, 250), "Escalated", "Manager", "Followup.HumanTask", (string?)null),
-            (journal[1].Timestamp, journal[1].EventName, journal[1].Message, journal[1].ActivityType, journal[1].ActivityName));
-        Assert.Equal(("Call the customer", "Workflow1:flow:call"), (journal[0].ActivityName, journal[0].ActivityNodeId));
-        Assert.Equal("Workflow cancelled", Assert.Single(await h.Store.ListJournalAsync("visit-2", CancellationToken.None)).EventName);
-    }
-
-    [Fact]
-    public async Task WaitingInstances_AreResumed_AfterTheBookmarkTableIsRebuiltByInstance()
-    {
-        await using var h = new WorkflowHarness();
-        var approval = await h.StartAsync(await h.ImportAsync(ApprovalWorkflow), correlationId: "visit-3");
-        var reminder = await h.RunAsync(Workflow("reminder", [Delay("wait", "3.00:00:00"), WriteLine("call", "Call the customer")], [Connection("wait", "call")]));
-        var timer = Assert.Single(reminder.Bookmarks);
-
-        // Back to the schema before it: a row id table with an index on the instance and on every due time.
-        var options = new DbContextOptionsBuilder<Persistence.WorkflowDbContext>().UseSqlite($"Data Source={h.DbPath}").Options;
-        await using (var db = new Persistence.WorkflowDbContext(options))
-        {
-            await db.GetService<IMigrator>().MigrateAsync("JournalBursts");
-            Assert.DoesNotContain("WITHOUT ROWID", await BookmarkTableSqlAsync(db), StringComparison.Ordinal);
-        }
-        await h.RestartAsync();
-        await using (var db = new Persistence.WorkflowDbContext(options))
-            Assert.Contains("WITHOUT ROWID", await BookmarkTableSqlAsync(db), StringComparison.Ordinal);
-
-        var stored = await h.Store.FindBookmarkAsync(reminder.InstanceId, timer.Id, CancellationToken.None);
-        var approved = Assert.Single(await h.Runtime.PublishEventAsync("EstimateApproved", null, "visit-3", null, CancellationToken.None));
-        await h.AdvanceAsync(TimeSpan.FromDays(3));
-
-        Assert.Equal(timer.DueAt!.Value.UtcDateTime, DateTime.SpecifyKind(stored!.DueAt!.Value, DateTimeKind.Utc));
-        Assert.Equal((approval.InstanceId, WorkflowSubStatus.Finished), (approved.InstanceId, approved.SubStatus));
-        Assert.Equal("Finished", (await h.InstanceAsync(reminder.InstanceId)).SubStatus);
-        Assert.Equal(["Estimate sent", "Approved", "Call the customer"], h.Lines);
-        Assert.Empty(await h.Store.ListBookmarksAsync(reminder.InstanceId, CancellationToken.None));
-
-        static async Task<string> BookmarkTableSqlAsync(Persistence.WorkflowDbContext db) =>
-            await db.Database.SqlQueryRaw<string>("SELECT sql AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = 'Bookmarks'").SingleAsync();
-    }
-
-    [Fact]
     public void ABurstsJournal_ReadsBackAsWritten_FromItsSmallForm()
     {
         var at = new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc);
@@ -350,7 +289,7 @@ public sealed class BookmarkTests
     [Fact]
     public void CopiesOfCommittedInstances_AreBounded_AndFinishedOnesDropped()
     {
-        var recent = new Persistence.RecentInstances(capacity: 10);
+        var recent = new Persistence.Sqlite.RecentInstances(capacity: 10);
         Persistence.WorkflowInstanceRecord Row(int i, string status) => new()
         {
             Id = $"visit-{i}", DefinitionId = "d", DefinitionVersionId = "d-1", Status = status, SubStatus = "Suspended", State = "{}", Revision = 1,

@@ -53,7 +53,7 @@ public sealed class CompositionTests
 
         Assert.Equal(["Parent continues"], h.Lines);
         Assert.Equal("Finished", (await h.InstanceAsync(parent.InstanceId)).SubStatus);
-        var child = (await h.Store.ListInstancesAsync("child", CancellationToken.None)).Single();
+        var child = (await h.Queries.ListInstancesAsync("child", CancellationToken.None)).Single();
         Assert.Equal(parent.InstanceId, child.ParentInstanceId);
     }
 

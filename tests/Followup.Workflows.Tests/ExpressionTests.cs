@@ -54,7 +54,7 @@ public sealed class ExpressionTests
         var incident = Assert.Single(result.Incidents);
         Assert.Contains("exceeded its limits", incident.Message, StringComparison.Ordinal);
         Assert.Empty(h.Lines);
-        Assert.Single(await h.Store.ListIncidentsAsync(result.InstanceId, CancellationToken.None));
+        Assert.Single(await h.Queries.ListIncidentsAsync(result.InstanceId, CancellationToken.None));
     }
 
     [Fact]

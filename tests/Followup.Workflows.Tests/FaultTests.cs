@@ -35,7 +35,7 @@ public sealed class FaultTests
 
         Assert.Equal(WorkflowSubStatus.Finished, retried!.SubStatus);
         Assert.Equal(["Continued"], h.Lines);
-        Assert.All(await h.Store.ListIncidentsAsync(result.InstanceId, CancellationToken.None), i => Assert.NotNull(i.ResolvedAt));
+        Assert.All(await h.Queries.ListIncidentsAsync(result.InstanceId, CancellationToken.None), i => Assert.NotNull(i.ResolvedAt));
     }
 }
 

@@ -40,7 +40,7 @@ public sealed class SqliteLogTests
             await h.Runtime.PublishEventAsync("EstimateApproved", null, visit, null, ct);
         });
 
-        var instances = await h.Store.ListInstancesAsync(id, CancellationToken.None);
+        var instances = await h.Queries.ListInstancesAsync(id, CancellationToken.None);
         Assert.Equal(visits.Length, instances.Count(i => i.SubStatus == nameof(WorkflowSubStatus.Finished)));
         var header = new byte[16];
         await using (var log = new FileStream(h.DbPath + "-wal", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))

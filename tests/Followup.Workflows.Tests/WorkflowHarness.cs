@@ -38,7 +38,9 @@ public sealed class WorkflowHarness : IAsyncDisposable
     public IServiceProvider Services => _services;
     public IWorkflowRuntime Runtime => _services.GetRequiredService<IWorkflowRuntime>();
     public WorkflowDefinitionService Definitions => _services.GetRequiredService<WorkflowDefinitionService>();
-    public WorkflowStore Store => _services.GetRequiredService<WorkflowStore>();
+    public IWorkflowRunStore Store => _services.GetRequiredService<IWorkflowRunStore>();
+    public WorkflowQueries Queries => _services.GetRequiredService<WorkflowQueries>();
+    public DefinitionStore DefinitionStore => _services.GetRequiredService<DefinitionStore>();
 
     private ServiceProvider Build()
     {

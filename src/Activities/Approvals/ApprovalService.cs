@@ -1,4 +1,3 @@
-using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 
 namespace Followup.Activities.Approvals;
@@ -22,12 +21,12 @@ public sealed record ApprovalDecision(IReadOnlyCollection<string> ApprovedLineId
 /// Validates a decision, then resumes the waiting workflow with it: the step records the decision in the same
 /// transaction as the workflow's new state, so it is recorded exactly when the workflow moves on, and only once.
 /// </summary>
-public sealed class ApprovalService(WorkflowStore store, IWorkflowRuntime runtime, TimeProvider clock)
+public sealed class ApprovalService(ApprovalStore store, IWorkflowRuntime runtime, TimeProvider clock)
 {
     public async Task<DecisionResult> DecideAsync(string approvalId, IReadOnlyCollection<string> approvedLineIds, string decidedBy, string via,
         string? signedName, string? clientIp, string? userAgent, CancellationToken cancellationToken)
     {
-        if (await store.FindApprovalAsync(approvalId, cancellationToken) is not { } approval)
+        if (await store.FindAsync(approvalId, cancellationToken) is not { } approval)
             return DecisionResult.NotFound;
         if (approval.Status != ApprovalStatus.Pending)
             return approval.Status == ApprovalStatus.TimedOut ? DecisionResult.Expired : DecisionResult.AlreadyAnswered;
@@ -41,7 +40,7 @@ public sealed class ApprovalService(WorkflowStore store, IWorkflowRuntime runtim
             new Dictionary<string, object?> { [ApprovalDecision.InputName] = decision }, cancellationToken);
         if (resumed.Outcome == ResumeOutcome.Resumed)
             return DecisionResult.Recorded;
-        return (await store.FindApprovalAsync(approvalId, cancellationToken))?.Status == ApprovalStatus.TimedOut ? DecisionResult.Expired : DecisionResult.AlreadyAnswered;
+        return (await store.FindAsync(approvalId, cancellationToken))?.Status == ApprovalStatus.TimedOut ? DecisionResult.Expired : DecisionResult.AlreadyAnswered;
     }
 
     /// <summary>
@@ -51,7 +50,7 @@ public sealed class ApprovalService(WorkflowStore store, IWorkflowRuntime runtim
     public async Task<int> ResumeAnsweredAsync(CancellationToken cancellationToken)
     {
         var resumed = 0;
-        foreach (var approval in await store.ListAnsweredApprovalsNotResumedAsync(cancellationToken))
+        foreach (var approval in await store.ListAnsweredNotResumedAsync(cancellationToken))
         {
             if ((await runtime.ResumeAsync(approval.InstanceId, approval.BookmarkId, null, cancellationToken)).Outcome == ResumeOutcome.Resumed)
                 resumed++;

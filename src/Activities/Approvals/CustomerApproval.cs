@@ -101,7 +101,7 @@ public abstract class CustomerApproval(ICustomerLinks links) : Activity
         context.SetProperty("Phone", context.Get(Phone));
         var language = context.Get(Language) == "en" ? "en" : "zh-CN";
         var name = context.Get(CustomerName) ?? "";
-        context.Workflow.Inserts.Add(new ApprovalRecord
+        context.Workflow.Records.Insert(new ApprovalRecord
         {
             Id = id,
             Kind = Kind,
@@ -120,8 +120,7 @@ public abstract class CustomerApproval(ICustomerLinks links) : Activity
 
     public override async ValueTask ResumeAsync(ActivityExecutionContext context)
     {
-        var store = context.GetRequiredService<WorkflowStore>();
-        var approval = await store.FindApprovalAsync(context.GetProperty<string>("ApprovalId")!, context.CancellationToken);
+        var approval = await context.GetRequiredService<ApprovalStore>().FindAsync(context.GetProperty<string>("ApprovalId")!, context.CancellationToken);
         if (approval is null)
             return;
         switch (context.ResumedBookmark?.Name)
@@ -134,7 +133,7 @@ public abstract class CustomerApproval(ICustomerLinks links) : Activity
                 if (approval.Status != ApprovalStatus.Pending)
                     return;
                 approval.Status = ApprovalStatus.TimedOut;
-                context.Workflow.Updates.Add(approval);
+                context.Workflow.Records.Update(approval);
                 context.ClearBookmarks();
                 await context.CompleteAsync("TimedOut");
                 return;
@@ -162,7 +161,7 @@ public abstract class CustomerApproval(ICustomerLinks links) : Activity
         approval.ClientIp = decision.ClientIp;
         approval.UserAgent = decision.UserAgent;
         approval.DecidedAt = context.Clock.GetUtcNow().UtcDateTime;
-        context.Workflow.Updates.Add(approval);
+        context.Workflow.Records.Update(approval);
     }
 
     private void SendLink(ActivityExecutionContext context, (string Zh, string En) template, string approvalId, string name, string language, bool urgent)

@@ -143,6 +143,11 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<NumberSeries> NumberSeries => Set<NumberSeries>();
     public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
     public DbSet<UsedLink> UsedLinks => Set<UsedLink>();
+    public DbSet<Messaging.OutboxRecord> Outbox => Set<Messaging.OutboxRecord>();
+    public DbSet<Messaging.ContactConsentRecord> ContactConsents => Set<Messaging.ContactConsentRecord>();
+    public DbSet<Messaging.InboundMessageRecord> InboundMessages => Set<Messaging.InboundMessageRecord>();
+    public DbSet<Tasks.HumanTaskRecord> HumanTasks => Set<Tasks.HumanTaskRecord>();
+    public DbSet<Approvals.ApprovalRecord> Approvals => Set<Approvals.ApprovalRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -268,6 +273,43 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("UsedLinks");
             e.HasKey(x => x.Hash);
         });
+        modelBuilder.Entity<Messaging.OutboxRecord>(e =>
+        {
+            e.ToTable("Outbox");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.IdempotencyKey).IsUnique();
+            e.HasIndex(x => new { x.Status, x.NotBefore });
+            e.HasIndex(x => x.ProviderId);
+            e.HasIndex(x => x.CorrelationId);
+        });
+        modelBuilder.Entity<Messaging.ContactConsentRecord>(e =>
+        {
+            e.ToTable("ContactConsents");
+            e.HasKey(x => new { x.Channel, x.Address });
+        });
+        modelBuilder.Entity<Messaging.InboundMessageRecord>(e =>
+        {
+            e.ToTable("InboundMessages");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.ProviderId).IsUnique();
+            e.HasIndex(x => new { x.From, x.ReceivedAt });
+        });
+        modelBuilder.Entity<Tasks.HumanTaskRecord>(e =>
+        {
+            e.ToTable("HumanTasks");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.Status, x.AssigneeRole, x.DueAt });
+            e.HasIndex(x => new { x.Status, x.AssigneeUser });
+            e.HasIndex(x => x.InstanceId);
+            e.HasIndex(x => x.CorrelationId);
+        });
+        modelBuilder.Entity<Approvals.ApprovalRecord>(e =>
+        {
+            e.ToTable("Approvals");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.InstanceId);
+            e.HasIndex(x => x.CorrelationId);
+        });
         modelBuilder.Entity<AuditEntry>(e =>
         {
             e.ToTable("Audit");
@@ -288,7 +330,8 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
             services.AddDbContextFactory<SqliteDealershipDbContext>(o => database.Configure(o, HistoryTable));
             services.AddSingleton<IDbContextFactory<DealershipDbContext>>(sp => new Factory<SqliteDealershipDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteDealershipDbContext>>()));
         }
-        return services;
+        // Completed tasks, decided approvals and messages to send are written with the bursts that produce them.
+        return services.AddWorkflowRecords<DealershipDbContext>();
     }
 
     /// <summary>A context on an open connection (a workflow burst's), for writes inside its transaction.</summary>

@@ -73,3 +73,9 @@ public static class Phone
     public static string Normalize(string? input, string defaultRegion) =>
         TryNormalize(input, defaultRegion, out var e164) ? e164 : throw new ArgumentException($"'{input}' is not a valid phone number.");
 }
+
+/// <summary>Hands each committed message to what sends it (Hangfire in the host); the outbox sweep finds any it missed.</summary>
+public interface IOutboxQueue
+{
+    Task EnqueueAsync(string messageId, CancellationToken cancellationToken);
+}

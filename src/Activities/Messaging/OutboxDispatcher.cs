@@ -14,7 +14,8 @@ namespace Followup.Activities.Messaging;
 /// the end of quiet hours; transient failures back off; permanent ones fail and stay visible.
 /// </summary>
 public sealed partial class OutboxDispatcher(
-    WorkflowStore store,
+    OutboxStore store,
+    ConsentStore consents,
     IEnumerable<IMessageSender> senders,
     IWorkflowLock locks,
     TimeProvider clock,
@@ -25,7 +26,7 @@ public sealed partial class OutboxDispatcher(
     public async Task DispatchAsync(string messageId, CancellationToken cancellationToken)
     {
         await using var held = await locks.AcquireAsync($"outbox:{messageId}", cancellationToken);
-        var row = await store.FindOutboxAsync(messageId, cancellationToken);
+        var row = await store.FindAsync(messageId, cancellationToken);
         var now = clock.GetUtcNow();
         if (row is null || OutboxStatus.IsFinal(row.Status) || row.NotBefore > now.UtcDateTime)
             return;
@@ -51,7 +52,7 @@ public sealed partial class OutboxDispatcher(
                 return;
             }
         }
-        if (await store.IsOptedOutAsync(row.Channel, row.Recipient, cancellationToken))
+        if (await consents.IsOptedOutAsync(row.Channel, row.Recipient, cancellationToken))
         {
             await SaveAsync(row, OutboxStatus.Blocked, now, "the recipient opted out", cancellationToken: cancellationToken);
             return;
@@ -134,7 +135,7 @@ public sealed partial class OutboxDispatcher(
         if (error != null)
             row.Error = error;
         row.History = AppendHistory(row.History, status, at, detail);
-        await store.SaveOutboxAsync(row, cancellationToken);
+        await store.SaveAsync(row, cancellationToken);
     }
 
     public static string AppendHistory(string history, string status, DateTimeOffset at, string? detail)

@@ -2,6 +2,7 @@ using System.Net;
 using Followup.Workflows.Abstractions;
 using Followup.Workflows.Expressions;
 using Followup.Workflows.Runtime;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Followup.Activities.Messaging;
@@ -12,21 +13,54 @@ public static class Outbox
     public static void Sms(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent)
     {
         var region = context.GetRequiredService<IOptions<MessagingOptions>>().Value.DefaultRegion;
-        context.EnqueueMessage(Channels.Sms, Phone.Normalize(to, region), payload.ToJson(), urgent);
+        Enqueue(context, Channels.Sms, Phone.Normalize(to, region), payload.ToJson(), urgent);
     }
 
     public static void Email(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent)
     {
         if (!MimeKit.MailboxAddress.TryParse(to, out var address) || !address.Address.Contains('@', StringComparison.Ordinal))
             throw new ArgumentException($"'{to}' is not a valid email address.");
-        context.EnqueueMessage(Channels.Email, address.Address, payload.ToJson(), urgent);
+        Enqueue(context, Channels.Email, address.Address, payload.ToJson(), urgent);
+    }
+
+    private const string IndexProperty = "Followup:OutboxIndex";
+
+    /// <summary>
+    /// Adds a message to the outbox with the step's burst, in its transaction; it is handed to the
+    /// <see cref="IOutboxQueue"/> after the commit. Its idempotency key is (instance, this execution, index): a step run
+    /// again after a crash adds the same key and so nothing; a later burst of the same step (a reminder) a new one.
+    /// </summary>
+    public static OutboxRecord Enqueue(ActivityExecutionContext context, string channel, string recipient, string payload, bool urgent)
+    {
+        // The index is kept with the execution's state, so a burst run again after a crash gets the same key.
+        var index = int.Parse(context.GetProperty<string>(IndexProperty) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        context.SetProperty(IndexProperty, (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var now = context.Clock.GetUtcNow().UtcDateTime;
+        var record = new OutboxRecord
+        {
+            Id = context.Workflow.NewId(),
+            IdempotencyKey = $"{context.Workflow.InstanceId}:{context.Id}:{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            Channel = channel,
+            Recipient = recipient,
+            Payload = payload,
+            Urgent = urgent,
+            InstanceId = context.Workflow.InstanceId,
+            CorrelationId = context.Workflow.CorrelationId,
+            ActivityId = context.Node.Id,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        context.Workflow.Records.InsertUnlessExists(record);
+        var id = record.Id;
+        context.AfterCommit((services, ct) => services.GetService<IOutboxQueue>() is { } queue ? queue.EnqueueAsync(id, ct) : Task.CompletedTask);
+        return record;
     }
 
     /// <summary>
-    /// A message decided outside a workflow step (a staff change), for <c>WorkflowStore.AddOutboxAsync</c>; the key makes
+    /// A message decided outside a workflow step (a staff change), for <see cref="OutboxStore.AddAsync"/>; the key makes
     /// a repeated request add it once.
     /// </summary>
-    public static Workflows.Persistence.OutboxRecord Row(string idempotencyKey, string channel, string recipient, MessagePayload payload, bool urgent, string? correlationId, DateTime at) => new()
+    public static OutboxRecord Row(string idempotencyKey, string channel, string recipient, MessagePayload payload, bool urgent, string? correlationId, DateTime at) => new()
     {
         Id = Guid.CreateVersion7().ToString("N"),
         IdempotencyKey = idempotencyKey,

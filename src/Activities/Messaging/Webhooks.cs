@@ -50,7 +50,7 @@ public static class VisitWebhooks
     public static void Enqueue(ActivityExecutionContext context, Visit visit)
     {
         foreach (var endpoint in context.GetRequiredService<IOptions<WebhookOptions>>().Value.Endpoints)
-            context.EnqueueMessage(Channel, endpoint.Url, Payload(visit, context.Clock.GetUtcNow().UtcDateTime).ToJson(), urgent: true);
+            Outbox.Enqueue(context, Channel, endpoint.Url, Payload(visit, context.Clock.GetUtcNow().UtcDateTime).ToJson(), urgent: true);
     }
 
     /// <summary>From a staff or API change: the rows for every endpoint, to add to the outbox.</summary>

@@ -124,7 +124,7 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid, Approvals.ICusto
         switch (context.ResumedBookmark?.Name)
         {
             case NoticeBookmarkName:
-                var store = context.GetRequiredService<WorkflowStore>();
+                var store = context.GetRequiredService<ConsentStore>();
                 var sms = customer is { SmsConsent: true, Phone: { } phone } && !await store.IsOptedOutAsync(Channels.Sms, phone, context.CancellationToken) ? phone : null;
                 var email = customer is { EmailConsent: true, Email: { } address } && !await store.IsOptedOutAsync(Channels.Email, address, context.CancellationToken) ? address : null;
                 if (sms is null && email is null)

@@ -111,7 +111,7 @@ public static class HumanTasks
             EscalateToRole = spec.EscalateTo,
             CreatedAt = now.UtcDateTime,
         };
-        context.Workflow.Inserts.Add(task);
+        context.Workflow.Records.Insert(task);
         return task;
     }
 
@@ -123,7 +123,7 @@ public static class HumanTasks
     {
         if (context.ResumedBookmark?.Name is not (HumanTask.BookmarkName or HumanTask.OverdueBookmarkName) || context.GetProperty<string>("TaskId") is not { } taskId)
             return null;
-        var task = await context.GetRequiredService<WorkflowStore>().FindTaskAsync(taskId, context.CancellationToken);
+        var task = await context.GetRequiredService<TaskStore>().FindAsync(taskId, context.CancellationToken);
         if (task is null || context.ResumedBookmark.Name == HumanTask.BookmarkName)
         {
             // Done: its SLA timer must not escalate a task the same step opens next.
@@ -138,7 +138,7 @@ public static class HumanTasks
             task.AssigneeRole = task.EscalateToRole ?? task.AssigneeRole;
             task.AssigneeUser = null;
             task.ClaimedBy = null;
-            context.Workflow.Updates.Add(task);
+            context.Workflow.Records.Update(task);
             context.Workflow.AddJournal(context, "Escalated", task.AssigneeRole);
         }
         return null;
@@ -153,6 +153,6 @@ public static class HumanTasks
         task.Result = JsonSerializer.Serialize(input.GetValueOrDefault(TaskDecision.Values), TaskJson.Options);
         task.CompletedBy = input.GetValueOrDefault(TaskDecision.CompletedBy) as string;
         task.CompletedAt = context.Clock.GetUtcNow().UtcDateTime;
-        context.Workflow.Updates.Add(task);
+        context.Workflow.Records.Update(task);
     }
 }

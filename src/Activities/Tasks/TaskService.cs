@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 
 namespace Followup.Activities.Tasks;
@@ -23,10 +22,10 @@ public sealed record StaffMember(string UserName, IReadOnlyList<string> Roles)
 /// Working tasks: who sees what, claim and release, reassignment by managers, and completion. A task is completed
 /// once (a second completion is refused); its workflow then resumes with the outcome and the values.
 /// </summary>
-public sealed class TaskService(WorkflowStore store, IWorkflowRuntime runtime)
+public sealed class TaskService(TaskStore store, IWorkflowRuntime runtime)
 {
     public Task<List<HumanTaskRecord>> ListAsync(StaffMember staff, bool everything, CancellationToken cancellationToken) =>
-        store.ListOpenTasksAsync(staff.UserName, staff.Roles, everything && staff.IsManager, cancellationToken);
+        store.ListOpenAsync(staff.UserName, staff.Roles, everything && staff.IsManager, cancellationToken);
 
     public static bool MayWork(HumanTaskRecord task, StaffMember staff) =>
         staff.IsManager
@@ -39,20 +38,20 @@ public sealed class TaskService(WorkflowStore store, IWorkflowRuntime runtime)
 
     public async Task<TaskResult> ClaimAsync(string id, StaffMember staff, CancellationToken cancellationToken)
     {
-        if (await store.FindTaskAsync(id, cancellationToken) is not { } task)
+        if (await store.FindAsync(id, cancellationToken) is not { } task)
             return TaskResult.NotFound;
         if (!MayWork(task, staff))
             return TaskResult.NotYours;
-        return await store.SetTaskHolderAsync(id, staff.UserName, null, null, onlyIfFree: !staff.IsManager, cancellationToken) ? TaskResult.Done : TaskResult.AlreadyCompleted;
+        return await store.SetHolderAsync(id, staff.UserName, null, null, onlyIfFree: !staff.IsManager, cancellationToken) ? TaskResult.Done : TaskResult.AlreadyCompleted;
     }
 
     public async Task<TaskResult> ReleaseAsync(string id, StaffMember staff, CancellationToken cancellationToken)
     {
-        if (await store.FindTaskAsync(id, cancellationToken) is not { } task)
+        if (await store.FindAsync(id, cancellationToken) is not { } task)
             return TaskResult.NotFound;
         if (task.ClaimedBy != staff.UserName && !staff.IsManager)
             return TaskResult.NotYours;
-        return await store.SetTaskHolderAsync(id, null, null, null, onlyIfFree: false, cancellationToken) ? TaskResult.Done : TaskResult.AlreadyCompleted;
+        return await store.SetHolderAsync(id, null, null, null, onlyIfFree: false, cancellationToken) ? TaskResult.Done : TaskResult.AlreadyCompleted;
     }
 
     /// <summary>Managers give a task to a person or to a role.</summary>
@@ -60,9 +59,9 @@ public sealed class TaskService(WorkflowStore store, IWorkflowRuntime runtime)
     {
         if (!staff.IsManager)
             return TaskResult.NotYours;
-        if (await store.FindTaskAsync(id, cancellationToken) is null)
+        if (await store.FindAsync(id, cancellationToken) is null)
             return TaskResult.NotFound;
-        return await store.SetTaskHolderAsync(id, null, toUser, toRole, onlyIfFree: false, cancellationToken) ? TaskResult.Done : TaskResult.AlreadyCompleted;
+        return await store.SetHolderAsync(id, null, toUser, toRole, onlyIfFree: false, cancellationToken) ? TaskResult.Done : TaskResult.AlreadyCompleted;
     }
 
     /// <summary>
@@ -73,7 +72,7 @@ public sealed class TaskService(WorkflowStore store, IWorkflowRuntime runtime)
     public async Task<(TaskResult Result, Dictionary<string, string[]> Errors)> CompleteAsync(string id, StaffMember staff, string action,
         IReadOnlyDictionary<string, string?> submitted, string language, CancellationToken cancellationToken)
     {
-        if (await store.FindTaskAsync(id, cancellationToken) is not { } task)
+        if (await store.FindAsync(id, cancellationToken) is not { } task)
             return (TaskResult.NotFound, []);
         if (task.Status != HumanTaskStatus.Open)
             return (TaskResult.AlreadyCompleted, []);
@@ -93,7 +92,7 @@ public sealed class TaskService(WorkflowStore store, IWorkflowRuntime runtime)
     public async Task<int> ResumeCompletedAsync(CancellationToken cancellationToken)
     {
         var resumed = 0;
-        foreach (var task in await store.ListCompletedTasksNotResumedAsync(cancellationToken))
+        foreach (var task in await store.ListCompletedNotResumedAsync(cancellationToken))
         {
             var values = task.Result is null ? null : JsonSerializer.Deserialize<Dictionary<string, object?>>(task.Result, TaskJson.Options);
             if ((await runtime.ResumeAsync(task.InstanceId, task.BookmarkId, TaskDecision.Input(task.Outcome ?? "Done", values, task.CompletedBy), cancellationToken)).Outcome == ResumeOutcome.Resumed)

@@ -2,7 +2,6 @@ using Followup.Activities.Data;
 using Followup.Activities.Messaging;
 using Followup.Host.Security;
 using Followup.Workflows.Persistence;
-using Followup.Workflows.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -137,8 +136,8 @@ public static class CustomersApi
                 () => desk.OpenAsync(db, vehicle!, input.Advisor ?? context.User.Identity?.Name, null, input.PromisedAt?.UtcDateTime, Actor(context), input, ct, key),
                 v => $"/api/visits/{v.Id}", ct);
         }).WithSummary("Open a visit (repair order) for a car that arrived: the number is assigned and the service-visit workflow starts.");
-        api.MapPost("/visits/{id}/status", async (string id, VisitStatusInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, WorkflowStore store,
-            IOutboxDispatcher dispatcher, IOptions<WebhookOptions> webhooks, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/visits/{id}/status", async (string id, VisitStatusInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, OutboxStore store,
+            IOutboxQueue queue, IOptions<WebhookOptions> webhooks, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await db.Visits.FirstOrDefaultAsync(v => v.Id == id, ct) is not { } visit)
@@ -161,9 +160,9 @@ public static class CustomersApi
             if (promisedBefore != null && visit.PromisedAt != promisedBefore && await db.Customers.AsNoTracking().FirstAsync(c => c.Id == visit.CustomerId, ct) is var customer
                 && CustomerNotices.PromisedTimeChanged(customer, visit, messaging.Value.Show(visit.PromisedAt!.Value), now) is { } notice)
                 rows.Add(notice);
-            await store.AddOutboxAsync(rows, ct);
+            await store.AddAsync(rows, ct);
             foreach (var row in rows)
-                await dispatcher.NotifyAsync(row.Id, ct);
+                await queue.EnqueueAsync(row.Id, ct);
             return Results.Ok(visit);
         }).WithSummary("Move a visit to its next status (reception → workshop → quality check → ready → delivered).");
         return app;

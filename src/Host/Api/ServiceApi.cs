@@ -12,7 +12,7 @@ namespace Followup.Host.Api;
 /// The front desk: opens visits (numbers the repair order, audits it, starts the service-visit workflow) and books
 /// appointments (answers the vehicle's open reminder, starts the appointment workflow).
 /// </summary>
-public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, WorkflowStore store, TimeProvider clock, IConfiguration configuration, ILogger<FrontDesk> logger)
+public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, IWorkflowRunStore store, TimeProvider clock, IConfiguration configuration, ILogger<FrontDesk> logger)
 {
     public string VisitWorkflow => configuration["Service:VisitWorkflow"] ?? "service-visit";
     public string AppointmentWorkflow => configuration["Service:AppointmentWorkflow"] ?? "appointment";
@@ -267,7 +267,7 @@ public static class ServiceApi
             return Results.Ok(new { items = await query.OrderByDescending(a => a.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct) });
         }).RequireAuthorization(Policies.Manager).WithSummary("Who changed what and when (managers): staff, integrations and workflow steps, newest first.");
 
-        staff.MapGet("/visits/{id}", async (string id, IDbContextFactory<DealershipDbContext> factory, WorkflowStore store, CancellationToken ct) =>
+        staff.MapGet("/visits/{id}", async (string id, IDbContextFactory<DealershipDbContext> factory, Followup.Activities.Approvals.ApprovalStore store, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await db.Visits.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id || v.Number == id, ct) is not { } visit)
@@ -282,7 +282,7 @@ public static class ServiceApi
                 callbacks = await db.Callbacks.AsNoTracking().Where(c => c.VisitId == visit.Id).ToListAsync(ct),
                 reminders = await db.Reminders.AsNoTracking().Where(r => r.VisitId == visit.Id).ToListAsync(ct),
                 comeback = await db.Comebacks.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct),
-                approvals = (await store.ListApprovalsByCorrelationAsync(visit.Number, ct)).Select(a => new
+                approvals = (await store.ListByCorrelationAsync(visit.Number, ct)).Select(a => new
                 {
                     a.Id, a.Kind, a.Status, a.Decision, approvedLines = a.ApprovedLines is null ? (System.Text.Json.JsonElement?)null : System.Text.Json.JsonDocument.Parse(a.ApprovedLines).RootElement,
                     a.DecidedBy, a.DecidedVia, a.SignedName, a.DecidedAt, a.ExpiresAt, a.CreatedAt,

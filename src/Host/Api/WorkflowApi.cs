@@ -64,7 +64,7 @@ public static class WorkflowApi
         });
     }
 
-    private static async Task<IResult> ListInstancesAsync(WorkflowStore store, CancellationToken cancellationToken,
+    private static async Task<IResult> ListInstancesAsync(WorkflowQueries store, CancellationToken cancellationToken,
         string? definitionId = null, string? status = null, string? subStatus = null, string? correlationId = null, int page = 0, int pageSize = 50)
     {
         if (page < 0 || pageSize is < 1 or > 1000)
@@ -81,7 +81,7 @@ public static class WorkflowApi
         return Results.Ok(new { items = items.Select(Summary), totalCount = total, page, pageSize });
     }
 
-    private static async Task<IResult> GetInstanceAsync(string id, WorkflowStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetInstanceAsync(string id, WorkflowQueries store, CancellationToken cancellationToken)
     {
         if (await store.FindInstanceAsync(id, cancellationToken) is not { } record)
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Instance not found", detail: $"No workflow instance '{id}'.");
@@ -93,7 +93,7 @@ public static class WorkflowApi
         });
     }
 
-    private static async Task<IResult> GetJournalAsync(string id, WorkflowStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetJournalAsync(string id, WorkflowQueries store, CancellationToken cancellationToken)
     {
         if (await store.FindInstanceAsync(id, cancellationToken) is null)
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Instance not found", detail: $"No workflow instance '{id}'.");

@@ -50,6 +50,7 @@ public static class CommandLine
         {
             await using var services = BuildServices(dbPath, parsed, stdout);
             await services.InitializeWorkflowsAsync(CancellationToken.None);
+            await services.InitializeActivitiesAsync(CancellationToken.None);
             var files = ReadFiles(parsed);
             var definitions = services.GetRequiredService<WorkflowDefinitionService>();
             var mode = parsed.Verb == "publish" || parsed.Load == "import" ? ImportMode.PublishedVersionOne : ImportMode.AsIs;
@@ -90,8 +91,9 @@ public static class CommandLine
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddSingleton<IConsoleOutput>(new WriterConsoleOutput(stdout));
         services.AddSingleton<ITimerScheduler, ManualTimerScheduler>();
-        services.AddFollowupWorkflows($"Data Source={dbPath}");
-        services.AddFollowupActivities(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        var database = WorkflowDatabase.Sqlite($"Data Source={dbPath}");
+        services.AddFollowupWorkflows(database);
+        services.AddFollowupActivities(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), database);
         services.Configure<EngineOptions>(o => o.FlowchartMode = args.FlowchartMode);
         return services.BuildServiceProvider();
     }
@@ -124,7 +126,7 @@ public static class CommandLine
     private static async Task<int> RunWorkflowAsync(ServiceProvider services, WorkflowDefinition main, CliArguments args, TextWriter stdout)
     {
         var runtime = services.GetRequiredService<IWorkflowRuntime>();
-        var store = services.GetRequiredService<WorkflowStore>();
+        var store = services.GetRequiredService<IWorkflowRunStore>();
         var properties = new Dictionary<string, object?> { [WorkflowProperties.FlowchartExecutionMode] = args.FlowchartMode.ToString() };
         var result = await runtime.StartAsync(new StartWorkflowRequest
         {

@@ -103,7 +103,7 @@ public static class CustomerPages
     public static WebApplication MapCustomerPages(this WebApplication app)
     {
         var pages = app.MapGroup("/c").RequireRateLimiting(RateLimitPolicy);
-        pages.MapGet("/{token}", async (string token, HttpContext context, CustomerLinks links, WorkflowStore store, TimeProvider clock, IAntiforgery antiforgery, CancellationToken ct) =>
+        pages.MapGet("/{token}", async (string token, HttpContext context, CustomerLinks links, ApprovalStore store, TimeProvider clock, IAntiforgery antiforgery, CancellationToken ct) =>
             await RenderAsync(token, context, links, store, clock, antiforgery, null, ct));
         pages.MapPost("/{token}", DecideAsync).RequireForm();
         app.MapPost("/api/approvals/{id}/decision", RecordAsync)
@@ -121,10 +121,10 @@ public static class CustomerPages
 
     private static string Money(decimal value) => value.ToString("N2", CultureInfo.InvariantCulture);
 
-    private static async Task<IResult> RenderAsync(string token, HttpContext context, CustomerLinks links, WorkflowStore store, TimeProvider clock,
+    private static async Task<IResult> RenderAsync(string token, HttpContext context, CustomerLinks links, ApprovalStore store, TimeProvider clock,
         IAntiforgery antiforgery, string? error, CancellationToken ct, int status = StatusCodes.Status200OK)
     {
-        var approval = links.Read(token) is { } id ? await store.FindApprovalAsync(id, ct) : null;
+        var approval = links.Read(token) is { } id ? await store.FindAsync(id, ct) : null;
         var lang = approval?.Language ?? BrowserLanguage(context);
         if (approval is null)
             return Refusal(lang, "invalid", StatusCodes.Status404NotFound);
@@ -133,7 +133,7 @@ public static class CustomerPages
         if (approval.Status != ApprovalStatus.Pending || approval.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
             return Refusal(lang, "expired", StatusCodes.Status410Gone);
         if (approval.OpenedAt is null)
-            await store.MarkApprovalOpenedAsync(approval.Id, clock.GetUtcNow().UtcDateTime, ct);
+            await store.MarkOpenedAsync(approval.Id, clock.GetUtcNow().UtcDateTime, ct);
         var lines = ApprovalContent.Lines(approval.Content);
         var rows = string.Concat(lines.Select(l => $"""
             <label class="line"><input type="checkbox" name="line" value="{E(l.Id)}" data-price="{l.Price.ToString(CultureInfo.InvariantCulture)}" checked>
@@ -160,11 +160,11 @@ public static class CustomerPages
         return AccountPages.Html(AccountPages.Layout(lang, lang == "en" ? Words[approval.Kind].En : Words[approval.Kind].Zh, body + Script + Style), status);
     }
 
-    private static async Task<IResult> DecideAsync(string token, HttpContext context, CustomerLinks links, WorkflowStore store, ApprovalService approvals,
+    private static async Task<IResult> DecideAsync(string token, HttpContext context, CustomerLinks links, ApprovalStore store, ApprovalService approvals,
         TimeProvider clock, IAntiforgery antiforgery, CancellationToken ct)
     {
         var form = await context.Request.ReadFormAsync(ct);
-        if (links.Read(token) is not { } id || await store.FindApprovalAsync(id, ct) is not { } approval)
+        if (links.Read(token) is not { } id || await store.FindAsync(id, ct) is not { } approval)
             return Refusal("zh-CN", "invalid", StatusCodes.Status404NotFound);
         var decline = form["decision"] == "decline";
         var name = form["signedName"].ToString().Trim();

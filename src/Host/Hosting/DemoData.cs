@@ -54,13 +54,14 @@ public static class DemoData
         var desk = services.GetRequiredService<FrontDesk>();
         var tasks = services.GetRequiredService<TaskService>();
         var approvals = services.GetRequiredService<ApprovalService>();
-        var store = services.GetRequiredService<WorkflowStore>();
+        var store = services.GetRequiredService<TaskStore>();
+        var approvalStore = services.GetRequiredService<ApprovalStore>();
         var advisor = new StaffMember("advisor", ["Advisor"]);
         var technician = new StaffMember("technician", ["Technician"]);
 
         async Task DoAsync(string number, string activityId, StaffMember who, string action, Dictionary<string, string?> values)
         {
-            var task = (await store.ListTasksByCorrelationAsync(number, cancellationToken)).First(t => t.ActivityId == activityId && t.Status == HumanTaskStatus.Open);
+            var task = (await store.ListByCorrelationAsync(number, cancellationToken)).First(t => t.ActivityId == activityId && t.Status == HumanTaskStatus.Open);
             await tasks.CompleteAsync(task.Id, who, action, values, "zh-CN", cancellationToken);
         }
 
@@ -80,7 +81,7 @@ public static class DemoData
             }
             if (step >= 2)
             {
-                var approval = (await store.ListApprovalsByCorrelationAsync(n, cancellationToken)).Last();
+                var approval = (await approvalStore.ListByCorrelationAsync(n, cancellationToken)).Last();
                 await approvals.DecideAsync(approval.Id, ["OIL", "CABINF", "diag-1"], "advisor", "in person", null, null, null, cancellationToken);
                 await DoAsync(n, "handover", technician, "Done", new() { ["technician"] = "technician", ["received"] = "true" });
             }

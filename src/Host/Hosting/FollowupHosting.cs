@@ -32,11 +32,10 @@ public static class FollowupHosting
             configuration.GetConnectionString("Followup") ?? "Data Source=followup.db");
         builder.Services.AddSingleton(new CrashPoints(configuration["Testing:CrashAt"], configuration.GetValue("Testing:CrashOnHit", 1)));
         builder.Services.AddFollowupWorkflows(database);
-        builder.Services.AddFollowupActivities(configuration);
-        Followup.Activities.Data.DealershipDbContext.AddDealershipData(builder.Services, database);
+        builder.Services.AddFollowupActivities(configuration, database);
         builder.Services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName);
         builder.Services.AddFollowupHangfire(configuration, database);
-        builder.Services.AddSingleton<Followup.Workflows.Scheduling.IOutboxDispatcher, Followup.Host.Messaging.HangfireOutboxDispatcher>();
+        builder.Services.AddSingleton<IOutboxQueue, Followup.Host.Messaging.HangfireOutboxQueue>();
         builder.Services.AddTransient<Followup.Host.Messaging.OutboxJobs>();
         builder.Services.AddSingleton<Followup.Host.Messaging.MessagingMetrics>();
         builder.Services.AddProblemDetails();
@@ -69,11 +68,7 @@ public static class FollowupHosting
         if (app.Configuration.GetValue<bool>("Demo:Seed") && !demo)
             HostLog.DemoSeedIgnored(app.Logger, app.Environment.EnvironmentName);
         await app.Services.InitializeStaffAsync(demo, stopping);
-        await using (var dealership = await app.Services.GetRequiredService<IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>().CreateDbContextAsync(stopping))
-        {
-            await dealership.Database.MigrateAsync(stopping);
-            await Followup.Activities.Data.StandardCatalog.EnsureAsync(dealership, stopping);
-        }
+        await app.Services.InitializeActivitiesAsync(stopping);
         var folder = app.Configuration["Engine:DefinitionsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows-json");
         await ShippedWorkflows.ImportAsync(app.Services, folder, stopping);
         await app.Services.StartFollowupSchedulingAsync(stopping);
@@ -116,11 +111,11 @@ public static class FollowupHosting
         app.MapCustomerPages();
         app.MapBookingPages();
         app.MapTasksApi();
-        app.MapGet("/api/messages", async (WorkflowStore store, string? correlationId, CancellationToken ct) =>
+        app.MapGet("/api/messages", async (OutboxStore store, string? correlationId, CancellationToken ct) =>
             Results.Ok(new
             {
                 // The customers' links act as the customers: never handed out, here or anywhere staff read.
-                items = (await store.ListOutboxAsync(correlationId, 200, ct)).Select(m => new
+                items = (await store.ListAsync(correlationId, 200, ct)).Select(m => new
                 {
                     m.Id, m.Channel, m.Recipient, m.Status, m.Attempts, m.Urgent, m.ProviderId, m.Error, m.ErrorCode, m.CorrelationId, m.CreatedAt, m.UpdatedAt,
                     payload = MessagePayload.FromJson(m.Payload) is var p ? p with { Text = CustomerLinkMask.Mask(p.Text, "en"), Html = p.Html is null ? null : CustomerLinkMask.Mask(p.Html, "en") } : null,

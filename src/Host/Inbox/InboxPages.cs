@@ -104,15 +104,15 @@ public static class InboxPages
         return AccountPages.Html(AccountPages.Layout(lang, lang == "en" ? Words["inbox"].En : Words["inbox"].Zh, body + refresh + Style));
     }
 
-    private static async Task<IResult> TaskPageAsync(string id, HttpContext context, WorkflowStore store, IAntiforgery antiforgery, CancellationToken ct) =>
-        await RenderTaskAsync(id, context, store, antiforgery, null, null, ct);
+    private static async Task<IResult> TaskPageAsync(string id, HttpContext context, TaskStore store, WorkflowQueries queries, IAntiforgery antiforgery, CancellationToken ct) =>
+        await RenderTaskAsync(id, context, store, queries, antiforgery, null, null, ct);
 
-    private static async Task<IResult> RenderTaskAsync(string id, HttpContext context, WorkflowStore store, IAntiforgery antiforgery,
+    private static async Task<IResult> RenderTaskAsync(string id, HttpContext context, TaskStore store, WorkflowQueries queries, IAntiforgery antiforgery,
         Dictionary<string, string[]>? errors, string? notice, CancellationToken ct, int status = StatusCodes.Status200OK, IReadOnlyDictionary<string, string?>? submitted = null)
     {
         var lang = StaffText.Language(context);
         var me = Staff(context.User);
-        if (await store.FindTaskAsync(id, ct) is not { } task || !TaskService.MaySee(task, me))
+        if (await store.FindAsync(id, ct) is not { } task || !TaskService.MaySee(task, me))
             return AccountPages.Html(AccountPages.Layout(lang, W(lang, "title"), $"<main class=\"wide\"><p class=\"error\">{W(lang, "notyours")}</p></main>" + Style), StatusCodes.Status404NotFound);
         var form = TaskForm.FromJson(task.Form);
         var hidden = AccountPages.AntiforgeryField(context);
@@ -135,7 +135,7 @@ public static class InboxPages
             return $"<label>{label}{input}{Error(f.Name)}</label>";
         }));
         var actions = string.Concat(form.Actions.Select(a => $"<button type=\"submit\" name=\"action\" value=\"{E(a)}\">{E(a)}</button>"));
-        var journal = await store.ListJournalAsync(task.InstanceId, ct);
+        var journal = await queries.ListJournalAsync(task.InstanceId, ct);
         var timeline = string.Concat(journal.Where(j => j.EventName is "Completed" or "Suspended" or "Escalated" or "Faulted")
             .Select(j => $"<li>{j.Timestamp:MM-dd HH:mm} · {E(j.ActivityName ?? j.ActivityId)} · {E(j.EventName)}</li>"));
         var completed = task.Status != HumanTaskStatus.Open;
@@ -163,7 +163,7 @@ public static class InboxPages
         return AccountPages.Html(AccountPages.Layout(lang, task.Title, body + Style), status);
     }
 
-    private static async Task<IResult> CompleteAsync(string id, HttpContext context, TaskService tasks, WorkflowStore store, IAntiforgery antiforgery, Attachments attachments, CancellationToken ct)
+    private static async Task<IResult> CompleteAsync(string id, HttpContext context, TaskService tasks, TaskStore store, WorkflowQueries queries, IAntiforgery antiforgery, Attachments attachments, CancellationToken ct)
     {
         var lang = StaffText.Language(context);
         var form = await context.Request.ReadFormAsync(ct);
@@ -182,10 +182,10 @@ public static class InboxPages
             attachments.Discard(saved);
         return result switch
         {
-            TaskResult.Done => await RenderTaskAsync(id, context, store, antiforgery, null, lang == "en" ? Words["done"].En : Words["done"].Zh, ct),
-            TaskResult.Invalid => await RenderTaskAsync(id, context, store, antiforgery, errors, null, ct, StatusCodes.Status400BadRequest, submitted),
-            TaskResult.AlreadyCompleted => await RenderTaskAsync(id, context, store, antiforgery, null, null, ct, StatusCodes.Status409Conflict),
-            _ => await RenderTaskAsync(id, context, store, antiforgery, null, null, ct, StatusCodes.Status403Forbidden),
+            TaskResult.Done => await RenderTaskAsync(id, context, store, queries, antiforgery, null, lang == "en" ? Words["done"].En : Words["done"].Zh, ct),
+            TaskResult.Invalid => await RenderTaskAsync(id, context, store, queries, antiforgery, errors, null, ct, StatusCodes.Status400BadRequest, submitted),
+            TaskResult.AlreadyCompleted => await RenderTaskAsync(id, context, store, queries, antiforgery, null, null, ct, StatusCodes.Status409Conflict),
+            _ => await RenderTaskAsync(id, context, store, queries, antiforgery, null, null, ct, StatusCodes.Status403Forbidden),
         };
     }
 

@@ -5,7 +5,7 @@ using Followup.Activities.Messaging;
 using Followup.Host.Security;
 using Followup.Host.Staff;
 using Followup.Workflows.Persistence;
-using Followup.Workflows.Scheduling;
+using Followup.Activities.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +20,7 @@ public static class VisitPage
 {
     public static WebApplication MapVisitPage(this WebApplication app)
     {
-        app.MapGet("/visits/{correlationId}", async (string correlationId, HttpContext context, WorkflowStore store, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/visits/{correlationId}", async (string correlationId, HttpContext context, WorkflowQueries store, TaskStore tasksStore, ApprovalStore approvalStore, OutboxStore outbox, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>
         {
             var lang = StaffText.Language(context);
             var en = lang == "en";
@@ -29,7 +29,7 @@ public static class VisitPage
             static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
             string Local(DateTime? utc) => utc is { } t ? show.Show(t, "MM-dd HH:mm") : "—";
             var (instances, _) = await store.QueryInstancesAsync(new InstanceQuery { CorrelationId = correlationId, PageSize = 50 }, ct);
-            var tasks = await store.ListTasksByCorrelationAsync(correlationId, ct);
+            var tasks = await tasksStore.ListByCorrelationAsync(correlationId, ct);
             var sections = new List<string>();
             foreach (var instance in instances.OrderBy(i => i.CreatedAt))
             {
@@ -46,7 +46,7 @@ public static class VisitPage
             {
                 var now = clock.GetUtcNow().UtcDateTime;
                 var hidden = AccountPages.AntiforgeryField(context);
-                approvals = string.Concat((await store.ListApprovalsByCorrelationAsync(correlationId, ct)).Select(a =>
+                approvals = string.Concat((await approvalStore.ListByCorrelationAsync(correlationId, ct)).Select(a =>
                 {
                     var open = a.Status == ApprovalStatus.Pending && a.ExpiresAt > now;
                     return $"<li data-approval=\"{E(a.Id)}\">{E(a.Kind)} · {(en ? "sent" : "已发送")} {Local(a.CreatedAt)} · " +
@@ -54,7 +54,7 @@ public static class VisitPage
                         $"{(a.DecidedAt is { } d ? $"{(en ? "decided" : "已决定")} {Local(d)} ({E(a.Decision)}, {E(a.DecidedVia)})" : a.Status == ApprovalStatus.TimedOut ? (en ? "no answer" : "未答复") : (en ? "waiting" : "等待答复"))}" +
                         (open ? $" <form method=\"post\" action=\"/visits/{E(Uri.EscapeDataString(correlationId))}/approvals/{E(a.Id)}/resend\" style=\"display:inline\">{hidden}<button>{(en ? "Send the link again" : "重新发送链接")}</button></form>" : "") + "</li>";
                 }));
-                sent = string.Concat((await store.ListOutboxAsync(correlationId, 100, ct)).OrderBy(m => m.CreatedAt).Select(m =>
+                sent = string.Concat((await outbox.ListAsync(correlationId, 100, ct)).OrderBy(m => m.CreatedAt).Select(m =>
                 {
                     var payload = MessagePayload.FromJson(m.Payload);
                     return $"<li>{Local(m.CreatedAt)} · {E(m.Channel)} · {E(m.Status)} · {E(CustomerLinkMask.Mask(payload.Subject ?? payload.Text, lang))}</li>";
@@ -84,11 +84,11 @@ public static class VisitPage
         context.User.IsInRole(Roles.Manager) || context.User.IsInRole(Roles.Advisor) || context.User.IsInRole(Roles.CallbackAgent);
 
     /// <summary>Sends a pending approval's link to the customer again, by SMS, with the customer's consent.</summary>
-    private static async Task<IResult> ResendAsync(string correlationId, string approvalId, HttpContext context, WorkflowStore store, IDbContextFactory<DealershipDbContext> factory,
-        ICustomerLinks links, IOutboxDispatcher dispatcher, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> ResendAsync(string correlationId, string approvalId, HttpContext context, ApprovalStore store, OutboxStore outbox, IDbContextFactory<DealershipDbContext> factory,
+        ICustomerLinks links, IOutboxQueue queue, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (await store.FindApprovalAsync(approvalId, ct) is not { } approval || approval.CorrelationId != correlationId)
+        if (await store.FindAsync(approvalId, ct) is not { } approval || approval.CorrelationId != correlationId)
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such approval on this visit");
         if (approval.Status != ApprovalStatus.Pending || approval.ExpiresAt <= now)
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The approval is decided or has expired; there is no link to send");
@@ -101,8 +101,8 @@ public static class VisitPage
         var row = Outbox.Row($"approval:{approval.Id}:resend:{now.Ticks}", Channels.Sms, phone, new MessagePayload(approval.Language, text), urgent: true, correlationId, now);
         db.Audit.Add(AuditEntry.Of(Api.CustomersApi.Actor(context), "resent-link", "Approval", approval.Id, now));
         await db.SaveChangesAsync(ct);
-        await store.AddOutboxAsync([row], ct);
-        await dispatcher.NotifyAsync(row.Id, ct);
+        await outbox.AddAsync([row], ct);
+        await queue.EnqueueAsync(row.Id, ct);
         return Results.LocalRedirect($"/visits/{Uri.EscapeDataString(correlationId)}");
     }
 }

@@ -18,13 +18,13 @@ public static class MessagesPage
 
     public static WebApplication MapMessagesPage(this WebApplication app)
     {
-        app.MapGet("/messages", async (HttpContext context, WorkflowStore store, CancellationToken ct) =>
+        app.MapGet("/messages", async (HttpContext context, OutboxStore store, ConsentStore consents, CancellationToken ct) =>
         {
             var lang = StaffText.Language(context);
             string T(string key) => WebUtility.HtmlEncode(StaffText.Get(lang, key));
             static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
-            var outbox = await store.ListOutboxAsync(null, 200, ct);
-            var inbound = await store.ListInboundAsync(200, ct);
+            var outbox = await store.ListAsync(null, 200, ct);
+            var inbound = await consents.ListInboundAsync(200, ct);
             var rows = string.Concat(outbox.Select(o =>
             {
                 var payload = MessagePayload.FromJson(o.Payload);

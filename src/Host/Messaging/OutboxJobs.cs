@@ -1,22 +1,22 @@
 using Followup.Activities.Messaging;
 using Followup.Host.Scheduling;
-using Followup.Workflows.Persistence;
-using Followup.Workflows.Scheduling;
 using Hangfire;
 
 namespace Followup.Host.Messaging;
 
-/// <summary>Each committed message becomes a Hangfire job; the minute sweep sends what is due again (held, backing off, or missed after a crash).</summary>
-public sealed class HangfireOutboxDispatcher(IBackgroundJobClient jobs) : IOutboxDispatcher
+/// <summary>Each committed message becomes a Hangfire job on the outbox's own queue; the minute sweep sends what is due again (held, backing off, or missed after a crash).</summary>
+public sealed class HangfireOutboxQueue(IBackgroundJobClient jobs) : IOutboxQueue
 {
-    public Task NotifyAsync(string messageId, CancellationToken cancellationToken)
+    public const string Queue = "outbox";
+
+    public Task EnqueueAsync(string messageId, CancellationToken cancellationToken)
     {
-        jobs.Enqueue<OutboxJobs>(HangfireTimerScheduler.Queue, j => j.DispatchAsync(messageId, CancellationToken.None));
+        jobs.Enqueue<OutboxJobs>(Queue, j => j.DispatchAsync(messageId, CancellationToken.None));
         return Task.CompletedTask;
     }
 }
 
-public sealed partial class OutboxJobs(OutboxDispatcher dispatcher, WorkflowStore store, TimeProvider clock, MessagingMetrics metrics, ILogger<OutboxJobs> logger)
+public sealed partial class OutboxJobs(OutboxDispatcher dispatcher, OutboxStore store, TimeProvider clock, MessagingMetrics metrics, ILogger<OutboxJobs> logger)
 {
     public const string SweepJobId = "followup:outbox-sweep";
 
@@ -27,7 +27,7 @@ public sealed partial class OutboxJobs(OutboxDispatcher dispatcher, WorkflowStor
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
-        foreach (var message in await store.ListOutboxDueAsync(clock.GetUtcNow().UtcDateTime, 500, cancellationToken))
+        foreach (var message in await store.ListDueAsync(clock.GetUtcNow().UtcDateTime, 500, cancellationToken))
         {
             // Each message on its own: one that cannot be handled now (its provider is down) holds up no other.
             try
@@ -39,7 +39,7 @@ public sealed partial class OutboxJobs(OutboxDispatcher dispatcher, WorkflowStor
                 Log.DispatchFailed(logger, message.Id, message.Channel, ex);
             }
         }
-        metrics.Backlog = await store.CountOutboxBacklogAsync(cancellationToken);
+        metrics.Backlog = await store.CountBacklogAsync(cancellationToken);
     }
 
     private static partial class Log

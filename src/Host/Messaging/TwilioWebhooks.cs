@@ -27,13 +27,13 @@ public static class TwilioWebhooks
         return app;
     }
 
-    private static async Task<IResult> StatusAsync(HttpRequest request, WorkflowStore store, TimeProvider clock, IOptions<TwilioOptions> twilio, IOptions<MessagingOptions> messaging, CancellationToken cancellationToken)
+    private static async Task<IResult> StatusAsync(HttpRequest request, OutboxStore store, TimeProvider clock, IOptions<TwilioOptions> twilio, IOptions<MessagingOptions> messaging, CancellationToken cancellationToken)
     {
         if (await ValidatedFormAsync(request, twilio.Value, messaging.Value) is not { } form)
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         var sid = form.GetValueOrDefault("MessageSid");
         var status = form.GetValueOrDefault("MessageStatus");
-        if (sid is null || status is null || await store.FindOutboxByProviderIdAsync(sid, cancellationToken) is not { } row)
+        if (sid is null || status is null || await store.FindByProviderIdAsync(sid, cancellationToken) is not { } row)
             return Results.Ok();
         var mapped = status switch
         {
@@ -50,11 +50,11 @@ public static class TwilioWebhooks
         row.Status = newStatus;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         row.History = OutboxDispatcher.AppendHistory(row.History, newStatus, clock.GetUtcNow(), detail);
-        await store.SaveOutboxAsync(row, cancellationToken);
+        await store.SaveAsync(row, cancellationToken);
         return Results.Ok();
     }
 
-    private static async Task<IResult> InboundAsync(HttpRequest request, WorkflowStore store, IWorkflowRuntime runtime, TimeProvider clock,
+    private static async Task<IResult> InboundAsync(HttpRequest request, ConsentStore store, IWorkflowRuntime runtime, TimeProvider clock,
         IOptions<TwilioOptions> twilio, IOptions<MessagingOptions> messaging, CancellationToken cancellationToken)
     {
         if (await ValidatedFormAsync(request, twilio.Value, messaging.Value) is not { } form)

@@ -51,7 +51,7 @@ public static class HangfireSetup
         {
             services.AddHangfireServer(o =>
             {
-                o.Queues = [HangfireTimerScheduler.Queue, "default"];
+                o.Queues = [HangfireTimerScheduler.Queue, Messaging.HangfireOutboxQueue.Queue, "default"];
                 o.SchedulePollingInterval = options.SchedulePollInterval;
                 o.WorkerCount = options.WorkerCount > 0 ? options.WorkerCount : Math.Min(Environment.ProcessorCount * 4, 16);
             });
@@ -99,11 +99,11 @@ public static class HangfireSetup
         await services.GetRequiredService<TimerSweep>().RecoverAsync(cancellationToken);
         services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<TimerJobs>(SweepJobId, HangfireTimerScheduler.Queue,
             j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
-        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Messaging.OutboxJobs>(Messaging.OutboxJobs.SweepJobId, HangfireTimerScheduler.Queue,
+        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Messaging.OutboxJobs>(Messaging.OutboxJobs.SweepJobId, Messaging.HangfireOutboxQueue.Queue,
             j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
         var jobs = services.GetRequiredService<IBackgroundJobClient>();
         jobs.Enqueue<TimerJobs>(HangfireTimerScheduler.Queue, j => j.SweepAsync(CancellationToken.None));
-        jobs.Enqueue<Messaging.OutboxJobs>(HangfireTimerScheduler.Queue, j => j.SweepAsync(CancellationToken.None));
+        jobs.Enqueue<Messaging.OutboxJobs>(Messaging.HangfireOutboxQueue.Queue, j => j.SweepAsync(CancellationToken.None));
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Followup.Host.Scheduling;
 /// Timed starts of published workflows (StartAt, Timer and Cron triggers): one delayed job per trigger for its next
 /// start, re-armed after each start. Republishing or retracting deletes the old jobs directly.
 /// </summary>
-public sealed class HangfireTriggerScheduler(IBackgroundJobClient jobs, WorkflowStore store, TimeProvider clock) : ITriggerScheduler
+public sealed class HangfireTriggerScheduler(IBackgroundJobClient jobs, DefinitionStore store, TimeProvider clock) : ITriggerScheduler
 {
     public async Task SyncAsync(IReadOnlyList<TriggerRecord> removed, IReadOnlyList<TriggerRecord> added, CancellationToken cancellationToken)
     {

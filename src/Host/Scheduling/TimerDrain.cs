@@ -11,7 +11,7 @@ namespace Followup.Host.Scheduling;
 /// bookmark consumed: exactly once holds through the instance lock and that check, on one host or several.
 /// </summary>
 public sealed class TimerDrain(
-    WorkflowStore store,
+    IWorkflowRunStore store,
     IWorkflowRuntime runtime,
     WorkflowMetrics metrics,
     TimeProvider clock,

@@ -10,11 +10,11 @@ namespace Followup.Host.Scheduling;
 /// </summary>
 public sealed class TimerJobs(
     IWorkflowRuntime runtime,
-    WorkflowStore store,
+    IWorkflowRunStore store,
+    DefinitionStore definitions,
     HangfireTriggerScheduler triggers,
     TimerSweep sweep,
     TimerDrain drain,
-    Followup.Activities.Tasks.StrandedDecisions decisions,
     Microsoft.EntityFrameworkCore.IDbContextFactory<Followup.Activities.Data.DealershipDbContext> dealership,
     TimeProvider clock,
     ILogger<TimerJobs> logger)
@@ -39,14 +39,14 @@ public sealed class TimerJobs(
     [Queue(HangfireTimerScheduler.Queue)]
     public async Task StartTriggeredAsync(string triggerId, long dueTicks, CancellationToken cancellationToken)
     {
-        var trigger = await store.FindTriggerAsync(triggerId, cancellationToken);
+        var trigger = await definitions.FindTriggerAsync(triggerId, cancellationToken);
         if (trigger is null)
         {
             SchedulingLog.TriggerGone(logger, triggerId);
             return;
         }
         var instanceId = HangfireTriggerScheduler.InstanceIdFor(triggerId, dueTicks);
-        if (!await store.InstanceExistsAsync(instanceId, cancellationToken))
+        if (await store.FindInstanceAsync(instanceId, cancellationToken) is null)
         {
             await runtime.StartAsync(new StartWorkflowRequest
             {
@@ -59,7 +59,7 @@ public sealed class TimerJobs(
         if (triggers.NextStart(trigger, after: due) is { } next)
             await triggers.ArmAsync(trigger, next, cancellationToken);
         else
-            await store.SetTriggerJobAsync(triggerId, null, null, cancellationToken);
+            await definitions.SetTriggerJobAsync(triggerId, null, null, cancellationToken);
     }
 
     [AutomaticRetry(Attempts = 0)]
@@ -67,7 +67,6 @@ public sealed class TimerJobs(
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
         await sweep.RunAsync(cancellationToken);
-        await decisions.ResumeAsync(cancellationToken);
         await using var db = await dealership.CreateDbContextAsync(cancellationToken);
         await Api.Idempotency.ForgetOldAsync(db, clock.GetUtcNow().UtcDateTime, cancellationToken);
     }

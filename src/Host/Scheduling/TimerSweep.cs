@@ -12,7 +12,8 @@ namespace Followup.Host.Scheduling;
 /// a job store lost (an in-memory store after a restart).
 /// </summary>
 public sealed class TimerSweep(
-    WorkflowStore store,
+    IWorkflowRunStore store,
+    DefinitionStore definitions,
     HangfireTimerScheduler timers,
     HangfireTriggerScheduler triggers,
     TimerDrain drain,
@@ -55,7 +56,7 @@ public sealed class TimerSweep(
             await ScheduleAsync(timer, cancellationToken);
             rescheduled++;
         }
-        foreach (var trigger in await store.ListScheduledTriggersAsync(cancellationToken))
+        foreach (var trigger in await definitions.ListScheduledTriggersAsync(cancellationToken))
         {
             if (trigger.SchedulerJobId is null && triggers.NextStart(trigger, after: null) is { } due)
                 await triggers.ArmAsync(trigger, due, cancellationToken);
@@ -79,7 +80,7 @@ public sealed class TimerSweep(
                 rescheduled++;
             }
         }
-        foreach (var trigger in await store.ListScheduledTriggersAsync(cancellationToken))
+        foreach (var trigger in await definitions.ListScheduledTriggersAsync(cancellationToken))
         {
             if ((trigger.SchedulerJobId is null || connection.GetJobData(trigger.SchedulerJobId) is null) && triggers.NextStart(trigger, after: null) is { } due)
                 await triggers.ArmAsync(trigger, due, cancellationToken);

@@ -27,7 +27,7 @@ public sealed record PublishResult(bool Succeeded, IReadOnlyList<string> Errors,
 
 /// <summary>Definition versions: import, save draft, publish, retract, revert, delete, with validation before anything is stored.</summary>
 public sealed class WorkflowDefinitionService(
-    WorkflowStore store,
+    DefinitionStore store,
     WorkflowDefinitionCache cache,
     WorkflowDefinitionReader reader,
     WorkflowDefinitionWriter writer,

@@ -30,7 +30,7 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
     /// <summary>Points a context at this database (SQLite with its per-connection pragmas, or Npgsql); each set of migrations keeps its own history table.</summary>
     public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string? historyTable = null) => Provider == DatabaseProvider.Postgres
         ? options.UseNpgsql(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); })
-        : options.UseSqlite(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); }).AddInterceptors(new SqlitePragmaInterceptor());
+        : options.UseSqlite(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); }).AddInterceptors(new Persistence.Sqlite.SqlitePragmaInterceptor());
 
     /// <summary>An open connection of the provider; for writing, with the engine's per-connection settings on SQLite (a read needs none).</summary>
     public async Task<System.Data.Common.DbConnection> OpenAsync(bool forWriting, CancellationToken cancellationToken)
@@ -40,7 +40,7 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
             : new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         if (Provider == DatabaseProvider.Sqlite && forWriting)
-            await SqlitePragmaInterceptor.ApplyAsync(connection, cancellationToken);
+            await Persistence.Sqlite.SqlitePragmaInterceptor.ApplyAsync(connection, cancellationToken);
         return connection;
     }
 
@@ -51,23 +51,4 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
         "POSTGRES" or "POSTGRESQL" or "NPGSQL" => DatabaseProvider.Postgres,
         _ => throw new ArgumentException($"Unknown database provider '{name}'. Use Sqlite or Postgres."),
     };
-}
-
-/// <summary>The engine's tables on PostgreSQL, with their own migrations (the SQLite ones belong to <see cref="WorkflowDbContext"/>).</summary>
-public sealed class PostgresWorkflowDbContext(DbContextOptions<PostgresWorkflowDbContext> options) : WorkflowDbContext(options);
-
-/// <summary>Hands out the provider's context as the engine's <see cref="WorkflowDbContext"/>.</summary>
-internal sealed class PostgresContextFactory(IDbContextFactory<PostgresWorkflowDbContext> inner) : IDbContextFactory<WorkflowDbContext>
-{
-    public WorkflowDbContext CreateDbContext() => inner.CreateDbContext();
-
-    public async Task<WorkflowDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
-        await inner.CreateDbContextAsync(cancellationToken);
-}
-
-/// <summary>Used by <c>dotnet ef migrations add --context PostgresWorkflowDbContext</c> only; it never connects.</summary>
-public sealed class PostgresDesignTimeDbContextFactory : IDesignTimeDbContextFactory<PostgresWorkflowDbContext>
-{
-    public PostgresWorkflowDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresWorkflowDbContext>().UseNpgsql("Host=localhost;Database=followup_design").Options);
 }

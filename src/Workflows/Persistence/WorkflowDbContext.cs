@@ -2,7 +2,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Followup.Workflows.Persistence;
 
-/// <summary>The engine's tables. Times are stored as UTC <see cref="DateTime"/> so SQLite can compare and sort them.</summary>
+/// <summary>
+/// The engine's tables and nothing else: definitions, instances, bookmarks, triggers, journal, incidents. Times are
+/// stored as UTC <see cref="DateTime"/> so SQLite can compare and sort them. A module's own rows that commit with a
+/// burst live in the module's own context (see <see cref="BurstRecords"/>).
+/// </summary>
 public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<WorkflowDefinitionRecord> WorkflowDefinitions => Set<WorkflowDefinitionRecord>();
@@ -11,11 +15,6 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<TriggerRecord> Triggers => Set<TriggerRecord>();
     public DbSet<JournalBurstRecord> JournalBursts => Set<JournalBurstRecord>();
     public DbSet<IncidentRecord> Incidents => Set<IncidentRecord>();
-    public DbSet<OutboxRecord> Outbox => Set<OutboxRecord>();
-    public DbSet<ContactConsentRecord> ContactConsents => Set<ContactConsentRecord>();
-    public DbSet<InboundMessageRecord> InboundMessages => Set<InboundMessageRecord>();
-    public DbSet<HumanTaskRecord> HumanTasks => Set<HumanTaskRecord>();
-    public DbSet<ApprovalRecord> Approvals => Set<ApprovalRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -60,43 +59,6 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.HasKey(x => x.Id);
             e.Property(x => x.Entries).HasConversion(v => v.ToString(), text => Utf8Json.FromString(text));
             e.HasIndex(x => new { x.InstanceId, x.FirstSequence });
-        });
-        modelBuilder.Entity<OutboxRecord>(e =>
-        {
-            e.ToTable("Outbox");
-            e.HasKey(x => x.Id);
-            e.HasIndex(x => x.IdempotencyKey).IsUnique();
-            e.HasIndex(x => new { x.Status, x.NotBefore });
-            e.HasIndex(x => x.ProviderId);
-            e.HasIndex(x => x.CorrelationId);
-        });
-        modelBuilder.Entity<ContactConsentRecord>(e =>
-        {
-            e.ToTable("ContactConsents");
-            e.HasKey(x => new { x.Channel, x.Address });
-        });
-        modelBuilder.Entity<InboundMessageRecord>(e =>
-        {
-            e.ToTable("InboundMessages");
-            e.HasKey(x => x.Id);
-            e.HasIndex(x => x.ProviderId).IsUnique();
-            e.HasIndex(x => new { x.From, x.ReceivedAt });
-        });
-        modelBuilder.Entity<HumanTaskRecord>(e =>
-        {
-            e.ToTable("HumanTasks");
-            e.HasKey(x => x.Id);
-            e.HasIndex(x => new { x.Status, x.AssigneeRole, x.DueAt });
-            e.HasIndex(x => new { x.Status, x.AssigneeUser });
-            e.HasIndex(x => x.InstanceId);
-            e.HasIndex(x => x.CorrelationId);
-        });
-        modelBuilder.Entity<ApprovalRecord>(e =>
-        {
-            e.ToTable("Approvals");
-            e.HasKey(x => x.Id);
-            e.HasIndex(x => x.InstanceId);
-            e.HasIndex(x => x.CorrelationId);
         });
         modelBuilder.Entity<IncidentRecord>(e =>
         {

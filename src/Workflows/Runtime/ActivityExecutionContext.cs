@@ -238,40 +238,6 @@ public sealed class ActivityExecutionContext
     /// <summary>Runs work after the burst's state is committed (start a child workflow, publish an event).</summary>
     public void AfterCommit(Func<IServiceProvider, CancellationToken, Task> action) => Workflow.AfterCommit.Add(action);
 
-    /// <summary>
-    /// Adds a message to the outbox: written in the same transaction as this step, handed to the
-    /// <see cref="Scheduling.IOutboxDispatcher"/> after the commit. Its idempotency key is (instance, this execution, index).
-    /// </summary>
-    private const string OutboxIndexProperty = "Followup:OutboxIndex";
-
-    public Persistence.OutboxRecord EnqueueMessage(string channel, string recipient, string payload, bool urgent)
-    {
-        // The index is kept with the execution's state, so a later burst of the same step (a reminder) gets a new key
-        // and a burst run again after a crash gets the same one.
-        var prefix = $"{Workflow.InstanceId}:{Id}:";
-        var index = int.Parse(GetProperty<string>(OutboxIndexProperty) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-        SetProperty(OutboxIndexProperty, (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var now = Clock.GetUtcNow().UtcDateTime;
-        var record = new Persistence.OutboxRecord
-        {
-            Id = Workflow.NewId(),
-            IdempotencyKey = prefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Channel = channel,
-            Recipient = recipient,
-            Payload = payload,
-            Urgent = urgent,
-            InstanceId = Workflow.InstanceId,
-            CorrelationId = Workflow.CorrelationId,
-            ActivityId = Node.Id,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        Workflow.Outbox.Add(record);
-        var id = record.Id;
-        AfterCommit((services, ct) => services.GetService<Scheduling.IOutboxDispatcher>() is { } dispatcher ? dispatcher.NotifyAsync(id, ct) : Task.CompletedTask);
-        return record;
-    }
-
     public override string ToString() => $"{Node} [{Status}]";
 }
 

@@ -38,15 +38,11 @@ public sealed class WorkflowExecutionContext
     /// <summary>Journal entries written during this burst (appended to the store at commit).</summary>
     public List<JournalEntry> Journal { get; } = [];
 
-    /// <summary>Messages this burst sends; committed with its state, dispatched after the commit.</summary>
-    public List<Persistence.OutboxRecord> Outbox { get; } = [];
-
-    /// <summary>Rows activities add (<see cref="Inserts"/>) or change (<see cref="Updates"/>) with this burst; committed with its state.</summary>
-    public List<object> Inserts { get; } = [];
-    public List<object> Updates { get; } = [];
+    /// <summary>Rows of modules' tables (a completed task, a message to send) written with this burst's state; see <see cref="BurstRecords"/>.</summary>
+    public Persistence.BurstRecords Records { get; } = new();
 
     /// <summary>The burst's database transaction, once a step asked for it (<see cref="TransactionAsync"/>).</summary>
-    public Persistence.BurstTransaction? Transaction { get; internal set; }
+    public Persistence.Sql.BurstTransaction? Transaction { get; internal set; }
 
     /// <summary>Whether this burst commits <see cref="Transaction"/>: not when it runs inline inside its parent's step.</summary>
     internal bool OwnsTransaction { get; set; }
@@ -58,11 +54,11 @@ public sealed class WorkflowExecutionContext
     /// The transaction this burst commits its state in, begun on first use: steps read and write other tables of the
     /// workflow database in it, so they see their own writes and commit with the state or not at all.
     /// </summary>
-    public async Task<Persistence.BurstTransaction> TransactionAsync()
+    public async Task<Persistence.Sql.BurstTransaction> TransactionAsync()
     {
         if (Transaction is null)
         {
-            Transaction = await Persistence.BurstTransaction.BeginAsync(Services.GetRequiredService<Persistence.WorkflowDatabase>(), CancellationToken);
+            Transaction = await Persistence.Sql.BurstTransaction.BeginAsync(Services.GetRequiredService<Persistence.WorkflowDatabase>(), CancellationToken);
             OwnsTransaction = true;
         }
         return Transaction;

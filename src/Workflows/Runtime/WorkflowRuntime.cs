@@ -19,7 +19,7 @@ namespace Followup.Workflows.Runtime;
 /// </summary>
 public sealed class WorkflowRuntime(
     WorkflowRunner runner,
-    WorkflowStore store,
+    IWorkflowRunStore store,
     WorkflowDefinitionCache definitions,
     WorkflowDefinitionReader reader,
     IWorkflowLock locks,
@@ -282,9 +282,7 @@ public sealed class WorkflowRuntime(
                     StackTrace = i.StackTrace,
                     Timestamp = i.Timestamp.UtcDateTime,
                 }).ToList(),
-            Outbox = [.. wec.Outbox],
-            Inserts = [.. wec.Inserts],
-            Updates = [.. wec.Updates],
+            Records = [.. wec.Records.Writes],
             Transaction = wec.Transaction,
             CommitTransaction = wec.OwnsTransaction,
             ResolveIncidents = resolveIncidents,
@@ -302,9 +300,7 @@ public sealed class WorkflowRuntime(
             throw;
         }
         wec.Journal.Clear();
-        wec.Outbox.Clear();
-        wec.Inserts.Clear();
-        wec.Updates.Clear();
+        wec.Records.Clear();
         EngineLog.InstanceCommitted(logger, wec.InstanceId, wec.Status.ToString(), wec.SubStatus.ToString());
 
         foreach (var timer in removedTimers)

@@ -18,12 +18,6 @@ public interface ITriggerScheduler
     Task SyncAsync(IReadOnlyList<TriggerRecord> removed, IReadOnlyList<TriggerRecord> added, CancellationToken cancellationToken);
 }
 
-/// <summary>Sends committed outbox messages; told about each new one after the commit (a sweep finds any it missed).</summary>
-public interface IOutboxDispatcher
-{
-    Task NotifyAsync(string messageId, CancellationToken cancellationToken);
-}
-
 /// <summary>Serializes the bursts of one instance: <c>workflow-instance:{id}</c>.</summary>
 public interface IWorkflowLock
 {
@@ -121,15 +115,5 @@ public sealed class InProcessTimerScheduler(TimeProvider clock, IServiceProvider
                 t.Dispose();
             _timers.Clear();
         }
-    }
-}
-
-/// <summary>A lock per instance across hosts sharing one PostgreSQL database: a session-level advisory lock.</summary>
-public sealed class PostgresWorkflowLock(Persistence.WorkflowDatabase database) : IWorkflowLock
-{
-    public async Task<IAsyncDisposable> AcquireAsync(string instanceId, CancellationToken cancellationToken)
-    {
-        var key = new Medallion.Threading.Postgres.PostgresAdvisoryLockKey($"workflow-instance:{instanceId}", allowHashing: true);
-        return await new Medallion.Threading.Postgres.PostgresDistributedLock(key, database.ConnectionString).AcquireAsync(cancellationToken: cancellationToken);
     }
 }

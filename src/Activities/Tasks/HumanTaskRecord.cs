@@ -1,0 +1,40 @@
+namespace Followup.Activities.Tasks;
+
+/// <summary>A piece of work for a person (an advisor, a technician, a callback agent), created by a waiting workflow step.</summary>
+public sealed class HumanTaskRecord
+{
+    public required string Id { get; set; }
+    public required string InstanceId { get; set; }
+    public string? CorrelationId { get; set; }
+    public required string ActivityId { get; set; }
+    public required string BookmarkId { get; set; }
+    public required string Title { get; set; }
+    public string? Instructions { get; set; }
+    public string Language { get; set; } = "zh-CN";
+
+    /// <summary>JSON: { fields: [{ name, label, type, required, options }], actions: ["Done", ...] }.</summary>
+    public required string Form { get; set; }
+
+    public string? AssigneeRole { get; set; }
+    public string? AssigneeUser { get; set; }
+    public string? ClaimedBy { get; set; }
+    public string Status { get; set; } = HumanTaskStatus.Open;
+    public DateTime? DueAt { get; set; }
+    public string? EscalateToRole { get; set; }
+    public DateTime? EscalatedAt { get; set; }
+    public string? Outcome { get; set; }
+
+    /// <summary>JSON object of the submitted values.</summary>
+    public string? Result { get; set; }
+
+    public string? CompletedBy { get; set; }
+    public DateTime? CompletedAt { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public static class HumanTaskStatus
+{
+    public const string Open = "Open";
+    public const string Completed = "Completed";
+    public const string Cancelled = "Cancelled";
+}
