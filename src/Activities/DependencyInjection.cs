@@ -27,6 +27,8 @@ public static class DependencyInjection
         services.AddSingleton<ConsentStore>();
         services.AddSingleton<Tasks.TaskStore>();
         services.AddSingleton<Approvals.ApprovalStore>();
+        services.AddSingleton<Tasks.TaskInbox>();
+        services.AddSingleton<Service.DealershipRecords>();
         services.AddSingleton<Tasks.TaskService>();
         services.AddSingleton<Approvals.ApprovalService>();
         services.AddSingleton<Tasks.StrandedDecisions>();

@@ -80,7 +80,7 @@ static async Task RunAsync(int n, bool report = true)
         });
     }
 
-    var finished = (await services.GetRequiredService<Followup.Workflows.Persistence.WorkflowStore>().ListInstancesAsync("twelve-steps", CancellationToken.None))
+    var finished = (await services.GetRequiredService<Followup.Workflows.Persistence.WorkflowQueries>().ListInstancesAsync("twelve-steps", CancellationToken.None))
         .Count(i => i.SubStatus == "Finished" && i.CorrelationId!.StartsWith("visit-", StringComparison.Ordinal));
     var sorted = latencies.Order().ToArray();
     if (report)

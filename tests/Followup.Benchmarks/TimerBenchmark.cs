@@ -75,7 +75,7 @@ internal static class TimerBenchmark
             await runtime.StartAsync(new StartWorkflowRequest { DefinitionId = "wait" }, ct));
         create.Stop();
         await app.StartAsync();
-        var store = app.Services.GetRequiredService<WorkflowStore>();
+        var store = app.Services.GetRequiredService<WorkflowQueries>();
         async Task<int> FinishedAsync() => (await store.QueryInstancesAsync(new InstanceQuery { DefinitionId = "wait", SubStatus = "Finished", PageSize = 1 }, CancellationToken.None)).Total;
         var early = await FinishedAsync();
 

@@ -1,5 +1,6 @@
 using Followup.Activities.Data;
 using Followup.Activities.Service;
+using Followup.Activities.Service.Steps;
 
 namespace Followup.Host.Tests;
 
@@ -63,7 +64,7 @@ public sealed class ServiceRulesTests
     public void The_promised_time_adds_the_queue_over_the_bays_and_the_quality_check_then_rounds_up_to_a_quarter_hour()
     {
         var now = new DateTime(2026, 5, 3, 1, 52, 0, DateTimeKind.Utc);
-        Assert.Equal(new DateTime(2026, 5, 3, 3, 45, 0, DateTimeKind.Utc), RecordVisitStep.PromisedTime(now, 1.3m, 0, 4));
-        Assert.Equal(new DateTime(2026, 5, 3, 4, 15, 0, DateTimeKind.Utc), RecordVisitStep.PromisedTime(now, 1.3m, 2, 4));
+        Assert.Equal(new DateTime(2026, 5, 3, 3, 45, 0, DateTimeKind.Utc), SetPromisedTime.Compute(now, 1.3m, 0, 4));
+        Assert.Equal(new DateTime(2026, 5, 3, 4, 15, 0, DateTimeKind.Utc), SetPromisedTime.Compute(now, 1.3m, 2, 4));
     }
 }

@@ -55,8 +55,19 @@ public static class ApprovalContent
 /// Asks the customer to approve priced lines from a signed link sent by SMS, or takes the decision an advisor records
 /// (in person, by phone); reminds once; times out. Outcomes: Approved, PartiallyApproved, Declined, TimedOut.
 /// </summary>
-public abstract class CustomerApproval(ICustomerLinks links) : Activity
+public abstract class CustomerApproval : WaitingActivity
 {
+    private readonly ICustomerLinks _links;
+    private readonly ApprovalStore _approvals;
+
+    protected CustomerApproval(ICustomerLinks links, ApprovalStore approvals)
+    {
+        (_links, _approvals) = (links, approvals);
+        When(BookmarkName, OnDecidedAsync);
+        When(ReminderBookmarkName, OnReminderDueAsync);
+        When(TimeoutBookmarkName, OnTimeoutAsync);
+    }
+
     public const string BookmarkName = "Followup.CustomerApproval";
     public const string ReminderBookmarkName = "Followup.CustomerApproval.Reminder";
     public const string TimeoutBookmarkName = "Followup.CustomerApproval.Timeout";
@@ -92,11 +103,11 @@ public abstract class CustomerApproval(ICustomerLinks links) : Activity
         var now = context.Clock.GetUtcNow();
         var expires = now + context.Get(ExpiresIn);
         var id = context.Workflow.NewId();
-        var bookmark = context.CreateBookmark(BookmarkName, new { ApprovalId = id });
+        var bookmark = Wait(context, BookmarkName, new { ApprovalId = id });
         var remind = now + context.Get(RemindAfter);
         if (remind < expires)
-            context.CreateBookmark(ReminderBookmarkName, new { ApprovalId = id }, remind, includeActivityInstanceId: true);
-        context.CreateBookmark(TimeoutBookmarkName, new { ApprovalId = id }, expires, includeActivityInstanceId: true);
+            WaitUntil(context, ReminderBookmarkName, remind, new { ApprovalId = id });
+        WaitUntil(context, TimeoutBookmarkName, expires, new { ApprovalId = id });
         context.SetProperty("ApprovalId", id);
         context.SetProperty("Phone", context.Get(Phone));
         var language = context.Get(Language) == "en" ? "en" : "zh-CN";
@@ -118,26 +129,29 @@ public abstract class CustomerApproval(ICustomerLinks links) : Activity
         return ValueTask.CompletedTask;
     }
 
-    public override async ValueTask ResumeAsync(ActivityExecutionContext context)
+    private Task<ApprovalRecord?> ApprovalAsync(ActivityExecutionContext context) =>
+        _approvals.FindAsync(context.GetProperty<string>("ApprovalId")!, context.CancellationToken);
+
+    private async ValueTask OnReminderDueAsync(ActivityExecutionContext context)
     {
-        var approval = await context.GetRequiredService<ApprovalStore>().FindAsync(context.GetProperty<string>("ApprovalId")!, context.CancellationToken);
-        if (approval is null)
+        if (await ApprovalAsync(context) is { Status: ApprovalStatus.Pending } approval)
+            SendLink(context, Reminder, approval.Id, approval.CustomerName, approval.Language, urgent: false);
+    }
+
+    private async ValueTask OnTimeoutAsync(ActivityExecutionContext context)
+    {
+        if (await ApprovalAsync(context) is not { Status: ApprovalStatus.Pending } approval)
             return;
-        switch (context.ResumedBookmark?.Name)
-        {
-            case ReminderBookmarkName:
-                if (approval.Status == ApprovalStatus.Pending)
-                    SendLink(context, Reminder, approval.Id, approval.CustomerName, approval.Language, urgent: false);
-                return;
-            case TimeoutBookmarkName:
-                if (approval.Status != ApprovalStatus.Pending)
-                    return;
-                approval.Status = ApprovalStatus.TimedOut;
-                context.Workflow.Records.Update(approval);
-                context.ClearBookmarks();
-                await context.CompleteAsync("TimedOut");
-                return;
-        }
+        approval.Status = ApprovalStatus.TimedOut;
+        context.Workflow.Records.Update(approval);
+        context.ClearBookmarks();
+        await context.CompleteAsync("TimedOut");
+    }
+
+    private async ValueTask OnDecidedAsync(ActivityExecutionContext context)
+    {
+        if (await ApprovalAsync(context) is not { } approval)
+            return;
         if (approval.Status == ApprovalStatus.Pending && context.ResumeInput.GetValueOrDefault(ApprovalDecision.InputName) is ApprovalDecision decision)
             Record(context, approval, decision);
         var approved = approval.ApprovedLines is null ? [] : JsonSerializer.Deserialize<string[]>(approval.ApprovedLines) ?? [];
@@ -169,14 +183,14 @@ public abstract class CustomerApproval(ICustomerLinks links) : Activity
         // Inputs are evaluated when the step starts; the reminder comes in a later burst and reads what was kept.
         if (context.GetProperty<string>("Phone") is not { Length: > 0 } phone)
             return;
-        var text = string.Format(CultureInfo.InvariantCulture, language == "en" ? template.En : template.Zh, name, links.LinkFor(approvalId));
+        var text = string.Format(CultureInfo.InvariantCulture, language == "en" ? template.En : template.Zh, name, _links.LinkFor(approvalId));
         Outbox.Sms(context, phone, new MessagePayload(language, text), urgent);
     }
 }
 
 [Activity("Followup", "Approvals", "Send the estimate to the customer and wait for their approval.", DisplayName = "Estimate approval")]
 [FlowNode("Approved", "PartiallyApproved", "Declined", "TimedOut")]
-public sealed class EstimateApproval(ICustomerLinks links) : CustomerApproval(links)
+public sealed class EstimateApproval(ICustomerLinks links, ApprovalStore approvals) : CustomerApproval(links, approvals)
 {
     protected override string Kind => "Estimate";
     protected override (string Zh, string En) Request => ("{0}您好，您的维修估价单已就绪，请查看并确认：{1}", "Hello {0}, your service estimate is ready. Please review and approve it: {1}");
@@ -185,7 +199,7 @@ public sealed class EstimateApproval(ICustomerLinks links) : CustomerApproval(li
 
 [Activity("Followup", "Approvals", "Ask the customer to authorise additional work found during the service.", DisplayName = "Additional work authorization")]
 [FlowNode("Approved", "PartiallyApproved", "Declined", "TimedOut")]
-public sealed class AdditionalWorkAuthorization(ICustomerLinks links) : CustomerApproval(links)
+public sealed class AdditionalWorkAuthorization(ICustomerLinks links, ApprovalStore approvals) : CustomerApproval(links, approvals)
 {
     protected override string Kind => "AdditionalWork";
     protected override (string Zh, string En) Request => ("{0}您好，技师在检修中发现需要追加的项目，请查看并确认：{1}", "Hello {0}, our technician found additional work. Please review and authorise it: {1}");

@@ -13,7 +13,7 @@ public sealed record AppointmentArrivedStimulus(string AppointmentId)
 
 /// <summary>Loads an appointment with its customer and vehicle, and when to remind.</summary>
 [Activity("Followup", "Service", "Load the appointment with its customer and vehicle into a variable.", DisplayName = "Load appointment")]
-public sealed class LoadAppointment : Activity
+public sealed class LoadAppointment(DealershipRecords records) : Activity
 {
     [Input(Description = "The appointment's id.")]
     public Input<string> AppointmentId { get; set; } = new(null);
@@ -27,7 +27,7 @@ public sealed class LoadAppointment : Activity
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
         var id = context.Get(AppointmentId) ?? throw new ArgumentException("Load appointment needs the appointment's id.");
-        var found = await ServiceData.ReadAsync(context, async db =>
+        var found = await records.ReadAsync(context, async db =>
         {
             var appointment = await db.Appointments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, context.CancellationToken);
             return appointment is null ? default : (appointment,
@@ -37,7 +37,7 @@ public sealed class LoadAppointment : Activity
         if (found.appointment is not { } a)
             throw new InvalidOperationException($"There is no appointment {id}.");
         var (customer, vehicle) = (found.Item2, found.Item3);
-        var now = ServiceData.Now(context);
+        var now = DealershipRecords.Now(context);
         var remindAt = a.SlotAt - context.Get(RemindBefore);
         context.Set(Result, new Dictionary<string, object?>
         {
@@ -47,7 +47,7 @@ public sealed class LoadAppointment : Activity
             ["Email"] = customer.EmailConsent ? customer.Email : null,
             ["Language"] = customer.Language,
             ["Plate"] = vehicle.Plate ?? vehicle.Model,
-            ["Slot"] = ServiceData.LocalTime(context, a.SlotAt),
+            ["Slot"] = records.LocalTime(a.SlotAt),
             ["RemindAt"] = new DateTimeOffset(remindAt, TimeSpan.Zero),
             ["NeedsReminder"] = remindAt > now.AddHours(2),
         });
@@ -61,8 +61,17 @@ public sealed class LoadAppointment : Activity
 /// </summary>
 [Activity("Followup", "Service", "Wait for the customer's arrival; a no-show after the grace period.", DisplayName = "Await arrival")]
 [FlowNode("Arrived", "NoShow")]
-public sealed class AwaitArrival : Activity
+public sealed class AwaitArrival : WaitingActivity
 {
+    private readonly DealershipRecords _records;
+
+    public AwaitArrival(DealershipRecords records)
+    {
+        _records = records;
+        When(AppointmentArrivedStimulus.Name, OnArrivedOrLateAsync);
+        When(GraceBookmarkName, OnArrivedOrLateAsync);
+    }
+
     public const string GraceBookmarkName = "Followup.AwaitArrival.Grace";
 
     [Input(Description = "The appointment's id.")]
@@ -74,29 +83,29 @@ public sealed class AwaitArrival : Activity
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
         var id = context.Get(AppointmentId) ?? throw new ArgumentException("Await arrival needs the appointment's id.");
-        var appointment = await ServiceData.ReadAsync(context, db => db.Appointments.AsNoTracking().FirstAsync(a => a.Id == id, context.CancellationToken));
+        var appointment = await _records.ReadAsync(context, db => db.Appointments.AsNoTracking().FirstAsync(a => a.Id == id, context.CancellationToken));
         if (appointment.Status == AppointmentStatus.Arrived)
         {
             await context.CompleteAsync("Arrived");
             return;
         }
         context.SetProperty("AppointmentId", id);
-        context.CreateBookmark(AppointmentArrivedStimulus.Name, new AppointmentArrivedStimulus(id));
-        context.CreateBookmark(GraceBookmarkName, null, new DateTimeOffset(appointment.SlotAt + context.Get(Grace), TimeSpan.Zero), includeActivityInstanceId: true);
+        Wait(context, AppointmentArrivedStimulus.Name, new AppointmentArrivedStimulus(id));
+        WaitUntil(context, GraceBookmarkName, new DateTimeOffset(appointment.SlotAt + context.Get(Grace), TimeSpan.Zero));
     }
 
-    public override async ValueTask ResumeAsync(ActivityExecutionContext context)
+    private async ValueTask OnArrivedOrLateAsync(ActivityExecutionContext context)
     {
         var id = context.GetProperty<string>("AppointmentId")!;
         context.ClearBookmarks();
-        var appointment = await ServiceData.ReadAsync(context, db => db.Appointments.AsNoTracking().FirstAsync(a => a.Id == id, context.CancellationToken));
+        var appointment = await _records.ReadAsync(context, db => db.Appointments.AsNoTracking().FirstAsync(a => a.Id == id, context.CancellationToken));
         if (context.ResumedBookmark?.Name == AppointmentArrivedStimulus.Name || appointment.Status == AppointmentStatus.Arrived)
         {
             await context.CompleteAsync("Arrived");
             return;
         }
         if (appointment.Status == AppointmentStatus.Booked)
-            await ServiceData.WriteAsync(context, "appointment:no-show", "Appointment", id, async (db, ct) => (await db.Appointments.FirstAsync(a => a.Id == id, ct)).Status = AppointmentStatus.NoShow);
+            await _records.WriteAsync(context, "appointment:no-show", "Appointment", id, async (db, ct) => (await db.Appointments.FirstAsync(a => a.Id == id, ct)).Status = AppointmentStatus.NoShow);
         await context.CompleteAsync("NoShow");
     }
 }

@@ -16,8 +16,23 @@ namespace Followup.Activities.Service;
 /// </summary>
 [Activity("Followup", "Service", "Remind the customer of the next service, due by date or projected mileage; follow up by phone when nothing is booked.", DisplayName = "Next service reminder")]
 [FlowNode("Booked", "FollowedUp", "OptedOut")]
-public sealed class NextServiceReminder(LiquidEvaluator liquid, Approvals.ICustomerLinks links) : Activity
+public sealed class NextServiceReminder : WaitingActivity
 {
+    private readonly LiquidEvaluator _liquid;
+    private readonly Approvals.ICustomerLinks _links;
+    private readonly DealershipRecords _records;
+    private readonly ConsentStore _consents;
+    private readonly TaskInbox _inbox;
+
+    public NextServiceReminder(LiquidEvaluator liquid, Approvals.ICustomerLinks links, DealershipRecords records, ConsentStore consents, TaskInbox inbox)
+    {
+        (_liquid, _links, _records, _consents, _inbox) = (liquid, links, records, consents, inbox);
+        When(NoticeBookmarkName, OnNoticeDueAsync);
+        When(FollowUpBookmarkName, OnFollowUpDueAsync);
+        When(HumanTask.BookmarkName, OnCallDoneAsync);
+        When(HumanTask.OverdueBookmarkName, inbox.EscalateAsync);
+    }
+
     public const string NoticeBookmarkName = "Followup.NextServiceReminder.Notice";
     public const string FollowUpBookmarkName = "Followup.NextServiceReminder.FollowUp";
 
@@ -61,13 +76,10 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid, Approvals.ICusto
 
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        var visitId = context.Get(VisitId) ?? throw new ArgumentException("Next service reminder needs the visit's id.");
-        var (facts, readings) = await ServiceData.ReadAsync(context, async db => (
-            await VisitFacts.LoadAsync(db, visitId, context.CancellationToken),
-            await db.MileageReadings.AsNoTracking().Where(m => db.Visits.Any(v => v.Id == visitId && v.VehicleId == m.VehicleId)).OrderBy(m => m.ReadAt).ToListAsync(context.CancellationToken)));
-        if (facts is null)
-            throw new InvalidOperationException($"There is no visit {visitId}.");
-        var from = facts.Visit.DeliveredAt ?? ServiceData.Now(context);
+        var facts = await _records.VisitAsync(context, context.Get(VisitId));
+        var visitId = facts.Visit.Id;
+        var readings = await _records.ReadAsync(context, db => db.MileageReadings.AsNoTracking().Where(m => m.VehicleId == facts.Vehicle.Id).OrderBy(m => m.ReadAt).ToListAsync(context.CancellationToken));
+        var from = facts.Visit.DeliveredAt ?? DealershipRecords.Now(context);
         var due = Due(from, readings, context.Get(IntervalDays), context.Get(IntervalKm));
         var reminder = new ReminderRecord
         {
@@ -78,9 +90,9 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid, Approvals.ICusto
             DueAt = due.At,
             DueKm = due.Km,
             Basis = due.Basis,
-            CreatedAt = ServiceData.Now(context),
+            CreatedAt = DealershipRecords.Now(context),
         };
-        await ServiceData.WriteAsync(context, "reminder:scheduled", "Vehicle", facts.Vehicle.Id, (db, _) =>
+        await _records.WriteAsync(context, "reminder:scheduled", "Vehicle", facts.Vehicle.Id, (db, _) =>
         {
             db.Reminders.Add(reminder);
             return Task.CompletedTask;
@@ -89,12 +101,12 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid, Approvals.ICusto
         {
             ["Name"] = facts.Customer.Name,
             ["Plate"] = facts.Vehicle.Plate ?? facts.Vehicle.Model,
-            ["DueDate"] = ServiceData.LocalTime(context, due.At)[..10],
+            ["DueDate"] = _records.LocalTime(due.At)[..10],
             ["DueKm"] = due.Km,
-            ["BookingUrl"] = context.Get(BookingUrl) is { Length: > 0 } url ? url : links.BookingLinkFor(facts.Vehicle.Id),
+            ["BookingUrl"] = context.Get(BookingUrl) is { Length: > 0 } url ? url : _links.BookingLinkFor(facts.Vehicle.Id),
         };
-        var (language, text) = Outbox.Choose(facts.Customer.Language, liquid.RenderTemplate(SmsZhCn, context, model), liquid.RenderTemplate(SmsEn, context, model));
-        var (_, subject) = Outbox.Choose(language, liquid.RenderTemplate(SubjectZhCn, context, model), liquid.RenderTemplate(SubjectEn, context, model));
+        var (language, text) = Outbox.Choose(facts.Customer.Language, _liquid.RenderTemplate(SmsZhCn, context, model), _liquid.RenderTemplate(SmsEn, context, model));
+        var (_, subject) = Outbox.Choose(language, _liquid.RenderTemplate(SubjectZhCn, context, model), _liquid.RenderTemplate(SubjectEn, context, model));
         context.SetProperty("ReminderId", reminder.Id);
         context.SetProperty("Sms", new MessagePayload(language, text).ToJson());
         context.SetProperty("Email", new MessagePayload(language, text, subject, null, Transactional: false).ToJson());
@@ -104,68 +116,77 @@ public sealed class NextServiceReminder(LiquidEvaluator liquid, Approvals.ICusto
         context.SetProperty("Language", language);
         var noticeAt = due.At.AddDays(-Math.Max(0, context.Get(NoticeDays)));
         context.Set(DueAt, due.At);
-        context.CreateBookmark(NoticeBookmarkName, null, new DateTimeOffset(noticeAt < reminder.CreatedAt ? reminder.CreatedAt : noticeAt, TimeSpan.Zero), includeActivityInstanceId: true);
+        WaitUntil(context, NoticeBookmarkName, new DateTimeOffset(noticeAt < reminder.CreatedAt ? reminder.CreatedAt : noticeAt, TimeSpan.Zero));
     }
 
-    public override async ValueTask ResumeAsync(ActivityExecutionContext context)
+    /// <summary>The reminder's data; null (and the step completes as Booked) when the customer has booked meanwhile.</summary>
+    private async Task<(ReminderRecord Reminder, Customer Customer)?> OpenReminderAsync(ActivityExecutionContext context)
     {
         var reminderId = context.GetProperty<string>("ReminderId")!;
-        var (reminder, customer) = await ServiceData.ReadAsync(context, async db =>
+        var (reminder, customer) = await _records.ReadAsync(context, async db =>
         {
             var r = await db.Reminders.AsNoTracking().FirstAsync(x => x.Id == reminderId, context.CancellationToken);
             return (r, await db.Customers.AsNoTracking().FirstAsync(c => c.Id == r.CustomerId, context.CancellationToken));
         });
-        if (reminder.Status == ReminderStatus.Booked)
+        if (reminder.Status != ReminderStatus.Booked)
+            return (reminder, customer);
+        context.ClearBookmarks();
+        await context.CompleteAsync("Booked");
+        return null;
+    }
+
+    private async ValueTask OnNoticeDueAsync(ActivityExecutionContext context)
+    {
+        if (await OpenReminderAsync(context) is not var (reminder, customer))
+            return;
+        var sms = customer is { SmsConsent: true, Phone: { } phone } && !await _consents.IsOptedOutAsync(Channels.Sms, phone, context.CancellationToken) ? phone : null;
+        var email = customer is { EmailConsent: true, Email: { } address } && !await _consents.IsOptedOutAsync(Channels.Email, address, context.CancellationToken) ? address : null;
+        if (sms is null && email is null)
         {
-            context.ClearBookmarks();
-            await context.CompleteAsync("Booked");
+            await SetStatusAsync(context, reminder.Id, ReminderStatus.OptedOut);
+            await context.CompleteAsync("OptedOut");
             return;
         }
-        switch (context.ResumedBookmark?.Name)
+        if (sms != null)
+            Outbox.Sms(context, sms, MessagePayload.FromJson(context.GetProperty<string>("Sms")!), urgent: false);
+        if (email != null)
+            Outbox.Email(context, email, MessagePayload.FromJson(context.GetProperty<string>("Email")!), urgent: false);
+        var now = DealershipRecords.Now(context);
+        await _records.WriteAsync(context, "reminder:sent", "Reminder", reminder.Id, async (db, ct) =>
         {
-            case NoticeBookmarkName:
-                var store = context.GetRequiredService<ConsentStore>();
-                var sms = customer is { SmsConsent: true, Phone: { } phone } && !await store.IsOptedOutAsync(Channels.Sms, phone, context.CancellationToken) ? phone : null;
-                var email = customer is { EmailConsent: true, Email: { } address } && !await store.IsOptedOutAsync(Channels.Email, address, context.CancellationToken) ? address : null;
-                if (sms is null && email is null)
-                {
-                    await SetStatusAsync(context, reminderId, ReminderStatus.OptedOut);
-                    await context.CompleteAsync("OptedOut");
-                    return;
-                }
-                if (sms != null)
-                    Outbox.Sms(context, sms, MessagePayload.FromJson(context.GetProperty<string>("Sms")!), urgent: false);
-                if (email != null)
-                    Outbox.Email(context, email, MessagePayload.FromJson(context.GetProperty<string>("Email")!), urgent: false);
-                var now = ServiceData.Now(context);
-                await ServiceData.WriteAsync(context, "reminder:sent", "Reminder", reminderId, async (db, ct) =>
-                {
-                    var row = await db.Reminders.FirstAsync(r => r.Id == reminderId, ct);
-                    row.Status = ReminderStatus.Sent;
-                    row.SentAt = now;
-                });
-                context.CreateBookmark(FollowUpBookmarkName, null, context.Clock.GetUtcNow() + context.GetProperty<TimeSpan>("FollowUpAfter"), includeActivityInstanceId: true);
-                return;
-            case FollowUpBookmarkName:
-                await SetStatusAsync(context, reminderId, ReminderStatus.FollowUp);
-                var zh = context.GetProperty<string>("Language") != "en";
-                HumanTasks.Open(context, new TaskSpec(
-                    zh ? $"保养提醒跟进：{context.GetProperty<string>("Customer")}" : $"Service reminder follow-up: {context.GetProperty<string>("Customer")}",
-                    zh ? "客户收到保养提醒后尚未预约，请致电了解并协助预约。" : "The customer has not booked since the reminder. Call, and help them book if they wish.",
-                    zh ? "zh-CN" : "en",
-                    TaskForm.Parse(FollowUpForm, null),
-                    context.GetProperty<string>("Role"),
-                    DueIn: TimeSpan.FromDays(2)));
-                return;
-        }
-        if (await HumanTasks.ResumedTaskAsync(context) is null)
+            var row = await db.Reminders.FirstAsync(r => r.Id == reminder.Id, ct);
+            row.Status = ReminderStatus.Sent;
+            row.SentAt = now;
+        });
+        WaitUntil(context, FollowUpBookmarkName, context.Clock.GetUtcNow() + context.GetProperty<TimeSpan>("FollowUpAfter"));
+    }
+
+    private async ValueTask OnFollowUpDueAsync(ActivityExecutionContext context)
+    {
+        if (await OpenReminderAsync(context) is not var (reminder, _))
+            return;
+        await SetStatusAsync(context, reminder.Id, ReminderStatus.FollowUp);
+        var zh = context.GetProperty<string>("Language") != "en";
+        _inbox.Open(context, new TaskSpec(
+            zh ? $"保养提醒跟进：{context.GetProperty<string>("Customer")}" : $"Service reminder follow-up: {context.GetProperty<string>("Customer")}",
+            zh ? "客户收到保养提醒后尚未预约，请致电了解并协助预约。" : "The customer has not booked since the reminder. Call, and help them book if they wish.",
+            zh ? "zh-CN" : "en",
+            TaskForm.Parse(FollowUpForm, null),
+            context.GetProperty<string>("Role"),
+            DueIn: TimeSpan.FromDays(2)));
+    }
+
+    private async ValueTask OnCallDoneAsync(ActivityExecutionContext context)
+    {
+        // The call is recorded first: the task is done whatever the reminder's state.
+        if (await _inbox.CompletedAsync(context) is null || await OpenReminderAsync(context) is null)
             return;
         context.ClearBookmarks();
         await context.CompleteAsync("FollowedUp");
     }
 
-    private static Task SetStatusAsync(ActivityExecutionContext context, string reminderId, string status) =>
-        ServiceData.WriteAsync(context, "reminder:" + status, "Reminder", reminderId, async (db, ct) => (await db.Reminders.FirstAsync(r => r.Id == reminderId, ct)).Status = status);
+    private Task SetStatusAsync(ActivityExecutionContext context, string reminderId, string status) =>
+        _records.WriteAsync(context, "reminder:" + status, "Reminder", reminderId, async (db, ct) => (await db.Reminders.FirstAsync(r => r.Id == reminderId, ct)).Status = status);
 
     public sealed record DueDate(DateTime At, string Basis, int? Km);
 

@@ -22,8 +22,23 @@ public sealed record SmsReplyStimulus(string Phone)
 /// </summary>
 [Activity("Followup", "Service", "Call the customer (or send an SMS survey) some days after delivery and record an honest score.", DisplayName = "Satisfaction callback")]
 [FlowNode("Satisfied", "Escalate", "Unreachable")]
-public sealed partial class SatisfactionCallback : Activity
+public sealed partial class SatisfactionCallback : WaitingActivity
 {
+    private readonly DealershipRecords _records;
+    private readonly TaskInbox _inbox;
+
+    public SatisfactionCallback(DealershipRecords records, TaskInbox inbox)
+    {
+        (_records, _inbox) = (records, inbox);
+        When(DueBookmarkName, context => AttemptAsync(context, CallbackId(context)));
+        When(DeadlineBookmarkName, context => GiveUpAsync(context, CallbackId(context)));
+        When(SmsReplyStimulus.Name, OnReplyAsync);
+        When(HumanTask.BookmarkName, OnCallDoneAsync);
+        When(HumanTask.OverdueBookmarkName, inbox.EscalateAsync);
+    }
+
+    private static string CallbackId(ActivityExecutionContext context) => context.GetProperty<string>("CallbackId")!;
+
     public const string DueBookmarkName = "Followup.SatisfactionCallback.Due";
     public const string DeadlineBookmarkName = "Followup.SatisfactionCallback.Deadline";
 
@@ -64,13 +79,13 @@ public sealed partial class SatisfactionCallback : Activity
 
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        var visitId = context.Get(VisitId) ?? throw new ArgumentException("Satisfaction callback needs the visit's id.");
-        var facts = await ServiceData.ReadAsync(context, db => VisitFacts.LoadAsync(db, visitId, context.CancellationToken)) ?? throw new InvalidOperationException($"There is no visit {visitId}.");
-        var delivered = facts.Visit.DeliveredAt ?? ServiceData.Now(context);
+        var facts = await _records.VisitAsync(context, context.Get(VisitId));
+        var visitId = facts.Visit.Id;
+        var delivered = facts.Visit.DeliveredAt ?? DealershipRecords.Now(context);
         var due = delivered + context.Get(Delay);
         var mode = context.Get(Mode) == "sms" && facts.Customer is { SmsConsent: true, Phone: not null } ? "sms" : "call";
         var callback = new CallbackRecord { Id = context.Workflow.NewId(), VisitId = visitId, DueAt = due, DeadlineAt = delivered + context.Get(Deadline), Mode = mode };
-        await ServiceData.WriteAsync(context, "callback:scheduled", "Visit", visitId, (db, _) =>
+        await _records.WriteAsync(context, "callback:scheduled", "Visit", visitId, (db, _) =>
         {
             db.Callbacks.Add(callback);
             return Task.CompletedTask;
@@ -87,51 +102,43 @@ public sealed partial class SatisfactionCallback : Activity
         context.SetProperty("Survey", new MessagePayload(language, Fill(survey, facts)).ToJson());
         context.SetProperty("Phone", facts.Customer.Phone);
         context.SetProperty("Customer", $"{facts.Customer.Name} · {facts.Vehicle.Plate} · {facts.Visit.Number}");
-        context.CreateBookmark(DueBookmarkName, null, new DateTimeOffset(due, TimeSpan.Zero), includeActivityInstanceId: true);
+        WaitUntil(context, DueBookmarkName, new DateTimeOffset(due, TimeSpan.Zero));
     }
 
-    public override async ValueTask ResumeAsync(ActivityExecutionContext context)
+    private async ValueTask OnReplyAsync(ActivityExecutionContext context)
     {
-        var callbackId = context.GetProperty<string>("CallbackId")!;
-        switch (context.ResumedBookmark?.Name)
-        {
-            case DueBookmarkName:
-                await AttemptAsync(context, callbackId);
-                return;
-            case DeadlineBookmarkName:
-                await GiveUpAsync(context, callbackId);
-                return;
-            case SmsReplyStimulus.Name:
-                var body = context.ResumeInput.GetValueOrDefault("body")?.ToString() ?? "";
-                if (ScoreIn(body) is not { } smsScore)
-                    return; // not an answer to the survey: keep waiting
-                await FinishAsync(context, callbackId, smsScore, resolved: null, comments: body, agent: null);
-                return;
-        }
-        if (await HumanTasks.ResumedTaskAsync(context) is not { } task)
+        var body = context.ResumeInput.GetValueOrDefault("body")?.ToString() ?? "";
+        if (ScoreIn(body) is not { } smsScore)
+            return; // not an answer to the survey: keep waiting
+        await FinishAsync(context, CallbackId(context), smsScore, resolved: null, comments: body, agent: null);
+    }
+
+    private async ValueTask OnCallDoneAsync(ActivityExecutionContext context)
+    {
+        if (await _inbox.CompletedAsync(context) is not { } task)
             return;
         var values = new StepValues(context.ResumeInput.GetValueOrDefault("Values"));
         if (task.Outcome == "Reached")
         {
-            await FinishAsync(context, callbackId, (int)(values.Number("score") ?? 0), values.Text("resolved") is { } r ? r == "yes" : null, values.Text("comments"), task.CompletedBy);
+            await FinishAsync(context, CallbackId(context), (int)(values.Number("score") ?? 0), values.Text("resolved") is { } r ? r == "yes" : null, values.Text("comments"), task.CompletedBy);
             return;
         }
-        await RetryOrGiveUpAsync(context, callbackId);
+        await RetryOrGiveUpAsync(context, CallbackId(context));
     }
 
-    private static async Task AttemptAsync(ActivityExecutionContext context, string callbackId)
+    private async ValueTask AttemptAsync(ActivityExecutionContext context, string callbackId)
     {
-        await ServiceData.WriteAsync(context, "callback:attempt", "Callback", callbackId, async (db, ct) => (await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct)).Attempts++);
+        await _records.WriteAsync(context, "callback:attempt", "Callback", callbackId, async (db, ct) => (await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct)).Attempts++);
         if (context.GetProperty<string>("Mode") == "sms")
         {
             Outbox.Sms(context, context.GetProperty<string>("Phone")!, MessagePayload.FromJson(context.GetProperty<string>("Survey")!), urgent: false);
             // One survey: the reply is awaited until the deadline, never asked twice.
-            context.CreateBookmark(SmsReplyStimulus.Name, new SmsReplyStimulus(context.GetProperty<string>("Phone")!), autoBurn: false);
-            context.CreateBookmark(DeadlineBookmarkName, null, new DateTimeOffset(context.GetProperty<DateTime>("DeadlineAt"), TimeSpan.Zero), includeActivityInstanceId: true);
+            Wait(context, SmsReplyStimulus.Name, new SmsReplyStimulus(context.GetProperty<string>("Phone")!), autoBurn: false);
+            WaitUntil(context, DeadlineBookmarkName, new DateTimeOffset(context.GetProperty<DateTime>("DeadlineAt"), TimeSpan.Zero));
             return;
         }
         var zh = context.GetProperty<string>("StaffLanguage") != "en";
-        HumanTasks.Open(context, new TaskSpec(
+        _inbox.Open(context, new TaskSpec(
             zh ? $"满意度回访：{context.GetProperty<string>("Customer")}" : $"Satisfaction callback: {context.GetProperty<string>("Customer")}",
             zh ? "请以中立的方式询问客户对本次服务的评价，如实记录客户的评分和意见，不要引导客户打分。"
                : "Ask the customer neutrally how the service went and record the score and comments exactly as given. Do not steer the answer.",
@@ -141,20 +148,20 @@ public sealed partial class SatisfactionCallback : Activity
             DueIn: TimeSpan.FromDays(1)));
     }
 
-    private static async Task RetryOrGiveUpAsync(ActivityExecutionContext context, string callbackId)
+    private async ValueTask RetryOrGiveUpAsync(ActivityExecutionContext context, string callbackId)
     {
-        var next = ServiceData.Now(context) + context.GetProperty<TimeSpan>("RetryEvery");
+        var next = DealershipRecords.Now(context) + context.GetProperty<TimeSpan>("RetryEvery");
         if (next < context.GetProperty<DateTime>("DeadlineAt"))
         {
-            context.CreateBookmark(DueBookmarkName, null, new DateTimeOffset(next, TimeSpan.Zero), includeActivityInstanceId: true);
+            WaitUntil(context, DueBookmarkName, new DateTimeOffset(next, TimeSpan.Zero));
             return;
         }
         await GiveUpAsync(context, callbackId);
     }
 
-    private static async Task GiveUpAsync(ActivityExecutionContext context, string callbackId)
+    private async ValueTask GiveUpAsync(ActivityExecutionContext context, string callbackId)
     {
-        await ServiceData.WriteAsync(context, "callback:unreachable", "Callback", callbackId, async (db, ct) => (await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct)).Status = CallbackStatus.Unreachable);
+        await _records.WriteAsync(context, "callback:unreachable", "Callback", callbackId, async (db, ct) => (await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct)).Status = CallbackStatus.Unreachable);
         context.ClearBookmarks();
         await context.CompleteAsync("Unreachable");
     }
@@ -162,8 +169,8 @@ public sealed partial class SatisfactionCallback : Activity
     private async Task FinishAsync(ActivityExecutionContext context, string callbackId, int score, bool? resolved, string? comments, string? agent)
     {
         var escalate = score <= context.GetProperty<int>("EscalateAtOrBelow") || resolved == false;
-        var now = ServiceData.Now(context);
-        await ServiceData.WriteAsync(context, "callback:done", "Callback", callbackId, async (db, ct) =>
+        var now = DealershipRecords.Now(context);
+        await _records.WriteAsync(context, "callback:done", "Callback", callbackId, async (db, ct) =>
         {
             var row = await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct);
             row.Status = CallbackStatus.Done;

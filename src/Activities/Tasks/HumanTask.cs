@@ -11,8 +11,18 @@ namespace Followup.Activities.Tasks;
 /// chosen as its outcome and the submitted values as its output. When the task is overdue it is escalated to another role.
 /// </summary>
 [Activity("Followup", "People", "A task for an advisor, technician or callback agent, worked from the inbox.", DisplayName = "Human task")]
-public sealed class HumanTask(LiquidEvaluator liquid) : Activity
+public sealed class HumanTask : WaitingActivity
 {
+    private readonly LiquidEvaluator _liquid;
+    private readonly TaskInbox _inbox;
+
+    public HumanTask(LiquidEvaluator liquid, TaskInbox inbox)
+    {
+        (_liquid, _inbox) = (liquid, inbox);
+        When(BookmarkName, OnCompletedAsync);
+        When(OverdueBookmarkName, inbox.EscalateAsync);
+    }
+
     public const string BookmarkName = "Followup.HumanTask";
     public const string OverdueBookmarkName = "Followup.HumanTask.Overdue";
 
@@ -55,9 +65,9 @@ public sealed class HumanTask(LiquidEvaluator liquid) : Activity
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
         var language = context.Get(Language) == "en" ? "en" : "zh-CN";
-        var (_, title) = Messaging.Outbox.Choose(language, liquid.RenderTemplate(TitleZhCn, context), liquid.RenderTemplate(TitleEn, context));
-        var (_, instructions) = Messaging.Outbox.Choose(language, liquid.RenderTemplate(InstructionsZhCn, context), liquid.RenderTemplate(InstructionsEn, context));
-        HumanTasks.Open(context, new TaskSpec(
+        var (_, title) = Messaging.Outbox.Choose(language, _liquid.RenderTemplate(TitleZhCn, context), _liquid.RenderTemplate(TitleEn, context));
+        var (_, instructions) = Messaging.Outbox.Choose(language, _liquid.RenderTemplate(InstructionsZhCn, context), _liquid.RenderTemplate(InstructionsEn, context));
+        _inbox.Open(context, new TaskSpec(
             string.IsNullOrEmpty(title) ? context.Node.Name ?? context.Node.Id : title,
             string.IsNullOrEmpty(instructions) ? null : instructions,
             language,
@@ -69,90 +79,12 @@ public sealed class HumanTask(LiquidEvaluator liquid) : Activity
         return ValueTask.CompletedTask;
     }
 
-    public override async ValueTask ResumeAsync(ActivityExecutionContext context)
+    private async ValueTask OnCompletedAsync(ActivityExecutionContext context)
     {
-        if (await HumanTasks.ResumedTaskAsync(context) is not { } task)
+        if (await _inbox.CompletedAsync(context) is not { } task)
             return;
         context.Set(Values, context.ResumeInput.GetValueOrDefault("Values"));
         context.ClearBookmarks();
         await context.CompleteAsync(task.Outcome ?? "Done");
-    }
-}
-
-/// <summary>What a task is: its text, form, who works it and its SLA.</summary>
-public sealed record TaskSpec(string Title, string? Instructions, string Language, TaskForm Form, string? Role, string? User = null, TimeSpan? DueIn = null, string? EscalateTo = "Manager");
-
-/// <summary>Opening an inbox task from any activity, and telling its completion from its overdue timer when the activity resumes.</summary>
-public static class HumanTasks
-{
-    public static HumanTaskRecord Open(ActivityExecutionContext context, TaskSpec spec)
-    {
-        var taskId = context.Workflow.NewId();
-        var bookmark = context.CreateBookmark(HumanTask.BookmarkName, new { TaskId = taskId });
-        var now = context.Clock.GetUtcNow();
-        var dueAt = spec.DueIn is { } dueIn && dueIn > TimeSpan.Zero ? now + dueIn : (DateTimeOffset?)null;
-        if (dueAt != null)
-            context.CreateBookmark(HumanTask.OverdueBookmarkName, new { TaskId = taskId }, dueAt, includeActivityInstanceId: true);
-        context.SetProperty("TaskId", taskId);
-        var task = new HumanTaskRecord
-        {
-            Id = taskId,
-            InstanceId = context.Workflow.InstanceId,
-            CorrelationId = context.Workflow.CorrelationId,
-            ActivityId = context.Node.Id,
-            BookmarkId = bookmark.Id,
-            Title = spec.Title,
-            Instructions = spec.Instructions,
-            Language = spec.Language,
-            Form = spec.Form.ToJson(),
-            AssigneeRole = spec.Role,
-            AssigneeUser = spec.User is { Length: > 0 } user ? user : null,
-            DueAt = dueAt?.UtcDateTime,
-            EscalateToRole = spec.EscalateTo,
-            CreatedAt = now.UtcDateTime,
-        };
-        context.Workflow.Records.Insert(task);
-        return task;
-    }
-
-    /// <summary>
-    /// The completed task the activity resumed for; null when it resumed for something else. An overdue timer escalates
-    /// the open task to its escalation role (once) and also gives null.
-    /// </summary>
-    public static async Task<HumanTaskRecord?> ResumedTaskAsync(ActivityExecutionContext context)
-    {
-        if (context.ResumedBookmark?.Name is not (HumanTask.BookmarkName or HumanTask.OverdueBookmarkName) || context.GetProperty<string>("TaskId") is not { } taskId)
-            return null;
-        var task = await context.GetRequiredService<TaskStore>().FindAsync(taskId, context.CancellationToken);
-        if (task is null || context.ResumedBookmark.Name == HumanTask.BookmarkName)
-        {
-            // Done: its SLA timer must not escalate a task the same step opens next.
-            context.ClearBookmarks(HumanTask.OverdueBookmarkName);
-            if (task is { Status: HumanTaskStatus.Open })
-                Complete(context, task);
-            return task;
-        }
-        if (task.Status == HumanTaskStatus.Open && task.EscalatedAt is null)
-        {
-            task.EscalatedAt = context.Clock.GetUtcNow().UtcDateTime;
-            task.AssigneeRole = task.EscalateToRole ?? task.AssigneeRole;
-            task.AssigneeUser = null;
-            task.ClaimedBy = null;
-            context.Workflow.Records.Update(task);
-            context.Workflow.AddJournal(context, "Escalated", task.AssigneeRole);
-        }
-        return null;
-    }
-
-    /// <summary>The person's decision, written with the burst that carries it on: the task is completed exactly when its workflow moves on.</summary>
-    private static void Complete(ActivityExecutionContext context, HumanTaskRecord task)
-    {
-        var input = context.ResumeInput;
-        task.Status = HumanTaskStatus.Completed;
-        task.Outcome = input.GetValueOrDefault(TaskDecision.Action) as string ?? "Done";
-        task.Result = JsonSerializer.Serialize(input.GetValueOrDefault(TaskDecision.Values), TaskJson.Options);
-        task.CompletedBy = input.GetValueOrDefault(TaskDecision.CompletedBy) as string;
-        task.CompletedAt = context.Clock.GetUtcNow().UtcDateTime;
-        context.Workflow.Records.Update(task);
     }
 }
