@@ -3,6 +3,8 @@ using Followup.Workflows.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using static Followup.Workflows.Tests.Json;
 
+using Followup.Testing;
+
 namespace Followup.Workflows.Tests;
 
 public sealed class TimerTests

@@ -1,0 +1,207 @@
+using Followup.Activities.Data;
+using Microsoft.EntityFrameworkCore;
+using static Followup.Workflows.Tests.Json;
+
+namespace Followup.Activities.Tests;
+
+/// <summary>Each step of the visit on its own: what it writes on the repair order, what it gives the workflow, and what it refuses.</summary>
+public sealed class VisitStepTests
+{
+    private static string Step(string type, params string[] inputs) =>
+        Activity("step", type, string.Join(",", [Input("visitId", "String", ActivityHarness.VisitId), .. inputs]));
+
+    private static string Values(object values) => Input("taskValues", "Object", System.Text.Json.JsonSerializer.Serialize(values), "Object");
+
+    [Fact]
+    public async Task RecordGreeting_KeepsTheFirstGreeting()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.CompleteAsync(Step("Followup.RecordGreeting"));
+        var first = (await h.VisitAsync()).GreetedAt;
+        h.Clock.Advance(TimeSpan.FromMinutes(10));
+        await h.CompleteAsync(Step("Followup.RecordGreeting"));
+
+        Assert.Equal(new DateTime(2026, 3, 2, 1, 0, 0), first);
+        Assert.Equal(first, (await h.VisitAsync()).GreetedAt);
+    }
+
+    [Fact]
+    public async Task RecordCheckIn_TakesTheTasksValues_LetsABoundInputWin_AndAddsTheOdometerToTheMileage()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.CompleteAsync(Step("Followup.RecordCheckIn",
+            Values(new { odometer = "15200", fuel = "1/2", damage = "Scratch on the rear bumper", covers = "true", wash = "yes", waiting = "leave", acknowledged = "true" }),
+            Input("fuel", "String", "3/4")));
+
+        await using var db = await h.DbAsync();
+        var sheet = await db.CheckIns.SingleAsync();
+        Assert.Equal((15200, "3/4", "Scratch on the rear bumper", true, true, (bool?)true, (bool?)false),
+            (sheet.Odometer, sheet.FuelLevel, sheet.DamageNotes, sheet.CoversFitted, sheet.CustomerAcknowledged, sheet.WashAccepted, sheet.Waiting));
+        Assert.Equal(15200, (await db.MileageReadings.SingleAsync()).Kilometres);
+    }
+
+    [Fact]
+    public async Task RecordNeeds_PricesMenuItemsAndADiagnosisPerConcern_NothingToPayUnderWarranty()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var (result, _) = await h.CompleteAsync(Step("Followup.RecordNeeds",
+            Values(new { concerns = "Squeak from the front brakes\nRattle in the dashboard", services = new[] { "OIL" }, warranty = "NotCovered" })));
+        await using var db = await h.DbAsync();
+        var estimate = await db.Estimates.Include(e => e.Lines).SingleAsync();
+        Assert.Equal(["OIL", "diag-1", "diag-2"], estimate.Lines.Select(l => l.LineKey).Order(StringComparer.Ordinal));
+        Assert.Equal((160m, 320m), (estimate.Lines.Single(l => l.LineKey == "OIL").Labour, estimate.Lines.Single(l => l.LineKey == "OIL").Parts));
+        Assert.Equal(150m, estimate.Lines.Single(l => l.LineKey == "diag-1").Labour);
+        Assert.Equal(3, (await db.Concerns.CountAsync()));
+
+        var covered = await h.CompleteAsync(Step("Followup.RecordNeeds", Values(new { concerns = "Engine light", warranty = "Covered" })));
+        await using var after = await h.DbAsync();
+        Assert.Equal(0m, (await after.EstimateLines.SingleAsync(l => l.Description == "Diagnosis: Engine light")).Labour);
+    }
+
+    [Fact]
+    public async Task RecordNeeds_WithAServiceTheCatalogDoesNotHave_FaultsAndWritesNothing()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var result = await h.RunAsync(Step("Followup.RecordNeeds", Values(new { services = "TELEPORT" })));
+        Assert.Equal(Workflows.Runtime.WorkflowSubStatus.Faulted, result.SubStatus);
+        Assert.Contains("'TELEPORT' is not in the service catalog", result.Incidents.Single().Message, StringComparison.Ordinal);
+        await using var db = await h.DbAsync();
+        Assert.Empty(await db.Estimates.ToListAsync());
+    }
+
+    [Theory]
+    [InlineData("[\"OIL\", \"diag-1\"]", "Approved")]
+    [InlineData("[\"OIL\"]", "PartiallyApproved")]
+    [InlineData("[]", "Declined")]
+    [InlineData(null, "TimedOut")]
+    public async Task RecordDecision_MarksEachLineAndTheEstimate(string? approved, string status)
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.CompleteAsync(Step("Followup.RecordNeeds", Values(new { concerns = "Noise", services = "OIL" })));
+        await h.CompleteAsync(approved is null ? Step("Followup.RecordDecision") : Step("Followup.RecordDecision", Input("approvedLines", "Object", approved, "Object")));
+        await using var db = await h.DbAsync();
+        var estimate = await db.Estimates.Include(e => e.Lines).SingleAsync();
+        Assert.Equal(status, estimate.Status);
+        Assert.Equal(approved?.Contains("OIL", StringComparison.Ordinal) == true, estimate.Lines.Single(l => l.LineKey == "OIL").Approved);
+    }
+
+    [Fact]
+    public async Task SetPromisedTime_AddsTheApprovedHoursAndTheQueueAndTellsItInStoreTime()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.CompleteAsync(Step("Followup.RecordNeeds", Values(new { services = "OIL,BRAKEF" })));
+        await h.CompleteAsync(Step("Followup.RecordDecision", Input("approvedLines", "Object", "[\"OIL\", \"BRAKEF\"]", "Object")));
+        await h.CompleteAsync(Step("Followup.SetPromisedTime", Input("bays", "Int32", "2")));
+
+        // 1.5 h of work + 30 min check = 02:00 later: 03:00Z, 11:00 in the store.
+        Assert.Equal(new DateTime(2026, 3, 2, 3, 0, 0), (await h.VisitAsync()).PromisedAt);
+    }
+
+    [Theory]
+    [InlineData("Followup.HandOverToWorkshop", VisitStatus.InWorkshop)]
+    [InlineData("Followup.StartQualityCheck", VisitStatus.QualityCheck)]
+    [InlineData("Followup.ReturnToWorkshop", VisitStatus.InWorkshop)]
+    [InlineData("Followup.MarkReady", VisitStatus.Ready)]
+    [InlineData("Followup.RecordDelivery", VisitStatus.Delivered)]
+    public async Task A_status_step_moves_the_visit_and_tells_the_dms(string type, string status)
+    {
+        await using var h = await ActivityHarness.OpenAsync(new() { ["Webhooks:Endpoints:0:Url"] = "https://dms.example/hooks", ["Webhooks:Endpoints:0:Secret"] = "s" });
+        await h.CompleteAsync(type == "Followup.HandOverToWorkshop" ? Step(type, Values(new { technician = "zhang" })) : Step(type));
+
+        var visit = await h.VisitAsync();
+        Assert.Equal(status, visit.Status);
+        if (type == "Followup.HandOverToWorkshop")
+            Assert.Equal("zhang", visit.Technician);
+        var hook = Assert.Single(await h.MessagesAsync());
+        Assert.Equal(("webhook", "https://dms.example/hooks"), (hook.Channel, hook.Recipient));
+        Assert.Contains($"\"status\":\"{status}\"", Followup.Activities.Messaging.MessagePayload.FromJson(hook.Payload).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordAdditionalWork_NeedsADescription_AndPricesTheLine()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var missing = await h.RunAsync(Step("Followup.RecordAdditionalWork", Values(new { labour = "300" })));
+        Assert.Contains("needs a description", missing.Incidents.Single().Message, StringComparison.Ordinal);
+
+        await h.CompleteAsync(Step("Followup.RecordAdditionalWork", Values(new { description = "Front brake pads", reason = "Worn to 2 mm", hours = "1", labour = "300", parts = "520" })));
+        await using var db = await h.DbAsync();
+        var line = await db.EstimateLines.SingleAsync();
+        Assert.Equal(("Front brake pads", 820m), (line.Description, line.Price));
+        Assert.Equal(EstimateKind.AdditionalWork, (await db.Estimates.SingleAsync()).Kind);
+    }
+
+    [Fact]
+    public async Task Invoice_reconciliation_and_settlement_follow_what_the_customer_approved()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.CompleteAsync(Step("Followup.RecordNeeds", Values(new { services = "OIL" })));
+        await h.CompleteAsync(Step("Followup.RecordDecision", Input("approvedLines", "Object", "[\"OIL\"]", "Object")));
+
+        // A charge nobody approved blocks the bill: settlement is refused until it is decided.
+        await h.CompleteAsync(Step("Followup.RecordInvoice", Values(new { extraDescription = "Wiper blades", extraParts = "150" })));
+        var again = await h.RunAsync(Step("Followup.RecordInvoice"));
+        Assert.Contains("has an invoice already", again.Incidents.Single().Message, StringComparison.Ordinal);
+        var (_, outcome) = await h.CompleteAsync(Step("Followup.ReconcileInvoice"));
+        Assert.Equal("Overrun", outcome);
+        var refused = await h.RunAsync(Step("Followup.RecordSettlement", Values(new { payment = "card" })));
+        Assert.Contains("cannot be settled", refused.Incidents.Single().Message, StringComparison.Ordinal);
+
+        // Declined, the charge comes off; the bill matches and is settled.
+        await h.CompleteAsync(Step("Followup.RecordDecision", Input("approvedLines", "Object", "[]", "Object")));
+        Assert.Equal("Matched", (await h.CompleteAsync(Step("Followup.ReconcileInvoice"))).Outcome);
+        await h.CompleteAsync(Step("Followup.RecordSettlement", Values(new { payment = "wechat" })));
+        await using var db = await h.DbAsync();
+        var invoice = await db.Invoices.Include(i => i.Lines).SingleAsync();
+        Assert.Equal((InvoiceStatus.Settled, "wechat", 480m), (invoice.Status, invoice.PaymentMethod, invoice.Total));
+    }
+
+    [Fact]
+    public async Task DetectComeback_LinksTheSameConcernWithinTheWindow_AndNotAnother()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await using (var db = await h.DbAsync())
+        {
+            var now = h.Clock.GetUtcNow().UtcDateTime;
+            db.Visits.Add(new Visit { Id = "visit-0", Number = "RO-2026-000000", CustomerId = "customer-1", VehicleId = "vehicle-1", Status = VisitStatus.Delivered, DeliveredAt = now.AddDays(-10), CreatedAt = now.AddDays(-11), UpdatedAt = now });
+            db.Concerns.Add(new Concern { VisitId = "visit-0", Text = "Front brakes squeak when stopping" });
+            db.Concerns.Add(new Concern { VisitId = ActivityHarness.VisitId, Text = "Squeak from the front brakes when stopping" });
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal("Comeback", (await h.CompleteAsync(Step("Followup.DetectComeback", Input("technicalLead", "String", "lead")))).Outcome);
+        var visit = await h.VisitAsync();
+        Assert.Equal(("visit-0", "lead"), (visit.ComebackOf, visit.Technician));
+
+        await using (var db = await h.DbAsync())
+        {
+            await db.Concerns.Where(c => c.VisitId == ActivityHarness.VisitId).ExecuteDeleteAsync();
+            db.Concerns.Add(new Concern { VisitId = ActivityHarness.VisitId, Text = "Air conditioning is warm" });
+            await db.Comebacks.ExecuteDeleteAsync();
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal("FirstTime", (await h.CompleteAsync(Step("Followup.DetectComeback"))).Outcome);
+    }
+
+    [Fact]
+    public async Task The_old_step_type_runs_the_step_it_became()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.CompleteAsync(Activity("step", "Followup.RecordVisitStep", string.Join(",",
+            Input("visitId", "String", ActivityHarness.VisitId), Input("step", "String", "CheckIn"),
+            Input("values", "Object", """{ "odometer": "9000", "fuel": "full" }""", "Object"))));
+        await using var db = await h.DbAsync();
+        Assert.Equal((9000, "full"), ((await db.CheckIns.SingleAsync()).Odometer, (await db.CheckIns.SingleAsync()).FuelLevel));
+        var unknown = await h.RunAsync(Activity("step", "Followup.RecordVisitStep", Input("visitId", "String", ActivityHarness.VisitId) + "," + Input("step", "String", "Teleport")));
+        Assert.Contains("Unknown visit step 'Teleport'", unknown.Incidents.Single().Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LoadVisit_GivesTheCustomersNumberOnlyWithConsent()
+    {
+        await using var h = await ActivityHarness.OpenAsync(customer: c => c.SmsConsent = false);
+        var (result, _) = await h.CompleteAsync(Step("Followup.LoadVisit").Replace("\"customProperties\"", "\"result\": { \"typeName\": \"Object\", \"memoryReference\": { \"id\": \"Visit\" } }, \"customProperties\"", StringComparison.Ordinal),
+            variables: """{ "id": "Visit", "name": "Visit", "typeName": "Object" }""");
+        var model = Assert.IsType<Dictionary<string, object?>>(result.Variables.GetValueOrDefault("Visit") ?? throw new Xunit.Sdk.XunitException("no Visit variable"), exactMatch: false);
+        Assert.Equal((ActivityHarness.Number, (object?)null, "li.wei@example.com"), (model["Number"], model["Phone"], model["Email"]));
+    }
+}

@@ -1,0 +1,266 @@
+using Followup.Activities.Approvals;
+using Followup.Activities.Data;
+using Followup.Activities.Messaging;
+using Followup.Activities.Tasks;
+using Followup.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Followup.Workflows.Tests.Json;
+
+namespace Followup.Activities.Tests;
+
+/// <summary>The activities that wait — for a person, the customer, a reply, a date — each with its timers on the fake clock.</summary>
+public sealed class WaitingActivityTests
+{
+    private static string Visit(string type, params string[] inputs) =>
+        Activity("step", type, string.Join(",", [Input("visitId", "String", ActivityHarness.VisitId), .. inputs]));
+
+    private static readonly string Task = Activity("step", "Followup.HumanTask", string.Join(",",
+        Input("titleEn", "String", "Check the car of {{ Variables.Name }}"), Input("language", "String", "en"),
+        Input("form", "String", """{ "fields": [ { "name": "odometer", "label": { "en": "Odometer" }, "type": "number", "required": true } ] }"""),
+        Input("actions", "String[]", "[\"Done\", \"CustomerLeft\"]", "Object"), Input("assigneeRole", "String", "Advisor"),
+        Input("dueIn", "TimeSpan", "00:15:00"), Input("escalateToRole", "String", "Manager")));
+
+    [Fact]
+    public async Task HumanTask_OpensATask_CompletesWithTheChosenAction_AndItsRowCommitsWithTheStep()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var run = await h.RunAsync(Task, variables: """{ "id": "Name", "name": "Name", "typeName": "String", "value": "Broken {{ 7*7 }}" }""");
+        var task = Assert.Single(await h.TasksAsync());
+        Assert.Equal(("Check the car of Broken {{ 7*7 }}", "Advisor", new DateTime(2026, 3, 2, 1, 15, 0)), (task.Title, task.AssigneeRole, task.DueAt));
+
+        Assert.Equal(TaskResult.Done, await h.CompleteTaskAsync("CustomerLeft", new Dictionary<string, string?> { ["odometer"] = "12000" }));
+        Assert.Equal("CustomerLeft", await h.OutcomeAsync(run.InstanceId));
+        var done = Assert.Single(await h.TasksAsync());
+        Assert.Equal((HumanTaskStatus.Completed, "CustomerLeft", "wang"), (done.Status, done.Outcome, done.CompletedBy));
+        Assert.Contains("12000", done.Result, StringComparison.Ordinal);
+        Assert.Empty(h.Timers.Pending);
+
+        // The task is done with its step: a second completion finds nothing to resume.
+        var second = await h.Services.GetRequiredService<TaskService>().CompleteAsync(done.Id, new StaffMember("li", ["Advisor"]), "Done", new Dictionary<string, string?> { ["odometer"] = "1" }, "en", CancellationToken.None);
+        Assert.Equal(TaskResult.AlreadyCompleted, second.Result);
+    }
+
+    [Fact]
+    public async Task HumanTask_Overdue_GoesToTheEscalationRole_Once_AndStillCompletes()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var run = await h.RunAsync(Task);
+        await h.AdvanceAsync(TimeSpan.FromMinutes(16));
+        var task = Assert.Single(await h.TasksAsync());
+        Assert.Equal(("Manager", (DateTime?)new DateTime(2026, 3, 2, 1, 16, 0)), (task.AssigneeRole, task.EscalatedAt));
+        Assert.Equal("Suspended", (await h.InstanceAsync(run.InstanceId)).SubStatus);
+        Assert.Equal(TaskResult.Done, await h.CompleteTaskAsync("Done", new Dictionary<string, string?> { ["odometer"] = "1" }, "liu", "Manager"));
+        Assert.Equal("Finished", (await h.InstanceAsync(run.InstanceId)).SubStatus);
+    }
+
+    private static string Approval(string type, string lines = """[{ "id": "OIL", "description": "Oil change", "labour": 160, "parts": 320 }, { "id": "AIRF", "description": "Air filter", "labour": 60, "parts": 90 }]""") =>
+        Activity("step", type, string.Join(",", Input("customerName", "String", "Li Wei"), Input("phone", "String", ActivityHarness.Phone), Input("language", "String", "en"),
+            Input("lines", "String", lines), Input("expiresIn", "TimeSpan", "1.00:00:00"), Input("remindAfter", "TimeSpan", "04:00:00")));
+
+    [Theory]
+    [InlineData(new[] { "OIL", "AIRF" }, "Approved")]
+    [InlineData(new[] { "AIRF" }, "PartiallyApproved")]
+    [InlineData(new string[0], "Declined")]
+    public async Task EstimateApproval_SendsTheLink_AndGoesOnWithWhatTheCustomerDecided(string[] lines, string outcome)
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var run = await h.RunAsync(Approval("Followup.EstimateApproval"));
+        var approval = Assert.Single(await h.ApprovalsAsync());
+        var sms = Assert.Single(await h.MessagesAsync());
+        Assert.Equal($"Hello Li Wei, your service estimate is ready. Please review and approve it: https://dealer.example/c/{approval.Id}", MessagePayload.FromJson(sms.Payload).Text);
+        Assert.True(sms.Urgent);
+
+        var decided = await h.Services.GetRequiredService<ApprovalService>().DecideAsync(approval.Id, lines, "customer", "link", "Li Wei", "203.0.113.1", "phone", CancellationToken.None);
+        Assert.Equal(DecisionResult.Recorded, decided);
+        Assert.Equal(outcome, await h.OutcomeAsync(run.InstanceId));
+        var answered = Assert.Single(await h.ApprovalsAsync());
+        Assert.Equal((ApprovalStatus.Answered, outcome, "link", "203.0.113.1"), (answered.Status, answered.Decision, answered.DecidedVia, answered.ClientIp));
+        Assert.Equal(DecisionResult.AlreadyAnswered, await h.Services.GetRequiredService<ApprovalService>().DecideAsync(approval.Id, lines, "customer", "link", null, null, null, CancellationToken.None));
+        Assert.Empty(h.Timers.Pending);
+    }
+
+    [Fact]
+    public async Task AdditionalWorkAuthorization_RemindsOnce_ThenTimesOut_AndAnAnswerAfterThatIsRefused()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var run = await h.RunAsync(Approval("Followup.AdditionalWorkAuthorization"));
+        await h.AdvanceAsync(TimeSpan.FromHours(4));
+        var texts = (await h.MessagesAsync()).Select(m => MessagePayload.FromJson(m.Payload).Text).ToList();
+        Assert.Equal(2, texts.Count);
+        Assert.StartsWith("Hello Li Wei, our technician found additional work.", texts[0], StringComparison.Ordinal);
+        Assert.StartsWith("Hello Li Wei, a reminder to review the additional work:", texts[1], StringComparison.Ordinal);
+
+        await h.AdvanceAsync(TimeSpan.FromHours(20));
+        Assert.Equal("TimedOut", await h.OutcomeAsync(run.InstanceId));
+        var approval = Assert.Single(await h.ApprovalsAsync());
+        Assert.Equal(ApprovalStatus.TimedOut, approval.Status);
+        Assert.Equal(DecisionResult.Expired, await h.Services.GetRequiredService<ApprovalService>().DecideAsync(approval.Id, ["OIL"], "customer", "link", null, null, null, CancellationToken.None));
+        Assert.Equal(2, (await h.MessagesAsync()).Count);
+    }
+
+    [Fact]
+    public async Task CustomerApproval_WithAnUnknownLine_IsRefused_AndTheStepKeepsWaiting()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var run = await h.RunAsync(Approval("Followup.EstimateApproval"));
+        var approval = Assert.Single(await h.ApprovalsAsync());
+        Assert.Equal(DecisionResult.Invalid, await h.Services.GetRequiredService<ApprovalService>().DecideAsync(approval.Id, ["GHOST"], "customer", "link", null, null, null, CancellationToken.None));
+        Assert.Equal("Suspended", (await h.InstanceAsync(run.InstanceId)).SubStatus);
+        Assert.Equal(ApprovalStatus.Pending, Assert.Single(await h.ApprovalsAsync()).Status);
+    }
+
+    private static async Task DeliverAsync(ActivityHarness h)
+    {
+        await using var db = await h.DbAsync();
+        var visit = await db.Visits.FirstAsync();
+        visit.Status = VisitStatus.Delivered;
+        visit.DeliveredAt = h.Clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task SatisfactionCallback_ByCall_OpensATaskOnTheDay_AndAnUnhappyAnswerEscalates()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await DeliverAsync(h);
+        var run = await h.RunAsync(Visit("Followup.SatisfactionCallback", Input("staffLanguage", "String", "en")));
+        Assert.Empty(await h.TasksAsync());
+        await h.AdvanceAsync(TimeSpan.FromDays(3));
+        var task = Assert.Single(await h.TasksAsync());
+        Assert.Equal(("CallbackAgent", "Satisfaction callback: Li Wei · 沪A12345 · RO-2026-000001"), (task.AssigneeRole, task.Title));
+
+        await h.CompleteTaskAsync("Reached", new Dictionary<string, string?> { ["score"] = "2", ["resolved"] = "no", ["comments"] = "Still squeaks" }, "chen", "CallbackAgent");
+        Assert.Equal("Escalate", await h.OutcomeAsync(run.InstanceId));
+        await using var db = await h.DbAsync();
+        var callback = await db.Callbacks.SingleAsync();
+        Assert.Equal((CallbackStatus.Done, (int?)2, (bool?)false, "chen", true), (callback.Status, callback.Score, callback.Resolved, callback.Agent, callback.Escalated));
+    }
+
+    [Fact]
+    public async Task SatisfactionCallback_BySms_ReadsTheScoreFromTheReply_AndIgnoresOtherTexts()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await DeliverAsync(h);
+        var run = await h.RunAsync(Visit("Followup.SatisfactionCallback", Input("mode", "String", "sms")));
+        await h.AdvanceAsync(TimeSpan.FromDays(3));
+        var survey = MessagePayload.FromJson(Assert.Single(await h.MessagesAsync()).Payload).Text;
+        Assert.StartsWith("Hello Li Wei, thank you for your recent service visit (沪A12345).", survey, StringComparison.Ordinal);
+
+        async Task ReplyAsync(string body) => await h.Runtime.TriggerAsync(Service.SmsReplyStimulus.Name, new Service.SmsReplyStimulus(ActivityHarness.Phone),
+            new TriggerOptions { StartNew = false, Input = new Dictionary<string, object?> { ["from"] = ActivityHarness.Phone, ["body"] = body } }, CancellationToken.None);
+        await ReplyAsync("Who is this?");
+        Assert.Equal("Suspended", (await h.InstanceAsync(run.InstanceId)).SubStatus);
+        await ReplyAsync("5");
+        Assert.Equal("Satisfied", await h.OutcomeAsync(run.InstanceId));
+    }
+
+    [Fact]
+    public async Task SatisfactionCallback_NeverReached_EndsUnreachableAtTheDeadline()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await DeliverAsync(h);
+        var run = await h.RunAsync(Visit("Followup.SatisfactionCallback", Input("deadline", "TimeSpan", "5.00:00:00")));
+        await h.AdvanceAsync(TimeSpan.FromDays(3));
+        await h.CompleteTaskAsync("NoAnswer", new Dictionary<string, string?>(), "chen", "CallbackAgent");
+        await h.AdvanceAsync(TimeSpan.FromDays(1));
+        await h.CompleteTaskAsync("NoAnswer", new Dictionary<string, string?>(), "chen", "CallbackAgent");
+        await h.AdvanceAsync(TimeSpan.FromDays(1));
+        Assert.Equal("Unreachable", await h.OutcomeAsync(run.InstanceId));
+        await using var db = await h.DbAsync();
+        Assert.Equal(CallbackStatus.Unreachable, (await db.Callbacks.SingleAsync()).Status);
+    }
+
+    [Fact]
+    public async Task NextServiceReminder_RemindsBeforeTheDueDate_ThenCallsIfNothingIsBooked()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await DeliverAsync(h);
+        var run = await h.RunAsync(Visit("Followup.NextServiceReminder", Input("intervalDays", "Int32", "30"), Input("noticeDays", "Int32", "7"), Input("followUpAfterDays", "Int32", "3")));
+        await h.AdvanceAsync(TimeSpan.FromDays(22));
+        Assert.Empty(await h.MessagesAsync());
+        await h.AdvanceAsync(TimeSpan.FromDays(1));
+        var sent = await h.MessagesAsync();
+        Assert.Equal(["sms", "email"], sent.Select(m => m.Channel));
+        Assert.Contains("https://dealer.example/c/book/vehicle-1", MessagePayload.FromJson(sent[0].Payload).Text, StringComparison.Ordinal);
+
+        await h.AdvanceAsync(TimeSpan.FromDays(3));
+        Assert.Single(await h.TasksAsync());
+        await h.CompleteTaskAsync("Done", new Dictionary<string, string?> { ["result"] = "later" });
+        Assert.Equal("FollowedUp", await h.OutcomeAsync(run.InstanceId));
+    }
+
+    [Fact]
+    public async Task NextServiceReminder_StopsWhenTheCustomerBooks_AndSendsNothingWithoutConsent()
+    {
+        await using var h = await ActivityHarness.OpenAsync(customer: c => (c.SmsConsent, c.EmailConsent) = (false, false));
+        await DeliverAsync(h);
+        var run = await h.RunAsync(Visit("Followup.NextServiceReminder", Input("intervalDays", "Int32", "30"), Input("noticeDays", "Int32", "7")));
+        await h.AdvanceAsync(TimeSpan.FromDays(23));
+        Assert.Equal("OptedOut", await h.OutcomeAsync(run.InstanceId));
+        Assert.Empty(await h.MessagesAsync());
+
+        await using var h2 = await ActivityHarness.OpenAsync();
+        await DeliverAsync(h2);
+        var booked = await h2.RunAsync(Visit("Followup.NextServiceReminder", Input("intervalDays", "Int32", "30"), Input("noticeDays", "Int32", "7")));
+        await using (var db = await h2.DbAsync())
+        {
+            await db.Reminders.ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReminderStatus.Booked));
+        }
+        await h2.AdvanceAsync(TimeSpan.FromDays(23));
+        Assert.Equal("Booked", await h2.OutcomeAsync(booked.InstanceId));
+        Assert.Empty(await h2.MessagesAsync());
+    }
+
+    private static async Task<string> BookAsync(ActivityHarness h, DateTime slot)
+    {
+        await using var db = await h.DbAsync();
+        var appointment = new Appointment { Id = "appointment-1", CustomerId = "customer-1", VehicleId = "vehicle-1", SlotAt = slot, Channel = "staff", CreatedAt = h.Clock.GetUtcNow().UtcDateTime };
+        db.Appointments.Add(appointment);
+        await db.SaveChangesAsync();
+        return appointment.Id;
+    }
+
+    [Fact]
+    public async Task AwaitArrival_EndsArrivedWhenCheckedIn_OrNoShowAfterTheGrace()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var id = await BookAsync(h, new DateTime(2026, 3, 2, 2, 0, 0));
+        var wait = Activity("step", "Followup.AwaitArrival", Input("appointmentId", "String", id) + "," + Input("grace", "TimeSpan", "00:30:00"));
+        var arrived = await h.RunAsync(wait);
+        await h.Runtime.TriggerAsync(Service.AppointmentArrivedStimulus.Name, new Service.AppointmentArrivedStimulus(id), new TriggerOptions { StartNew = false }, CancellationToken.None);
+        Assert.Equal("Arrived", await h.OutcomeAsync(arrived.InstanceId));
+
+        var late = await h.RunAsync(wait);
+        await h.AdvanceAsync(TimeSpan.FromMinutes(91));
+        Assert.Equal("NoShow", await h.OutcomeAsync(late.InstanceId));
+        await using var db = await h.DbAsync();
+        Assert.Equal(AppointmentStatus.NoShow, (await db.Appointments.SingleAsync()).Status);
+    }
+
+    [Fact]
+    public async Task SendSms_WritesOneMessageInTheCustomersLanguage_AndSkipsACustomerWithoutANumber()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var text = string.Join(",", Input("language", "String", "en"), Input("textZhCn", "String", "您好 {{ Variables.Name }}"), Input("textEn", "String", "Hello {{ Variables.Name }}"));
+        await h.CompleteAsync(Activity("step", "Followup.SendSms", Input("to", "String", "138 0013 8000") + "," + text), variables: """{ "id": "Name", "name": "Name", "typeName": "String", "value": "{{ 7*7 }}" }""");
+        var sms = Assert.Single(await h.MessagesAsync());
+        Assert.Equal((Channels.Sms, ActivityHarness.Phone, "Hello {{ 7*7 }}"), (sms.Channel, sms.Recipient, MessagePayload.FromJson(sms.Payload).Text));
+
+        await h.CompleteAsync(Activity("step", "Followup.SendSms", Input("to", "String", "") + "," + text));
+        Assert.Single(await h.MessagesAsync());
+        var bad = await h.RunAsync(Activity("step", "Followup.SendSms", Input("to", "String", "12345") + "," + text));
+        Assert.Contains("'12345' is not a valid phone number", bad.Incidents.Single().Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendEmail_HasASubjectAndHtml_AndAMarketingOneIsMarkedSo()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.CompleteAsync(Activity("step", "Followup.SendEmail", string.Join(",", Input("to", "String", "li.wei@example.com"), Input("language", "String", "en"),
+            Input("subjectEn", "String", "Your car"), Input("bodyEn", "String", "Hello,\n\nIt is due <soon>."), Input("transactional", "Boolean", "false"))));
+        var email = MessagePayload.FromJson(Assert.Single(await h.MessagesAsync()).Payload);
+        Assert.Equal(("Your car", false), (email.Subject, email.Transactional));
+        Assert.Equal("<html><body><p>Hello,</p><p>It is due &lt;soon&gt;.</p></body></html>", email.Html);
+    }
+}
