@@ -40,6 +40,7 @@ public static class DependencyInjection
         services.AddSingleton<LiquidEvaluator>();
         services.AddSingleton<ExpressionEvaluator>();
         services.AddSingleton<WorkflowRunner>();
+        services.AddSingleton<BurstCommitter>();
         services.AddSingleton<DefinitionStore>();
         services.AddSingleton<WorkflowQueries>();
         services.AddSingleton<RecordModels>();

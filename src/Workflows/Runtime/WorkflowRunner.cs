@@ -8,14 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace Followup.Workflows.Runtime;
 
-/// <summary>What a burst should do: start a new instance, resume a bookmark, or retry faulted activities.</summary>
-public sealed record RunRequest
-{
-    public string? BookmarkId { get; init; }
-    public IReadOnlyDictionary<string, object?>? Input { get; init; }
-    public bool RetryFaulted { get; init; }
-}
-
 /// <summary>
 /// Runs an instance until it is blocked: takes work items off a FIFO queue and executes them until the queue is
 /// empty. Containers drive progress through completion callbacks; there is no central graph walker.
@@ -49,6 +41,11 @@ public sealed class WorkflowRunner(
         wec.Name = graph.Definition.Name;
         return wec;
     }
+
+    public WorkflowState ExtractState(WorkflowExecutionContext wec, int definitionVersion) => InstanceState.ExtractState(wec, definitionVersion);
+
+    public WorkflowExecutionContext LoadInstance(WorkflowGraph graph, WorkflowState state, IServiceProvider services, Func<string, WorkflowDefinition?> findVersion, CancellationToken cancellationToken) =>
+        InstanceState.LoadInstance(this, graph, state, services, findVersion, cancellationToken);
 
     public async Task RunAsync(WorkflowExecutionContext wec, RunRequest request)
     {
@@ -285,215 +282,5 @@ public sealed class WorkflowRunner(
             wec.FinishedAt = Clock.GetUtcNow();
             wec.Scheduler.Clear();
         }
-    }
-
-    // ---------------------------------------------------------------- state
-
-    public WorkflowState ExtractState(WorkflowExecutionContext wec, int definitionVersion)
-    {
-        var kept = wec.Contexts.Where(c => c.Status is not (ActivityStatus.Completed or ActivityStatus.Canceled) || c == wec.RootContext);
-        return new WorkflowState
-        {
-            Id = wec.InstanceId,
-            DefinitionId = wec.Definition.DefinitionId,
-            DefinitionVersionId = wec.Definition.Id,
-            DefinitionVersion = definitionVersion,
-            CorrelationId = wec.CorrelationId,
-            Name = wec.Name,
-            ParentInstanceId = wec.ParentInstanceId,
-            Status = wec.Status,
-            SubStatus = wec.SubStatus,
-            CreatedAt = wec.CreatedAt,
-            UpdatedAt = Clock.GetUtcNow(),
-            FinishedAt = wec.FinishedAt,
-            TriggerActivityId = wec.TriggerActivityId,
-            Input = JsonValues.ToObject(wec.Input),
-            Properties = JsonValues.ToObject(wec.Properties),
-            Bookmarks = [.. wec.Bookmarks],
-            Incidents = [.. wec.Incidents],
-            Contexts = kept.Select(c => new ContextState
-            {
-                Id = c.Id,
-                ParentId = c.Parent?.Id,
-                NodeId = c.Node.NodeId,
-                Status = c.Status,
-                StartedAt = c.StartedAt,
-                Input = c.Input.Count == 0 ? null : JsonValues.ToObject(c.Input),
-                Properties = c.Properties.Count == 0 ? null : new Dictionary<string, object?>(c.Properties, StringComparer.Ordinal),
-                Variables = c.Variables is null ? null : JsonValues.ToObject(PersistentVariables(c)),
-                Scope = c.Scope is null ? null : new ScopeState
-                {
-                    DefinitionVersionId = c.Scope.Definition.Id,
-                    Inputs = JsonValues.ToObject(c.Scope.Inputs),
-                    Outputs = JsonValues.ToObject(c.Scope.Outputs),
-                    CompletionOutcomes = c.CompletionOutcomes?.Names.ToList(),
-                },
-            }).ToList(),
-            ActivityOutputs = JsonValues.ToObject(wec.ActivityOutputs.ToDictionary(kv => kv.Key, kv => (object?)kv.Value)),
-            ActivityNames = new Dictionary<string, string>(wec.ActivityNames),
-            LastResult = JsonValues.ToNode(wec.LastResult),
-            JournalSequence = wec.JournalSequence,
-        };
-    }
-
-    private static Dictionary<string, object?> PersistentVariables(ActivityExecutionContext context) =>
-        context.Variables!
-            .Where(kv => context.VariableDeclarations?.FirstOrDefault(d => d.Name == kv.Key)?.IsTransient != true)
-            .ToDictionary(kv => kv.Key, kv => kv.Value);
-
-    public WorkflowExecutionContext LoadInstance(WorkflowGraph graph, WorkflowState state, IServiceProvider services, Func<string, WorkflowDefinition?> findVersion, CancellationToken cancellationToken)
-    {
-        var wec = new WorkflowExecutionContext(graph, state.Id, this, services, cancellationToken)
-        {
-            CorrelationId = state.CorrelationId,
-            Name = state.Name,
-            ParentInstanceId = state.ParentInstanceId,
-            Status = state.Status,
-            SubStatus = state.SubStatus,
-            CreatedAt = state.CreatedAt,
-            FinishedAt = state.FinishedAt,
-            TriggerActivityId = state.TriggerActivityId,
-            Input = JsonValues.ToDictionary(state.Input),
-            Properties = JsonValues.ToDictionary(state.Properties),
-            JournalSequence = state.JournalSequence,
-            LastResult = JsonValues.ToClr(state.LastResult),
-        };
-        wec.Bookmarks.AddRange(state.Bookmarks);
-        wec.Incidents.AddRange(state.Incidents);
-        wec.LoadedIncidentIds = state.Incidents.Select(i => i.Id).ToHashSet();
-        foreach (var (k, v) in state.ActivityOutputs)
-            wec.ActivityOutputs[k] = JsonValues.ToDictionary(v as JsonObject ?? []);
-        foreach (var (k, v) in state.ActivityNames)
-            wec.ActivityNames[k] = v;
-
-        var byId = new Dictionary<string, ActivityExecutionContext>(StringComparer.Ordinal);
-        foreach (var cs in state.Contexts)
-        {
-            var parent = cs.ParentId is null ? null : byId.GetValueOrDefault(cs.ParentId);
-            var node = graph.FindNode(cs.NodeId)
-                ?? throw new InvalidOperationException($"Instance {state.Id} refers to node '{cs.NodeId}', which definition version {state.DefinitionVersionId} does not have.");
-            var context = new ActivityExecutionContext(wec, cs.Id, node, parent)
-            {
-                Status = cs.Status,
-                StartedAt = cs.StartedAt,
-                Input = cs.Input is null ? new Dictionary<string, object?>() : JsonValues.ToDictionary(cs.Input),
-            };
-            foreach (var (k, v) in cs.Properties ?? [])
-                context.Properties[k] = v;
-            if (cs.Variables != null)
-            {
-                context.VariableDeclarations = parent == null ? [.. wec.Definition.Variables, .. node.Variables] : [.. node.Variables];
-                context.Variables = JsonValues.ToDictionary(cs.Variables, StringComparer.Ordinal);
-            }
-            if (cs.Scope != null)
-            {
-                var definition = parent == null ? wec.Definition : findVersion(cs.Scope.DefinitionVersionId)
-                    ?? throw new InvalidOperationException($"Instance {state.Id} uses workflow version {cs.Scope.DefinitionVersionId}, which is not stored.");
-                context.Scope = new WorkflowScope(definition)
-                {
-                    Inputs = parent == null ? wec.Input : JsonValues.ToDictionary(cs.Scope.Inputs),
-                    Outputs = JsonValues.ToDictionary(cs.Scope.Outputs),
-                };
-                if (parent != null)
-                {
-                    graph.GetChildRoot(node, definition);
-                    context.VariableDeclarations = [.. definition.Variables];
-                }
-                context.CompletionOutcomes = cs.Scope.CompletionOutcomes is { } outcomes ? new Outcomes(outcomes) : null;
-            }
-            parent?.Children.Add(context);
-            wec.Contexts.Add(context);
-            byId[cs.Id] = context;
-            if (parent == null)
-                wec.RootContext = context;
-        }
-        return wec;
-    }
-}
-
-/// <summary>How a new instance starts.</summary>
-public sealed record NewInstance
-{
-    public string? InstanceId { get; init; }
-    public string? CorrelationId { get; init; }
-    public string? ParentInstanceId { get; init; }
-    public string? TriggerActivityId { get; init; }
-    public IReadOnlyDictionary<string, object?>? Input { get; init; }
-    public IReadOnlyDictionary<string, object?>? Properties { get; init; }
-}
-
-public sealed class BookmarkNotFoundException(string instanceId, string bookmarkId)
-    : Exception($"Instance {instanceId} has no bookmark {bookmarkId}: it was already resumed or never existed.")
-{
-    public string InstanceId { get; } = instanceId;
-    public string BookmarkId { get; } = bookmarkId;
-}
-
-public sealed class RunawayBurstException(int limit, string activity)
-    : Exception($"The workflow ran {limit} activities without waiting once (the limit, Engine:MaxActivityExecutionsPerBurst) and was stopped before '{activity}': a loop in which no step waits?");
-
-public sealed class EngineOptions
-{
-    /// <summary>Activities one burst may run before it is stopped as a runaway loop; the instance then faults.</summary>
-    public int MaxActivityExecutionsPerBurst { get; set; } = 100_000;
-
-    public const string SectionName = "Engine";
-
-    /// <summary>How flowcharts join branches when a workflow does not say (custom property <c>Flowchart:ExecutionMode</c>).</summary>
-    public FlowchartExecutionMode FlowchartMode { get; set; } = FlowchartExecutionMode.CounterBased;
-
-    /// <summary>Limits for JavaScript expressions: a runaway script faults its instance instead of hanging the host.</summary>
-    public TimeSpan ScriptTimeout { get; set; } = TimeSpan.FromSeconds(2);
-    public int ScriptMaxStatements { get; set; } = 1_000_000;
-    public int ScriptMaxRecursion { get; set; } = 200;
-    public long ScriptMemoryLimitBytes { get; set; } = 32 * 1024 * 1024;
-
-    /// <summary>Folder of the shipped workflow definitions loaded at start.</summary>
-    public string? DefinitionsPath { get; set; }
-
-    /// <summary>Publishing fails when validation finds errors (a bad cron expression).</summary>
-    public bool FailOnValidationErrors { get; set; } = true;
-}
-
-/// <summary>Ids for instances, contexts and bookmarks. Engine code never calls Guid.NewGuid itself.</summary>
-public interface IIdentityGenerator
-{
-    string NewId();
-}
-
-/// <summary>
-/// Version 7 UUIDs (RFC 9562) in 32 hex digits, as <c>Guid.CreateVersion7().ToString("N")</c> writes them: the
-/// millisecond first, so ids made later sort later and rows inserted by id go in at the end of their index.
-/// </summary>
-public sealed class SequentialGuidIdentityGenerator : IIdentityGenerator
-{
-    private const int RandomBytes = 10;
-
-    /// <summary>Cryptographic random bytes fetched 4 KiB at a time: one system call serves about 400 ids, not one.</summary>
-    [ThreadStatic]
-    private static byte[]? t_random;
-
-    [ThreadStatic]
-    private static int t_used;
-
-    public string NewId()
-    {
-        if (t_random is null)
-        {
-            t_random = new byte[4096];
-            t_used = t_random.Length;
-        }
-        if (t_used + RandomBytes > t_random.Length)
-        {
-            System.Security.Cryptography.RandomNumberGenerator.Fill(t_random);
-            t_used = 0;
-        }
-        Span<byte> id = stackalloc byte[16];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(id[..8], DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 16);
-        t_random.AsSpan(t_used, RandomBytes).CopyTo(id[6..]);
-        t_used += RandomBytes;
-        id[6] = (byte)(0x70 | (id[6] & 0x0F)); // version 7
-        id[8] = (byte)(0x80 | (id[8] & 0x3F)); // RFC 9562 variant
-        return Convert.ToHexStringLower(id);
     }
 }

@@ -23,22 +23,14 @@ public sealed class WorkflowRuntime(
     WorkflowDefinitionCache definitions,
     WorkflowDefinitionReader reader,
     IWorkflowLock locks,
-    ITimerScheduler timers,
     IServiceScopeFactory scopes,
     TimeProvider clock,
     WorkflowMetrics metrics,
     WorkflowDefinitionService definitionService,
-    CrashPoints crashes,
+    BurstCommitter committer,
     ILogger<WorkflowRuntime> logger) : IWorkflowRuntime
 {
     private const int MaxCommitAttempts = 3;
-
-    /// <summary>
-    /// A timer due later than this gets its job before its burst commits, so the job id goes into the database with the
-    /// bookmark instead of in a write of its own. Should the burst then not commit, the job finds no bookmark when it
-    /// runs and ends. A timer due sooner is scheduled after the commit, so its job cannot run before the bookmark exists.
-    /// </summary>
-    private static readonly TimeSpan ScheduleBeforeCommitBeyond = TimeSpan.FromMinutes(5);
 
     private static readonly ConditionalWeakTable<WorkflowDefinition, WorkflowGraph> Graphs = new();
 
@@ -66,7 +58,7 @@ public sealed class WorkflowRuntime(
             {
                 EngineLog.InstanceStarted(logger, wec.InstanceId, definition.DefinitionId);
                 await runner.RunAsync(wec, new RunRequest());
-                await CommitAsync(wec, definition, null, null, cancellationToken);
+                await committer.CommitAsync(wec, definition, null, null, cancellationToken);
             }
             finally
             {
@@ -126,7 +118,7 @@ public sealed class WorkflowRuntime(
                             EngineLog.InstanceResumed(logger, instanceId, request.BookmarkId);
                         await runner.RunAsync(wec, request);
                     }
-                    await CommitAsync(wec, definition, loadedBookmarks, record, cancellationToken, resolveIncidents: request?.RetryFaulted == true, resumedBookmarkId: request?.BookmarkId);
+                    await committer.CommitAsync(wec, definition, loadedBookmarks, record, cancellationToken, resolveIncidents: request?.RetryFaulted == true, resumedBookmarkId: request?.BookmarkId);
                 }
                 catch (WorkflowConcurrencyException) when (attempt < MaxCommitAttempts)
                 {
@@ -199,161 +191,6 @@ public sealed class WorkflowRuntime(
     }
 
     internal WorkflowGraph GraphOf(WorkflowDefinition definition) => Graphs.GetValue(definition, d => new WorkflowGraph(d, reader));
-
-    private async Task CommitAsync(WorkflowExecutionContext wec, WorkflowDefinition definition, IReadOnlyList<Bookmark>? loaded, WorkflowInstanceRecord? row, CancellationToken cancellationToken, bool resolveIncidents = false, string? resumedBookmarkId = null)
-    {
-        var state = runner.ExtractState(wec, definition.Version);
-        var loadedIds = loaded?.Select(b => b.Id).ToHashSet() ?? [];
-        var currentIds = wec.Bookmarks.Select(b => b.Id).ToHashSet();
-        var added = wec.Bookmarks.Where(b => !loadedIds.Contains(b.Id)).ToList();
-        var removed = loaded?.Where(b => !currentIds.Contains(b.Id)).ToList() ?? [];
-        var now = clock.GetUtcNow().UtcDateTime;
-
-        // Timers that went away without firing (another branch won, the instance was cancelled) have jobs to delete;
-        // the timer being resumed is the job running now.
-        var cancelledTimers = removed.Where(b => b.DueAt != null && b.Id != resumedBookmarkId).Select(b => b.Id).ToHashSet();
-        var removedTimers = cancelledTimers.Count > 0
-            ? (await store.ListBookmarksAsync(wec.InstanceId, cancellationToken)).Where(r => r.SchedulerJobId != null && cancelledTimers.Contains(r.Id)).ToList()
-            : [];
-
-        var jobIds = await ScheduleTimersAheadAsync(wec.InstanceId, added, cancellationToken);
-        var batch = new CommitBatch
-        {
-            IsNew = row is null,
-            ExpectedRevision = row?.Revision ?? 0,
-            Loaded = row,
-            Instance = new WorkflowInstanceRecord
-            {
-                Id = wec.InstanceId,
-                DefinitionId = definition.DefinitionId,
-                DefinitionVersionId = definition.Id,
-                DefinitionVersion = definition.Version,
-                ParentInstanceId = wec.ParentInstanceId,
-                CorrelationId = wec.CorrelationId,
-                Name = wec.Name,
-                Status = wec.Status.ToString(),
-                SubStatus = wec.SubStatus.ToString(),
-                IncidentCount = wec.Incidents.Count,
-                State = new Utf8Json(JsonSerializer.SerializeToUtf8Bytes(state, JsonValues.Options)),
-                Revision = (row?.Revision ?? 0) + 1,
-                CreatedAt = wec.CreatedAt.UtcDateTime,
-                UpdatedAt = now,
-                FinishedAt = wec.FinishedAt?.UtcDateTime,
-            },
-            AddedBookmarks = added.Select(b => new BookmarkRecord
-            {
-                Id = b.Id,
-                InstanceId = wec.InstanceId,
-                DefinitionId = definition.DefinitionId,
-                Name = b.Name,
-                Hash = b.Hash,
-                CorrelationId = wec.CorrelationId,
-                ActivityNodeId = b.ActivityNodeId,
-                ActivityInstanceId = b.ActivityInstanceId,
-                Payload = b.Payload?.ToJsonString(),
-                DueAt = b.DueAt?.UtcDateTime,
-                SchedulerJobId = jobIds.GetValueOrDefault(b.Id),
-                CreatedAt = b.CreatedAt.UtcDateTime,
-            }).ToList(),
-            RemovedBookmarkIds = removed.Select(b => b.Id).ToList(),
-            Journal = wec.Journal.Select(j => new JournalRecord
-            {
-                InstanceId = wec.InstanceId,
-                Sequence = j.Sequence,
-                Timestamp = j.Timestamp.UtcDateTime,
-                ActivityInstanceId = j.ActivityInstanceId,
-                ActivityId = j.ActivityId,
-                ActivityNodeId = j.ActivityNodeId,
-                ActivityType = j.ActivityType,
-                ActivityName = j.ActivityName,
-                EventName = j.EventName,
-                Message = j.Message,
-            }).ToList(),
-            Incidents = wec.Incidents.Where(i => wec.LoadedIncidentIds?.Contains(i.Id) != true)
-                .Select(i => new IncidentRecord
-                {
-                    Id = i.Id,
-                    InstanceId = wec.InstanceId,
-                    ActivityId = i.ActivityId,
-                    ActivityNodeId = i.ActivityNodeId,
-                    ActivityType = i.ActivityType,
-                    Message = i.Message,
-                    ExceptionType = i.ExceptionType,
-                    StackTrace = i.StackTrace,
-                    Timestamp = i.Timestamp.UtcDateTime,
-                }).ToList(),
-            Records = [.. wec.Records.Writes],
-            Transaction = wec.Transaction,
-            CommitTransaction = wec.OwnsTransaction,
-            ResolveIncidents = resolveIncidents,
-        };
-        try
-        {
-            crashes.Reached(CrashPoint.BurstCommitting);
-            await store.CommitAsync(batch, cancellationToken);
-            crashes.Reached(CrashPoint.BurstCommitted);
-        }
-        catch
-        {
-            foreach (var (bookmarkId, jobId) in jobIds)
-                await CancelQuietlyAsync(wec.InstanceId, bookmarkId, jobId);
-            throw;
-        }
-        wec.Journal.Clear();
-        wec.Records.Clear();
-        EngineLog.InstanceCommitted(logger, wec.InstanceId, wec.Status.ToString(), wec.SubStatus.ToString());
-
-        foreach (var timer in removedTimers)
-            wec.AfterCommit.Insert(0, (_, ct) => timers.CancelAsync(timer.SchedulerJobId!, ct));
-        foreach (var bookmark in added.Where(b => b.DueAt != null && !jobIds.ContainsKey(b.Id)))
-        {
-            wec.AfterCommit.Insert(0, async (_, ct) =>
-            {
-                var jobId = await timers.ScheduleAsync(wec.InstanceId, bookmark.Id, bookmark.DueAt!.Value, ct);
-                await store.SetSchedulerJobIdAsync(wec.InstanceId, bookmark.Id, jobId, ct);
-            });
-        }
-        if (wec.Status == WorkflowStatus.Finished && wec.ParentInstanceId is { } parentId)
-        {
-            var output = new Dictionary<string, object?>(wec.Output);
-            wec.AfterCommit.Add((services, ct) => services.GetRequiredService<IWorkflowRuntime>().TriggerAsync(
-                ExecuteWorkflow.BookmarkName, new ChildWorkflowStimulus(wec.InstanceId),
-                new TriggerOptions { InstanceId = parentId, StartNew = false, Input = new Dictionary<string, object?> { ["ChildWorkflowOutput"] = output } }, ct));
-        }
-    }
-
-    /// <summary>Jobs for the new timers due beyond <see cref="ScheduleBeforeCommitBeyond"/>, by bookmark id; one that fails is scheduled after the commit instead.</summary>
-    private async Task<Dictionary<string, string>> ScheduleTimersAheadAsync(string instanceId, List<Bookmark> added, CancellationToken cancellationToken)
-    {
-        var jobIds = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var bookmark in added)
-        {
-            if (bookmark.DueAt is not { } due || due - clock.GetUtcNow() <= ScheduleBeforeCommitBeyond)
-                continue;
-            try
-            {
-                jobIds[bookmark.Id] = await timers.ScheduleAsync(instanceId, bookmark.Id, due, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                EngineLog.TimerScheduledAfterCommit(logger, instanceId, bookmark.Id, ex);
-            }
-        }
-        return jobIds;
-    }
-
-    /// <summary>Deletes the job of a timer whose burst did not commit; a job left behind finds no bookmark and ends.</summary>
-    private async Task CancelQuietlyAsync(string instanceId, string bookmarkId, string jobId)
-    {
-        try
-        {
-            await timers.CancelAsync(jobId, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            EngineLog.UncommittedTimerJobLeft(logger, instanceId, bookmarkId, ex);
-        }
-    }
 
     private async Task AfterCommitAsync(WorkflowExecutionContext wec, IServiceProvider services, CancellationToken cancellationToken)
     {
