@@ -56,25 +56,3 @@ public static class DependencyInjection
         return services;
     }
 }
-
-/// <summary>Brings the dealership's tables up to date (taking over those an earlier release's engine made) and fills an empty menu catalog.</summary>
-public static class ActivitiesStartup
-{
-    public static async Task InitializeActivitiesAsync(this IServiceProvider services, CancellationToken cancellationToken)
-    {
-        await using var db = await services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.DealershipDbContext>>().CreateDbContextAsync(cancellationToken);
-        await Data.EarlierSchema.AdoptAsync(db, cancellationToken);
-        await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database, cancellationToken);
-        await Data.StandardCatalog.EnsureAsync(db, cancellationToken);
-    }
-}
-
-/// <summary>Sends Twilio's requests to another host, keeping path and query (a local fake in tests and demos).</summary>
-public sealed class RewriteHostHandler(Uri target) : DelegatingHandler
-{
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        request.RequestUri = new UriBuilder(request.RequestUri!) { Scheme = target.Scheme, Host = target.Host, Port = target.Port }.Uri;
-        return base.SendAsync(request, cancellationToken);
-    }
-}

@@ -35,6 +35,7 @@ public static class DependencyInjection
         services.AddSingleton<ActivityRegistry>();
         services.AddSingleton<WorkflowDefinitionReader>();
         services.AddSingleton<WorkflowDefinitionWriter>();
+        services.AddSingleton<DefinitionValidator>();
         services.AddSingleton<WorkflowDefinitionService>();
         services.AddSingleton<JavaScriptEvaluator>();
         services.AddSingleton<LiquidEvaluator>();

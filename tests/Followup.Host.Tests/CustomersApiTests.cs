@@ -1,7 +1,7 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Followup.Activities.Data;
 using Followup.Host.Security;
 using Microsoft.EntityFrameworkCore;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Followup.Activities.Messaging;
 using Followup.Host.Messaging;
-using Followup.Workflows.Persistence;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Followup.Testing;
 using Npgsql;
 using static Followup.Workflows.Tests.Json;
-
-using Followup.Testing;
 
 namespace Followup.Host.Tests;
 

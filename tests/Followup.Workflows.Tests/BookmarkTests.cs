@@ -1,6 +1,5 @@
 using Followup.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using static Followup.Workflows.Tests.Json;
 

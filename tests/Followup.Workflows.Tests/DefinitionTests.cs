@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Followup.Workflows.Definitions;
 using Followup.Workflows.Management;
 using Followup.Workflows.Registry;
-using Followup.Workflows.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using static Followup.Workflows.Tests.Json;
 

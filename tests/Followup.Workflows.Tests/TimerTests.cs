@@ -1,9 +1,7 @@
-using Followup.Workflows.Runtime;
+using Followup.Testing;
 using Followup.Workflows.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using static Followup.Workflows.Tests.Json;
-
-using Followup.Testing;
 
 namespace Followup.Workflows.Tests;
 

@@ -1,3 +1,4 @@
+using Followup.Testing;
 using Followup.Workflows.Activities.Primitives;
 using Followup.Workflows.Management;
 using Followup.Workflows.Persistence;
@@ -6,7 +7,6 @@ using Followup.Workflows.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Followup.Testing;
 
 namespace Followup.Workflows.Tests;
 

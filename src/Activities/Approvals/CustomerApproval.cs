@@ -1,55 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Followup.Activities.Messaging;
 using Followup.Workflows.Abstractions;
-using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 
 namespace Followup.Activities.Approvals;
-
-/// <summary>Signed, expiring links to the customer's pages (the host signs them with its data-protection keys).</summary>
-public interface ICustomerLinks
-{
-    /// <summary>The approval page of one approval.</summary>
-    string LinkFor(string approvalId);
-
-    /// <summary>The self-service booking page for one vehicle.</summary>
-    string BookingLinkFor(string vehicleId);
-}
-
-public sealed record ApprovalLine(string Id, string Description, string? Reason, decimal Labour, decimal Parts, decimal? Hours)
-{
-    public decimal Price => Labour + Parts;
-}
-
-public static class ApprovalContent
-{
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    public static IReadOnlyList<ApprovalLine> Lines(string content) =>
-        JsonSerializer.Deserialize<Content>(content, Json)?.Lines ?? [];
-
-    public static string Serialize(IReadOnlyList<ApprovalLine> lines) => JsonSerializer.Serialize(new Content(lines), Json);
-
-    public static IReadOnlyList<ApprovalLine> Parse(string? json)
-    {
-        var node = string.IsNullOrWhiteSpace(json) ? null : JsonNode.Parse(json);
-        var items = node as JsonArray ?? (node?["lines"] as JsonArray) ?? throw new ArgumentException("An approval needs its lines: [{ id, description, labour, parts }].");
-        var lines = items.OfType<JsonObject>().Select((l, i) => new ApprovalLine(
-            l["id"]?.ToString() ?? (i + 1).ToString(CultureInfo.InvariantCulture),
-            l["description"]?.GetValue<string>() ?? throw new ArgumentException($"Line {i + 1} has no description."),
-            l["reason"]?.GetValue<string>(),
-            l["labour"]?.GetValue<decimal>() ?? 0,
-            l["parts"]?.GetValue<decimal>() ?? 0,
-            l["hours"]?.GetValue<decimal>())).ToList();
-        if (lines.Count == 0)
-            throw new ArgumentException("An approval needs at least one line.");
-        return lines;
-    }
-
-    private sealed record Content(IReadOnlyList<ApprovalLine> Lines);
-}
 
 /// <summary>
 /// Asks the customer to approve priced lines from a signed link sent by SMS, or takes the decision an advisor records
@@ -186,22 +141,4 @@ public abstract class CustomerApproval : WaitingActivity
         var text = string.Format(CultureInfo.InvariantCulture, language == "en" ? template.En : template.Zh, name, _links.LinkFor(approvalId));
         Outbox.Sms(context, phone, new MessagePayload(language, text), urgent);
     }
-}
-
-[Activity("Followup", "Approvals", "Send the estimate to the customer and wait for their approval.", DisplayName = "Estimate approval")]
-[FlowNode("Approved", "PartiallyApproved", "Declined", "TimedOut")]
-public sealed class EstimateApproval(ICustomerLinks links, ApprovalStore approvals) : CustomerApproval(links, approvals)
-{
-    protected override string Kind => "Estimate";
-    protected override (string Zh, string En) Request => ("{0}您好，您的维修估价单已就绪，请查看并确认：{1}", "Hello {0}, your service estimate is ready. Please review and approve it: {1}");
-    protected override (string Zh, string En) Reminder => ("{0}您好，提醒您确认维修估价单：{1}", "Hello {0}, a reminder to review your estimate: {1}");
-}
-
-[Activity("Followup", "Approvals", "Ask the customer to authorise additional work found during the service.", DisplayName = "Additional work authorization")]
-[FlowNode("Approved", "PartiallyApproved", "Declined", "TimedOut")]
-public sealed class AdditionalWorkAuthorization(ICustomerLinks links, ApprovalStore approvals) : CustomerApproval(links, approvals)
-{
-    protected override string Kind => "AdditionalWork";
-    protected override (string Zh, string En) Request => ("{0}您好，技师在检修中发现需要追加的项目，请查看并确认：{1}", "Hello {0}, our technician found additional work. Please review and authorise it: {1}");
-    protected override (string Zh, string En) Reminder => ("{0}您好，提醒您确认追加项目：{1}", "Hello {0}, a reminder to review the additional work: {1}");
 }

@@ -1,5 +1,4 @@
 using Followup.Activities.Data;
-using Followup.Workflows.Persistence;
 
 namespace Followup.Activities.Messaging;
 

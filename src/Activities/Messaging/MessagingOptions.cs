@@ -35,36 +35,3 @@ public sealed class MessagingOptions
     /// <summary>Address of the unsubscribe page for non-transactional email (List-Unsubscribe).</summary>
     public string UnsubscribeUrl { get; set; } = "http://localhost:5080/unsubscribe";
 }
-
-public sealed class TwilioOptions
-{
-    public const string SectionName = "Twilio";
-
-    public string? AccountSid { get; set; }
-    public string? AuthToken { get; set; }
-
-    /// <summary>The sending number (E.164) or messaging service.</summary>
-    public string? From { get; set; }
-
-    /// <summary>Sends to another address than api.twilio.com (a local fake in tests and demos).</summary>
-    public string? ApiBaseUrlOverride { get; set; }
-
-    public bool Configured => !string.IsNullOrEmpty(AccountSid) && !string.IsNullOrEmpty(AuthToken) && !string.IsNullOrEmpty(From);
-}
-
-public sealed class SmtpOptions
-{
-    public const string SectionName = "Smtp";
-
-    public string? Host { get; set; }
-    public int Port { get; set; } = 587;
-
-    /// <summary>None, StartTls, SslOnConnect or Auto.</summary>
-    public string Security { get; set; } = "StartTls";
-
-    public string? UserName { get; set; }
-    public string? Password { get; set; }
-    public string From { get; set; } = "Followup <service@example.com>";
-
-    public bool Configured => !string.IsNullOrEmpty(Host);
-}

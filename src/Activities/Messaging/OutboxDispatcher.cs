@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 using Followup.Workflows.Scheduling;
 using Microsoft.Extensions.Logging;

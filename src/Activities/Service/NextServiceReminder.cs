@@ -3,7 +3,6 @@ using Followup.Activities.Messaging;
 using Followup.Activities.Tasks;
 using Followup.Workflows.Abstractions;
 using Followup.Workflows.Expressions;
-using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 

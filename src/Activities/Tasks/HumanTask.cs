@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Followup.Workflows.Abstractions;
 using Followup.Workflows.Expressions;
-using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 
 namespace Followup.Activities.Tasks;

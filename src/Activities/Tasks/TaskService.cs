@@ -12,12 +12,6 @@ public enum TaskResult
     Invalid,
 }
 
-/// <summary>A staff member as the task rules see them.</summary>
-public sealed record StaffMember(string UserName, IReadOnlyList<string> Roles)
-{
-    public bool IsManager => Roles.Contains("Manager");
-}
-
 /// <summary>
 /// Working tasks: who sees what, claim and release, reassignment by managers, and completion. A task is completed
 /// once (a second completion is refused); its workflow then resumes with the outcome and the values.

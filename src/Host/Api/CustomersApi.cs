@@ -1,7 +1,6 @@
 using Followup.Activities.Data;
 using Followup.Activities.Messaging;
 using Followup.Host.Security;
-using Followup.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

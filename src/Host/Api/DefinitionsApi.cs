@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Followup.Workflows.Abstractions;
 using Followup.Workflows.Definitions;
 using Followup.Workflows.Management;
-using Followup.Workflows.Registry;
 using Followup.Workflows.Runtime;
 using Microsoft.AspNetCore.Mvc;
 

@@ -2,7 +2,6 @@ using Followup.Activities.Approvals;
 using Followup.Activities.Data;
 using Followup.Activities.Tasks;
 using Followup.Host.Api;
-using Followup.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Followup.Host.Hosting;

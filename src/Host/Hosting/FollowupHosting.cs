@@ -1,22 +1,18 @@
-using System.Net;
 using Followup.Activities;
 using Followup.Activities.Messaging;
 using Followup.Host.Api;
-using Followup.Host.Messaging;
-using Followup.Host.Scheduling;
 using Followup.Host.Customers;
 using Followup.Host.Designer;
 using Followup.Host.Inbox;
+using Followup.Host.Messaging;
+using Followup.Host.Scheduling;
 using Followup.Host.Security;
 using Followup.Host.Staff;
 using Followup.Workflows;
-using Followup.Workflows.Management;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
@@ -144,44 +140,5 @@ public static class FollowupHosting
             return AccountPages.Html(AccountPages.Layout(lang, "Followup", body));
         });
         return app;
-    }
-}
-
-/// <summary>Ready only when the engine's database answers.</summary>
-public sealed class DatabaseHealthCheck(IDbContextFactory<WorkflowDbContext> factory) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.Database.CanConnectAsync(cancellationToken)
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("The database does not answer.");
-    }
-}
-
-/// <summary>The workflows in <c>workflows-json/</c>: each one not stored yet is imported and published at start.</summary>
-public static class ShippedWorkflows
-{
-    public static async Task ImportAsync(IServiceProvider services, string folder, CancellationToken cancellationToken)
-    {
-        if (!Directory.Exists(folder))
-            return;
-        var cache = services.GetRequiredService<WorkflowDefinitionCache>();
-        var definitions = services.GetRequiredService<WorkflowDefinitionService>();
-        var files = Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal)
-            .Select(f => (Source: Path.GetFileName(f), Json: File.ReadAllText(f)))
-            .Where(f => cache.Versions(Followup.Workflows.Definitions.WorkflowDefinitionReader.ParseJson(f.Json)["definitionId"]?.GetValue<string>() ?? "").Count == 0)
-            .ToList();
-        if (files.Count == 0)
-            return;
-        try
-        {
-            await definitions.ImportManyAsync(files, ImportMode.NewVersion, publish: true, cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another host sharing the database imported them first.
-            await definitions.LoadAsync(cancellationToken);
-        }
     }
 }

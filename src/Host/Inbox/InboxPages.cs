@@ -1,12 +1,10 @@
 using System.Net;
 using System.Security.Claims;
-using System.Text.Json;
 using Followup.Activities.Tasks;
 using Followup.Host.Security;
 using Followup.Host.Staff;
 using Followup.Workflows.Persistence;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Identity;
 
 namespace Followup.Host.Inbox;
 

@@ -1,6 +1,5 @@
 using Followup.Activities.Tasks;
 using Followup.Host.Security;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Followup.Host.Inbox;

@@ -2,10 +2,10 @@ using System.Net;
 using Followup.Activities.Approvals;
 using Followup.Activities.Data;
 using Followup.Activities.Messaging;
+using Followup.Activities.Tasks;
 using Followup.Host.Security;
 using Followup.Host.Staff;
 using Followup.Workflows.Persistence;
-using Followup.Activities.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -2,7 +2,6 @@ using System.Net;
 using Followup.Activities.Messaging;
 using Followup.Host.Security;
 using Followup.Host.Staff;
-using Followup.Workflows.Persistence;
 using Microsoft.AspNetCore.Identity;
 
 namespace Followup.Host.Messaging;

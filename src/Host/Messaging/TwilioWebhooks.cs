@@ -1,7 +1,6 @@
 using System.Security;
 using Followup.Activities.Messaging;
 using Followup.Activities.Service;
-using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 using Microsoft.Extensions.Options;
 using Twilio.Security;

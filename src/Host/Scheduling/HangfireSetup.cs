@@ -2,12 +2,11 @@ using Followup.Workflows.Persistence;
 using Followup.Workflows.Scheduling;
 using Hangfire;
 using Hangfire.Dashboard;
-using Microsoft.AspNetCore.Authentication;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Followup.Host.Scheduling;
@@ -138,22 +137,5 @@ public static class HangfireSetup
     private sealed class ManagersOnly : IDashboardAuthorizationFilter
     {
         public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Security.Roles.Manager);
-    }
-}
-
-/// <summary>Ready only when the job store answers.</summary>
-public sealed class HangfireStorageHealthCheck(JobStorage storage) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            storage.GetMonitoringApi().GetStatistics();
-            return Task.FromResult(HealthCheckResult.Healthy());
-        }
-        catch (Exception ex)
-        {
-            return Task.FromResult(HealthCheckResult.Unhealthy("The job store does not answer.", ex));
-        }
     }
 }

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using CronActivity = Followup.Workflows.Activities.Scheduling.Cron;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Scheduling;
 using Hangfire;
+using CronActivity = Followup.Workflows.Activities.Scheduling.Cron;
 
 namespace Followup.Host.Scheduling;
 

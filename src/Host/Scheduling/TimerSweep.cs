@@ -1,5 +1,4 @@
 using Followup.Workflows.Persistence;
-using Followup.Workflows.Scheduling;
 using Hangfire;
 using Microsoft.Extensions.Options;
 
@@ -109,33 +108,4 @@ public sealed class TimerSweep(
             (afterDue, afterId) = (page[^1].DueAt!.Value, page[^1].Id);
         }
     }
-}
-
-public sealed class SchedulingOptions
-{
-    public const string SectionName = "Hangfire";
-
-    /// <summary>Job storage: Sqlite (default with a SQLite database), Postgres (default with PostgreSQL) or InMemory (tests).</summary>
-    public string? Storage { get; set; }
-
-    /// <summary>The Hangfire SQLite file when <see cref="Storage"/> is Sqlite.</summary>
-    public string SqlitePath { get; set; } = "followup-hangfire.db";
-
-    /// <summary>How often workers look for enqueued jobs (Hangfire.Storage.SQLite's own default of 15 s makes timers late).</summary>
-    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>How often due delayed jobs are moved to their queue.</summary>
-    public TimeSpan SchedulePollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>A job taken by a host that died is given to another worker after this long. Resumes take milliseconds, so minutes are plenty.</summary>
-    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>How overdue (on the engine's clock) a timer must be before the sweep fires it itself.</summary>
-    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Workers of this host; 0 means Hangfire's default (20 per core, at most 40... here fewer: 4 per core).</summary>
-    public int WorkerCount { get; set; }
-
-    /// <summary>Run a Hangfire server in this host (off for a web-only node).</summary>
-    public bool Server { get; set; } = true;
 }

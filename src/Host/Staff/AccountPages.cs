@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
-using Followup.Host.Security;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Followup.Host.Staff;

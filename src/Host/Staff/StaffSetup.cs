@@ -1,6 +1,6 @@
+using System.Security.Cryptography.X509Certificates;
 using Followup.Host.Security;
 using Followup.Workflows.Persistence;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Followup.Workflows.Registry;
 using Followup.Workflows.Runtime;

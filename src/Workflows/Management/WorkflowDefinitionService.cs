@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using Followup.Workflows.Abstractions;
-using Followup.Workflows.Activities.Composition;
 using Followup.Workflows.Definitions;
 using Followup.Workflows.Persistence;
-using Followup.Workflows.Registry;
 using Followup.Workflows.Runtime;
 using Followup.Workflows.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +29,7 @@ public sealed class WorkflowDefinitionService(
     WorkflowDefinitionCache cache,
     WorkflowDefinitionReader reader,
     WorkflowDefinitionWriter writer,
-    ActivityRegistry registry,
+    DefinitionValidator validator,
     IServiceProvider services,
     TimeProvider clock,
     IOptions<EngineOptions> options)
@@ -61,7 +59,7 @@ public sealed class WorkflowDefinitionService(
                 {
                     // The file as written is checked before anything reads it into the engine's model.
                     var json = WorkflowDefinitionReader.ParseJson(text);
-                    if (StructureErrors(json["root"] as System.Text.Json.Nodes.JsonObject) is { Count: > 0 } structure)
+                    if (DefinitionValidator.StructureErrors(json["root"] as JsonObject) is { Count: > 0 } structure)
                         throw new WorkflowValidationException(structure.Select(e => $"{source}: {e}").ToList());
                     parsed.Add((source, reader.Read(json)));
                 }
@@ -83,8 +81,8 @@ public sealed class WorkflowDefinitionService(
             }
             // A definition published with the import has its triggers checked as a publish does (a bad cron expression).
             validateTriggers |= publish && options.Value.FailOnValidationErrors;
-            var errors = parsed.SelectMany(p => Validate(Current(p.Definition, changes))
-                .Concat(validateTriggers ? TriggerErrors(Current(p.Definition, changes)) : [])
+            var errors = parsed.SelectMany(p => validator.Validate(Current(p.Definition, changes))
+                .Concat(validateTriggers ? validator.TriggerErrors(Current(p.Definition, changes)) : [])
                 .Select(e => $"{p.Source}: {e}")).ToList();
             if (errors.Count > 0)
             {
@@ -157,91 +155,6 @@ public sealed class WorkflowDefinitionService(
 
     private WorkflowDefinition Rewrite(WorkflowDefinition definition, DefinitionFlags flags) => reader.Read(writer.Write(definition, flags));
 
-    /// <summary>
-    /// Structural errors: an id that is not a plain name, unknown activity types or versions, child workflows that do
-    /// not exist. (Missing ids and types, doubled ids and dangling connections are refused when a file is imported.)
-    /// </summary>
-    public IReadOnlyList<string> Validate(WorkflowDefinition definition)
-    {
-        var errors = new List<string>();
-        foreach (var (what, value) in new[] { ("definition id", definition.DefinitionId), ("version id", definition.Id) })
-        {
-            if (!IsPlainId(value))
-                errors.Add($"the {what} '{value}' is not allowed: use 1–100 letters, digits, '-', '_' or '.', not starting with '.'");
-        }
-        foreach (var node in definition.Root.Descendants())
-        {
-            if (node.ActivityType is null && registry.ResolveWorkflow(node) is null)
-            {
-                errors.Add(registry.Find(node.Type) is { } known
-                    ? $"activity '{node.DisplayName}' uses {node.Type} version {node.Version}; the registered version is {known.Version}"
-                    : $"activity '{node.DisplayName}' has unknown type '{node.Type}'");
-            }
-            if (node.ActivityType?.ClrType is { } clr && (clr == typeof(ExecuteWorkflow) || clr == typeof(DispatchWorkflow))
-                && node.Bindings.GetValueOrDefault("WorkflowDefinitionId") is Input<string> { Expression: { Type: Expression.Literal } e }
-                && e.Text is { Length: > 0 } childId && cache.Versions(childId).Count == 0)
-            {
-                errors.Add($"activity '{node.DisplayName}' runs workflow '{childId}', which does not exist");
-            }
-        }
-        return errors;
-    }
-
-    private static bool IsPlainId(string id) =>
-        id.Length is > 0 and <= 100 && id[0] != '.' && !id.Contains("..", StringComparison.Ordinal) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
-
-    /// <summary>What Elsa's designer never writes and a hand-made or damaged file can hold: missing ids and types, doubled ids, dangling connections.</summary>
-    private static List<string> StructureErrors(System.Text.Json.Nodes.JsonObject? root)
-    {
-        var errors = new List<string>();
-        if (root is null)
-            return errors;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        void Visit(System.Text.Json.Nodes.JsonObject activity, string where)
-        {
-            var id = activity["id"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-            var type = activity["type"] is System.Text.Json.Nodes.JsonValue t && t.TryGetValue<string>(out var ts) ? ts : null;
-            if (string.IsNullOrWhiteSpace(type))
-                errors.Add($"an activity {(id is null ? where : $"'{id}'")} has no type");
-            if (string.IsNullOrWhiteSpace(id))
-                errors.Add($"an activity of type '{type}' {where} has no id");
-            else if (!seen.Add(id))
-                errors.Add($"two activities have the id '{id}': every activity needs its own");
-            if (activity["activities"] is System.Text.Json.Nodes.JsonArray children)
-            {
-                var ids = children.OfType<System.Text.Json.Nodes.JsonObject>().Select(c => c["id"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
-                foreach (var child in children.OfType<System.Text.Json.Nodes.JsonObject>())
-                    Visit(child, $"in '{id}'");
-                foreach (var connection in (activity["connections"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>())
-                {
-                    foreach (var end in new[] { "source", "target" })
-                    {
-                        var target = connection[end] is System.Text.Json.Nodes.JsonObject o ? o["activity"]?.ToString() : connection[end]?.ToString();
-                        if (target is null || !ids.Contains(target))
-                            errors.Add($"a connection in '{id}' has a {end} '{target}' that is not an activity of it");
-                    }
-                }
-            }
-            foreach (var (key, value) in activity)
-            {
-                if (key is "activities" or "connections" or "metadata" or "customProperties")
-                    continue;
-                foreach (var nested in Nested(value))
-                    Visit(nested, $"in '{id}'");
-            }
-        }
-        Visit(root, "at the root");
-        return errors;
-    }
-
-    /// <summary>Activities held in a property (a loop's body, a sequence's list, an If's branches).</summary>
-    private static IEnumerable<System.Text.Json.Nodes.JsonObject> Nested(System.Text.Json.Nodes.JsonNode? value) => value switch
-    {
-        System.Text.Json.Nodes.JsonObject o when o["type"] is System.Text.Json.Nodes.JsonValue t && t.TryGetValue<string>(out var type) && type.Contains('.', StringComparison.Ordinal) && o.ContainsKey("id") || o?["activities"] is not null => [o!],
-        System.Text.Json.Nodes.JsonObject o => o.Select(p => p.Value).Where(v => v is System.Text.Json.Nodes.JsonArray or System.Text.Json.Nodes.JsonObject).SelectMany(Nested),
-        System.Text.Json.Nodes.JsonArray a => a.SelectMany(Nested),
-        _ => [],
-    };
 
     /// <summary>Publishes the latest version: validates it (a bad cron expression fails it unless lenient), makes it the version new instances start.</summary>
     public async Task<PublishResult> PublishAsync(string definitionId, CancellationToken cancellationToken)
@@ -249,7 +162,7 @@ public sealed class WorkflowDefinitionService(
         var latest = cache.Latest(definitionId);
         if (latest is null)
             return new PublishResult(false, [$"workflow '{definitionId}' does not exist"], null);
-        var errors = Validate(latest).Concat(TriggerErrors(latest)).ToList();
+        var errors = validator.Validate(latest).Concat(validator.TriggerErrors(latest)).ToList();
         if (errors.Count > 0 && options.Value.FailOnValidationErrors)
             return new PublishResult(false, errors, latest);
 
@@ -352,43 +265,16 @@ public sealed class WorkflowDefinitionService(
         }
     }
 
-    private IEnumerable<string> TriggerErrors(WorkflowDefinition definition)
-    {
-        foreach (var node in TriggerNodes(definition))
-        {
-            string? error = null;
-            try
-            {
-                _ = Payloads(node).ToList();
-            }
-            catch (TriggerValidationException ex)
-            {
-                error = ex.Message;
-            }
-            if (error != null)
-                yield return error;
-        }
-    }
-
-    private static IEnumerable<ActivityNode> TriggerNodes(WorkflowDefinition definition) =>
-        definition.Root.Descendants().Where(n => n.ActivityType?.IsTrigger == true && n.CanStartWorkflow);
-
-    private IEnumerable<TriggerPayload> Payloads(ActivityNode node)
-    {
-        using var scope = services.CreateScope();
-        var trigger = (ITrigger)registry.CreateActivity(node, scope.ServiceProvider);
-        return trigger.GetTriggerPayloads(new TriggerContext(node, clock)).ToList();
-    }
 
     private async Task IndexTriggersAsync(WorkflowDefinition published, CancellationToken cancellationToken)
     {
         var triggers = new List<TriggerRecord>();
-        foreach (var node in TriggerNodes(published))
+        foreach (var node in DefinitionValidator.TriggerNodes(published))
         {
             List<TriggerPayload> payloads;
             try
             {
-                payloads = Payloads(node).ToList();
+                payloads = validator.TriggerPayloads(node).ToList();
             }
             catch (TriggerValidationException)
             {
@@ -439,10 +325,4 @@ public sealed class WorkflowDefinitionService(
     }
 
     public JsonObject Export(WorkflowDefinition definition) => WorkflowDefinitionWriter.ForExport(definition.Json);
-}
-
-public sealed class WorkflowValidationException(IReadOnlyList<string> errors)
-    : Exception(string.Join(Environment.NewLine, errors))
-{
-    public IReadOnlyList<string> Errors { get; } = errors;
 }

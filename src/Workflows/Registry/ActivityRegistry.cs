@@ -1,11 +1,11 @@
 using System.ComponentModel;
-using LinqExpression = System.Linq.Expressions.Expression;
 using System.Reflection;
 using Followup.Workflows.Abstractions;
 using Followup.Workflows.Activities.Composition;
 using Followup.Workflows.Definitions;
 using Followup.Workflows.Management;
 using Microsoft.Extensions.DependencyInjection;
+using LinqExpression = System.Linq.Expressions.Expression;
 
 namespace Followup.Workflows.Registry;
 

@@ -1,9 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Followup.Workflows.Activities.Composition;
-using Followup.Workflows.Activities.Primitives;
 using Followup.Workflows.Definitions;
-using Followup.Workflows.Management;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Scheduling;
 using Followup.Workflows.Serialization;

@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using Followup.Workflows.Abstractions;
 using Followup.Workflows.Definitions;
-using Followup.Workflows.Registry;
 using Followup.Workflows.Serialization;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Followup.Workflows.Runtime;

@@ -1,4 +1,3 @@
-using Followup.Workflows.Abstractions;
 using Followup.Workflows.Definitions;
 using Microsoft.Extensions.DependencyInjection;
 

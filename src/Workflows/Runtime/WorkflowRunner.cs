@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using Followup.Workflows.Abstractions;
 using Followup.Workflows.Definitions;
 using Followup.Workflows.Registry;
-using Followup.Workflows.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Followup.Workflows.Activities.Composition;
 using Followup.Workflows.Activities.Primitives;
 using Followup.Workflows.Definitions;
 using Followup.Workflows.Management;

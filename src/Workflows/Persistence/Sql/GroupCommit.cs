@@ -1,8 +1,7 @@
 using System.Threading.Channels;
+using Followup.Workflows.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
-
-using Followup.Workflows.Persistence.Sqlite;
 
 namespace Followup.Workflows.Persistence.Sql;
 

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using Followup.Workflows.Persistence.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-
-using Followup.Workflows.Persistence.Sqlite;
 
 namespace Followup.Workflows.Persistence.Sql;
 

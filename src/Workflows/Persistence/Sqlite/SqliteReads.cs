@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
-
 using Followup.Workflows.Persistence.Sql;
+using Microsoft.Data.Sqlite;
 
 namespace Followup.Workflows.Persistence.Sqlite;
 

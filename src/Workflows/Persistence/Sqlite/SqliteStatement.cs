@@ -4,8 +4,6 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-using Followup.Workflows.Persistence.Sql;
-
 namespace Followup.Workflows.Persistence.Sqlite;
 
 /// <summary>

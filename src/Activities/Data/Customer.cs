@@ -1,0 +1,18 @@
+namespace Followup.Activities.Data;
+
+public sealed class Customer
+{
+    public required string Id { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>E.164, validated at entry.</summary>
+    public string? Phone { get; set; }
+
+    public string? Email { get; set; }
+    public string Language { get; set; } = "zh-CN";
+    public bool SmsConsent { get; set; } = true;
+    public bool EmailConsent { get; set; } = true;
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public List<Vehicle> Vehicles { get; set; } = [];
+}

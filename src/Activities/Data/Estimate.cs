@@ -1,0 +1,15 @@
+namespace Followup.Activities.Data;
+
+/// <summary>An estimate sent for approval: the visit's estimate, or a request for additional work found in the workshop.</summary>
+public sealed class Estimate
+{
+    public required string Id { get; set; }
+    public required string VisitId { get; set; }
+    public string Kind { get; set; } = EstimateKind.Estimate;
+    public string Status { get; set; } = EstimateStatus.Pending;
+    public DateTime CreatedAt { get; set; }
+    public DateTime? DecidedAt { get; set; }
+    public List<EstimateLine> Lines { get; set; } = [];
+
+    public decimal ApprovedTotal => Lines.Where(l => l.Approved == true).Sum(l => l.Price);
+}

@@ -1,0 +1,22 @@
+namespace Followup.Activities.Data;
+
+public sealed class EstimateLine
+{
+    public long Id { get; set; }
+    public required string EstimateId { get; set; }
+
+    /// <summary>The line's key within its visit (a catalog code or a generated one), as the approval page shows it.</summary>
+    public required string LineKey { get; set; }
+
+    public required string Description { get; set; }
+    public string? Reason { get; set; }
+    public decimal Hours { get; set; }
+    public decimal Labour { get; set; }
+    public decimal Parts { get; set; }
+    public bool PartsInStock { get; set; } = true;
+
+    /// <summary>Null until the customer decides; declined lines are kept for a later follow-up.</summary>
+    public bool? Approved { get; set; }
+
+    public decimal Price => Labour + Parts;
+}

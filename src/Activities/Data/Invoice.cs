@@ -1,0 +1,16 @@
+namespace Followup.Activities.Data;
+
+/// <summary>The bill, reconciled line by line against what the customer approved before it can be settled.</summary>
+public sealed class Invoice
+{
+    public required string Id { get; set; }
+    public required string VisitId { get; set; }
+    public required string Number { get; set; }
+    public string Status { get; set; } = InvoiceStatus.Draft;
+    public DateTime CreatedAt { get; set; }
+    public DateTime? SettledAt { get; set; }
+    public string? PaymentMethod { get; set; }
+    public List<InvoiceLine> Lines { get; set; } = [];
+
+    public decimal Total => Lines.Sum(l => l.Price);
+}

@@ -1,0 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Followup.Activities.Data;
+
+public sealed class PostgresDealershipDbContext(DbContextOptions<PostgresDealershipDbContext> options) : DealershipDbContext(options);

@@ -1,0 +1,20 @@
+namespace Followup.Activities.Data;
+
+/// <summary>A next-service reminder for a vehicle: when it is due, when it went out and whether it led to a booking.</summary>
+public sealed class ReminderRecord
+{
+    public required string Id { get; set; }
+    public required string VehicleId { get; set; }
+    public required string CustomerId { get; set; }
+    public string? VisitId { get; set; }
+    public DateTime DueAt { get; set; }
+
+    /// <summary>date or mileage: which of the two made it due first.</summary>
+    public required string Basis { get; set; }
+
+    public int? DueKm { get; set; }
+    public string Status { get; set; } = ReminderStatus.Scheduled;
+    public DateTime CreatedAt { get; set; }
+    public DateTime? SentAt { get; set; }
+    public string? BookedAppointmentId { get; set; }
+}

@@ -1,0 +1,13 @@
+namespace Followup.Activities.Data;
+
+public sealed class Vehicle
+{
+    public required string Id { get; set; }
+    public required string CustomerId { get; set; }
+    public required string Vin { get; set; }
+    public string? Plate { get; set; }
+    public string? Model { get; set; }
+    public int? Year { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public List<MileageReading> Mileage { get; set; } = [];
+}

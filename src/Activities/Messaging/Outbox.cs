@@ -1,0 +1,95 @@
+using Followup.Workflows.Abstractions;
+using Followup.Workflows.Expressions;
+using Followup.Workflows.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Followup.Activities.Messaging;
+
+/// <summary>The one path every activity sends through: validate the address, render, write to the outbox with the step.</summary>
+public static class Outbox
+{
+    public static void Sms(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent)
+    {
+        var region = context.GetRequiredService<IOptions<MessagingOptions>>().Value.DefaultRegion;
+        Enqueue(context, Channels.Sms, Phone.Normalize(to, region), payload.ToJson(), urgent);
+    }
+
+    public static void Email(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent)
+    {
+        if (!MimeKit.MailboxAddress.TryParse(to, out var address) || !address.Address.Contains('@', StringComparison.Ordinal))
+            throw new ArgumentException($"'{to}' is not a valid email address.");
+        Enqueue(context, Channels.Email, address.Address, payload.ToJson(), urgent);
+    }
+
+    private const string IndexProperty = "Followup:OutboxIndex";
+
+    /// <summary>
+    /// Adds a message to the outbox with the step's burst, in its transaction; it is handed to the
+    /// <see cref="IOutboxQueue"/> after the commit. Its idempotency key is (instance, this execution, index): a step run
+    /// again after a crash adds the same key and so nothing; a later burst of the same step (a reminder) a new one.
+    /// </summary>
+    public static OutboxRecord Enqueue(ActivityExecutionContext context, string channel, string recipient, string payload, bool urgent)
+    {
+        // The index is kept with the execution's state, so a burst run again after a crash gets the same key.
+        var index = int.Parse(context.GetProperty<string>(IndexProperty) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        context.SetProperty(IndexProperty, (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var now = context.Clock.GetUtcNow().UtcDateTime;
+        var record = new OutboxRecord
+        {
+            Id = context.Workflow.NewId(),
+            IdempotencyKey = $"{context.Workflow.InstanceId}:{context.Id}:{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            Channel = channel,
+            Recipient = recipient,
+            Payload = payload,
+            Urgent = urgent,
+            InstanceId = context.Workflow.InstanceId,
+            CorrelationId = context.Workflow.CorrelationId,
+            ActivityId = context.Node.Id,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        context.Workflow.Records.InsertUnlessExists(record);
+        var id = record.Id;
+        context.AfterCommit((services, ct) => services.GetService<IOutboxQueue>() is { } queue ? queue.EnqueueAsync(id, ct) : Task.CompletedTask);
+        return record;
+    }
+
+    /// <summary>
+    /// A message decided outside a workflow step (a staff change), for <see cref="OutboxStore.AddAsync"/>; the key makes
+    /// a repeated request add it once.
+    /// </summary>
+    public static OutboxRecord Row(string idempotencyKey, string channel, string recipient, MessagePayload payload, bool urgent, string? correlationId, DateTime at) => new()
+    {
+        Id = Guid.CreateVersion7().ToString("N"),
+        IdempotencyKey = idempotencyKey,
+        Channel = channel,
+        Recipient = recipient,
+        Payload = payload.ToJson(),
+        Urgent = urgent,
+        CorrelationId = correlationId,
+        CreatedAt = at,
+        UpdatedAt = at,
+    };
+
+    /// <summary>
+    /// The address to send to; none (a customer without a mobile number or email, or who withheld consent) skips the
+    /// message and says so in the journal. A malformed address is still an error.
+    /// </summary>
+    public static string? SkipWithoutAddress(ActivityExecutionContext context, string? to)
+    {
+        if (!string.IsNullOrWhiteSpace(to))
+            return to.Trim();
+        context.Workflow.AddJournal(context, "Skipped", "no address");
+        return null;
+    }
+
+    /// <summary>The customer's language picks the text; Chinese for any zh-*, English otherwise, the other one when it is empty.</summary>
+    public static (string Language, string Template) Choose(string? language, string? chinese, string? english)
+    {
+        var wantsChinese = language?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ?? true;
+        return wantsChinese && !string.IsNullOrEmpty(chinese) || string.IsNullOrEmpty(english)
+            ? ("zh-CN", chinese ?? "")
+            : ("en", english);
+    }
+}

@@ -1,0 +1,67 @@
+using Followup.Activities.Data;
+using Followup.Workflows.Abstractions;
+using Followup.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Followup.Activities.Service;
+
+/// <summary>The stimulus of a customer's arrival for an appointment (the host sends it when staff check the appointment in).</summary>
+public sealed record AppointmentArrivedStimulus(string AppointmentId)
+{
+    public const string Name = "Followup.AppointmentArrived";
+}
+
+/// <summary>
+/// Waits for the customer to arrive for the appointment: Arrived when staff check them in, NoShow when the grace period
+/// after the slot passes first (the appointment is then marked as a no-show).
+/// </summary>
+[Activity("Followup", "Service", "Wait for the customer's arrival; a no-show after the grace period.", DisplayName = "Await arrival")]
+[FlowNode("Arrived", "NoShow")]
+public sealed class AwaitArrival : WaitingActivity
+{
+    private readonly DealershipRecords _records;
+
+    public AwaitArrival(DealershipRecords records)
+    {
+        _records = records;
+        When(AppointmentArrivedStimulus.Name, OnArrivedOrLateAsync);
+        When(GraceBookmarkName, OnArrivedOrLateAsync);
+    }
+
+    public const string GraceBookmarkName = "Followup.AwaitArrival.Grace";
+
+    [Input(Description = "The appointment's id.")]
+    public Input<string> AppointmentId { get; set; } = new(null);
+
+    [Input(Description = "How long after the slot the customer counts as a no-show.", DefaultValue = "00:30:00")]
+    public Input<TimeSpan> Grace { get; set; } = new(null);
+
+    public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        var id = context.Get(AppointmentId) ?? throw new ArgumentException("Await arrival needs the appointment's id.");
+        var appointment = await _records.ReadAsync(context, db => db.Appointments.AsNoTracking().FirstAsync(a => a.Id == id, context.CancellationToken));
+        if (appointment.Status == AppointmentStatus.Arrived)
+        {
+            await context.CompleteAsync("Arrived");
+            return;
+        }
+        context.SetProperty("AppointmentId", id);
+        Wait(context, AppointmentArrivedStimulus.Name, new AppointmentArrivedStimulus(id));
+        WaitUntil(context, GraceBookmarkName, new DateTimeOffset(appointment.SlotAt + context.Get(Grace), TimeSpan.Zero));
+    }
+
+    private async ValueTask OnArrivedOrLateAsync(ActivityExecutionContext context)
+    {
+        var id = context.GetProperty<string>("AppointmentId")!;
+        context.ClearBookmarks();
+        var appointment = await _records.ReadAsync(context, db => db.Appointments.AsNoTracking().FirstAsync(a => a.Id == id, context.CancellationToken));
+        if (context.ResumedBookmark?.Name == AppointmentArrivedStimulus.Name || appointment.Status == AppointmentStatus.Arrived)
+        {
+            await context.CompleteAsync("Arrived");
+            return;
+        }
+        if (appointment.Status == AppointmentStatus.Booked)
+            await _records.WriteAsync(context, "appointment:no-show", "Appointment", id, async (db, ct) => (await db.Appointments.FirstAsync(a => a.Id == id, ct)).Status = AppointmentStatus.NoShow);
+        await context.CompleteAsync("NoShow");
+    }
+}

@@ -1,0 +1,142 @@
+using Followup.Activities.Data;
+using Followup.Host.Security;
+using Followup.Workflows.Management;
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Followup.Host.Api;
+
+/// <summary>
+/// The front desk: opens visits (numbers the repair order, audits it, starts the service-visit workflow) and books
+/// appointments (answers the vehicle's open reminder, starts the appointment workflow).
+/// </summary>
+public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, IWorkflowRunStore store, TimeProvider clock, IConfiguration configuration, ILogger<FrontDesk> logger)
+{
+    public string VisitWorkflow => configuration["Service:VisitWorkflow"] ?? "service-visit";
+    public string AppointmentWorkflow => configuration["Service:AppointmentWorkflow"] ?? "appointment";
+
+    /// <summary>
+    /// Opens a visit: numbers the repair order, writes it with its audit entry (and the request's idempotency key) in
+    /// one transaction, then starts its workflow. A visit saved just before a crash gets its workflow at the next start.
+    /// </summary>
+    public async Task<Visit> OpenAsync(DealershipDbContext db, Vehicle vehicle, string? advisor, Appointment? appointment, DateTime? promisedAt, string actor, object input,
+        CancellationToken cancellationToken, Idempotency? idempotency = null)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var visit = new Visit
+        {
+            Id = Guid.CreateVersion7().ToString("N"),
+            Number = "",
+            CustomerId = vehicle.CustomerId,
+            VehicleId = vehicle.Id,
+            PromisedAt = promisedAt,
+            Advisor = advisor,
+            AppointmentId = appointment?.Id,
+            Priority = appointment != null,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            visit.Number = await NextNumberAsync(db, now, cancellationToken);
+            db.Visits.Add(visit);
+            db.Audit.Add(AuditEntry.Of(actor, "created", "Visit", visit.Id, now, input));
+            idempotency?.Record(db, StatusCodes.Status201Created, $"/api/visits/{visit.Id}", visit, now);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        await StartAsync(VisitWorkflow, visit.Number, "VisitId", visit.Id, cancellationToken);
+        return visit;
+    }
+
+    /// <summary>
+    /// Repair orders are numbered per year: RO-2026-000001, RO-2026-000002, … The year's series is advanced in one
+    /// statement, which waits for any other writer: two desks at the same moment get two numbers, never the same one.
+    /// A series not stored yet starts after the year's highest number.
+    /// </summary>
+    private static async Task<string> NextNumberAsync(DealershipDbContext db, DateTime now, CancellationToken cancellationToken)
+    {
+        var prefix = $"RO-{now:yyyy}-";
+        var next = await db.Database.SqlQueryRaw<long>(
+            """
+            INSERT INTO "NumberSeries" ("Name", "Last")
+            SELECT {0}, COALESCE(MAX(CAST(SUBSTR("Number", {1}) AS BIGINT)), 0) + 1 FROM "Visits" WHERE "Number" LIKE {2}
+            ON CONFLICT ("Name") DO UPDATE SET "Last" = "NumberSeries"."Last" + 1
+            RETURNING "Last" AS "Value"
+            """, prefix, prefix.Length + 1, prefix + "%").ToListAsync(cancellationToken);
+        return $"{prefix}{next[0]:D6}";
+    }
+
+    public async Task<Appointment> BookAsync(DealershipDbContext db, Vehicle vehicle, DateTime slotAt, string? request, string channel, string? advisor, string actor, object input,
+        CancellationToken cancellationToken, Idempotency? idempotency = null)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var appointment = new Appointment
+        {
+            Id = Guid.CreateVersion7().ToString("N"),
+            CustomerId = vehicle.CustomerId,
+            VehicleId = vehicle.Id,
+            SlotAt = slotAt,
+            Request = request?.Trim(),
+            Channel = channel,
+            Advisor = advisor,
+            CreatedAt = now,
+        };
+        db.Appointments.Add(appointment);
+        // A booking answers the vehicle's open service reminder (reminder → booking conversion).
+        string[] open = [ReminderStatus.Scheduled, ReminderStatus.Sent, ReminderStatus.FollowUp];
+        foreach (var reminder in await db.Reminders.Where(r => r.VehicleId == vehicle.Id && open.Contains(r.Status)).ToListAsync(cancellationToken))
+        {
+            reminder.Status = ReminderStatus.Booked;
+            reminder.BookedAppointmentId = appointment.Id;
+        }
+        db.Audit.Add(AuditEntry.Of(actor, "booked", "Appointment", appointment.Id, now, input));
+        idempotency?.Record(db, StatusCodes.Status201Created, $"/api/appointments/{appointment.Id}", appointment, now);
+        await db.SaveChangesAsync(cancellationToken);
+        await StartAsync(AppointmentWorkflow, appointment.Id, "AppointmentId", appointment.Id, cancellationToken);
+        return appointment;
+    }
+
+    /// <summary>
+    /// Starts the published workflow for a record, as the instance named after both (so it is started once); without a
+    /// published workflow (not shipped, retracted) the record stands alone.
+    /// </summary>
+    public async Task StartAsync(string definitionId, string correlationId, string inputName, string id, CancellationToken cancellationToken)
+    {
+        if (definitions.Published(definitionId) is null)
+        {
+            HostLog.NoPublishedWorkflow(logger, definitionId);
+            return;
+        }
+        await runtime.StartAsync(new StartWorkflowRequest
+        {
+            DefinitionId = definitionId,
+            InstanceId = InstanceId(definitionId, id),
+            CorrelationId = correlationId,
+            Input = new Dictionary<string, object?> { [inputName] = id },
+        }, cancellationToken);
+    }
+
+    public static string InstanceId(string definitionId, string recordId) => $"{definitionId}-{recordId}";
+
+    /// <summary>
+    /// At start: open visits and coming appointments saved just before a crash, whose workflow never started, get it now.
+    /// </summary>
+    public async Task RecoverAsync(DealershipDbContext db, CancellationToken cancellationToken)
+    {
+        var since = clock.GetUtcNow().UtcDateTime.AddDays(-30);
+        var visits = await db.Visits.AsNoTracking().Where(v => v.Status != VisitStatus.Delivered && v.CreatedAt >= since).Select(v => new { v.Id, v.Number }).ToListAsync(cancellationToken);
+        foreach (var visit in visits)
+        {
+            if (await store.FindInstanceAsync(InstanceId(VisitWorkflow, visit.Id), cancellationToken) is null)
+                await StartAsync(VisitWorkflow, visit.Number, "VisitId", visit.Id, cancellationToken);
+        }
+        var appointments = await db.Appointments.AsNoTracking().Where(a => a.Status == AppointmentStatus.Booked && a.CreatedAt >= since).Select(a => a.Id).ToListAsync(cancellationToken);
+        foreach (var id in appointments)
+        {
+            if (await store.FindInstanceAsync(InstanceId(AppointmentWorkflow, id), cancellationToken) is null)
+                await StartAsync(AppointmentWorkflow, id, "AppointmentId", id, cancellationToken);
+        }
+    }
+}

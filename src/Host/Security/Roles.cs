@@ -1,0 +1,17 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Followup.Host.Security;
+
+public static class Roles
+{
+    public const string Manager = "Manager";
+    public const string Advisor = "Advisor";
+    public const string Technician = "Technician";
+    public const string CallbackAgent = "CallbackAgent";
+
+    public static readonly string[] All = [Manager, Advisor, Technician, CallbackAgent];
+}
