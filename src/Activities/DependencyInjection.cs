@@ -1,5 +1,6 @@
 using Followup.Activities.Messaging;
 using Followup.Workflows;
+using Followup.Workflows.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -16,10 +17,10 @@ public static class DependencyInjection
     {
         Data.DealershipDbContext.AddDealershipData(services, database);
         services.AddActivitiesFrom(typeof(DependencyInjection).Assembly);
-        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName);
-        services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.SectionName);
-        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName);
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
+        services.AddCheckedOptions<MessagingOptions>(MessagingOptions.SectionName);
+        services.AddCheckedOptions<TwilioOptions>(TwilioOptions.SectionName);
+        services.AddCheckedOptions<SmtpOptions>(SmtpOptions.SectionName);
+        services.AddCheckedOptions<WebhookOptions>(WebhookOptions.SectionName);
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
         services.AddSingleton<IMessageSender, WebhookSender>();
         services.AddSingleton<OutboxDispatcher>();

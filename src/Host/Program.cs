@@ -10,7 +10,17 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddFollowup();
 
 var app = builder.Build();
-await app.InitializeFollowupAsync();
+try
+{
+    await app.InitializeFollowupAsync();
+}
+catch (Exception ex) when (SettingsProblems.From(ex) is { Count: > 0 } problems)
+{
+    await Console.Error.WriteLineAsync($"Followup cannot start: {(problems.Count == 1 ? "a setting is" : "settings are")} wrong.");
+    foreach (var problem in problems)
+        await Console.Error.WriteLineAsync($"  {problem}");
+    return 2;
+}
 app.MapFollowup();
 await app.RunAsync();
 return 0;

@@ -105,7 +105,7 @@ public sealed class VisitStepTests
     [InlineData("Followup.RecordDelivery", VisitStatus.Delivered)]
     public async Task A_status_step_moves_the_visit_and_tells_the_dms(string type, string status)
     {
-        await using var h = await ActivityHarness.OpenAsync(new() { ["Webhooks:Endpoints:0:Url"] = "https://dms.example/hooks", ["Webhooks:Endpoints:0:Secret"] = "s" });
+        await using var h = await ActivityHarness.OpenAsync(new() { ["Webhooks:Endpoints:0:Url"] = "https://dms.example/hooks", ["Webhooks:Endpoints:0:Secret"] = "dms-shared-secret-16" });
         await h.CompleteAsync(type == "Followup.HandOverToWorkshop" ? Step(type, Values(new { technician = "zhang" })) : Step(type));
 
         var visit = await h.VisitAsync();

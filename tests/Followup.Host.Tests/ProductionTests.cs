@@ -11,7 +11,7 @@ public sealed class ProductionTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "followup-production-tests", Guid.NewGuid().ToString("N"));
 
-    public ProductionTests() => Directory.CreateDirectory(_folder);
+    public ProductionTests() => Directory.CreateDirectory(Path.Combine(_folder, "none"));
 
     private HostProcess NewHost(string home, string environment = "Testing") => new(_folder, new Dictionary<string, string>
     {
@@ -34,6 +34,28 @@ public sealed class ProductionTests : IDisposable
         {
             return HttpStatusCode.BadRequest;
         }
+    }
+
+    [Fact]
+    public async Task Wrong_settings_stop_the_host_at_start_naming_each_one_and_nothing_is_created()
+    {
+        await using var host = NewHost("home", environment: "Production");
+        host.Set("Messaging__TimeZone", "Mars/Olympus");
+        host.Set("Messaging__DefaultRegion", "XX");
+        host.Set("Twilio__AccountSid", "AC123");
+        host.Set("Smtp__Port", "0");
+        host.Set("Hangfire__Storage", "Redis");
+        host.Set("Webhooks__Endpoints__0__Url", "dms.example/hook");
+        host.Set("Engine__MaxActivityExecutionsPerBurst", "5");
+        var (exitCode, _, error) = await host.RunCommandAsync(null);
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("Followup cannot start: settings are wrong.", error, StringComparison.Ordinal);
+        foreach (var key in new[] { "Messaging:TimeZone: an IANA time zone", "Messaging:DefaultRegion: a two-letter country code", "Twilio:AuthToken, From: needed too",
+            "Smtp:Port: a port between 1 and 65535", "Hangfire:Storage: Sqlite, Postgres, InMemory", "Webhooks:Endpoints:0:Url: an http or https address",
+            "Webhooks:Endpoints:0:Secret: at least 16 characters", "Engine:MaxActivityExecutionsPerBurst: at least 100" })
+            Assert.Contains(key, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder, "followup.db")), "the database was created before the settings were checked");
     }
 
     [Fact]

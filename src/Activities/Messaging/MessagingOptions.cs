@@ -1,6 +1,9 @@
+using Followup.Workflows.Configuration;
+using PhoneNumbers;
+
 namespace Followup.Activities.Messaging;
 
-public sealed class MessagingOptions
+public sealed class MessagingOptions : ICheckedOptions
 {
     public const string SectionName = "Messaging";
 
@@ -34,4 +37,20 @@ public sealed class MessagingOptions
 
     /// <summary>Address of the unsubscribe page for non-transactional email (List-Unsubscribe).</summary>
     public string UnsubscribeUrl { get; set; } = "http://localhost:5080/unsubscribe";
+
+    public IEnumerable<string> Problems()
+    {
+        if (!CheckedOptions.IsHttpUrl(PublicBaseUrl))
+            yield return $"{nameof(PublicBaseUrl)}: the address customers and providers reach the host at, e.g. https://service.example.com.";
+        if (!PhoneNumberUtil.GetInstance().GetSupportedRegions().Contains(DefaultRegion ?? ""))
+            yield return $"{nameof(DefaultRegion)}: a two-letter country code such as CN or US, not '{DefaultRegion}'.";
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone ?? "", out _))
+            yield return $"{nameof(TimeZone)}: an IANA time zone such as Asia/Shanghai or America/New_York, not '{TimeZone}'.";
+        if (RetryDelays is not { Length: > 0 } || RetryDelays.Any(d => d <= TimeSpan.Zero))
+            yield return $"{nameof(RetryDelays)}: one or more time spans above zero.";
+        if (MaxAttempts is < 1 or > 100)
+            yield return $"{nameof(MaxAttempts)}: between 1 and 100.";
+        if (!CheckedOptions.IsHttpUrl(UnsubscribeUrl))
+            yield return $"{nameof(UnsubscribeUrl)}: an http or https address.";
+    }
 }

@@ -1,6 +1,8 @@
 using Followup.Activities.Data;
 using Followup.Activities.Messaging;
+using Followup.Host.Api.Views;
 using Followup.Host.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -26,22 +28,22 @@ public static class CustomersApi
     {
         var api = app.MapGroup("/api").WithTags("Customers and vehicles")
             .RequireStaffOrApiKey(Roles.Manager, Roles.Advisor);
-        api.MapGet("/customers", async (IDbContextFactory<DealershipDbContext> factory, CancellationToken ct, string? search = null) =>
+        api.MapGet("/customers", async Task<Ok<ItemList<CustomerView>>> (IDbContextFactory<DealershipDbContext> factory, CancellationToken ct, string? search = null) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             var query = db.Customers.AsNoTracking();
             if (!string.IsNullOrWhiteSpace(search))
                 query = query.Where(c => c.Name.Contains(search) || (c.Phone != null && c.Phone.Contains(search)));
-            return Results.Ok(new { items = await query.OrderBy(c => c.Name).Take(100).ToListAsync(ct) });
+            return TypedResults.Ok(new ItemList<CustomerView>((await query.OrderBy(c => c.Name).Take(100).ToListAsync(ct)).Select(CustomerView.From).ToList()));
         }).WithSummary("Find customers by name or phone.");
-        api.MapGet("/customers/{id}", async (string id, IDbContextFactory<DealershipDbContext> factory, CancellationToken ct) =>
+        api.MapGet("/customers/{id}", async Task<Results<Ok<CustomerView>, ProblemHttpResult>> (string id, IDbContextFactory<DealershipDbContext> factory, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             return await db.Customers.AsNoTracking().Include(c => c.Vehicles).ThenInclude(v => v.Mileage).FirstOrDefaultAsync(c => c.Id == id, ct) is { } customer
-                ? Results.Ok(customer)
-                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such customer");
-        }).WithSummary("A customer with vehicles and mileage history.");
-        api.MapPost("/customers", async (CustomerInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>
+                ? TypedResults.Ok(CustomerView.From(customer))
+                : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such customer");
+        }).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A customer with vehicles and mileage history.");
+        api.MapPost("/customers", async Task<Results<Created<CustomerView>, ValidationProblem, IdempotentAnswer>> (CustomerInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             var (key, answer) = await Idempotency.BeginAsync(context, db, input, ct);
@@ -64,14 +66,16 @@ public static class CustomersApi
             };
             db.Customers.Add(customer);
             db.Audit.Add(Audit(context, "created", "Customer", customer.Id, input, now));
-            return await Idempotency.CreateAsync(context, factory, key, async () =>
+            var view = CustomerView.From(customer);
+            var (created, replay) = await Idempotency.CreateAsync(context, factory, key, async () =>
             {
-                key?.Record(db, StatusCodes.Status201Created, $"/api/customers/{customer.Id}", customer, now);
+                key?.Record(db, StatusCodes.Status201Created, $"/api/customers/{customer.Id}", view, now);
                 await db.SaveChangesAsync(ct);
-                return customer;
-            }, c => $"/api/customers/{c.Id}", ct);
+                return view;
+            }, ct);
+            return replay is not null ? replay : TypedResults.Created($"/api/customers/{customer.Id}", created);
         }).WithSummary("Create a customer; the phone number is stored in E.164.");
-        api.MapPost("/vehicles", async (VehicleInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/vehicles", async Task<Results<Created<VehicleView>, ValidationProblem, ProblemHttpResult, IdempotentAnswer>> (VehicleInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             var (key, answer) = await Idempotency.BeginAsync(context, db, input, ct);
@@ -87,37 +91,39 @@ public static class CustomersApi
             if (string.IsNullOrWhiteSpace(input.CustomerId) || !await db.Customers.AnyAsync(c => c.Id == input.CustomerId, ct))
                 errors["customerId"] = ["No customer with this id."];
             if (errors.Count > 0)
-                return Results.ValidationProblem(errors);
+                return TypedResults.ValidationProblem(errors);
             if (await db.Vehicles.AnyAsync(v => v.Vin == vin, ct))
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "A vehicle with this VIN exists already");
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A vehicle with this VIN exists already");
             var now = clock.GetUtcNow().UtcDateTime;
             var vehicle = new Vehicle { Id = Guid.CreateVersion7().ToString("N"), CustomerId = input.CustomerId!, Vin = vin, Plate = input.Plate?.Trim(), Model = input.Model?.Trim(), Year = input.Year, CreatedAt = now };
             if (input.Odometer is { } km)
                 vehicle.Mileage.Add(new MileageReading { VehicleId = vehicle.Id, Kilometres = km, ReadAt = now, Source = "entry" });
             db.Vehicles.Add(vehicle);
             db.Audit.Add(Audit(context, "created", "Vehicle", vehicle.Id, input, now));
-            return await Idempotency.CreateAsync(context, factory, key, async () =>
+            var view = VehicleView.From(vehicle);
+            var (created, replay) = await Idempotency.CreateAsync(context, factory, key, async () =>
             {
-                key?.Record(db, StatusCodes.Status201Created, $"/api/vehicles/{vehicle.Id}", vehicle, now);
+                key?.Record(db, StatusCodes.Status201Created, $"/api/vehicles/{vehicle.Id}", view, now);
                 await db.SaveChangesAsync(ct);
-                return vehicle;
-            }, v => $"/api/vehicles/{v.Id}", ct);
-        }).WithSummary("Register a customer's vehicle (VIN checked, optional first odometer reading).");
-        api.MapPost("/vehicles/{id}/mileage", async (string id, MileageInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
+                return view;
+            }, ct);
+            return replay is not null ? replay : TypedResults.Created($"/api/vehicles/{vehicle.Id}", created);
+        }).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Register a customer's vehicle (VIN checked, optional first odometer reading).");
+        api.MapPost("/vehicles/{id}/mileage", async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> (string id, MileageInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (!await db.Vehicles.AnyAsync(v => v.Id == id, ct))
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such vehicle");
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such vehicle");
             var last = await db.MileageReadings.Where(m => m.VehicleId == id).OrderByDescending(m => m.ReadAt).Select(m => (int?)m.Kilometres).FirstOrDefaultAsync(ct);
             if (input.Kilometres is not { } km || km < 0 || km < last)
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["kilometres"] = [$"The reading must be a number of kilometres not below the last one ({last ?? 0})."] });
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["kilometres"] = [$"The reading must be a number of kilometres not below the last one ({last ?? 0})."] });
             var now = clock.GetUtcNow().UtcDateTime;
             db.MileageReadings.Add(new MileageReading { VehicleId = id, Kilometres = km, ReadAt = now, Source = "entry" });
             db.Audit.Add(Audit(context, "mileage", "Vehicle", id, input, now));
             await db.SaveChangesAsync(ct);
-            return Results.NoContent();
-        }).WithSummary("Record an odometer reading.");
-        api.MapPost("/visits", async (VisitInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, TimeProvider clock, CancellationToken ct) =>
+            return TypedResults.NoContent();
+        }).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Record an odometer reading.");
+        api.MapPost("/visits", async Task<Results<Created<VisitView>, ValidationProblem, IdempotentAnswer>> (VisitInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             var (key, answer) = await Idempotency.BeginAsync(context, db, input, ct);
@@ -130,21 +136,21 @@ public static class CustomersApi
             if (input.PromisedAt is { } promised && promised.UtcDateTime <= clock.GetUtcNow().UtcDateTime)
                 errors["promisedAt"] = ["The promised time must be in the future."];
             if (errors.Count > 0)
-                return Results.ValidationProblem(errors);
-            return await Idempotency.CreateAsync(context, factory, key,
-                () => desk.OpenAsync(db, vehicle!, input.Advisor ?? context.User.Identity?.Name, null, input.PromisedAt?.UtcDateTime, Actor(context), input, ct, key),
-                v => $"/api/visits/{v.Id}", ct);
+                return TypedResults.ValidationProblem(errors);
+            var (visit, replay) = await Idempotency.CreateAsync(context, factory, key,
+                () => desk.OpenAsync(db, vehicle!, input.Advisor ?? context.User.Identity?.Name, null, input.PromisedAt?.UtcDateTime, Actor(context), input, ct, key), ct);
+            return replay is not null ? replay : TypedResults.Created($"/api/visits/{visit!.Id}", VisitView.From(visit));
         }).WithSummary("Open a visit (repair order) for a car that arrived: the number is assigned and the service-visit workflow starts.");
-        api.MapPost("/visits/{id}/status", async (string id, VisitStatusInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, OutboxStore store,
+        api.MapPost("/visits/{id}/status", async Task<Results<Ok<VisitView>, ValidationProblem, ProblemHttpResult>> (string id, VisitStatusInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, OutboxStore store,
             IOutboxQueue queue, IOptions<WebhookOptions> webhooks, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await db.Visits.FirstOrDefaultAsync(v => v.Id == id, ct) is not { } visit)
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such visit");
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such visit");
             if (input.Status is not { } status || !VisitStatus.Order.Contains(status))
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"The status is one of {string.Join(", ", VisitStatus.Order)}."] });
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"The status is one of {string.Join(", ", VisitStatus.Order)}."] });
             if (!VisitStatus.CanMove(visit.Status, status))
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"A visit cannot go from {visit.Status} to {status}."] });
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"A visit cannot go from {visit.Status} to {status}."] });
             var now = clock.GetUtcNow().UtcDateTime;
             var promisedBefore = visit.PromisedAt;
             visit.Status = status;
@@ -162,12 +168,12 @@ public static class CustomersApi
             await store.AddAsync(rows, ct);
             foreach (var row in rows)
                 await queue.EnqueueAsync(row.Id, ct);
-            return Results.Ok(visit);
-        }).WithSummary("Move a visit to its next status (reception → workshop → quality check → ready → delivered).");
+            return TypedResults.Ok(VisitView.From(visit));
+        }).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Move a visit to its next status (reception → workshop → quality check → ready → delivered).");
         return app;
     }
 
-    private static IResult? Validate(CustomerInput input, string region, out string? phone)
+    private static ValidationProblem? Validate(CustomerInput input, string region, out string? phone)
     {
         phone = null;
         var errors = new Dictionary<string, string[]>();
@@ -186,7 +192,7 @@ public static class CustomersApi
             errors["language"] = ["The language is zh-CN or en."];
         if (phone is null && string.IsNullOrWhiteSpace(input.Email) && !errors.ContainsKey("phone"))
             errors["phone"] = ["A phone number or an email address is needed to reach the customer."];
-        return errors.Count > 0 ? Results.ValidationProblem(errors) : null;
+        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
     }
 
     internal static string Actor(HttpContext context) => context.User.Identity?.Name ?? "unknown";

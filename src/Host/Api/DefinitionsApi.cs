@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Followup.Host.Api.Elsa;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Followup.Workflows.Definitions;
 using Followup.Workflows.Management;
 using Followup.Workflows.Runtime;
@@ -15,34 +17,35 @@ public static class DefinitionsApi
 {
     public static RouteGroupBuilder MapDefinitionsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/workflow-definitions/by-definition-id/{definitionId}", GetByDefinitionId);
-        api.MapGet("/workflow-definitions/{definitionId}", GetByDefinitionId);
-        api.MapGet("/workflow-definitions/by-id/{id}", (string id, WorkflowDefinitionCache cache) =>
-            cache.FindVersion(id) is { } d ? Results.Json(Definition(d), ApiJson.Options) : NotFound($"No workflow version '{id}'."));
+        api.MapGet("/workflow-definitions/by-definition-id/{definitionId}", GetByDefinitionId).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/workflow-definitions/{definitionId}", GetByDefinitionId).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/workflow-definitions/by-id/{id}", Results<Ok<JsonObject>, ProblemHttpResult> (string id, WorkflowDefinitionCache cache) =>
+            cache.FindVersion(id) is { } d ? TypedResults.Ok(Definition(d)) : NotFound($"No workflow version '{id}'.")).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/workflow-definitions", List);
         api.MapGet("/workflow-definitions/validation/is-name-unique", (string name, string? definitionId, WorkflowDefinitionCache cache) =>
-            Results.Ok(new { isUnique = !cache.All().Any(d => d.IsLatest && d.DefinitionId != definitionId && string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase)) }));
+            TypedResults.Ok(new NameUniqueness(!cache.All().Any(d => d.IsLatest && d.DefinitionId != definitionId && string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase)))));
         api.MapPost("/workflow-definitions", SaveAsync);
         api.MapPost("/workflow-definitions/import", ImportAsync);
-        api.MapPost("/workflow-definitions/{definitionId}/publish", PublishAsync);
-        api.MapPost("/workflow-definitions/{definitionId}/retract", RetractAsync);
-        api.MapPost("/workflow-definitions/{definitionId}/revert/{version:int}", RevertAsync);
-        api.MapGet("/workflow-definitions/{definitionId}/export", Export);
-        api.MapDelete("/workflow-definitions/{definitionId}", async (string definitionId, WorkflowDefinitionService service, CancellationToken ct) =>
-            await service.DeleteAsync(definitionId, ct) ? Results.NoContent() : NotFound($"No workflow '{definitionId}'."));
-        api.MapDelete("/workflow-definition-versions/{id}", DeleteVersionAsync);
+        api.MapPost("/workflow-definitions/{definitionId}/publish", PublishAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/workflow-definitions/{definitionId}/retract", RetractAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/workflow-definitions/{definitionId}/revert/{version:int}", RevertAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/workflow-definitions/{definitionId}/export", Export).Produces<JsonObject>(StatusCodes.Status200OK, "application/json").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/workflow-definitions/{definitionId}", async Task<Results<NoContent, ProblemHttpResult>> (string definitionId, WorkflowDefinitionService service, CancellationToken ct) =>
+            await service.DeleteAsync(definitionId, ct) ? TypedResults.NoContent() : NotFound($"No workflow '{definitionId}'.")).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/workflow-definition-versions/{id}", DeleteVersionAsync).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/bulk-actions/delete/workflow-definitions/by-id", BulkDeleteVersionsAsync);
-        api.MapPost("/scripting/javascript/type-definitions/{definitionId}", () => Results.Text("", "application/x-typescript"));
-        api.MapGet("/features/installed", () => Results.Ok(new { items = Array.Empty<object>(), count = 0 }));
+        api.MapPost("/scripting/javascript/type-definitions/{definitionId}", () => TypedResults.Text("", "application/x-typescript"))
+            .Produces<string>(StatusCodes.Status200OK, "application/x-typescript");
+        api.MapGet("/features/installed", () => TypedResults.Ok(new ElsaList<string>([])));
         api.MapDescriptors();
         return api;
     }
 
     // ---------------------------------------------------------------- reading
 
-    private static IResult GetByDefinitionId(string definitionId, WorkflowDefinitionCache cache, string? versionOptions = null) =>
+    private static Results<Ok<JsonObject>, ProblemHttpResult> GetByDefinitionId(string definitionId, WorkflowDefinitionCache cache, string? versionOptions = null) =>
         Pick(cache, definitionId, versionOptions ?? "Latest") is { } d
-            ? Results.Json(Definition(d), ApiJson.Options)
+            ? TypedResults.Ok(Definition(d))
             : NotFound($"No workflow '{definitionId}' ({versionOptions ?? "Latest"}).");
 
     private static WorkflowDefinition? Pick(WorkflowDefinitionCache cache, string definitionId, string versionOptions) => versionOptions switch
@@ -54,11 +57,11 @@ public static class DefinitionsApi
         _ => cache.Latest(definitionId),
     };
 
-    private static IResult List(HttpRequest request, WorkflowDefinitionCache cache, string? versionOptions = null, string? searchTerm = null,
+    private static Results<Ok<DefinitionPage>, ValidationProblem> List(HttpRequest request, WorkflowDefinitionCache cache, string? versionOptions = null, string? searchTerm = null,
         int page = 0, int pageSize = 100, string? orderBy = null, string? orderDirection = null)
     {
         if (page < 0 || pageSize < 1)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["Page"] = ["Page is 0-based; PageSize is at least 1."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Page"] = ["Page is 0-based; PageSize is at least 1."] });
         var definitionIds = request.Query["DefinitionIds"].Where(v => v != null).Select(v => v!).ToHashSet(StringComparer.Ordinal);
         var ids = request.Query["Ids"].Where(v => v != null).Select(v => v!).ToHashSet(StringComparer.Ordinal);
         IEnumerable<WorkflowDefinition> items = cache.All();
@@ -84,29 +87,24 @@ public static class DefinitionsApi
             _ => d => d.Name ?? d.DefinitionId,
         };
         var ordered = (orderDirection == "Descending" ? items.OrderByDescending(key) : items.OrderBy(key)).ToList();
-        var links = new[] { Link("/bulk-actions/publish/workflow-definitions", "bulk-publish", "POST") };
-        return Results.Json(new
-        {
-            items = ordered.Skip(page * pageSize).Take(pageSize).Select(Summary),
-            totalCount = ordered.Count,
-            links,
-        }, ApiJson.Options);
+        return TypedResults.Ok(new DefinitionPage(ordered.Skip(page * pageSize).Take(pageSize).Select(Summary).ToList(), ordered.Count,
+            [new ElsaLink("/bulk-actions/publish/workflow-definitions", "bulk-publish", "POST")]));
     }
 
-    private static IResult Export(string definitionId, WorkflowDefinitionCache cache, WorkflowDefinitionService service, string? versionOptions = null)
+    private static Results<FileContentHttpResult, ProblemHttpResult> Export(string definitionId, WorkflowDefinitionCache cache, WorkflowDefinitionService service, string? versionOptions = null)
     {
         if (Pick(cache, definitionId, versionOptions ?? "Latest") is not { } definition)
             return NotFound($"No workflow '{definitionId}' ({versionOptions}).");
         var bytes = JsonSerializer.SerializeToUtf8Bytes(service.Export(definition), ApiJson.Indented);
         var name = string.Concat((definition.Name ?? definition.DefinitionId).Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '-' : c));
-        return Results.File(bytes, "application/json", $"{name}.json");
+        return TypedResults.File(bytes, "application/json", $"{name}.json");
     }
 
     // ---------------------------------------------------------------- writing
 
     public sealed record SaveRequest(JsonObject? Model, bool? Publish);
 
-    private static async Task<IResult> SaveAsync([FromBody] SaveRequest request, WorkflowDefinitionService service, WorkflowDefinitionCache cache, IIdentityGenerator ids, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SavedDefinition>, ValidationProblem>> SaveAsync([FromBody] SaveRequest request, WorkflowDefinitionService service, WorkflowDefinitionCache cache, IIdentityGenerator ids, CancellationToken cancellationToken)
     {
         if (request.Model is not { } model)
             return Invalid("model", "The request has no workflow definition.");
@@ -123,13 +121,7 @@ public static class DefinitionsApi
         try
         {
             var saved = await service.ImportAsync(model.ToJsonString(), ImportMode.NewVersion, publish: request.Publish == true, cancellationToken);
-            return Results.Json(new
-            {
-                workflowDefinition = Definition(saved),
-                alreadyPublished,
-                consumingWorkflowCount = 0,
-                validationErrors = Array.Empty<object>(),
-            }, ApiJson.Options);
+            return TypedResults.Ok(new SavedDefinition(Definition(saved), alreadyPublished, 0, []));
         }
         catch (WorkflowValidationException ex)
         {
@@ -137,7 +129,7 @@ public static class DefinitionsApi
         }
     }
 
-    private static async Task<IResult> ImportAsync([FromBody] JsonObject model, WorkflowDefinitionService service, IIdentityGenerator ids, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<JsonObject>, ValidationProblem>> ImportAsync([FromBody] JsonObject model, WorkflowDefinitionService service, IIdentityGenerator ids, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(model["definitionId"]?.GetValue<string>()))
             model["definitionId"] = ids.NewId();
@@ -145,7 +137,7 @@ public static class DefinitionsApi
             model["id"] = ids.NewId();
         try
         {
-            return Results.Json(Definition(await service.ImportAsync(model.ToJsonString(), ImportMode.NewVersion, publish: false, cancellationToken)), ApiJson.Options);
+            return TypedResults.Ok(Definition(await service.ImportAsync(model.ToJsonString(), ImportMode.NewVersion, publish: false, cancellationToken)));
         }
         catch (WorkflowValidationException ex)
         {
@@ -153,38 +145,42 @@ public static class DefinitionsApi
         }
     }
 
-    private static async Task<IResult> PublishAsync(string definitionId, WorkflowDefinitionService service, WorkflowDefinitionCache cache, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SavedDefinition>, ValidationProblem, ProblemHttpResult>> PublishAsync(string definitionId, WorkflowDefinitionService service, WorkflowDefinitionCache cache, CancellationToken cancellationToken)
     {
         if (cache.Latest(definitionId) is null)
             return NotFound($"No workflow '{definitionId}'.");
         var alreadyPublished = cache.Latest(definitionId) is { IsPublished: true };
         var result = await service.PublishAsync(definitionId, cancellationToken);
-        return result.Succeeded
-            ? Results.Json(new { workflowDefinition = Definition(result.Definition!), alreadyPublished, consumingWorkflowCount = 0 }, ApiJson.Options)
-            : Invalid("model", [.. result.Errors]);
+        if (!result.Succeeded)
+            return Invalid("model", [.. result.Errors]);
+        return TypedResults.Ok(new SavedDefinition(Definition(result.Definition!), alreadyPublished, 0, null));
     }
 
-    private static async Task<IResult> RetractAsync(string definitionId, WorkflowDefinitionService service, WorkflowDefinitionCache cache, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<JsonObject>, ValidationProblem, ProblemHttpResult>> RetractAsync(string definitionId, WorkflowDefinitionService service, WorkflowDefinitionCache cache, CancellationToken cancellationToken)
     {
         if (cache.Published(definitionId) is null)
-            return cache.Latest(definitionId) is null ? NotFound($"No workflow '{definitionId}'.") : Invalid("definitionId", "The workflow is not published.");
+        {
+            if (cache.Latest(definitionId) is null)
+                return NotFound($"No workflow '{definitionId}'.");
+            return Invalid("definitionId", "The workflow is not published.");
+        }
         await service.RetractAsync(definitionId, cancellationToken);
-        return Results.Json(Definition(cache.Latest(definitionId)!), ApiJson.Options);
+        return TypedResults.Ok(Definition(cache.Latest(definitionId)!));
     }
 
-    private static async Task<IResult> RevertAsync(string definitionId, int version, WorkflowDefinitionService service, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<DefinitionSummary>, ProblemHttpResult>> RevertAsync(string definitionId, int version, WorkflowDefinitionService service, CancellationToken cancellationToken) =>
         await service.RevertAsync(definitionId, version, cancellationToken) is { } reverted
-            ? Results.Json(Summary(reverted), ApiJson.Options)
+            ? TypedResults.Ok(Summary(reverted))
             : NotFound($"No version {version} of workflow '{definitionId}'.");
 
-    private static async Task<IResult> DeleteVersionAsync(string id, WorkflowDefinitionService service, WorkflowDefinitionCache cache, CancellationToken cancellationToken) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteVersionAsync(string id, WorkflowDefinitionService service, WorkflowDefinitionCache cache, CancellationToken cancellationToken) =>
         cache.FindVersion(id) is { } version && await service.DeleteVersionAsync(version.DefinitionId, version.Version, cancellationToken)
-            ? Results.NoContent()
+            ? TypedResults.NoContent()
             : NotFound($"No workflow version '{id}' that can be deleted.");
 
     public sealed record BulkIds(string[]? Ids);
 
-    private static async Task<IResult> BulkDeleteVersionsAsync([FromBody] BulkIds request, WorkflowDefinitionService service, WorkflowDefinitionCache cache, CancellationToken cancellationToken)
+    private static async Task<Ok<DeletedCount>> BulkDeleteVersionsAsync([FromBody] BulkIds request, WorkflowDefinitionService service, WorkflowDefinitionCache cache, CancellationToken cancellationToken)
     {
         var deleted = 0;
         foreach (var id in request.Ids ?? [])
@@ -192,7 +188,7 @@ public static class DefinitionsApi
             if (cache.FindVersion(id) is { } version && await service.DeleteVersionAsync(version.DefinitionId, version.Version, cancellationToken))
                 deleted++;
         }
-        return Results.Ok(new { deleted });
+        return TypedResults.Ok(new DeletedCount(deleted));
     }
 
     // ---------------------------------------------------------------- shapes
@@ -215,25 +211,10 @@ public static class DefinitionsApi
         return json;
     }
 
-    private static object Summary(WorkflowDefinition d) => new
-    {
-        id = d.Id,
-        definitionId = d.DefinitionId,
-        name = d.Name,
-        description = d.Description,
-        version = d.Version,
-        toolVersion = "3.8.0.0",
-        isLatest = d.IsLatest,
-        isPublished = d.IsPublished,
-        materializerName = "Json",
-        isMaterializerAvailable = true,
-        providerName = (string?)null,
-        createdAt = d.CreatedAt,
-        isReadonly = false,
-        links = Links(d),
-    };
+    private static DefinitionSummary Summary(WorkflowDefinition d) =>
+        new(d.Id, d.DefinitionId, d.Name, d.Description, d.Version, "3.8.0.0", d.IsLatest, d.IsPublished, "Json", true, null, d.CreatedAt, false, Links(d));
 
-    private static object[] Links(WorkflowDefinition d) => d.IsLatest
+    private static ElsaLink[] Links(WorkflowDefinition d) => d.IsLatest
         ?
         [
             Link($"/workflow-definitions/{d.DefinitionId}", "self", "GET"),
@@ -242,12 +223,12 @@ public static class DefinitionsApi
         ]
         : [Link($"/workflow-definitions/by-id/{d.Id}", "self", "GET")];
 
-    private static object Link(string href, string rel, string method) => new { href, rel, method };
+    private static ElsaLink Link(string href, string rel, string method) => new(href, rel, method);
 
-    private static IResult NotFound(string detail) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+    private static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
 
-    private static IResult Invalid(string field, params string[] errors) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = errors }, detail: string.Join(" ", errors), title: "The workflow was not saved.");
+    private static ValidationProblem Invalid(string field, params string[] errors) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = errors }, detail: string.Join(" ", errors), title: "The workflow was not saved.");
 }
 
 internal static class ApiJson

@@ -1,4 +1,6 @@
+using Followup.Host.Api.Elsa;
 using Followup.Workflows.Abstractions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Followup.Workflows.Registry;
 
 namespace Followup.Host.Api;
@@ -10,11 +12,7 @@ public static class DescriptorsApi
 
     public static RouteGroupBuilder MapDescriptors(this RouteGroupBuilder api)
     {
-        api.MapGet("/descriptors/activities", (ActivityRegistry registry) =>
-        {
-            var items = registry.ListAll().Select(Activity).ToList();
-            return Results.Json(new { items, count = items.Count }, ApiJson.Options);
-        });
+        api.MapGet("/descriptors/activities", (ActivityRegistry registry) => List(registry.ListAll().Select(Activity).ToArray()));
         api.MapGet("/descriptors/expression-descriptors", () => List(
             Expression("Literal", "Literal", browsable: false),
             Expression("Object", "Object", browsable: false, monaco: "json"),
@@ -23,83 +21,53 @@ public static class DescriptorsApi
             Expression("JavaScript", "JavaScript", monaco: "javascript"),
             Expression("Liquid", "Liquid", monaco: "liquid")));
         api.MapGet("/descriptors/workflow-activation-strategies", () => List(
-            new { typeName = "Elsa.Workflows.Runtime.ActivationStrategies.AllowAlwaysStrategy", displayName = "Always", description = "Always allow a new instance." }));
+            Strategy("Elsa.Workflows.Runtime.ActivationStrategies.AllowAlwaysStrategy", "Always", "Always allow a new instance.")));
         api.MapGet("/descriptors/log-persistence-strategies", () => List(
-            new { typeName = "Elsa.Workflows.LogPersistence.Strategies.Inherit", displayName = "Inherit", description = "Inherit the persistence mode from the parent." },
-            new { typeName = "Elsa.Workflows.LogPersistence.Strategies.Include", displayName = "Include", description = "Include the property in the log." },
-            new { typeName = "Elsa.Workflows.LogPersistence.Strategies.Exclude", displayName = "Exclude", description = "Exclude the property from the log." }));
+            Strategy("Elsa.Workflows.LogPersistence.Strategies.Inherit", "Inherit", "Inherit the persistence mode from the parent."),
+            Strategy("Elsa.Workflows.LogPersistence.Strategies.Include", "Include", "Include the property in the log."),
+            Strategy("Elsa.Workflows.LogPersistence.Strategies.Exclude", "Exclude", "Exclude the property from the log.")));
         api.MapGet("/descriptors/incident-strategies", () => List(
-            new { typeName = "Elsa.Workflows.IncidentStrategies.FaultStrategy", displayName = "Fault", description = "Fault the workflow." },
-            new { typeName = "Elsa.Workflows.IncidentStrategies.ContinueWithIncidentsStrategy", displayName = "Continue with incidents", description = "Record the incident and continue." }));
+            Strategy("Elsa.Workflows.IncidentStrategies.FaultStrategy", "Fault", "Fault the workflow."),
+            Strategy("Elsa.Workflows.IncidentStrategies.ContinueWithIncidentsStrategy", "Continue with incidents", "Record the incident and continue.")));
         api.MapGet("/descriptors/commit-strategies/workflows", () => List(
-            new { name = "WorkflowExecuted", displayName = "Workflow executed", description = "Commit when a burst of the workflow has run (always, in Followup)." }));
-        api.MapGet("/descriptors/commit-strategies/activities", () => List<object>());
-        api.MapGet("/descriptors/variables", () => List(VariableTypes.Select(t => (object)new { typeName = t, displayName = t, category = "Primitives", description = (string?)null }).ToArray()));
+            new StrategyDescriptor(null, "WorkflowExecuted", "Workflow executed", "Commit when a burst of the workflow has run (always, in Followup).")));
+        api.MapGet("/descriptors/commit-strategies/activities", () => List<StrategyDescriptor>());
+        api.MapGet("/descriptors/variables", () => List(VariableTypes.Select(t => new VariableTypeDescriptor(t, t, "Primitives", null)).ToArray()));
         api.MapGet("/descriptors/storage-drivers", () => List(
-            new { typeName = "Elsa.Workflows.Services.WorkflowInstanceStorageDriver, Elsa.Workflows.Core", displayName = "Workflow Instance", priority = 0, deprecated = false }));
-        api.MapGet("/descriptors/output-converters", () => List<object>());
+            new StorageDriverDescriptor("Elsa.Workflows.Services.WorkflowInstanceStorageDriver, Elsa.Workflows.Core", "Workflow Instance", 0, false)));
+        api.MapGet("/descriptors/output-converters", () => List<StrategyDescriptor>());
         return api;
     }
 
-    private static IResult List<T>(params T[] items) => Results.Json(new { items, count = items.Length }, ApiJson.Options);
+    private static Ok<ElsaList<T>> List<T>(params T[] items) => TypedResults.Ok(new ElsaList<T>(items));
 
-    private static object Expression(string type, string displayName, bool browsable = true, string? monaco = null) => new
-    {
-        type,
-        displayName,
-        isSerializable = true,
-        isBrowsable = browsable,
-        properties = monaco is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["MonacoLanguage"] = monaco },
-    };
+    private static StrategyDescriptor Strategy(string typeName, string displayName, string description) => new(typeName, null, displayName, description);
 
-    private static object Activity(ActivityType t) => new
-    {
-        typeName = t.TypeName,
-        @namespace = t.Namespace,
-        name = t.Name,
-        version = t.Version,
-        category = t.Category,
-        displayName = t.DisplayName,
-        description = t.Description,
-        kind = (t.IsTrigger ? ActivityKind.Trigger : t.Kind).ToString(),
-        isBrowsable = t.IsBrowsable && t.TypeName != "Elsa.Flowchart" && t.TypeName != "Elsa.WorkflowRoot",
-        isContainer = t.IsContainer,
-        isStart = t.IsStart,
-        isTerminal = t.IsTerminal,
-        runAsynchronously = false,
-        customProperties = new Dictionary<string, object>(),
-        constructionProperties = new Dictionary<string, object>(),
-        ports = t.Ports.Select(p => new { name = p.Name, displayName = p.DisplayName, type = p.Type.ToString(), isBrowsable = p.IsBrowsable }),
-        inputs = t.Inputs.Select((i, index) => new
-        {
-            name = i.Name,
-            typeName = i.TypeName,
-            displayName = i.DisplayName ?? i.Name,
-            description = i.Description,
-            order = i.Order == 0 ? index : i.Order,
-            isBrowsable = i.IsBrowsable,
-            isWrapped = i.IsWrapped,
-            uiHint = i.UIHint,
-            category = i.Category,
-            defaultValue = i.DefaultValue,
-            defaultSyntax = i.DefaultSyntax ?? "Literal",
-            isReadOnly = false,
-            isSensitive = false,
-            isSynthetic = i.IsSynthetic,
-            storageDriverType = (string?)null,
-            uiSpecifications = i.Options is { Count: > 0 } options
-                ? new Dictionary<string, object> { ["dropdown"] = new { selectList = new { items = options.Select(o => new { text = o, value = o }), isFlagsEnum = false } } }
-                : null,
-        }),
-        outputs = t.Outputs.Select((o, index) => new
-        {
-            name = o.Name,
-            typeName = o.TypeName,
-            displayName = o.DisplayName ?? o.Name,
-            description = o.Description,
-            order = index,
-            isBrowsable = o.IsBrowsable,
-            isSynthetic = o.IsSynthetic,
-        }),
-    };
+    private static ExpressionDescriptor Expression(string type, string displayName, bool browsable = true, string? monaco = null) =>
+        new(type, displayName, true, browsable, monaco is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["MonacoLanguage"] = monaco });
+
+    private static ActivityDescriptor Activity(ActivityType t) => new(
+        t.TypeName,
+        t.Namespace,
+        t.Name,
+        t.Version,
+        t.Category,
+        t.DisplayName,
+        t.Description,
+        (t.IsTrigger ? ActivityKind.Trigger : t.Kind).ToString(),
+        t.IsBrowsable && t.TypeName != "Elsa.Flowchart" && t.TypeName != "Elsa.WorkflowRoot",
+        t.IsContainer,
+        t.IsStart,
+        t.IsTerminal,
+        RunAsynchronously: false,
+        new Dictionary<string, object>(),
+        new Dictionary<string, object>(),
+        t.Ports.Select(p => new PortDescriptorView(p.Name, p.DisplayName, p.Type.ToString(), p.IsBrowsable)).ToList(),
+        t.Inputs.Select((i, index) => new InputDescriptorView(i.Name, i.TypeName, i.DisplayName ?? i.Name, i.Description, i.Order == 0 ? index : i.Order,
+            i.IsBrowsable, i.IsWrapped, i.UIHint, i.Category, i.DefaultValue, i.DefaultSyntax ?? "Literal", IsReadOnly: false, IsSensitive: false, i.IsSynthetic,
+            StorageDriverType: null,
+            i.Options is { Count: > 0 } options
+                ? new Dictionary<string, DropdownSpecification> { ["dropdown"] = new(new SelectList(options.Select(o => new SelectListItem(o, o)).ToList(), false)) }
+                : null)).ToList(),
+        t.Outputs.Select((o, index) => new OutputDescriptorView(o.Name, o.TypeName, o.DisplayName ?? o.Name, o.Description, index, o.IsBrowsable, o.IsSynthetic)).ToList());
 }

@@ -1,4 +1,5 @@
 using Followup.Activities.Data;
+using Followup.Host.Api.Views;
 using Followup.Host.Security;
 using Followup.Workflows.Management;
 using Followup.Workflows.Persistence;
@@ -42,7 +43,7 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
             visit.Number = await NextNumberAsync(db, now, cancellationToken);
             db.Visits.Add(visit);
             db.Audit.Add(AuditEntry.Of(actor, "created", "Visit", visit.Id, now, input));
-            idempotency?.Record(db, StatusCodes.Status201Created, $"/api/visits/{visit.Id}", visit, now);
+            idempotency?.Record(db, StatusCodes.Status201Created, $"/api/visits/{visit.Id}", VisitView.From(visit), now);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -92,7 +93,7 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
             reminder.BookedAppointmentId = appointment.Id;
         }
         db.Audit.Add(AuditEntry.Of(actor, "booked", "Appointment", appointment.Id, now, input));
-        idempotency?.Record(db, StatusCodes.Status201Created, $"/api/appointments/{appointment.Id}", appointment, now);
+        idempotency?.Record(db, StatusCodes.Status201Created, $"/api/appointments/{appointment.Id}", AppointmentView.From(appointment), now);
         await db.SaveChangesAsync(cancellationToken);
         await StartAsync(AppointmentWorkflow, appointment.Id, "AppointmentId", appointment.Id, cancellationToken);
         return appointment;

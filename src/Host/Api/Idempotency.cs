@@ -30,14 +30,14 @@ public sealed class Idempotency
     /// key is malformed or was used with another body, and otherwise the key to record with what the request creates
     /// (null without a key).
     /// </summary>
-    public static async Task<(Idempotency? Key, IResult? Answer)> BeginAsync(HttpContext context, DealershipDbContext db, object input, CancellationToken cancellationToken)
+    public static async Task<(Idempotency? Key, IdempotentAnswer? Answer)> BeginAsync(HttpContext context, DealershipDbContext db, object input, CancellationToken cancellationToken)
     {
         var header = context.Request.Headers[Header];
         if (header.Count == 0)
             return (null, null);
         var key = header.ToString();
         if (header.Count > 1 || key.Length is 0 or > 255 || key.Any(c => c is < ' ' or > '~'))
-            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [Header] = ["The Idempotency-Key is one value of 1–255 printable ASCII characters."] }));
+            return (null, new IdempotentAnswer(TypedResults.ValidationProblem(new Dictionary<string, string[]> { [Header] = ["The Idempotency-Key is one value of 1–255 printable ASCII characters."] })));
         var json = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         var scope = $"{CustomersApi.Actor(context)} {context.Request.Method} {context.Request.Path}";
         var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(input, input.GetType(), json)));
@@ -45,20 +45,20 @@ public sealed class Idempotency
         return (idempotency, await idempotency.StoredAnswerAsync(db, context, cancellationToken));
     }
 
-    private async Task<IResult?> StoredAnswerAsync(DealershipDbContext db, HttpContext context, CancellationToken cancellationToken)
+    private async Task<IdempotentAnswer?> StoredAnswerAsync(DealershipDbContext db, HttpContext context, CancellationToken cancellationToken)
     {
         var stored = await db.IdempotentRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Scope == _scope && r.Key == _key, cancellationToken);
         if (stored is null)
             return null;
         if (stored.RequestHash != _hash)
         {
-            return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "This Idempotency-Key was used for another request",
-                detail: "Send a new key for a new request; repeat a request only with its own key and body.");
+            return new IdempotentAnswer(TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "This Idempotency-Key was used for another request",
+                detail: "Send a new key for a new request; repeat a request only with its own key and body."));
         }
         if (stored.Location != null)
             context.Response.Headers.Location = stored.Location;
         context.Response.Headers["Idempotent-Replayed"] = "true";
-        return Results.Text(stored.Response, "application/json; charset=utf-8", Encoding.UTF8, stored.StatusCode);
+        return new IdempotentAnswer(TypedResults.Text(stored.Response, "application/json; charset=utf-8", Encoding.UTF8, stored.StatusCode));
     }
 
     /// <summary>Adds the answer to the context, to be saved with what the request created.</summary>
@@ -75,7 +75,7 @@ public sealed class Idempotency
         });
 
     /// <summary>After a save failed: the answer a request with the same key got meanwhile (it ran at the same moment), if any.</summary>
-    public async Task<IResult?> ConcurrentAnswerAsync(IDbContextFactory<DealershipDbContext> factory, HttpContext context, CancellationToken cancellationToken)
+    public async Task<IdempotentAnswer?> ConcurrentAnswerAsync(IDbContextFactory<DealershipDbContext> factory, HttpContext context, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         return await StoredAnswerAsync(db, context, cancellationToken);
@@ -85,21 +85,19 @@ public sealed class Idempotency
     /// Runs a create that saves what it made with the key's answer (<see cref="Record"/>). When a request with the same
     /// key saved first (both ran at the same moment), its answer is given instead of an error.
     /// </summary>
-    public static async Task<IResult> CreateAsync<T>(HttpContext context, IDbContextFactory<DealershipDbContext> factory, Idempotency? key,
-        Func<Task<T>> create, Func<T, string> location, CancellationToken cancellationToken) where T : notnull
+    public static async Task<(T? Created, IdempotentAnswer? Answer)> CreateAsync<T>(HttpContext context, IDbContextFactory<DealershipDbContext> factory,
+        Idempotency? key, Func<Task<T>> create, CancellationToken cancellationToken) where T : class
     {
-        T created;
         try
         {
-            created = await create();
+            return (await create(), null);
         }
         catch (DbUpdateException) when (key != null)
         {
             if (await key.ConcurrentAnswerAsync(factory, context, cancellationToken) is { } answer)
-                return answer;
+                return (null, answer);
             throw;
         }
-        return Results.Created(location(created), created);
     }
 
     /// <summary>Keys older than <see cref="KeptFor"/> are forgotten.</summary>

@@ -1,6 +1,8 @@
 using Followup.Activities.Data;
 using Followup.Activities.Service;
+using Followup.Host.Api.Views;
 using Followup.Host.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -25,12 +27,12 @@ public static class ServiceApi
         var staff = app.MapGroup("/api").WithTags("Service process")
             .RequireStaffOrApiKey(Roles.Manager, Roles.Advisor);
 
-        staff.MapGet("/catalog", async (IDbContextFactory<DealershipDbContext> factory, CancellationToken ct) =>
+        staff.MapGet("/catalog", async Task<Ok<ItemList<CatalogItemView>>> (IDbContextFactory<DealershipDbContext> factory, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
-            return Results.Ok(new { items = (await db.Catalog.AsNoTracking().ToListAsync(ct)).OrderBy(c => c.Code, StringComparer.Ordinal) });
+            return TypedResults.Ok(new ItemList<CatalogItemView>((await db.Catalog.AsNoTracking().ToListAsync(ct)).OrderBy(c => c.Code, StringComparer.Ordinal).Select(CatalogItemView.From).ToList()));
         }).WithSummary("The menu catalog: items with labour hours, parts and menu price.");
-        staff.MapPut("/catalog/{code}", async (string code, CatalogInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
+        staff.MapPut("/catalog/{code}", async Task<Results<Ok<CatalogItemView>, ValidationProblem>> (string code, CatalogInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct) =>
         {
             var errors = new Dictionary<string, string[]>();
             if (code.Length is 0 or > 20 || !code.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)))
@@ -44,7 +46,7 @@ public static class ServiceApi
             if (input.MenuPrice is not { } menu || menu < (input.PartsPrice ?? 0))
                 errors["menuPrice"] = ["The menu price covers at least the parts."];
             if (errors.Count > 0)
-                return Results.ValidationProblem(errors);
+                return TypedResults.ValidationProblem(errors);
             await using var db = await factory.CreateDbContextAsync(ct);
             var item = await db.Catalog.FirstOrDefaultAsync(c => c.Code == code, ct);
             if (item is null)
@@ -58,10 +60,10 @@ public static class ServiceApi
             item.IntervalKm = input.IntervalKm;
             db.Audit.Add(CustomersApi.Audit(context, "saved", "CatalogItem", code, input, clock.GetUtcNow().UtcDateTime));
             await db.SaveChangesAsync(ct);
-            return Results.Ok(item);
+            return TypedResults.Ok(CatalogItemView.From(item));
         }).RequireAuthorization(Policies.Manager).WithSummary("Add or change a menu item (managers).");
 
-        staff.MapPost("/appointments", async (AppointmentInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, TimeProvider clock, CancellationToken ct) =>
+        staff.MapPost("/appointments", async Task<Results<Created<AppointmentView>, ValidationProblem, IdempotentAnswer>> (AppointmentInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, TimeProvider clock, CancellationToken ct) =>
         {
             var now = clock.GetUtcNow().UtcDateTime;
             await using var db = await factory.CreateDbContextAsync(ct);
@@ -81,27 +83,27 @@ public static class ServiceApi
             if (input.Channel is { } channel && !AppointmentChannels.Contains(channel))
                 errors["channel"] = [$"The channel is one of {string.Join(", ", AppointmentChannels)}."];
             if (errors.Count > 0)
-                return Results.ValidationProblem(errors);
-            return await Idempotency.CreateAsync(context, factory, key,
-                () => desk.BookAsync(db, vehicle!, input.SlotAt!.Value.UtcDateTime, input.Request, input.Channel ?? "staff", input.Advisor, CustomersApi.Actor(context), input, ct, key),
-                a => $"/api/appointments/{a.Id}", ct);
+                return TypedResults.ValidationProblem(errors);
+            var (appointment, replay) = await Idempotency.CreateAsync(context, factory, key,
+                () => desk.BookAsync(db, vehicle!, input.SlotAt!.Value.UtcDateTime, input.Request, input.Channel ?? "staff", input.Advisor, CustomersApi.Actor(context), input, ct, key), ct);
+            return replay is not null ? replay : TypedResults.Created($"/api/appointments/{appointment!.Id}", AppointmentView.From(appointment));
         }).WithSummary("Book an appointment: the appointment workflow confirms it, reminds the customer and follows up a no-show.");
 
-        staff.MapGet("/appointments", async (IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
+        staff.MapGet("/appointments", async Task<Ok<ItemList<AppointmentView>>> (IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
         {
             var start = from?.UtcDateTime ?? clock.GetUtcNow().UtcDateTime.Date;
             var end = to?.UtcDateTime ?? start.AddDays(7);
             await using var db = await factory.CreateDbContextAsync(ct);
-            return Results.Ok(new { items = await db.Appointments.AsNoTracking().Where(a => a.SlotAt >= start && a.SlotAt < end).OrderBy(a => a.SlotAt).ToListAsync(ct) });
+            return TypedResults.Ok(new ItemList<AppointmentView>((await db.Appointments.AsNoTracking().Where(a => a.SlotAt >= start && a.SlotAt < end).OrderBy(a => a.SlotAt).ToListAsync(ct)).Select(AppointmentView.From).ToList()));
         }).WithSummary("Appointments in a period (default: the coming week).");
 
-        staff.MapPost("/appointments/{id}/arrive", async (string id, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, IWorkflowRuntime runtime, TimeProvider clock, CancellationToken ct) =>
+        staff.MapPost("/appointments/{id}/arrive", async Task<Results<Created<VisitView>, ProblemHttpResult>> (string id, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, IWorkflowRuntime runtime, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, ct) is not { } appointment)
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such appointment");
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such appointment");
             if (appointment.Status is not (AppointmentStatus.Booked or AppointmentStatus.NoShow))
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: $"The appointment is {appointment.Status}");
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"The appointment is {appointment.Status}");
             appointment.Status = AppointmentStatus.Arrived;
             appointment.ArrivedAt = clock.GetUtcNow().UtcDateTime;
             var vehicle = await db.Vehicles.AsNoTracking().FirstAsync(v => v.Id == appointment.VehicleId, ct);
@@ -109,10 +111,10 @@ public static class ServiceApi
             appointment.VisitId = visit.Id;
             await db.SaveChangesAsync(ct);
             await runtime.TriggerAsync(AppointmentArrivedStimulus.Name, new AppointmentArrivedStimulus(id), new TriggerOptions { StartNew = false }, ct);
-            return Results.Created($"/api/visits/{visit.Id}", visit);
-        }).WithSummary("Check in an appointment customer: opens the visit with priority (their own advisor) and ends the no-show wait.");
+            return TypedResults.Created($"/api/visits/{visit.Id}", VisitView.From(visit));
+        }).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Check in an appointment customer: opens the visit with priority (their own advisor) and ends the no-show wait.");
 
-        staff.MapGet("/audit", async (IDbContextFactory<DealershipDbContext> factory, CancellationToken ct, string? entityType = null, string? entityId = null, int take = 100) =>
+        staff.MapGet("/audit", async Task<Ok<ItemList<AuditView>>> (IDbContextFactory<DealershipDbContext> factory, CancellationToken ct, string? entityType = null, string? entityId = null, int take = 100) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             var query = db.Audit.AsNoTracking();
@@ -120,31 +122,25 @@ public static class ServiceApi
                 query = query.Where(a => a.EntityType == entityType);
             if (!string.IsNullOrWhiteSpace(entityId))
                 query = query.Where(a => a.EntityId == entityId);
-            return Results.Ok(new { items = await query.OrderByDescending(a => a.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct) });
+            return TypedResults.Ok(new ItemList<AuditView>((await query.OrderByDescending(a => a.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct)).Select(AuditView.From).ToList()));
         }).RequireAuthorization(Policies.Manager).WithSummary("Who changed what and when (managers): staff, integrations and workflow steps, newest first.");
 
-        staff.MapGet("/visits/{id}", async (string id, IDbContextFactory<DealershipDbContext> factory, Followup.Activities.Approvals.ApprovalStore store, CancellationToken ct) =>
+        staff.MapGet("/visits/{id}", async Task<Results<Ok<VisitRecordView>, ProblemHttpResult>> (string id, IDbContextFactory<DealershipDbContext> factory, Followup.Activities.Approvals.ApprovalStore store, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await db.Visits.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id || v.Number == id, ct) is not { } visit)
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such visit");
-            return Results.Ok(new
-            {
-                visit,
-                checkIn = await db.CheckIns.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct),
-                concerns = await db.Concerns.AsNoTracking().Where(c => c.VisitId == visit.Id).OrderBy(c => c.Id).ToListAsync(ct),
-                estimates = (await db.Estimates.AsNoTracking().Include(e => e.Lines).Where(e => e.VisitId == visit.Id).ToListAsync(ct)).OrderBy(e => e.CreatedAt),
-                invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines).FirstOrDefaultAsync(i => i.VisitId == visit.Id, ct),
-                callbacks = await db.Callbacks.AsNoTracking().Where(c => c.VisitId == visit.Id).ToListAsync(ct),
-                reminders = await db.Reminders.AsNoTracking().Where(r => r.VisitId == visit.Id).ToListAsync(ct),
-                comeback = await db.Comebacks.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct),
-                approvals = (await store.ListByCorrelationAsync(visit.Number, ct)).Select(a => new
-                {
-                    a.Id, a.Kind, a.Status, a.Decision, approvedLines = a.ApprovedLines is null ? (System.Text.Json.JsonElement?)null : System.Text.Json.JsonDocument.Parse(a.ApprovedLines).RootElement,
-                    a.DecidedBy, a.DecidedVia, a.SignedName, a.DecidedAt, a.ExpiresAt, a.CreatedAt,
-                }),
-            });
-        }).WithSummary("A visit's whole record: check-in, concerns, estimates, the customer's approvals (who, when, how, what), invoice, callback, reminder, comeback link.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such visit");
+            return TypedResults.Ok(new VisitRecordView(
+                VisitView.From(visit),
+                await db.CheckIns.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct) is { } checkIn ? CheckInView.From(checkIn) : null,
+                (await db.Concerns.AsNoTracking().Where(c => c.VisitId == visit.Id).OrderBy(c => c.Id).ToListAsync(ct)).Select(ConcernView.From).ToList(),
+                (await db.Estimates.AsNoTracking().Include(e => e.Lines).Where(e => e.VisitId == visit.Id).ToListAsync(ct)).OrderBy(e => e.CreatedAt).Select(EstimateView.From).ToList(),
+                await db.Invoices.AsNoTracking().Include(i => i.Lines).FirstOrDefaultAsync(i => i.VisitId == visit.Id, ct) is { } invoice ? InvoiceView.From(invoice) : null,
+                (await db.Callbacks.AsNoTracking().Where(c => c.VisitId == visit.Id).ToListAsync(ct)).Select(CallbackView.From).ToList(),
+                (await db.Reminders.AsNoTracking().Where(r => r.VisitId == visit.Id).ToListAsync(ct)).Select(ReminderView.From).ToList(),
+                await db.Comebacks.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct) is { } comeback ? ComebackView.From(comeback) : null,
+                (await store.ListByCorrelationAsync(visit.Number, ct)).Select(ApprovalView.From).ToList()));
+        }).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A visit's whole record: check-in, concerns, estimates, the customer's approvals (who, when, how, what), invoice, callback, reminder, comeback link.");
         return app;
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Followup.Host.Api.Elsa;
 using Followup.Host.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Followup.Workflows.Management;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
@@ -15,16 +17,16 @@ public static class WorkflowApi
 
     public static RouteGroupBuilder MapWorkflowApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/workflow-definitions/{definitionId}/execute", ExecuteAsync);
+        api.MapPost("/workflow-definitions/{definitionId}/execute", ExecuteAsync).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/workflow-instances", ListInstancesAsync);
-        api.MapGet("/workflow-instances/{id}", GetInstanceAsync);
-        api.MapGet("/workflow-instances/{id}/journal", GetJournalAsync);
+        api.MapGet("/workflow-instances/{id}", GetInstanceAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/workflow-instances/{id}/journal", GetJournalAsync).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
     public sealed record ExecuteRequest(string? CorrelationId, string? TriggerActivityId, string? VersionOptions, Dictionary<string, JsonElement>? Input);
 
-    private static async Task<IResult> ExecuteAsync(string definitionId, [FromBody] ExecuteRequest? request, IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ExecuteResponse>, ProblemHttpResult>> ExecuteAsync(string definitionId, [FromBody] ExecuteRequest? request, IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, HttpResponse response, CancellationToken cancellationToken)
     {
         var versionOptions = request?.VersionOptions ?? "Published";
         var definition = versionOptions.Equals("Latest", StringComparison.OrdinalIgnoreCase)
@@ -35,7 +37,7 @@ public static class WorkflowApi
         if (definition is null)
         {
             response.Headers[CannotStartHeader] = "true";
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Workflow not found",
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Workflow not found",
                 detail: $"No version '{versionOptions}' of workflow '{definitionId}'.");
         }
         var input = request?.Input?.ToDictionary(p => p.Key, p => Followup.Workflows.Serialization.JsonValues.ToClr(p.Value), StringComparer.Ordinal);
@@ -47,28 +49,16 @@ public static class WorkflowApi
             Input = input,
         }, cancellationToken);
         response.Headers[InstanceIdHeader] = result.InstanceId;
-        return Results.Ok(new
-        {
-            workflowState = new
-            {
-                id = result.InstanceId,
-                definitionId = result.DefinitionId,
-                definitionVersionId = result.DefinitionVersionId,
-                definitionVersion = definition.Version,
-                correlationId = result.CorrelationId,
-                status = result.Status.ToString(),
-                subStatus = result.SubStatus.ToString(),
-                output = result.Output,
-                incidents = result.Incidents.Select(i => new { i.ActivityId, i.ActivityType, i.Message, i.Timestamp }),
-            },
-        });
+        return TypedResults.Ok(new ExecuteResponse(new WorkflowStateView(result.InstanceId, result.DefinitionId, result.DefinitionVersionId, definition.Version,
+            result.CorrelationId, result.Status.ToString(), result.SubStatus.ToString(), result.Output,
+            result.Incidents.Select(i => new IncidentView(i.ActivityId, i.ActivityType, i.Message, i.Timestamp, null)).ToList())));
     }
 
-    private static async Task<IResult> ListInstancesAsync(WorkflowQueries store, CancellationToken cancellationToken,
+    private static async Task<Results<Ok<InstancePage>, ValidationProblem>> ListInstancesAsync(WorkflowQueries store, CancellationToken cancellationToken,
         string? definitionId = null, string? status = null, string? subStatus = null, string? correlationId = null, int page = 0, int pageSize = 50)
     {
         if (page < 0 || pageSize is < 1 or > 1000)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["page"] = ["Page is 0-based and PageSize is between 1 and 1000."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["page"] = ["Page is 0-based and PageSize is between 1 and 1000."] });
         var (items, total) = await store.QueryInstancesAsync(new InstanceQuery
         {
             DefinitionId = definitionId,
@@ -78,58 +68,32 @@ public static class WorkflowApi
             Page = page,
             PageSize = pageSize,
         }, cancellationToken);
-        return Results.Ok(new { items = items.Select(Summary), totalCount = total, page, pageSize });
+        return TypedResults.Ok(new InstancePage(items.Select(Summary).ToList(), total, page, pageSize));
     }
 
-    private static async Task<IResult> GetInstanceAsync(string id, WorkflowQueries store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<InstanceDetail>, ProblemHttpResult>> GetInstanceAsync(string id, WorkflowQueries store, CancellationToken cancellationToken)
     {
         if (await store.FindInstanceAsync(id, cancellationToken) is not { } record)
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Instance not found", detail: $"No workflow instance '{id}'.");
+            return InstanceNotFound(id);
         var incidents = await store.ListIncidentsAsync(id, cancellationToken);
-        return Results.Ok(new
-        {
-            instance = Summary(record),
-            incidents = incidents.Select(i => new { i.ActivityId, i.ActivityType, i.Message, timestamp = i.Timestamp.AsUtc(), resolvedAt = i.ResolvedAt is { } r ? r.AsUtc() : (DateTimeOffset?)null }),
-        });
+        return TypedResults.Ok(new InstanceDetail(Summary(record),
+            incidents.Select(i => new IncidentView(i.ActivityId, i.ActivityType, i.Message, i.Timestamp.AsUtc(), i.ResolvedAt is { } r ? r.AsUtc() : null)).ToList()));
     }
 
-    private static async Task<IResult> GetJournalAsync(string id, WorkflowQueries store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<JournalPage>, ProblemHttpResult>> GetJournalAsync(string id, WorkflowQueries store, CancellationToken cancellationToken)
     {
         if (await store.FindInstanceAsync(id, cancellationToken) is null)
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Instance not found", detail: $"No workflow instance '{id}'.");
+            return InstanceNotFound(id);
         var journal = await store.ListJournalAsync(id, cancellationToken);
-        return Results.Ok(new
-        {
-            items = journal.Select(j => new
-            {
-                j.Sequence,
-                timestamp = j.Timestamp.AsUtc(),
-                j.ActivityId,
-                j.ActivityNodeId,
-                j.ActivityType,
-                j.ActivityName,
-                j.EventName,
-                j.Message,
-            }),
-            totalCount = journal.Count,
-        });
+        return TypedResults.Ok(new JournalPage(journal.Select(j => new JournalEntryView(j.Sequence, j.Timestamp.AsUtc(), j.ActivityId, j.ActivityNodeId, j.ActivityType,
+            j.ActivityName, j.EventName, j.Message)).ToList(), journal.Count));
     }
 
-    private static object Summary(WorkflowInstanceRecord r) => new
-    {
-        id = r.Id,
-        definitionId = r.DefinitionId,
-        definitionVersionId = r.DefinitionVersionId,
-        version = r.DefinitionVersion,
-        correlationId = r.CorrelationId,
-        name = r.Name,
-        status = r.Status,
-        subStatus = r.SubStatus,
-        incidentCount = r.IncidentCount,
-        createdAt = r.CreatedAt.AsUtc(),
-        updatedAt = r.UpdatedAt.AsUtc(),
-        finishedAt = r.FinishedAt is { } f ? f.AsUtc() : (DateTimeOffset?)null,
-    };
+    private static ProblemHttpResult InstanceNotFound(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Instance not found", detail: $"No workflow instance '{id}'.");
+
+    private static InstanceSummary Summary(WorkflowInstanceRecord r) => new(r.Id, r.DefinitionId, r.DefinitionVersionId, r.DefinitionVersion, r.CorrelationId, r.Name,
+        r.Status, r.SubStatus, r.IncidentCount, r.CreatedAt.AsUtc(), r.UpdatedAt.AsUtc(), r.FinishedAt is { } f ? f.AsUtc() : null);
 
     /// <summary>The Elsa API route group: JSON in camelCase, staff managers or API keys only.</summary>
     public static RouteGroupBuilder MapElsaApi(this WebApplication app) =>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Followup.Activities.Approvals;
 using Followup.Host.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Followup.Host.Staff;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
@@ -68,7 +69,8 @@ public static class CustomerPages
             await RenderAsync(token, context, links, store, clock, antiforgery, null, ct));
         pages.MapPost("/{token}", DecideAsync).RequireForm();
         app.MapPost("/api/approvals/{id}/decision", RecordAsync)
-            .RequireStaffOrApiKey(Roles.Advisor, Roles.Manager);
+            .RequireStaffOrApiKey(Roles.Advisor, Roles.Manager).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithTags("Approvals").WithSummary("Record a customer's decision taken in person or by phone (the approved line ids).");
         return app;
     }
 
@@ -146,18 +148,18 @@ public static class CustomerPages
     public sealed record StaffDecision(string[]? ApprovedLines, string Via, string? Note);
 
     /// <summary>An advisor records a decision the customer gave in person or by phone.</summary>
-    private static async Task<IResult> RecordAsync(string id, [FromBody] StaffDecision decision, HttpContext context, ApprovalService approvals, CancellationToken ct)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RecordAsync(string id, [FromBody] StaffDecision decision, HttpContext context, ApprovalService approvals, CancellationToken ct)
     {
         if (decision.Via is not ("in-person" or "phone"))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["via"] = ["Use in-person or phone."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["via"] = ["Use in-person or phone."] });
         var result = await approvals.DecideAsync(id, decision.ApprovedLines ?? [], context.User.Identity?.Name ?? "staff", decision.Via, null,
             context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString(), ct);
         return result switch
         {
-            DecisionResult.Recorded => Results.NoContent(),
-            DecisionResult.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such approval"),
-            DecisionResult.Invalid => Results.ValidationProblem(new Dictionary<string, string[]> { ["approvedLines"] = ["Unknown line id."] }),
-            _ => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The approval was already answered or has expired"),
+            DecisionResult.Recorded => TypedResults.NoContent(),
+            DecisionResult.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such approval"),
+            DecisionResult.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["approvedLines"] = ["Unknown line id."] }),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The approval was already answered or has expired"),
         };
     }
 

@@ -1,6 +1,7 @@
 using Followup.Activities;
 using Followup.Activities.Messaging;
 using Followup.Host.Api;
+using Followup.Host.Api.Views;
 using Followup.Host.Customers;
 using Followup.Host.Designer;
 using Followup.Host.Inbox;
@@ -9,9 +10,11 @@ using Followup.Host.Scheduling;
 using Followup.Host.Security;
 using Followup.Host.Staff;
 using Followup.Workflows;
+using Followup.Workflows.Configuration;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -29,7 +32,7 @@ public static class FollowupHosting
         builder.Services.AddSingleton(new CrashPoints(configuration["Testing:CrashAt"], configuration.GetValue("Testing:CrashOnHit", 1)));
         builder.Services.AddFollowupWorkflows(database);
         builder.Services.AddFollowupActivities(configuration, database);
-        builder.Services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName);
+        builder.Services.AddCheckedOptions<EngineOptions>(EngineOptions.SectionName);
         builder.Services.AddFollowupHangfire(configuration, database);
         builder.Services.AddSingleton<IOutboxQueue, Followup.Host.Messaging.HangfireOutboxQueue>();
         builder.Services.AddTransient<Followup.Host.Messaging.OutboxJobs>();
@@ -58,6 +61,8 @@ public static class FollowupHosting
     public static async Task InitializeFollowupAsync(this WebApplication app)
     {
         var stopping = app.Lifetime.ApplicationStopping;
+        // Wrong settings stop the host here, naming each, before anything is opened with them.
+        app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
         await app.Services.InitializeWorkflowsAsync(stopping);
         // Demo users have passwords everyone can read in the README: never outside Development.
         var demo = app.Configuration.GetValue<bool>("Demo:Seed") && app.Environment.IsDevelopment();
@@ -107,16 +112,9 @@ public static class FollowupHosting
         app.MapCustomerPages();
         app.MapBookingPages();
         app.MapTasksApi();
-        app.MapGet("/api/messages", async (OutboxStore store, string? correlationId, CancellationToken ct) =>
-            Results.Ok(new
-            {
-                // The customers' links act as the customers: never handed out, here or anywhere staff read.
-                items = (await store.ListAsync(correlationId, 200, ct)).Select(m => new
-                {
-                    m.Id, m.Channel, m.Recipient, m.Status, m.Attempts, m.Urgent, m.ProviderId, m.Error, m.ErrorCode, m.CorrelationId, m.CreatedAt, m.UpdatedAt,
-                    payload = MessagePayload.FromJson(m.Payload) is var p ? p with { Text = CustomerLinkMask.Mask(p.Text, "en"), Html = p.Html is null ? null : CustomerLinkMask.Mask(p.Html, "en") } : null,
-                }),
-            })).RequireAuthorization(Policies.Manager);
+        app.MapGet("/api/messages", async Task<Ok<ItemList<MessageView>>> (OutboxStore store, string? correlationId, CancellationToken ct) =>
+            TypedResults.Ok(new ItemList<MessageView>((await store.ListAsync(correlationId, 200, ct)).Select(MessageView.From).ToList())))
+            .RequireAuthorization(Policies.Manager).WithTags("Messages").WithSummary("The latest messages to customers (of one visit with correlationId), their links masked.");
         app.MapGet("/", (HttpContext context) =>
         {
             var lang = StaffText.Language(context);

@@ -1,4 +1,6 @@
+using Followup.Host.Api.Views;
 using Followup.Host.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Followup.Host.Inbox;
 
@@ -9,12 +11,14 @@ public static class AttachmentEndpoints
         app.MapGet("/attachments/{id}", (string id, Attachments attachments) =>
             attachments.PathOf(id) is { } path ? Results.File(path, id.EndsWith(".png", StringComparison.Ordinal) ? "image/png" : "image/jpeg") : Results.NotFound())
             .RequireStaff();
-        app.MapPost("/api/attachments", async (HttpRequest request, Attachments attachments, CancellationToken ct) =>
+        app.MapPost("/api/attachments", async Task<Results<Ok<UploadedAttachment>, ValidationProblem>> (HttpRequest request, Attachments attachments, CancellationToken ct) =>
         {
             if (!request.HasFormContentType || (await request.ReadFormAsync(ct)).Files.FirstOrDefault() is not { } file)
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Send the photo as multipart/form-data."] });
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Send the photo as multipart/form-data."] });
             var (value, error) = await attachments.SaveAsync(file, ct);
-            return value is null ? Results.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [error!] }) : Results.Ok(new { value });
+            if (value is null)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [error!] });
+            return TypedResults.Ok(new UploadedAttachment(value));
         }).RequireStaff().WithTags("Tasks")
             .WithSummary("Upload a photo for a task's photo field; the answer's value goes into that field.");
         return app;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Followup.Activities.Data;
 using Followup.Host.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Followup.Host.Staff;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,12 +29,12 @@ public static class DashboardPage
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
-        app.MapGet("/api/kpis", async (IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null, string? advisor = null) =>
+        app.MapGet("/api/kpis", async Task<Results<Ok<KpiReport>, ValidationProblem>> (IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null, string? advisor = null) =>
         {
             if (Period(clock, from, to) is not { } period)
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["The end of the period comes after its start."] });
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["The end of the period comes after its start."] });
             await using var db = await factory.CreateDbContextAsync(ct);
-            return Results.Ok(await ServiceKpis.ComputeAsync(db, period.From, period.To, string.IsNullOrWhiteSpace(advisor) ? null : advisor, ct));
+            return TypedResults.Ok(await ServiceKpis.ComputeAsync(db, period.From, period.To, string.IsNullOrWhiteSpace(advisor) ? null : advisor, ct));
         }).RequireStaffOrApiKey(Roles.Manager)
             .WithTags("Dashboard").WithSummary("The dashboard's figures for a period (default: the last 30 days), for the store or one advisor.");
 

@@ -1,5 +1,7 @@
 using Followup.Activities.Tasks;
+using Followup.Host.Api.Views;
 using Followup.Host.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Followup.Host.Inbox;
@@ -14,37 +16,37 @@ public static class TasksApi
     public static WebApplication MapTasksApi(this WebApplication app)
     {
         var api = app.MapGroup("/api/tasks").RequireStaff()
-            .WithTags("Tasks");
-        api.MapGet("/", async (HttpContext context, TaskService tasks, CancellationToken ct, bool all = false) =>
-            Results.Ok(new { items = (await tasks.ListAsync(InboxPages.Staff(context.User), all, ct)).Select(t => new
-            {
-                t.Id, t.Title, t.Instructions, t.CorrelationId, t.InstanceId, t.ActivityId, t.AssigneeRole, t.AssigneeUser, t.ClaimedBy, t.DueAt, t.EscalatedAt, t.Status,
-                form = System.Text.Json.JsonDocument.Parse(t.Form).RootElement,
-            }) }))
+            .WithTags("Tasks").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status403Forbidden);
+        api.MapGet("/", async Task<Ok<ItemList<TaskView>>> (HttpContext context, TaskService tasks, CancellationToken ct, bool all = false) =>
+            TypedResults.Ok(new ItemList<TaskView>((await tasks.ListAsync(InboxPages.Staff(context.User), all, ct)).Select(TaskView.From).ToList())))
             .WithSummary("Open tasks of the signed-in staff member (all open tasks for managers with all=true), soonest due first.");
-        api.MapPost("/{id}/claim", async (string id, HttpContext context, TaskService tasks, CancellationToken ct) =>
+        api.MapPost("/{id}/claim", async Task<Results<NoContent, ProblemHttpResult>> (string id, HttpContext context, TaskService tasks, CancellationToken ct) =>
             ToResult(await tasks.ClaimAsync(id, InboxPages.Staff(context.User), ct)))
             .WithSummary("Claim a task of one of your roles so others see it is taken.");
-        api.MapPost("/{id}/release", async (string id, HttpContext context, TaskService tasks, CancellationToken ct) =>
+        api.MapPost("/{id}/release", async Task<Results<NoContent, ProblemHttpResult>> (string id, HttpContext context, TaskService tasks, CancellationToken ct) =>
             ToResult(await tasks.ReleaseAsync(id, InboxPages.Staff(context.User), ct)))
             .WithSummary("Give a claimed task back to its role.");
-        api.MapPost("/{id}/reassign", async (string id, [FromBody] ReassignRequest request, HttpContext context, TaskService tasks, CancellationToken ct) =>
+        api.MapPost("/{id}/reassign", async Task<Results<NoContent, ProblemHttpResult>> (string id, [FromBody] ReassignRequest request, HttpContext context, TaskService tasks, CancellationToken ct) =>
             ToResult(await tasks.ReassignAsync(id, InboxPages.Staff(context.User), request.User, request.Role, ct)))
             .RequireStaff(Roles.Manager).WithSummary("Managers: give a task to a person or a role.");
-        api.MapPost("/{id}/complete", async (string id, [FromBody] CompleteRequest request, HttpContext context, TaskService tasks, CancellationToken ct) =>
+        api.MapPost("/{id}/complete", async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> (string id, [FromBody] CompleteRequest request, HttpContext context, TaskService tasks, CancellationToken ct) =>
         {
             var (result, errors) = await tasks.CompleteAsync(id, InboxPages.Staff(context.User), request.Action, request.Values ?? [], "en", ct);
-            return result == TaskResult.Invalid ? Results.ValidationProblem(errors) : ToResult(result);
-        })
+            if (result == TaskResult.Invalid)
+                return TypedResults.ValidationProblem(errors);
+            return result == TaskResult.Done ? TypedResults.NoContent() : Problem(result);
+        }).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Complete a task with one of its actions and the form's values; 409 when it was completed already.");
         return app;
     }
 
-    private static IResult ToResult(TaskResult result) => result switch
+    private static Results<NoContent, ProblemHttpResult> ToResult(TaskResult result) =>
+        result == TaskResult.Done ? TypedResults.NoContent() : Problem(result);
+
+    private static ProblemHttpResult Problem(TaskResult result) => result switch
     {
-        TaskResult.Done => Results.NoContent(),
-        TaskResult.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such task"),
-        TaskResult.NotYours => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This task is not yours"),
-        _ => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The task is already completed", detail: "A completed task cannot be completed again."),
+        TaskResult.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such task"),
+        TaskResult.NotYours => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This task is not yours"),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The task is already completed", detail: "A completed task cannot be completed again."),
     };
 }

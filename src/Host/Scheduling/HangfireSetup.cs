@@ -1,3 +1,4 @@
+using Followup.Workflows.Configuration;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Scheduling;
 using Hangfire;
@@ -19,7 +20,7 @@ public static class HangfireSetup
     public static IServiceCollection AddFollowupHangfire(this IServiceCollection services, IConfiguration configuration, WorkflowDatabase database)
     {
         var options = configuration.GetSection(SchedulingOptions.SectionName).Get<SchedulingOptions>() ?? new SchedulingOptions();
-        services.AddOptions<SchedulingOptions>().BindConfiguration(SchedulingOptions.SectionName);
+        services.AddCheckedOptions<SchedulingOptions>(SchedulingOptions.SectionName);
         services.AddHangfire(c =>
         {
             c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();

@@ -1,10 +1,11 @@
+using Followup.Workflows.Configuration;
 using Followup.Workflows.Scheduling;
 using Hangfire;
 using Microsoft.Extensions.Options;
 
 namespace Followup.Host.Scheduling;
 
-public sealed class SchedulingOptions
+public sealed class SchedulingOptions : ICheckedOptions
 {
     public const string SectionName = "Hangfire";
 
@@ -31,4 +32,23 @@ public sealed class SchedulingOptions
 
     /// <summary>Run a Hangfire server in this host (off for a web-only node).</summary>
     public bool Server { get; set; } = true;
+
+    public static readonly string[] StorageKinds = ["Sqlite", "Postgres", "InMemory"];
+
+    public IEnumerable<string> Problems()
+    {
+        if (!string.IsNullOrWhiteSpace(Storage) && !StorageKinds.Contains(Storage.Trim(), StringComparer.OrdinalIgnoreCase))
+            yield return $"{nameof(Storage)}: {string.Join(", ", StorageKinds)} (or leave it out to follow the database).";
+        foreach (var (name, value) in new[] { (nameof(QueuePollInterval), QueuePollInterval), (nameof(SchedulePollInterval), SchedulePollInterval), (nameof(InvisibilityTimeout), InvisibilityTimeout) })
+        {
+            if (value <= TimeSpan.Zero)
+                yield return $"{name}: a time span above zero, e.g. 00:00:01.";
+        }
+        if (SweepGrace < TimeSpan.Zero)
+            yield return $"{nameof(SweepGrace)}: a time span of zero or more, e.g. 00:00:30.";
+        if (WorkerCount is < 0 or > 200)
+            yield return $"{nameof(WorkerCount)}: between 0 (the default) and 200.";
+        if (string.IsNullOrWhiteSpace(SqlitePath))
+            yield return $"{nameof(SqlitePath)}: the Hangfire SQLite file.";
+    }
 }

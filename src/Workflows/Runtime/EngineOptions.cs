@@ -1,6 +1,8 @@
+using Followup.Workflows.Configuration;
+
 namespace Followup.Workflows.Runtime;
 
-public sealed class EngineOptions
+public sealed class EngineOptions : ICheckedOptions
 {
     /// <summary>Activities one burst may run before it is stopped as a runaway loop; the instance then faults.</summary>
     public int MaxActivityExecutionsPerBurst { get; set; } = 100_000;
@@ -21,4 +23,22 @@ public sealed class EngineOptions
 
     /// <summary>Publishing fails when validation finds errors (a bad cron expression).</summary>
     public bool FailOnValidationErrors { get; set; } = true;
+
+    public IEnumerable<string> Problems()
+    {
+        if (MaxActivityExecutionsPerBurst < 100)
+            yield return $"{nameof(MaxActivityExecutionsPerBurst)}: at least 100 (it stops runaway loops; a real burst runs far fewer activities).";
+        if (!Enum.IsDefined(FlowchartMode))
+            yield return $"{nameof(FlowchartMode)}: {string.Join(" or ", Enum.GetNames<FlowchartExecutionMode>())}.";
+        if (ScriptTimeout <= TimeSpan.Zero || ScriptTimeout > TimeSpan.FromMinutes(1))
+            yield return $"{nameof(ScriptTimeout)}: a time span above zero and at most a minute, e.g. 00:00:02.";
+        if (ScriptMaxStatements < 1)
+            yield return $"{nameof(ScriptMaxStatements)}: at least 1.";
+        if (ScriptMaxRecursion < 1)
+            yield return $"{nameof(ScriptMaxRecursion)}: at least 1.";
+        if (ScriptMemoryLimitBytes < 1024 * 1024)
+            yield return $"{nameof(ScriptMemoryLimitBytes)}: at least 1048576 (1 MB).";
+        if (DefinitionsPath is { Length: > 0 } path && !Directory.Exists(path))
+            yield return $"{nameof(DefinitionsPath)}: the folder '{path}' does not exist.";
+    }
 }

@@ -1,0 +1,4 @@
+namespace Followup.Host.Api.Views;
+
+/// <summary>A list answer: <c>{ "items": [...] }</c>.</summary>
+public sealed record ItemList<T>(IReadOnlyList<T> Items);
