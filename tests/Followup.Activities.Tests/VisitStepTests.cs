@@ -1,3 +1,4 @@
+using Followup.Activities.Service.Steps;
 using Followup.Activities.Data;
 using Microsoft.EntityFrameworkCore;
 using static Followup.Workflows.Tests.Json;
@@ -82,7 +83,22 @@ public sealed class VisitStepTests
         await using var db = await h.DbAsync();
         var estimate = await db.Estimates.Include(e => e.Lines).SingleAsync();
         Assert.Equal(status, estimate.Status);
-        Assert.Equal(approved?.Contains("OIL", StringComparison.Ordinal) == true, estimate.Lines.Single(l => l.LineKey == "OIL").Approved);
+        // Nobody answered: the lines stay undecided, never declined.
+        Assert.Equal(approved is null ? null : approved.Contains("OIL", StringComparison.Ordinal), estimate.Lines.Single(l => l.LineKey == "OIL").Approved);
+    }
+
+    [Fact]
+    public async Task RecordDecision_OfAnOverrunNobodyAuthorised_TakesItsLinesOff_AndAnEstimateSentAgainIsDecidedOnce()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.CompleteAsync(Step("Followup.RecordNeeds", Values(new { services = "OIL" })));
+        await h.CompleteAsync(Step("Followup.RecordDecision", Input("unanswered", "String", RecordDecision.NotAuthorised)));
+        await using (var db = await h.DbAsync())
+            Assert.Equal((EstimateStatus.TimedOut, (bool?)false), (await db.Estimates.Include(e => e.Lines).SingleAsync() is var e ? (e.Status, e.Lines.Single().Approved) : default));
+        // The customer got in touch and the estimate went out again: the same estimate takes the answer.
+        await h.CompleteAsync(Step("Followup.RecordDecision", Input("approvedLines", "Object", "[\"OIL\"]", "Object")));
+        await using (var db = await h.DbAsync())
+            Assert.Equal((EstimateStatus.Approved, (bool?)true), (await db.Estimates.Include(e => e.Lines).SingleAsync() is var e ? (e.Status, e.Lines.Single().Approved) : default));
     }
 
     [Fact]

@@ -81,22 +81,112 @@ public sealed class WaitingActivityTests
     }
 
     [Fact]
-    public async Task AdditionalWorkAuthorization_RemindsOnce_ThenTimesOut_AndAnAnswerAfterThatIsRefused()
+    public async Task AdditionalWorkAuthorization_RemindsOnce_ThenAnAdvisorCalls_AndTheDecisionOnThePhoneIsRecordedAsSuch()
     {
         await using var h = await ActivityHarness.OpenAsync();
         var run = await h.RunAsync(Approval("Followup.AdditionalWorkAuthorization"));
         await h.AdvanceAsync(TimeSpan.FromHours(4));
         var texts = (await h.MessagesAsync()).Select(m => MessagePayload.FromJson(m.Payload).Text).ToList();
         Assert.Equal(2, texts.Count);
-        Assert.StartsWith("Hello Li Wei, our technician found additional work.", texts[0], StringComparison.Ordinal);
-        Assert.StartsWith("Hello Li Wei, a reminder to review the additional work:", texts[1], StringComparison.Ordinal);
+        Assert.Contains("Hello Li Wei, our technician found additional work.", texts[0], StringComparison.Ordinal);
+        Assert.Contains("Hello Li Wei, a reminder to review the additional work:", texts[1], StringComparison.Ordinal);
 
+        // The link expires unanswered: no outcome yet, an advisor's call task with the lines and their prices.
         await h.AdvanceAsync(TimeSpan.FromHours(20));
+        Assert.Equal("Suspended", (await h.InstanceAsync(run.InstanceId)).SubStatus);
+        var call = Assert.Single(await h.TasksAsync());
+        Assert.Equal(("Advisor", "致电客户确认追加项目（第1/3次）：Li Wei · RO-2026-000001"), (call.AssigneeRole, call.Title));
+        Assert.Equal(h.Clock.GetUtcNow().UtcDateTime.AddMinutes(30), call.DueAt);
+        var form = TaskForm.FromJson(call.Form);
+        Assert.Equal(["Oil change · ¥480.00", "Air filter · ¥150.00"], form.Fields[0].Options.Select(o => form.Fields[0].OptionText(o, "en")));
+        Assert.Equal("Could not reach", form.ActionText(CustomerApproval.NotReached, "en"));
+        // The link no longer works; the advisor's record of the call does.
+        var approval = Assert.Single(await h.ApprovalsAsync());
+        Assert.Equal(DecisionResult.Expired, await h.Services.GetRequiredService<ApprovalService>().DecideAsync(approval.Id, ["OIL"], "customer", "link", null, null, null, CancellationToken.None));
+        await h.CompleteTaskAsync(CustomerApproval.Decided, new Dictionary<string, string?> { ["approved"] = "AIRF" });
+
+        Assert.Equal("PartiallyApproved", await h.OutcomeAsync(run.InstanceId));
+        var answered = Assert.Single(await h.ApprovalsAsync());
+        Assert.Equal((ApprovalStatus.Answered, "PartiallyApproved", "phone", "wang", "[\"AIRF\"]"), (answered.Status, answered.Decision, answered.DecidedVia, answered.DecidedBy, answered.ApprovedLines));
+        Assert.Equal(2, (await h.MessagesAsync()).Count);
+        Assert.Empty(h.Timers.Pending);
+    }
+
+    [Fact]
+    public async Task CustomerApproval_NobodyReached_AfterTheCalls_EndsTimedOut_WithNoLineDeclined_AndNothingSent()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var run = await h.RunAsync(Approval("Followup.EstimateApproval"));
+        await h.AdvanceAsync(TimeSpan.FromDays(1));
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var call = Assert.Single(await h.TasksAsync(), t => t.Status == HumanTaskStatus.Open);
+            Assert.Contains($"（第{attempt}/3次）", call.Title, StringComparison.Ordinal);
+            await h.CompleteTaskAsync(CustomerApproval.NotReached, new Dictionary<string, string?>());
+            if (attempt < 3)
+            {
+                Assert.DoesNotContain(await h.TasksAsync(), t => t.Status == HumanTaskStatus.Open);
+                await h.AdvanceAsync(TimeSpan.FromHours(1));
+            }
+        }
         Assert.Equal("TimedOut", await h.OutcomeAsync(run.InstanceId));
         var approval = Assert.Single(await h.ApprovalsAsync());
-        Assert.Equal(ApprovalStatus.TimedOut, approval.Status);
-        Assert.Equal(DecisionResult.Expired, await h.Services.GetRequiredService<ApprovalService>().DecideAsync(approval.Id, ["OIL"], "customer", "link", null, null, null, CancellationToken.None));
-        Assert.Equal(2, (await h.MessagesAsync()).Count);
+        Assert.Equal((ApprovalStatus.TimedOut, null, null), (approval.Status, approval.Decision, approval.ApprovedLines));
+        Assert.Equal(2, (await h.MessagesAsync()).Count); // the link and its reminder; nothing about a refusal
+    }
+
+    [Fact]
+    public async Task CustomerApproval_AnsweredAtTheCounter_WhileAnAdvisorWasToCall_CancelsTheCall()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var run = await h.RunAsync(Approval("Followup.EstimateApproval"));
+        await h.AdvanceAsync(TimeSpan.FromDays(1));
+        var approval = Assert.Single(await h.ApprovalsAsync());
+        Assert.Equal(DecisionResult.Recorded, await h.Services.GetRequiredService<ApprovalService>().DecideAsync(approval.Id, ["OIL", "AIRF"], "wang", "in-person", null, null, null, CancellationToken.None));
+        Assert.Equal("Approved", await h.OutcomeAsync(run.InstanceId));
+        Assert.Equal(HumanTaskStatus.Cancelled, Assert.Single(await h.TasksAsync()).Status);
+    }
+
+    [Fact]
+    public async Task CustomerApproval_WithoutACallRole_EndsTimedOut_WhenTheLinkExpires()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var run = await h.RunAsync(Approval("Followup.EstimateApproval").Replace("\"remindAfter\"", "\"callRole\": { \"typeName\": \"String\", \"expression\": { \"type\": \"Literal\", \"value\": \"\" } }, \"remindAfter\"", StringComparison.Ordinal));
+        await h.AdvanceAsync(TimeSpan.FromDays(1));
+        Assert.Equal("TimedOut", await h.OutcomeAsync(run.InstanceId));
+        Assert.Empty(await h.TasksAsync());
+    }
+
+    [Fact]
+    public async Task CustomerApproval_WithNoLine_GoesStraightOn_AndSendsNothing()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var (_, outcome) = await h.CompleteAsync(Approval("Followup.EstimateApproval", "[]"));
+        Assert.Equal("Approved", outcome);
+        Assert.Empty(await h.ApprovalsAsync());
+        Assert.Empty(await h.MessagesAsync());
+    }
+
+    [Fact]
+    public async Task OverrunAuthorization_SaysByHowMuchTheBillExceedsTheEstimate_AndWhy()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.RunAsync(Approval("Followup.OverrunAuthorization",
+            """[{ "id": "OIL", "description": "Oil change", "reason": "approved at 480.00, now 530.00", "labour": 160, "parts": 370, "approvedBefore": 480 }, { "id": "extra-1", "description": "Washer fluid", "reason": "not on the approved estimate", "parts": 30 }]"""));
+        var text = MessagePayload.FromJson(Assert.Single(await h.MessagesAsync()).Payload).Text;
+        Assert.Contains("Hello Li Wei, your bill is ¥80.00 more than the estimate you approved: Oil change (approved at 480.00, now 530.00); Washer fluid (not on the approved estimate). Nothing beyond it is charged unless you agree. Please review it: https://dealer.example/c/", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("technician found", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CustomerApproval_TextsAreInputs_AndACustomersNameIsNeverReadAsAPlaceholder()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.RunAsync(Approval("Followup.EstimateApproval").Replace("Li Wei", "{{ Link }}", StringComparison.Ordinal)
+            .Replace("\"remindAfter\"", "\"requestEn\": { \"typeName\": \"String\", \"expression\": { \"type\": \"Literal\", \"value\": \"Dear {{ Name }}, {{ Total }} to approve here: {{ Link }} thanks\" } }, \"remindAfter\"", StringComparison.Ordinal));
+        var text = MessagePayload.FromJson(Assert.Single(await h.MessagesAsync()).Payload).Text;
+        var approval = Assert.Single(await h.ApprovalsAsync());
+        Assert.EndsWith($"Dear {{{{ Link }}}}, ¥630.00 to approve here: https://dealer.example/c/{approval.Id} thanks", text, StringComparison.Ordinal);
     }
 
     [Fact]

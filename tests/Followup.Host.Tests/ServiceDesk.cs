@@ -135,7 +135,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
     public async Task<List<OutboxRecord>> MessagesAsync(string? correlationId = null) =>
         (await Host.Outbox.ListAsync(correlationId, 500, CancellationToken.None)).OrderBy(o => o.CreatedAt).ThenBy(o => o.IdempotencyKey, StringComparer.Ordinal).ToList();
 
-    /// <summary>Waits until a message whose text contains the given words was sent (accepted by Twilio or the SMTP server).</summary>
+    /// <summary>Waits until a message whose text contains the given words was sent (accepted by Twilio or the SMTP server); the latest such message.</summary>
     public async Task<OutboxRecord> SentAsync(string channel, string contains, string? correlationId = null)
     {
         await Host.Services.GetRequiredService<OutboxJobs>().SweepAsync(CancellationToken.None);
@@ -143,7 +143,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
         {
             return (await Poll.UntilAsync(() => MessagesAsync(correlationId),
                 l => l.Any(o => o.Channel == channel && o.Status == OutboxStatus.Sent && Text(o).Contains(contains, StringComparison.Ordinal)),
-                what: $"{channel} containing '{contains}'")).First(o => o.Channel == channel && Text(o).Contains(contains, StringComparison.Ordinal));
+                what: $"{channel} containing '{contains}'")).Last(o => o.Channel == channel && o.Status == OutboxStatus.Sent && Text(o).Contains(contains, StringComparison.Ordinal));
         }
         catch (TimeoutException ex)
         {

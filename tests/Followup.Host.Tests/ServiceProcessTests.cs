@@ -158,8 +158,10 @@ public sealed class ServiceProcessTests
         await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { extraDescription = "Air filter replaced", extraLabour = "60", extraParts = "90" });
         await desk.CompleteAsync("zhang", number, "qualityCheck", "Passed", new { });
 
-        // The invoice is blocked, there is no settlement task, and the customer is asked to authorise the overrun.
-        await desk.SentAsync(Channels.Sms, "our technician found additional work", number);
+        // The invoice is blocked, there is no settlement task, and the customer is asked to authorise the overrun: by how much and why.
+        var ask = await desk.SentAsync(Channels.Sms, "more than the estimate you approved", number);
+        Assert.Contains("your bill is ¥150.00 more than the estimate you approved: Air filter replaced (not on the approved estimate).", ServiceDesk.Text(ask), StringComparison.Ordinal);
+        Assert.DoesNotContain("technician found", ServiceDesk.Text(ask), StringComparison.Ordinal);
         var invoice = (await desk.VisitAsync(visitId)).GetProperty("invoice");
         Assert.Equal(("Blocked", 630m), (S(invoice, "status"), invoice.GetProperty("total").GetDecimal()));
         var extra = invoice.GetProperty("lines").EnumerateArray().Single(l => S(l, "description") == "Air filter replaced");
@@ -168,7 +170,7 @@ public sealed class ServiceProcessTests
         Assert.DoesNotContain("settlement", await desk.OpenTasksAsync("wang", number));
 
         // Authorised: reconciled line by line, and only now the bill can be settled.
-        await desk.ApproveByLinkAsync(number, "our technician found additional work");
+        await desk.ApproveByLinkAsync(number, "more than the estimate you approved");
         await desk.TaskAsync("wang", number, "settlement");
         invoice = (await desk.VisitAsync(visitId)).GetProperty("invoice");
         Assert.Equal(("Reconciled", 630m), (S(invoice, "status"), invoice.GetProperty("total").GetDecimal()));
@@ -188,7 +190,7 @@ public sealed class ServiceProcessTests
         await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
         await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { extraDescription = "Washer fluid", extraParts = "30" });
         await desk.CompleteAsync("zhang", number, "qualityCheck", "Passed", new { });
-        await desk.ApproveByLinkAsync(number, "our technician found additional work", decline: true);
+        await desk.ApproveByLinkAsync(number, "more than the estimate you approved", decline: true);
         await desk.TaskAsync("wang", number, "settlement");
         var invoice = (await desk.VisitAsync(visitId)).GetProperty("invoice");
         Assert.Equal(("Reconciled", 670m), (S(invoice, "status"), invoice.GetProperty("total").GetDecimal()));

@@ -7,7 +7,8 @@ using Followup.Workflows.Runtime;
 
 namespace Followup.Activities.Approvals;
 
-public sealed record ApprovalLine(string Id, string Description, string? Reason, decimal Labour, decimal Parts, decimal? Hours)
+/// <summary>A line to approve; <paramref name="ApprovedBefore"/> is the price the customer approved for it earlier, when it now costs more.</summary>
+public sealed record ApprovalLine(string Id, string Description, string? Reason, decimal Labour, decimal Parts, decimal? Hours, decimal? ApprovedBefore = null)
 {
     public decimal Price => Labour + Parts;
 }
@@ -31,9 +32,8 @@ public static class ApprovalContent
             l["reason"]?.GetValue<string>(),
             l["labour"]?.GetValue<decimal>() ?? 0,
             l["parts"]?.GetValue<decimal>() ?? 0,
-            l["hours"]?.GetValue<decimal>())).ToList();
-        if (lines.Count == 0)
-            throw new ArgumentException("An approval needs at least one line.");
+            l["hours"]?.GetValue<decimal>(),
+            l["approvedBefore"]?.GetValue<decimal>())).ToList();
         return lines;
     }
 

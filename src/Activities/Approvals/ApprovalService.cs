@@ -30,7 +30,8 @@ public sealed class ApprovalService(ApprovalStore store, IWorkflowRuntime runtim
             return DecisionResult.NotFound;
         if (approval.Status != ApprovalStatus.Pending)
             return approval.Status == ApprovalStatus.TimedOut ? DecisionResult.Expired : DecisionResult.AlreadyAnswered;
-        if (approval.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
+        // The link expires; a decision staff take by phone or at the counter is awaited until the step ends.
+        if (via == "link" && approval.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
             return DecisionResult.Expired;
         var known = ApprovalContent.Lines(approval.Content).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
         if (approvedLineIds.Any(id => !known.Contains(id)))

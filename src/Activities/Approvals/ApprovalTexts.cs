@@ -10,6 +10,8 @@ public static class ApprovalTexts
         {
             ("AdditionalWork", true) => "Hello {0}, here is the link to review the additional work found on your car again: {1}",
             ("AdditionalWork", false) => "{0}您好，这是您车辆追加项目的确认链接：{1}",
+            ("Overrun", true) => "Hello {0}, here is the link to review the charges beyond your estimate again: {1}",
+            ("Overrun", false) => "{0}您好，这是超出估价费用的确认链接：{1}",
             (_, true) => "Hello {0}, here is the link to review your service estimate again: {1}",
             (_, false) => "{0}您好，这是您的维修估价单确认链接：{1}",
         }, name, link);

@@ -1,35 +1,55 @@
-using System.Globalization;
 using System.Text.Json;
 using Followup.Activities.Messaging;
+using Followup.Activities.Service;
+using Followup.Activities.Tasks;
 using Followup.Workflows.Abstractions;
 using Followup.Workflows.Runtime;
+using Microsoft.Extensions.Options;
 
 namespace Followup.Activities.Approvals;
 
 /// <summary>
 /// Asks the customer to approve priced lines from a signed link sent by SMS, or takes the decision an advisor records
-/// (in person, by phone); reminds once; times out. Outcomes: Approved, PartiallyApproved, Declined, TimedOut.
+/// (in person, by phone); reminds once. No answer is not a refusal: when the link expires an advisor is asked to call
+/// the customer and record what they decide on the phone, a few attempts apart; only when nobody reaches them does
+/// the step end TimedOut, and nothing tells the customer they declined. Outcomes: Approved, PartiallyApproved,
+/// Declined, TimedOut. With no line to approve (a recall or a free check) it goes straight on as Approved.
 /// </summary>
 public abstract class CustomerApproval : WaitingActivity
 {
     private readonly ICustomerLinks _links;
     private readonly ApprovalStore _approvals;
+    private readonly TaskInbox _inbox;
+    private readonly StoreOptions _store;
 
-    protected CustomerApproval(ICustomerLinks links, ApprovalStore approvals)
+    protected CustomerApproval(ICustomerLinks links, ApprovalStore approvals, TaskInbox inbox, IOptions<StoreOptions> store)
     {
-        (_links, _approvals) = (links, approvals);
+        (_links, _approvals, _inbox, _store) = (links, approvals, inbox, store.Value);
         When(BookmarkName, OnDecidedAsync);
         When(ReminderBookmarkName, OnReminderDueAsync);
         When(TimeoutBookmarkName, OnTimeoutAsync);
+        When(CallAgainBookmarkName, OpenCallAsync);
+        When(HumanTask.BookmarkName, OnCallDoneAsync);
+        When(HumanTask.OverdueBookmarkName, inbox.EscalateAsync);
     }
 
     public const string BookmarkName = "Followup.CustomerApproval";
     public const string ReminderBookmarkName = "Followup.CustomerApproval.Reminder";
     public const string TimeoutBookmarkName = "Followup.CustomerApproval.Timeout";
+    public const string CallAgainBookmarkName = "Followup.CustomerApproval.CallAgain";
+
+    /// <summary>The call task's actions.</summary>
+    public const string Decided = "CustomerDecided";
+    public const string NotReached = "NotReached";
 
     protected abstract string Kind { get; }
+
+    /// <summary>The standard texts; <c>{{ Name }}</c>, <c>{{ Total }}</c>, <c>{{ Items }}</c> and <c>{{ Link }}</c> are filled in.</summary>
     protected abstract (string Zh, string En) Request { get; }
     protected abstract (string Zh, string En) Reminder { get; }
+
+    /// <summary>What the advisor's call is about, for the task's title: "the estimate", "the additional work".</summary>
+    protected abstract (string Zh, string En) Subject { get; }
 
     [Input(Description = "The customer's name, shown on the page and required to sign.")]
     public Input<string> CustomerName { get; set; } = new(null);
@@ -43,18 +63,55 @@ public abstract class CustomerApproval : WaitingActivity
     [Input(Description = "The lines: [{ \"id\", \"description\", \"reason\", \"labour\", \"parts\", \"hours\" }].", UIHint = "json-editor")]
     public Input<string> Lines { get; set; } = new(null);
 
-    [Input(Description = "How long the link is valid before the step times out.", DefaultValue = "1.00:00:00")]
+    [Input(Description = "How long the link is valid before an advisor is asked to call.", DefaultValue = "1.00:00:00")]
     public Input<TimeSpan> ExpiresIn { get; set; } = new(null);
 
     [Input(Description = "When to remind the customer once if there is no answer yet.", DefaultValue = "04:00:00")]
     public Input<TimeSpan> RemindAfter { get; set; } = new(null);
 
+    [Input(DisplayName = "Request SMS (中文)", Description = "Empty for the standard text. {{ Name }}, {{ Total }}, {{ Items }} and {{ Link }} are filled in; the link is added at the end when the text has no {{ Link }}.", UIHint = "multiline")]
+    public Input<string> RequestZhCn { get; set; } = new(null);
+
+    [Input(DisplayName = "Request SMS (English)", Description = "Empty for the standard text. {{ Name }}, {{ Total }}, {{ Items }} and {{ Link }} are filled in; the link is added at the end when the text has no {{ Link }}.", UIHint = "multiline")]
+    public Input<string> RequestEn { get; set; } = new(null);
+
+    [Input(DisplayName = "Reminder SMS (中文)", Description = "Empty for the standard text; the same placeholders.", UIHint = "multiline")]
+    public Input<string> ReminderZhCn { get; set; } = new(null);
+
+    [Input(DisplayName = "Reminder SMS (English)", Description = "Empty for the standard text; the same placeholders.", UIHint = "multiline")]
+    public Input<string> ReminderEn { get; set; } = new(null);
+
+    [Input(Description = "The role asked to call the customer when the link expires unanswered; empty to end TimedOut at once.", UIHint = "dropdown", Options = ["Advisor", "Manager", "CallbackAgent", ""], DefaultValue = "Advisor")]
+    public Input<string> CallRole { get; set; } = new(null);
+
+    [Input(Description = "Time allowed for each call (the task's SLA).", DefaultValue = "00:30:00")]
+    public Input<TimeSpan?> CallDueIn { get; set; } = new(null);
+
+    [Input(Description = "Calls before the customer counts as not reached.", DefaultValue = 3)]
+    public Input<int?> CallAttempts { get; set; } = new(null);
+
+    [Input(Description = "The wait between two calls that did not reach the customer.", DefaultValue = "01:00:00")]
+    public Input<TimeSpan?> CallAgainAfter { get; set; } = new(null);
+
+    [Input(Description = "The language of the advisor's call task (zh-CN or en).", DefaultValue = "zh-CN")]
+    public Input<string> StaffLanguage { get; set; } = new(null);
+
     [Output(Description = "The ids of the lines the customer approved.")]
     public Output<object>? ApprovedLines { get; set; }
+
+    [Output(Description = "The approval's id (its decision, who made it and how, is kept on it).")]
+    public Output<object>? ApprovalId { get; set; }
 
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
         var lines = ApprovalContent.Parse(context.Get(Lines));
+        if (lines.Count == 0)
+        {
+            // Nothing priced to the customer: nothing to ask.
+            context.Set(ApprovedLines, Array.Empty<string>());
+            context.Workflow.AddJournal(context, "Skipped", "no line to approve");
+            return context.CompleteAsync("Approved");
+        }
         var now = context.Clock.GetUtcNow();
         var expires = now + context.Get(ExpiresIn);
         var id = context.Workflow.NewId();
@@ -63,10 +120,18 @@ public abstract class CustomerApproval : WaitingActivity
         if (remind < expires)
             WaitUntil(context, ReminderBookmarkName, remind, new { ApprovalId = id });
         WaitUntil(context, TimeoutBookmarkName, expires, new { ApprovalId = id });
-        context.SetProperty("ApprovalId", id);
-        context.SetProperty("Phone", context.Get(Phone));
         var language = context.Get(Language) == "en" ? "en" : "zh-CN";
         var name = context.Get(CustomerName) ?? "";
+        // What later bursts need (inputs are evaluated when the step starts).
+        context.SetProperty("ApprovalId", id);
+        context.SetProperty("Phone", context.Get(Phone));
+        context.SetProperty("Reminder", Text(language, context.Get(ReminderZhCn), context.Get(ReminderEn), Reminder));
+        context.SetProperty("CallRole", context.Get(CallRole) ?? "Advisor");
+        context.SetProperty("CallDueIn", context.Get(CallDueIn) ?? TimeSpan.FromMinutes(30));
+        context.SetProperty("CallAttempts", Math.Max(1, context.Get(CallAttempts) ?? 3));
+        context.SetProperty("CallAgainAfter", context.Get(CallAgainAfter) ?? TimeSpan.FromHours(1));
+        context.SetProperty("StaffLanguage", context.Get(StaffLanguage) == "en" ? "en" : "zh-CN");
+        context.Set(ApprovalId, id);
         context.Workflow.Records.Insert(new ApprovalRecord
         {
             Id = id,
@@ -80,9 +145,12 @@ public abstract class CustomerApproval : WaitingActivity
             ExpiresAt = expires.UtcDateTime,
             CreatedAt = now.UtcDateTime,
         });
-        SendLink(context, Request, id, name, language, urgent: true);
+        SendLink(context, Text(language, context.Get(RequestZhCn), context.Get(RequestEn), Request), id, name, language, lines, urgent: true);
         return ValueTask.CompletedTask;
     }
+
+    private static string Text(string language, string? zh, string? en, (string Zh, string En) standard) =>
+        language == "en" ? (string.IsNullOrWhiteSpace(en) ? standard.En : en) : (string.IsNullOrWhiteSpace(zh) ? standard.Zh : zh);
 
     private Task<ApprovalRecord?> ApprovalAsync(ActivityExecutionContext context) =>
         _approvals.FindAsync(context.GetProperty<string>("ApprovalId")!, context.CancellationToken);
@@ -90,13 +158,79 @@ public abstract class CustomerApproval : WaitingActivity
     private async ValueTask OnReminderDueAsync(ActivityExecutionContext context)
     {
         if (await ApprovalAsync(context) is { Status: ApprovalStatus.Pending } approval)
-            SendLink(context, Reminder, approval.Id, approval.CustomerName, approval.Language, urgent: false);
+            SendLink(context, context.GetProperty<string>("Reminder")!, approval.Id, approval.CustomerName, approval.Language, ApprovalContent.Lines(approval.Content), urgent: false);
     }
 
+    /// <summary>The link expired unanswered: an advisor calls, unless the step is set to end at once.</summary>
     private async ValueTask OnTimeoutAsync(ActivityExecutionContext context)
     {
         if (await ApprovalAsync(context) is not { Status: ApprovalStatus.Pending } approval)
             return;
+        if (string.IsNullOrWhiteSpace(context.GetProperty<string>("CallRole")))
+        {
+            await NotReachedAsync(context, approval);
+            return;
+        }
+        await OpenCallAsync(context);
+    }
+
+    private async ValueTask OpenCallAsync(ActivityExecutionContext context)
+    {
+        if (await ApprovalAsync(context) is not { Status: ApprovalStatus.Pending } approval)
+            return;
+        var attempt = context.GetProperty<int>("CallAttempt") + 1;
+        context.SetProperty("CallAttempt", attempt);
+        var staff = context.GetProperty<string>("StaffLanguage")!;
+        var en = staff == "en";
+        var lines = ApprovalContent.Lines(approval.Content);
+        var subject = en ? Subject.En : Subject.Zh;
+        var field = new TaskField("approved", "multichoice", false, [.. lines.Select(l => l.Id)], "客户同意的项目（未勾选即为客户不同意）", "Lines the customer approved (unticked: declined)")
+        {
+            OptionLabels = lines.ToDictionary(l => l.Id, l => new OptionLabel($"{l.Description} · {_store.Money(l.Price)}", $"{l.Description} · {_store.Money(l.Price)}")),
+        };
+        var notes = new TaskField("notes", "multiline", false, [], "通话记录", "Notes of the call");
+        var form = new TaskForm([field, notes], [Decided, NotReached])
+        {
+            ActionLabels = new Dictionary<string, OptionLabel>
+            {
+                [Decided] = new("已联系上，记录客户决定", "Reached: record the decision"),
+                [NotReached] = new("未联系上", "Could not reach"),
+            },
+        };
+        var max = context.GetProperty<int>("CallAttempts");
+        var who = $"{approval.CustomerName} · {context.Workflow.CorrelationId}";
+        _inbox.Open(context, new TaskSpec(
+            en ? $"Call the customer about {subject} ({attempt}/{max}): {who}" : $"致电客户确认{subject}（第{attempt}/{max}次）：{who}",
+            en ? $"The customer has not answered the link about {subject}. Call them, go through each line and its price, and tick exactly the lines they approve on the phone. Nothing is done on a line they do not approve; if they cannot be reached, say so — they are not told they declined anything."
+               : $"客户未通过链接答复{subject}。请致电客户，逐项说明项目和价格，只勾选客户在电话中明确同意的项目；未同意的项目不施工。联系不上请选择“未联系上”，系统不会告知客户其“已拒绝”。",
+            staff,
+            form,
+            context.GetProperty<string>("CallRole"),
+            DueIn: context.GetProperty<TimeSpan>("CallDueIn")));
+    }
+
+    private async ValueTask OnCallDoneAsync(ActivityExecutionContext context)
+    {
+        if (await _inbox.CompletedAsync(context) is not { } task || await ApprovalAsync(context) is not { Status: ApprovalStatus.Pending } approval)
+            return;
+        if (task.Outcome == Decided)
+        {
+            var chosen = new StepValues(context.ResumeInput.GetValueOrDefault(TaskDecision.Values)).List("approved");
+            Record(context, approval, new ApprovalDecision(chosen, task.CompletedBy ?? "staff", "phone", null, null, null));
+            await FinishAsync(context, approval);
+            return;
+        }
+        if (context.GetProperty<int>("CallAttempt") < context.GetProperty<int>("CallAttempts"))
+        {
+            WaitUntil(context, CallAgainBookmarkName, context.Clock.GetUtcNow() + context.GetProperty<TimeSpan>("CallAgainAfter"));
+            return;
+        }
+        await NotReachedAsync(context, approval);
+    }
+
+    /// <summary>Nobody reached the customer: the step ends TimedOut; the lines stay undecided, not declined.</summary>
+    private static async ValueTask NotReachedAsync(ActivityExecutionContext context, ApprovalRecord approval)
+    {
         approval.Status = ApprovalStatus.TimedOut;
         context.Workflow.Records.Update(approval);
         context.ClearBookmarks();
@@ -109,8 +243,16 @@ public abstract class CustomerApproval : WaitingActivity
             return;
         if (approval.Status == ApprovalStatus.Pending && context.ResumeInput.GetValueOrDefault(ApprovalDecision.InputName) is ApprovalDecision decision)
             Record(context, approval, decision);
+        // Decided on the link or at the counter while an advisor was to call: the call is no longer needed.
+        await _inbox.CancelOpenAsync(context);
+        await FinishAsync(context, approval);
+    }
+
+    private async ValueTask FinishAsync(ActivityExecutionContext context, ApprovalRecord approval)
+    {
         var approved = approval.ApprovedLines is null ? [] : JsonSerializer.Deserialize<string[]>(approval.ApprovedLines) ?? [];
         context.Set(ApprovedLines, approved);
+        context.Set(ApprovalId, approval.Id);
         context.ClearBookmarks();
         var total = ApprovalContent.Lines(approval.Content).Count;
         await context.CompleteAsync(approved.Length == 0 ? "Declined" : approved.Length == total ? "Approved" : "PartiallyApproved");
@@ -133,12 +275,20 @@ public abstract class CustomerApproval : WaitingActivity
         context.Workflow.Records.Update(approval);
     }
 
-    private void SendLink(ActivityExecutionContext context, (string Zh, string En) template, string approvalId, string name, string language, bool urgent)
+    private void SendLink(ActivityExecutionContext context, string template, string approvalId, string name, string language, IReadOnlyList<ApprovalLine> lines, bool urgent)
     {
-        // Inputs are evaluated when the step starts; the reminder comes in a later burst and reads what was kept.
         if (context.GetProperty<string>("Phone") is not { Length: > 0 } phone)
             return;
-        var text = string.Format(CultureInfo.InvariantCulture, language == "en" ? template.En : template.Zh, name, _links.LinkFor(approvalId));
+        var link = _links.LinkFor(approvalId);
+        var text = Placeholders.Fill(template, new Dictionary<string, string>
+        {
+            ["Name"] = name,
+            ["Total"] = _store.Money(lines.Sum(l => l.Price - (l.ApprovedBefore ?? 0))),
+            ["Items"] = string.Join(language == "en" ? "; " : "；", lines.Select(l => string.IsNullOrWhiteSpace(l.Reason) ? l.Description : $"{l.Description} ({l.Reason})")),
+            ["Link"] = link,
+        });
+        if (!Placeholders.Uses(template, "Link"))
+            text = $"{text}{(language == "en" ? " " : "")}{link}";
         Outbox.Sms(context, phone, new MessagePayload(language, text), urgent);
     }
 }

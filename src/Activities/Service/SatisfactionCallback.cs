@@ -188,16 +188,12 @@ public sealed partial class SatisfactionCallback : WaitingActivity
 
     public static int? ScoreIn(string reply) => ScoreRegex().Match(reply) is { Success: true } m ? int.Parse(m.Value, CultureInfo.InvariantCulture) : null;
 
-    /// <summary>The survey's placeholders filled in one pass: what goes in (a customer's name) is never read for placeholders itself.</summary>
-    private static string Fill(string template, VisitFacts facts) => PlaceholderRegex().Replace(template, m => m.Groups[1].Value switch
+    private static string Fill(string template, VisitFacts facts) => Placeholders.Fill(template, new Dictionary<string, string>
     {
-        "Name" => facts.Customer.Name,
-        "Number" => facts.Visit.Number,
-        _ => facts.Vehicle.Plate ?? facts.Vehicle.Model ?? "",
+        ["Name"] = facts.Customer.Name,
+        ["Number"] = facts.Visit.Number,
+        ["Plate"] = facts.Vehicle.Plate ?? facts.Vehicle.Model ?? "",
     });
-
-    [GeneratedRegex(@"\{\{ (Name|Number|Plate) \}\}")]
-    private static partial Regex PlaceholderRegex();
 
     [GeneratedRegex(@"(?<!\d)[1-5](?!\d)")]
     private static partial Regex ScoreRegex();

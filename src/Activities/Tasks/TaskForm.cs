@@ -18,11 +18,36 @@ public sealed record TaskForm(IReadOnlyList<TaskField> Fields, IReadOnlyList<str
         var fields = (node["fields"] as JsonArray ?? []).OfType<JsonObject>().Select(TaskField.From).ToList();
         foreach (var f in fields.Where(f => !FieldTypes.Contains(f.Type)))
             throw new ArgumentException($"Field '{f.Name}' has an unknown type '{f.Type}' (use {string.Join(", ", FieldTypes)}).");
-        var names = (actions is { Count: > 0 } ? actions : (node["actions"] as JsonArray)?.Select(a => a!.GetValue<string>()).ToList()) ?? [];
-        return new TaskForm(fields, names.Count > 0 ? names : ["Done"]);
+        // An action is a name, or { "value", "label": { "zh-CN", "en" } } for the words on its button; a stored form keeps the labels under actionLabels.
+        var labels = new Dictionary<string, OptionLabel>(StringComparer.Ordinal);
+        var declared = new List<string>();
+        foreach (var action in node["actions"] as JsonArray ?? [])
+        {
+            if (action is JsonObject a)
+            {
+                var value = a["value"]?.GetValue<string>() ?? throw new ArgumentException("An action of the form has no value.");
+                declared.Add(value);
+                if (a["label"] is JsonObject text)
+                    labels[value] = new OptionLabel(text["zh-CN"]?.GetValue<string>() ?? value, text["en"]?.GetValue<string>() ?? value);
+            }
+            else if (action is not null)
+            {
+                declared.Add(action.GetValue<string>());
+            }
+        }
+        foreach (var (value, stored) in node["actionLabels"] as JsonObject ?? [])
+            labels[value] = new OptionLabel(stored?["zh"]?.GetValue<string>() ?? value, stored?["en"]?.GetValue<string>() ?? value);
+        var names = actions is { Count: > 0 } ? actions : declared;
+        return new TaskForm(fields, names.Count > 0 ? names : ["Done"]) { ActionLabels = labels };
     }
 
-    public string ToJson() => JsonSerializer.Serialize(new { fields = Fields, actions = Actions }, TaskJson.Options);
+    /// <summary>What staff read on an action's button, per language; the action's name when it has no label.</summary>
+    public IReadOnlyDictionary<string, OptionLabel> ActionLabels { get; init; } = new Dictionary<string, OptionLabel>();
+
+    public string ActionText(string action, string language) =>
+        ActionLabels.TryGetValue(action, out var label) ? (language == "en" ? label.En : label.Zh) : action;
+
+    public string ToJson() => JsonSerializer.Serialize(new { fields = Fields, actions = Actions, actionLabels = ActionLabels }, TaskJson.Options);
 
     public static TaskForm FromJson(string json) => Parse(json, null);
 

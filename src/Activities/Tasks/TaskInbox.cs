@@ -55,6 +55,19 @@ public sealed class TaskInbox(TaskStore store)
         return task;
     }
 
+    /// <summary>
+    /// The step's open task, when the step ends another way (the customer answered the link while an advisor was to
+    /// call): cancelled with the burst, so nobody works a task whose answer is no longer awaited.
+    /// </summary>
+    public async Task CancelOpenAsync(ActivityExecutionContext context)
+    {
+        if (context.GetProperty<string>("TaskId") is not { } taskId || await store.FindAsync(taskId, context.CancellationToken) is not { Status: HumanTaskStatus.Open } task)
+            return;
+        task.Status = HumanTaskStatus.Cancelled;
+        task.CompletedAt = context.Clock.GetUtcNow().UtcDateTime;
+        context.Workflow.Records.Update(task);
+    }
+
     /// <summary>The SLA timer: the open task goes to its escalation role, once.</summary>
     public async ValueTask EscalateAsync(ActivityExecutionContext context)
     {

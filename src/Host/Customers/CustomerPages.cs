@@ -24,6 +24,7 @@ public static class CustomerPages
     {
         ["Estimate"] = ("维修估价确认", "Your service estimate"),
         ["AdditionalWork"] = ("追加项目确认", "Additional work found"),
+        ["Overrun"] = ("超出估价的费用确认", "Charges beyond your estimate"),
         ["item"] = ("项目", "Item"),
         ["labour"] = ("工时费", "Labour"),
         ["parts"] = ("配件费", "Parts"),

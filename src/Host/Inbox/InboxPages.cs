@@ -132,7 +132,7 @@ public static class InboxPages
             };
             return $"<label>{label}{input}{Error(f.Name)}</label>";
         }));
-        var actions = string.Concat(form.Actions.Select(a => $"<button type=\"submit\" name=\"action\" value=\"{E(a)}\">{E(a)}</button>"));
+        var actions = string.Concat(form.Actions.Select(a => $"<button type=\"submit\" name=\"action\" value=\"{E(a)}\">{E(form.ActionText(a, lang))}</button>"));
         var journal = await queries.ListJournalAsync(task.InstanceId, ct);
         var timeline = string.Concat(journal.Where(j => j.EventName is "Completed" or "Suspended" or "Escalated" or "Faulted")
             .Select(j => $"<li>{j.Timestamp:MM-dd HH:mm} · {E(j.ActivityName ?? j.ActivityId)} · {E(j.EventName)}</li>"));

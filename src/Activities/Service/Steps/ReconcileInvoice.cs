@@ -1,3 +1,4 @@
+using System.Globalization;
 using Followup.Activities.Approvals;
 using Followup.Activities.Data;
 using Followup.Workflows.Abstractions;
@@ -53,7 +54,10 @@ public sealed class ReconcileInvoice(DealershipRecords records) : VisitStep(reco
         });
         if (plan.Overruns.Count > 0)
         {
-            Produced = ApprovalContent.Serialize(plan.Overruns.Select(l => new ApprovalLine(l.LineKey, l.Description, null, l.Labour, l.Parts, null)).ToList());
+            var en = visit.Customer.Language == "en";
+            Produced = ApprovalContent.Serialize(plan.Overruns.Select(l => plan.ApprovedPrices.GetValueOrDefault(l.LineKey) is { } before
+                ? new ApprovalLine(l.LineKey, l.Description, en ? string.Create(CultureInfo.InvariantCulture, $"approved at {before:0.00}, now {l.Price:0.00}") : string.Create(CultureInfo.InvariantCulture, $"已确认{before:0.00}，实际{l.Price:0.00}"), l.Labour, l.Parts, null, before)
+                : new ApprovalLine(l.LineKey, l.Description, en ? "not on the approved estimate" : "不在已确认的项目中", l.Labour, l.Parts, null)).ToList());
             context.Set(Result, Produced);
             await context.CompleteAsync("Overrun");
         }
