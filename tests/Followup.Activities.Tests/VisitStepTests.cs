@@ -1,4 +1,5 @@
 using Followup.Activities.Service.Steps;
+using Followup.Activities.Approvals;
 using Followup.Activities.Data;
 using Microsoft.EntityFrameworkCore;
 using static Followup.Workflows.Tests.Json;
@@ -10,6 +11,10 @@ public sealed class VisitStepTests
 {
     private static string Step(string type, params string[] inputs) =>
         Activity("step", type, string.Join(",", [Input("visitId", "String", ActivityHarness.VisitId), .. inputs]));
+
+    /// <summary>The step with one of its outputs kept in a workflow variable.</summary>
+    private static string Output(string step, string output, string variable) =>
+        step.Replace("\"customProperties\"", $"\"{output}\": {{ \"typeName\": \"Object\", \"memoryReference\": {{ \"id\": \"{variable}\" }} }}, \"customProperties\"", StringComparison.Ordinal);
 
     private static string Values(object values) => Input("taskValues", "Object", System.Text.Json.JsonSerializer.Serialize(values), "Object");
 
@@ -54,9 +59,13 @@ public sealed class VisitStepTests
         Assert.Equal(150m, estimate.Lines.Single(l => l.LineKey == "diag-1").Labour);
         Assert.Equal(3, (await db.Concerns.CountAsync()));
 
-        var covered = await h.CompleteAsync(Step("Followup.RecordNeeds", Values(new { concerns = "Engine light", warranty = "Covered" })));
+        // Covered: the maker pays the diagnosis; the customer sees it at no charge.
+        var (covered, _) = await h.CompleteAsync(Output(Step("Followup.RecordNeeds", Values(new { concerns = "Engine light", warranty = "Covered" })), "lines", "Lines"),
+            variables: """{ "id": "Lines", "name": "Lines", "typeName": "String" }""");
         await using var after = await h.DbAsync();
-        Assert.Equal(0m, (await after.EstimateLines.SingleAsync(l => l.Description == "Diagnosis: Engine light")).Labour);
+        var line = await after.EstimateLines.SingleAsync(l => l.Description == "Diagnosis: Engine light");
+        Assert.Equal((150m, PayType.Warranty, 0m), (line.Labour, line.PayType, line.Price));
+        Assert.Equal(0m, ApprovalContent.Lines(Assert.IsType<string>(covered.Variables["Lines"])).Single().Price);
     }
 
     [Fact]
@@ -99,6 +108,60 @@ public sealed class VisitStepTests
         await h.CompleteAsync(Step("Followup.RecordDecision", Input("approvedLines", "Object", "[\"OIL\"]", "Object")));
         await using (var db = await h.DbAsync())
             Assert.Equal((EstimateStatus.Approved, (bool?)true), (await db.Estimates.Include(e => e.Lines).SingleAsync() is var e ? (e.Status, e.Lines.Single().Approved) : default));
+    }
+
+    [Theory]
+    [InlineData(WarrantyStatus.Covered, PayType.Warranty, 0)]
+    [InlineData(WarrantyStatus.NotCovered, PayType.Customer, 150)]
+    public async Task RecordWarranty_RecordsTheDecisionOnEachConcern_AndRepricesTheirLines(string decision, string payType, int customerPrice)
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.CompleteAsync(Step("Followup.RecordNeeds", Values(new { concerns = "Engine light", services = "OIL", warranty = WarrantyStatus.NeedsDecision })));
+        var (result, _) = await h.CompleteAsync(Output(Step("Followup.RecordWarranty", Values(new { decision = "Known fault, bulletin 12", claim = "CLM-2026-7" }), Input("decision", "String", decision)), "lines", "Lines"),
+            variables: """{ "id": "Lines", "name": "Lines", "typeName": "String" }""");
+        await using var db = await h.DbAsync();
+        var concern = await db.Concerns.SingleAsync(c => c.CatalogCode == null);
+        Assert.Equal((decision, "Known fault, bulletin 12", "CLM-2026-7"), (concern.Warranty, concern.WarrantyNote, concern.ClaimRef));
+        Assert.Equal(WarrantyStatus.NotCovered, (await db.Concerns.SingleAsync(c => c.CatalogCode == "OIL")).Warranty);
+        var diagnosis = await db.EstimateLines.SingleAsync(l => l.LineKey == "diag-1");
+        Assert.Equal((payType, (decimal)customerPrice), (diagnosis.PayType, diagnosis.Price));
+        var toApprove = ApprovalContent.Lines(Assert.IsType<string>(result.Variables["Lines"]));
+        Assert.Equal([480m, customerPrice], toApprove.Select(l => l.Price));
+    }
+
+    [Fact]
+    public async Task RecordWarranty_WithoutADecision_Faults()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var result = await h.RunAsync(Step("Followup.RecordWarranty", Input("decision", "String", "Maybe")));
+        Assert.Contains("Covered or NotCovered", result.Incidents.Single().Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RevisePromisedTime_MovesThePromiseLaterOnly_AndSaysWhenItMoved()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.CompleteAsync(Step("Followup.RecordNeeds", Values(new { services = "OIL" })));
+        await h.CompleteAsync(Step("Followup.RecordDecision", Input("approvedLines", "Object", "[\"OIL\"]", "Object")));
+        await h.CompleteAsync(Step("Followup.SetPromisedTime", Input("bays", "Int32", "1")));
+        var promised = (await h.VisitAsync()).PromisedAt;
+
+        // Twenty minutes of rework fit in the old promise: unchanged, nothing to tell.
+        var (_, unchanged) = await h.CompleteAsync(Step("Followup.RevisePromisedTime", Input("hours", "Decimal", "0.25")));
+        Assert.Equal(("Unchanged", promised), (unchanged, (await h.VisitAsync()).PromisedAt));
+
+        // Additional work of 1.5 h approved: later, from now.
+        await h.CompleteAsync(Step("Followup.RecordAdditionalWork", Values(new { description = "Front brake pads", hours = "1.5", labour = "300", parts = "520" })));
+        await h.CompleteAsync(Step("Followup.RecordDecision", Input("approvedLines", "Object", "[\"" + (await AdditionalKeyAsync(h)) + "\"]", "Object")));
+        h.Clock.Advance(TimeSpan.FromMinutes(30));
+        var (_, later) = await h.CompleteAsync(Step("Followup.RevisePromisedTime"));
+        Assert.Equal(("Later", new DateTime(2026, 3, 2, 3, 30, 0)), (later, (await h.VisitAsync()).PromisedAt)); // 01:30Z + 1.5 h + 30 min
+    }
+
+    private static async Task<string> AdditionalKeyAsync(ActivityHarness h)
+    {
+        await using var db = await h.DbAsync();
+        return (await db.Estimates.Include(e => e.Lines).SingleAsync(e => e.Kind == EstimateKind.AdditionalWork)).Lines.Single().LineKey;
     }
 
     [Fact]
@@ -215,7 +278,7 @@ public sealed class VisitStepTests
     public async Task LoadVisit_GivesTheCustomersNumberOnlyWithConsent()
     {
         await using var h = await ActivityHarness.OpenAsync(customer: c => c.SmsConsent = false);
-        var (result, _) = await h.CompleteAsync(Step("Followup.LoadVisit").Replace("\"customProperties\"", "\"result\": { \"typeName\": \"Object\", \"memoryReference\": { \"id\": \"Visit\" } }, \"customProperties\"", StringComparison.Ordinal),
+        var (result, _) = await h.CompleteAsync(Output(Step("Followup.LoadVisit"), "result", "Visit"),
             variables: """{ "id": "Visit", "name": "Visit", "typeName": "Object" }""");
         var model = Assert.IsType<Dictionary<string, object?>>(result.Variables.GetValueOrDefault("Visit") ?? throw new Xunit.Sdk.XunitException("no Visit variable"), exactMatch: false);
         Assert.Equal((ActivityHarness.Number, (object?)null, "li.wei@example.com"), (model["Number"], model["Phone"], model["Email"]));

@@ -144,8 +144,18 @@ public sealed class ApprovalTests
         host.Clock.Advance(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(1));
         await sweep.RunAsync(CancellationToken.None);
         await Poll.UntilAsync(() => host.Outbox.ListAsync(null, 20, CancellationToken.None), m => m.Count(o => o.Channel == Channels.Sms) == 3, what: "one reminder");
+        // The link expires: an advisor calls, three times an hour apart, and nobody answers.
         host.Clock.Advance(TimeSpan.FromHours(20));
         await sweep.RunAsync(CancellationToken.None);
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            Assert.Equal("Suspended", await Poll.SubStatusAsync(api, unanswered));
+            advisor = await host.SignedInAsync("li", "advisor-pass-123");
+            var call = await Poll.UntilAsync(async () => (await advisor.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/tasks")).GetProperty("items").EnumerateArray().ToList(), l => l.Count == 1, what: $"call {attempt}");
+            Assert.Equal(HttpStatusCode.NoContent, (await advisor.PostAsJsonAsync($"/api/tasks/{call[0].GetProperty("id").GetString()}/complete", new { action = "NotReached", values = new { } })).StatusCode);
+            host.Clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(5)); // past the sweep's grace
+            await sweep.RunAsync(CancellationToken.None);
+        }
         await Poll.UntilAsync(() => Poll.SubStatusAsync(api, unanswered), s => s == "Finished", what: "the timeout");
         Assert.Equal("timed out", (await Poll.InstanceAsync(api, unanswered)).GetProperty("name").GetString());
         var sms = (await host.Outbox.ListAsync(null, 20, CancellationToken.None)).Where(o => o.Channel == Channels.Sms).ToList();

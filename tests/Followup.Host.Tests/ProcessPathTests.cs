@@ -152,4 +152,184 @@ public sealed class ProcessPathTests
         Assert.Equal("Approved", S(record.GetProperty("estimates").EnumerateArray().Single(), "status"));
         await desk.SentAsync(Channels.Sms, "should be ready by", number);
     }
+
+    [Fact]
+    public async Task A_warranty_decision_is_recorded_on_the_concern_and_covered_lines_cost_the_customer_nothing()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, vehicleId) = await desk.CustomerAsync("Customer 27", "+86 139 2000 0027", null, "en", 27, 20000, "苏E00027");
+        var (visitId, number) = await desk.WalkInAsync(vehicleId);
+        await desk.CompleteAsync("wang", number, "reception", "Done", new { greeted = "true" });
+        await desk.CompleteAsync("wang", number, "preInspection", "Done", new { odometer = "20000", fuel = "1/2", covers = "true", wash = "no", waiting = "wait", acknowledged = "true" });
+        await desk.CompleteAsync("wang", number, "needs", "Done", new { concerns = "Engine warning light", services = "OIL", warranty = "NeedsDecision", signed = "true" });
+        await desk.CompleteAsync("liu", number, "warrantyDecision", "Covered", new { decision = "Sensor fault under the 3-year warranty", claim = "CLM-2026-0042" });
+
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { });
+        await desk.CompleteAsync("zhou", number, "qualityCheck", "Passed", new { });
+        var ready = await desk.SentAsync(Channels.Sms, "is ready and has passed its quality check", number);
+        Assert.Contains("Amount due: ¥480.00", ServiceDesk.Text(ready), StringComparison.Ordinal); // the oil service only
+
+        var record = await desk.VisitAsync(visitId);
+        var concern = record.GetProperty("concerns").EnumerateArray().Single(c => S(c, "text") == "Engine warning light");
+        Assert.Equal(("Covered", "Sensor fault under the 3-year warranty", "CLM-2026-0042"), (S(concern, "warranty"), S(concern, "warrantyNote"), S(concern, "claimRef")));
+        var lines = record.GetProperty("invoice").GetProperty("lines").EnumerateArray().ToDictionary(l => S(l, "lineKey"));
+        Assert.Equal(("Warranty", 0m, 150m), (S(lines["diag-1"], "payType"), lines["diag-1"].GetProperty("price").GetDecimal(), lines["diag-1"].GetProperty("labour").GetDecimal()));
+        Assert.Equal(("Customer", 480m), (S(lines["OIL"], "payType"), lines["OIL"].GetProperty("price").GetDecimal()));
+        Assert.Equal(480m, record.GetProperty("invoice").GetProperty("total").GetDecimal());
+    }
+
+    [Fact]
+    public async Task A_warranty_refused_leaves_the_lines_to_the_customer()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, vehicleId) = await desk.CustomerAsync("Customer 28", "+86 139 2000 0028", null, "en", 28, 20000, "苏E00028");
+        var (visitId, number) = await desk.WalkInAsync(vehicleId);
+        await desk.CompleteAsync("wang", number, "reception", "Done", new { greeted = "true" });
+        await desk.CompleteAsync("wang", number, "preInspection", "Done", new { odometer = "20000", fuel = "1/2", covers = "true", wash = "no", waiting = "wait", acknowledged = "true" });
+        await desk.CompleteAsync("wang", number, "needs", "Done", new { concerns = "Door rattle", services = "", warranty = "NeedsDecision", signed = "true" });
+        await desk.CompleteAsync("liu", number, "warrantyDecision", "NotCovered", new { decision = "Damage from an accident" });
+        await desk.SentAsync(Channels.Sms, "your service estimate is ready", number);
+        var record = await desk.VisitAsync(visitId);
+        Assert.Equal("NotCovered", S(record.GetProperty("concerns").EnumerateArray().Single(), "warranty"));
+        var line = record.GetProperty("estimates").EnumerateArray().Single().GetProperty("lines").EnumerateArray().Single();
+        Assert.Equal(("Customer", 150m), (S(line, "payType"), line.GetProperty("price").GetDecimal()));
+    }
+
+    /// <summary>From the approved estimate to a passed quality check, the customer having left the car (no wash).</summary>
+    private static async Task RepairAsync(ServiceDesk desk, string number)
+    {
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { });
+        await desk.CompleteAsync("zhou", number, "qualityCheck", "Passed", new { });
+    }
+
+    /// <summary>A walk-in at 10:00 in the store (the fake clock starts at closing time), who leaves the car for an oil service.</summary>
+    private static async Task<(string VisitId, string Number)> LeftTheCarAsync(ServiceDesk desk, int serial)
+    {
+        await desk.AdvanceAsync(TimeSpan.FromHours(17));
+        var (_, vehicleId) = await desk.CustomerAsync($"Customer {serial}", $"+86 139 2000 {serial:D4}", null, "en", serial, 20000, $"苏E{serial:D5}");
+        var visit = await desk.WalkInAsync(vehicleId);
+        await desk.CompleteAsync("wang", visit.Number, "reception", "Done", new { greeted = "true" });
+        await desk.CompleteAsync("wang", visit.Number, "preInspection", "Done", new { odometer = "20000", fuel = "1/2", covers = "true", wash = "no", waiting = "leave", acknowledged = "true" });
+        await desk.CompleteAsync("wang", visit.Number, "needs", "Done", new { concerns = "", services = "OIL", warranty = "NotCovered", signed = "true" });
+        return visit;
+    }
+
+    [Fact]
+    public async Task The_ready_notice_comes_after_the_bill_is_reconciled_with_the_amount_due_and_the_opening_hours()
+    {
+        await using var desk = await ServiceDesk.OpenAsync(h => (h.Settings["Store:Address"], h.Settings["Store:OpensAt"], h.Settings["Store:ClosesAt"]) = ("88 Huaihai Road", "08:30", "18:00"));
+        var (_, number) = await LeftTheCarAsync(desk, 29);
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        // An extra charge: no "ready" until the customer has agreed to the bill.
+        await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { extraDescription = "Washer fluid", extraParts = "30" });
+        await desk.CompleteAsync("zhou", number, "qualityCheck", "Passed", new { });
+        await desk.SentAsync(Channels.Sms, "more than the estimate you approved", number);
+        Assert.DoesNotContain(await desk.MessagesAsync(number), m => ServiceDesk.Text(m).Contains("passed its quality check", StringComparison.Ordinal));
+        await desk.ApproveByLinkAsync(number, "more than the estimate you approved");
+        var ready = await desk.SentAsync(Channels.Sms, "is ready and has passed its quality check", number);
+        Assert.EndsWith("Amount due: ¥510.00. You can pick it up during our opening hours, 08:30–18:00, at 88 Huaihai Road.", ServiceDesk.Text(ready), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_car_ready_after_closing_is_announced_when_the_store_opens_unless_the_customer_waits_on_site()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, number) = await LeftTheCarAsync(desk, 30);
+        // 10:00 in Shanghai; the customer approves in the evening, after the store closed at 17:00, and the work is done late.
+        await desk.AdvanceAsync(TimeSpan.FromHours(8)); // 18:00 in the store
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { });
+        await desk.CompleteAsync("zhou", number, "qualityCheck", "Passed", new { });
+        await desk.TaskAsync("wang", number, "settlement");
+        var held = (await desk.MessagesAsync(number)).Single(m => ServiceDesk.Text(m).Contains("passed its quality check", StringComparison.Ordinal));
+        Assert.Equal((OutboxStatus.Held, new DateTime(2026, 3, 4, 1, 0, 0)), (held.Status, held.NotBefore)); // 09:00 the next morning
+        Assert.DoesNotContain(desk.TwilioBodies(), b => b.Contains("passed its quality check", StringComparison.Ordinal));
+        await desk.AdvanceAsync(TimeSpan.FromHours(15)); // 09:00
+        await desk.SentAsync(Channels.Sms, "is ready and has passed its quality check", number);
+    }
+
+    [Fact]
+    public async Task A_customer_waiting_in_the_lounge_is_told_at_once_even_after_closing()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, number) = await CheckedInAsync(desk, 31); // waits in the lounge; 17:00 in the store, closing time
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { });
+        await desk.CompleteAsync("zhou", number, "qualityCheck", "Passed", new { });
+        await desk.SentAsync(Channels.Sms, "is ready and has passed its quality check", number);
+    }
+
+    [Fact]
+    public async Task Approved_additional_work_moves_the_promised_time_and_the_customer_is_told_the_new_one()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (visitId, number) = await LeftTheCarAsync(desk, 32);
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
+        var first = S((await desk.VisitAsync(visitId)).GetProperty("visit"), "promisedAt");
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        await desk.CompleteAsync("zhang", number, "work", "AdditionalWorkFound", new { description = "Front brake pads", reason = "Worn to 2 mm", hours = "2", labour = "300", parts = "520" });
+        await desk.ApproveByLinkAsync(number, "our technician found additional work");
+        var told = await desk.SentAsync(Channels.Sms, "will now be ready by", number);
+        var promised = (await desk.VisitAsync(visitId)).GetProperty("visit").GetProperty("promisedAt").GetDateTime();
+        Assert.True(promised > DateTime.Parse(first, System.Globalization.CultureInfo.InvariantCulture), $"{promised} after {first}");
+        Assert.Contains(TimeZoneInfo.ConvertTimeFromUtc(promised, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), ServiceDesk.Text(told), StringComparison.Ordinal);
+        await desk.TaskAsync("zhang", number, "work");
+    }
+
+    [Fact]
+    public async Task A_failed_quality_check_is_checked_by_someone_else_sends_the_car_back_and_tells_a_later_time()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (visitId, number) = await LeftTheCarAsync(desk, 33);
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        await desk.AdvanceAsync(TimeSpan.FromHours(2)); // the first promise has passed
+        await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { });
+
+        // The technician who did the work neither sees nor may complete the check; its SLA is 30 minutes.
+        Assert.DoesNotContain("qualityCheck", await desk.OpenTasksAsync("zhang", number));
+        var check = await desk.TaskAsync("zhou", number, "qualityCheck");
+        var refused = await (await desk.StaffAsync("zhang")).PostAsJsonAsync($"/api/tasks/{S(check, "id")}/complete", new { action = "Passed", values = new { } });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Someone other than zhang", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(S(check, "dueAt")));
+
+        await desk.CompleteAsync("zhou", number, "qualityCheck", "Failed", new { notes = "Oil leak at the filter", reworkHours = "1" });
+        await desk.SentAsync(Channels.Sms, "will now be ready by", number);
+        await desk.TaskAsync("zhang", number, "work");
+        Assert.Equal("InWorkshop", S((await desk.VisitAsync(visitId)).GetProperty("visit"), "status"));
+    }
+
+    [Fact]
+    public async Task Workshop_steps_have_deadlines_and_an_overdue_one_goes_to_the_manager()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, number) = await CheckedInAsync(desk, 34); // waits in the lounge: settlement and delivery have deadlines too
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        var work = await desk.TaskAsync("zhang", number, "work");
+        Assert.False(string.IsNullOrEmpty(S(work, "dueAt")));
+        await desk.AdvanceAsync(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(1));
+        var overdue = await desk.TaskAsync("liu", number, "work");
+        Assert.Equal("Manager", S(overdue, "assigneeRole"));
+        await desk.CompleteAsync("liu", number, "work", "WorkDone", new { });
+        await desk.CompleteAsync("zhou", number, "qualityCheck", "Passed", new { });
+        Assert.False(string.IsNullOrEmpty(S(await desk.TaskAsync("wang", number, "settlement"), "dueAt")));
+    }
+
+    [Fact]
+    public async Task A_customer_who_left_the_car_has_no_settlement_deadline_running_before_they_come()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, number) = await LeftTheCarAsync(desk, 35);
+        await RepairAsync(desk, number);
+        Assert.Equal("", S(await desk.TaskAsync("wang", number, "settlement"), "dueAt"));
+    }
 }

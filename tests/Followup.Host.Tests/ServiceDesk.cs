@@ -61,7 +61,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
         if (browser)
             desk.Address = host.StartKestrel();
         desk.Api = host.Api();
-        foreach (var (user, role) in new[] { ("wang", Roles.Advisor), ("zhang", Roles.Technician), ("chen", Roles.CallbackAgent), ("liu", Roles.Manager), ("technician", Roles.Technician) })
+        foreach (var (user, role) in new[] { ("wang", Roles.Advisor), ("zhang", Roles.Technician), ("chen", Roles.CallbackAgent), ("liu", Roles.Manager), ("technician", Roles.Technician), ("zhou", Roles.Technician) })
             await host.AddStaffAsync(user, $"{user}-pass-2026", role);
         return desk;
     }
@@ -206,7 +206,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
         await ApproveByLinkAsync(number, "your service estimate is ready");
         await CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
         await CompleteAsync("zhang", number, "work", "WorkDone", new { });
-        await CompleteAsync("zhang", number, "qualityCheck", "Passed", new { });
+        await CompleteAsync("zhou", number, "qualityCheck", "Passed", new { });
         await CompleteAsync("wang", number, "settlement", "Done", new { explained = "true", payment = "card" });
         await CompleteAsync("wang", number, "delivery", "Done", new { walkaround = "true", informed = "true" });
     }

@@ -71,7 +71,7 @@ public sealed class ServiceProcessTests
         await desk.CompleteAsync("zhang", number, "work", "AdditionalWorkFound", new { description = "Front brake pads", reason = "Pads worn to 2 mm", hours = "1", labour = "300", parts = "520" });
         await desk.ApproveByLinkAsync(number, "our technician found additional work", name: "Li Wei");
         await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { });
-        await desk.CompleteAsync("zhang", number, "qualityCheck", "Passed", new { notes = "Road test fine" });
+        await desk.CompleteAsync("zhou", number, "qualityCheck", "Passed", new { notes = "Road test fine" });
         await desk.CompleteAsync("zhang", number, "wash", "Done", new { done = "true" });
         await desk.SentAsync(Channels.Sms, "is ready and has passed its quality check", number);
 
@@ -156,7 +156,7 @@ public sealed class ServiceProcessTests
         await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
         // The technician replaced the air filter too, without asking: 150 beyond the approved 480.
         await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { extraDescription = "Air filter replaced", extraLabour = "60", extraParts = "90" });
-        await desk.CompleteAsync("zhang", number, "qualityCheck", "Passed", new { });
+        await desk.CompleteAsync("zhou", number, "qualityCheck", "Passed", new { });
 
         // The invoice is blocked, there is no settlement task, and the customer is asked to authorise the overrun: by how much and why.
         var ask = await desk.SentAsync(Channels.Sms, "more than the estimate you approved", number);
@@ -189,7 +189,7 @@ public sealed class ServiceProcessTests
         await desk.ApproveByLinkAsync(number, "your service estimate is ready");
         await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
         await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { extraDescription = "Washer fluid", extraParts = "30" });
-        await desk.CompleteAsync("zhang", number, "qualityCheck", "Passed", new { });
+        await desk.CompleteAsync("zhou", number, "qualityCheck", "Passed", new { });
         await desk.ApproveByLinkAsync(number, "more than the estimate you approved", decline: true);
         await desk.TaskAsync("wang", number, "settlement");
         var invoice = (await desk.VisitAsync(visitId)).GetProperty("invoice");

@@ -18,5 +18,9 @@ public sealed class EstimateLine
     /// <summary>Null until the customer decides; declined lines are kept for a later follow-up.</summary>
     public bool? Approved { get; set; }
 
-    public decimal Price => Labour + Parts;
+    /// <summary>Who pays: Customer, Warranty or Internal (<see cref="Data.PayType"/>).</summary>
+    public string PayType { get; set; } = Data.PayType.Customer;
+
+    /// <summary>What the customer pays for the line: nothing when the maker (warranty) or the store pays.</summary>
+    public decimal Price => PayType == Data.PayType.Customer ? Labour + Parts : 0;
 }

@@ -13,6 +13,13 @@ public sealed class InvoiceLine
     /// <summary>The approved price this line is checked against; null when nothing was approved for it.</summary>
     public decimal? ApprovedPrice { get; set; }
 
-    public decimal Price => Labour + Parts - Discount;
+    /// <summary>Who pays: Customer, Warranty or Internal (<see cref="Data.PayType"/>).</summary>
+    public string PayType { get; set; } = Data.PayType.Customer;
+
+    /// <summary>What the line costs the customer before a discount: nothing when the maker (warranty) or the store pays.</summary>
+    public decimal Charged => PayType == Data.PayType.Customer ? Labour + Parts : 0;
+
+    /// <summary>What the customer pays for the line.</summary>
+    public decimal Price => Charged - Discount;
     public bool IsOverrun => ApprovedPrice is not { } approved || Price > approved;
 }

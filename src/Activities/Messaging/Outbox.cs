@@ -9,10 +9,10 @@ namespace Followup.Activities.Messaging;
 /// <summary>The one path every activity sends through: validate the address, render, write to the outbox with the step.</summary>
 public static class Outbox
 {
-    public static void Sms(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent)
+    public static void Sms(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent, DateTime? notBefore = null)
     {
         var region = context.GetRequiredService<IOptions<MessagingOptions>>().Value.DefaultRegion;
-        Enqueue(context, Channels.Sms, Phone.Normalize(to, region), payload.ToJson(), urgent);
+        Enqueue(context, Channels.Sms, Phone.Normalize(to, region), payload.ToJson(), urgent, notBefore);
     }
 
     public static void Email(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent)
@@ -29,7 +29,7 @@ public static class Outbox
     /// <see cref="IOutboxQueue"/> after the commit. Its idempotency key is (instance, this execution, index): a step run
     /// again after a crash adds the same key and so nothing; a later burst of the same step (a reminder) a new one.
     /// </summary>
-    public static OutboxRecord Enqueue(ActivityExecutionContext context, string channel, string recipient, string payload, bool urgent)
+    public static OutboxRecord Enqueue(ActivityExecutionContext context, string channel, string recipient, string payload, bool urgent, DateTime? notBefore = null)
     {
         // The index is kept with the execution's state, so a burst run again after a crash gets the same key.
         var index = int.Parse(context.GetProperty<string>(IndexProperty) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
@@ -49,6 +49,13 @@ public static class Outbox
             CreatedAt = now,
             UpdatedAt = now,
         };
+        if (notBefore > now)
+        {
+            // Held until then; the outbox sweep sends it when it falls due.
+            record.Status = OutboxStatus.Held;
+            record.NotBefore = notBefore;
+            record.History = OutboxDispatcher.AppendHistory(record.History, OutboxStatus.Held, now, $"until {notBefore:O}");
+        }
         context.Workflow.Records.InsertUnlessExists(record);
         var id = record.Id;
         context.AfterCommit((services, ct) => services.GetService<IOutboxQueue>() is { } queue ? queue.EnqueueAsync(id, ct) : Task.CompletedTask);

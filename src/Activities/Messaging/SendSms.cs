@@ -23,12 +23,25 @@ public sealed class SendSms(LiquidEvaluator liquid) : Activity
     [Input(Description = "Send during quiet hours too (vehicle ready, safety).", DefaultValue = false)]
     public Input<bool> Urgent { get; set; } = new(null);
 
+    [Input(Description = "Hold the message until the store opens when it is closed (a customer waiting on site is told at once).", DefaultValue = false)]
+    public Input<bool> InStoreHours { get; set; } = new(null);
+
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
         if (Outbox.SkipWithoutAddress(context, context.Get(To)) is not { } to)
             return context.CompleteAsync();
         var (language, text) = Outbox.Choose(context.Get(Language), liquid.RenderTemplate(TextZhCn, context), liquid.RenderTemplate(TextEn, context));
-        Outbox.Sms(context, to, new MessagePayload(language, text), context.Get(Urgent));
+        var notBefore = context.Get(InStoreHours) ? StoreOpen(context) : null;
+        Outbox.Sms(context, to, new MessagePayload(language, text), context.Get(Urgent), notBefore);
         return context.CompleteAsync();
+    }
+
+    /// <summary>When the store next opens (UTC), or null when it is open now.</summary>
+    private static DateTime? StoreOpen(ActivityExecutionContext context)
+    {
+        var store = context.GetRequiredService<IOptions<Service.StoreOptions>>().Value;
+        var zone = context.GetRequiredService<IOptions<MessagingOptions>>().Value.Zone;
+        var local = TimeZoneInfo.ConvertTimeFromUtc(context.Clock.GetUtcNow().UtcDateTime, zone);
+        return store.IsOpen(local) ? null : TimeZoneInfo.ConvertTimeToUtc(store.OpenFrom(local), zone);
     }
 }

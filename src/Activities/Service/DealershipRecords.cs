@@ -7,8 +7,11 @@ using Microsoft.Extensions.Options;
 namespace Followup.Activities.Service;
 
 /// <summary>How the service activities read the dealership's records and write them with the workflow's step.</summary>
-public sealed class DealershipRecords(IDbContextFactory<DealershipDbContext> factory, IOptions<MessagingOptions> messaging)
+public sealed class DealershipRecords(IDbContextFactory<DealershipDbContext> factory, IOptions<MessagingOptions> messaging, IOptions<StoreOptions> store)
 {
+    /// <summary>The store as customers know it.</summary>
+    public StoreOptions Store => store.Value;
+
     /// <summary>Reads the records; inside a burst that already wrote, on its transaction so the step sees those writes.</summary>
     public async Task<T> ReadAsync<T>(ActivityExecutionContext context, Func<DealershipDbContext, Task<T>> read)
     {

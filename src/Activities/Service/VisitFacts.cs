@@ -32,5 +32,9 @@ public sealed record VisitFacts(Visit Visit, Customer Customer, Vehicle Vehicle)
         ["Technician"] = Visit.Technician,
         ["Priority"] = Visit.Priority,
         ["PromisedAt"] = Visit.PromisedAt is { } promised ? records.LocalTime(promised) : null,
+        ["StoreName"] = records.Store.NameIn(Customer.Language),
+        ["StoreHours"] = records.Store.Hours,
+        ["StoreAddress"] = records.Store.Address,
+        ["StorePhone"] = records.Store.Phone,
     };
 }

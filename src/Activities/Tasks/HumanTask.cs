@@ -51,6 +51,9 @@ public sealed class HumanTask : WaitingActivity
     [Input(Description = "A person (user name) the task is for, instead of a whole role.")]
     public Input<string> Assignee { get; set; } = new(null);
 
+    [Input(DisplayName = "Not by", Description = "A person (user name) who may not do the task, e.g. the technician who did the work does not check it.")]
+    public Input<string> NotBy { get; set; } = new(null);
+
     [Input(Description = "Time allowed (SLA), e.g. 00:15:00; empty for none.")]
     public Input<TimeSpan?> DueIn { get; set; } = new(null);
 
@@ -73,7 +76,8 @@ public sealed class HumanTask : WaitingActivity
             context.Get(AssigneeRole),
             context.Get(Assignee),
             context.Get(DueIn),
-            context.Get(EscalateToRole)));
+            context.Get(EscalateToRole),
+            context.Get(NotBy)));
         return ValueTask.CompletedTask;
     }
 

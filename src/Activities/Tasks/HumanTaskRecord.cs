@@ -17,6 +17,9 @@ public sealed class HumanTaskRecord
 
     public string? AssigneeRole { get; set; }
     public string? AssigneeUser { get; set; }
+
+    /// <summary>Someone who may not do the task (the technician who did the work does not check it).</summary>
+    public string? ExcludedUser { get; set; }
     public string? ClaimedBy { get; set; }
     public string Status { get; set; } = HumanTaskStatus.Open;
     public DateTime? DueAt { get; set; }

@@ -32,6 +32,7 @@ public sealed class TaskInbox(TaskStore store)
             Form = spec.Form.ToJson(),
             AssigneeRole = spec.Role,
             AssigneeUser = spec.User is { Length: > 0 } user ? user : null,
+            ExcludedUser = spec.NotBy is { Length: > 0 } notBy ? notBy : null,
             DueAt = dueAt?.UtcDateTime,
             EscalateToRole = spec.EscalateTo,
             CreatedAt = now.UtcDateTime,

@@ -34,7 +34,7 @@ public sealed class TaskService(TaskStore store, IWorkflowRuntime runtime)
     {
         if (await store.FindAsync(id, cancellationToken) is not { } task)
             return TaskResult.NotFound;
-        if (!MayWork(task, staff))
+        if (!MayWork(task, staff) || task.ExcludedUser == staff.UserName)
             return TaskResult.NotYours;
         return await store.SetHolderAsync(id, staff.UserName, null, null, onlyIfFree: !staff.IsManager, cancellationToken) ? TaskResult.Done : TaskResult.AlreadyCompleted;
     }
@@ -72,6 +72,8 @@ public sealed class TaskService(TaskStore store, IWorkflowRuntime runtime)
             return (TaskResult.AlreadyCompleted, []);
         if (!MayWork(task, staff))
             return (TaskResult.NotYours, []);
+        if (task.ExcludedUser == staff.UserName)
+            return (TaskResult.Invalid, new() { ["action"] = [language == "en" ? $"Someone other than {staff.UserName} must do this task: the work is checked by a second person." : $"此任务须由{staff.UserName}以外的同事完成（施工与检查分开）。"] });
         var (values, errors) = TaskForm.FromJson(task.Form).Validate(submitted, action, language);
         if (errors.Count > 0)
             return (TaskResult.Invalid, errors);

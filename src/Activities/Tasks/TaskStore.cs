@@ -20,8 +20,8 @@ public sealed class TaskStore(IDbContextFactory<DealershipDbContext> factory)
         var query = db.HumanTasks.AsNoTracking().Where(t => t.Status == HumanTaskStatus.Open);
         if (!all)
         {
-            query = query.Where(t => t.AssigneeUser == userName || t.ClaimedBy == userName
-                || (t.AssigneeUser == null && t.ClaimedBy == null && t.AssigneeRole != null && roleList.Contains(t.AssigneeRole)));
+            query = query.Where(t => (t.AssigneeUser == userName || t.ClaimedBy == userName
+                || (t.AssigneeUser == null && t.ClaimedBy == null && t.AssigneeRole != null && roleList.Contains(t.AssigneeRole))) && (t.ExcludedUser == null || t.ExcludedUser != userName));
         }
         var tasks = await query.ToListAsync(cancellationToken);
         return [.. tasks.OrderBy(t => t.DueAt ?? DateTime.MaxValue).ThenBy(t => t.CreatedAt)];

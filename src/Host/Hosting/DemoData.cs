@@ -57,6 +57,7 @@ public static class DemoData
         var approvalStore = services.GetRequiredService<ApprovalStore>();
         var advisor = new StaffMember("advisor", ["Advisor"]);
         var technician = new StaffMember("technician", ["Technician"]);
+        var manager = new StaffMember("manager", ["Manager"]); // the quality check is someone else's than the technician's
 
         async Task DoAsync(string number, string activityId, StaffMember who, string action, Dictionary<string, string?> values)
         {
@@ -87,7 +88,7 @@ public static class DemoData
             if (step >= 3)
             {
                 await DoAsync(n, "work", technician, "WorkDone", []);
-                await DoAsync(n, "qualityCheck", technician, "Passed", []);
+                await DoAsync(n, "qualityCheck", manager, "Passed", []);
                 await DoAsync(n, "wash", technician, "Done", new() { ["done"] = "true" });
             }
             return n;

@@ -47,10 +47,10 @@ public static class VisitSummary
                         $"{(en ? "wash" : "洗车")} {(checkIn.WashAccepted == true ? "✓" : "✗")} · {(checkIn.Waiting == true ? (en ? "waiting in the lounge" : "休息区等候") : (en ? "left" : "离店"))}</p>";
             foreach (var estimate in estimates)
                 html += $"<h3>{E(estimate.Kind)} · {E(estimate.Status)}</h3><table class=\"lines\">" + string.Concat(estimate.Lines.Select(l =>
-                    $"<tr><td>{E(l.Description)}</td><td>{l.Price:0.00}</td><td>{(l.Approved switch { true => "✓", false => "✗", _ => "…" })}</td></tr>")) + "</table>";
+                    $"<tr><td>{E(l.Description)}{Paid(l.PayType, en)}</td><td>{l.Price:0.00}</td><td>{(l.Approved switch { true => "✓", false => "✗", _ => "…" })}</td></tr>")) + "</table>";
             if (invoice != null)
                 html += $"<h3>{(en ? "Invoice" : "结算单")} {E(invoice.Number)} · {E(invoice.Status)} · {invoice.Total:0.00}</h3><table class=\"lines\">" + string.Concat(invoice.Lines.Select(l =>
-                    $"<tr{(l.IsOverrun ? " class=\"overrun\"" : "")}><td>{E(l.Description)}</td><td>{l.Price:0.00}</td><td>{(l.ApprovedPrice is { } a ? a.ToString("0.00", CultureInfo.InvariantCulture) : (en ? "not approved" : "未批准"))}</td></tr>")) + "</table>";
+                    $"<tr{(l.IsOverrun ? " class=\"overrun\"" : "")}><td>{E(l.Description)}{Paid(l.PayType, en)}</td><td>{l.Price:0.00}</td><td>{(l.ApprovedPrice is { } a ? a.ToString("0.00", CultureInfo.InvariantCulture) : (en ? "not approved" : "未批准"))}</td></tr>")) + "</table>";
             if (callback != null)
                 html += $"<p>{(en ? "Callback" : "回访")}: {E(callback.Status)} · {(en ? "score" : "评分")} {E(callback.Score)} · {E(callback.Comments)}</p>";
             if (original != null)
@@ -58,4 +58,12 @@ public static class VisitSummary
         }
         return html + "</section>";
     }
+
+    /// <summary>Who pays a line, when it is not the customer.</summary>
+    private static string Paid(string payType, bool en) => payType switch
+    {
+        PayType.Warranty => en ? " · warranty" : " · 保修",
+        PayType.Internal => en ? " · internal" : " · 内部",
+        _ => "",
+    };
 }

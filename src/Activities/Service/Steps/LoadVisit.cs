@@ -7,7 +7,7 @@ namespace Followup.Activities.Service.Steps;
 [Activity("Followup", "Service", "Load the visit (repair order) with its customer and vehicle into a variable.", DisplayName = "Load visit")]
 public sealed class LoadVisit(DealershipRecords records) : VisitStep(records)
 {
-    [Output(Description = "Number, CustomerName, Phone, Email, Language, Plate, Model, Advisor, Technician, Priority, PromisedAt.")]
+    [Output(Description = "Number, CustomerName, Phone, Email, Language, Plate, Model, Advisor, Technician, Priority, PromisedAt; StoreName, StoreHours, StoreAddress, StorePhone.")]
     public Output<object>? Result { get; set; }
 
     protected override Task RecordAsync(ActivityExecutionContext context, VisitFacts visit)

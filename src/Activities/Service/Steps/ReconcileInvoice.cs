@@ -19,6 +19,9 @@ public sealed class ReconcileInvoice(DealershipRecords records) : VisitStep(reco
     [Output(Description = "Overrun: the lines to authorise (JSON). Matched: the invoice total.")]
     public Output<object>? Result { get; set; }
 
+    [Output(Description = "Matched: the amount the customer pays, written as the store writes money (e.g. ¥630.00).")]
+    public Output<object>? AmountDue { get; set; }
+
     protected override async Task RecordAsync(ActivityExecutionContext context, VisitFacts visit)
     {
         var visitId = visit.Visit.Id;
@@ -39,7 +42,7 @@ public sealed class ReconcileInvoice(DealershipRecords records) : VisitStep(reco
                 if (plan.Removed.Contains(line.LineKey))
                     db.InvoiceLines.Remove(line);
                 else if (plan.CappedAt.TryGetValue(line.LineKey, out var cap))
-                    line.Discount = line.Labour + line.Parts - cap;
+                    line.Discount = line.Charged - cap;
             }
             row.Status = plan.Overruns.Count > 0 ? InvoiceStatus.Blocked : InvoiceStatus.Reconciled;
             if (plan.Overruns.Count > 0)
@@ -65,6 +68,7 @@ public sealed class ReconcileInvoice(DealershipRecords records) : VisitStep(reco
         {
             Produced = plan.Total;
             context.Set(Result, Produced);
+            context.Set(AmountDue, Records.Store.Money(plan.Total));
             await context.CompleteAsync("Matched");
         }
     }

@@ -20,7 +20,7 @@ public static class Reconciliation
         var total = 0m;
         foreach (var line in invoice)
         {
-            var price = line.Labour + line.Parts;
+            var price = line.Charged;
             var history = decided.Where(d => d.LineKey == line.LineKey).ToList();
             var approved = history.Where(d => d.Approved == true).Select(d => (decimal?)d.Price).Max();
             var declinedAtThisPrice = history.Any(d => d.Approved == false && d.Price == price);

@@ -28,7 +28,7 @@ public sealed class RecordInvoice(DealershipRecords records) : TaskStep(records)
         var approved = await Records.ReadAsync(context, db => db.EstimateLines.AsNoTracking()
             .Where(l => l.Approved == true && db.Estimates.Any(e => e.Id == l.EstimateId && e.VisitId == visitId)).OrderBy(l => l.Id).ToListAsync(context.CancellationToken));
         var invoiceId = context.Workflow.NewId();
-        var lines = approved.Select(l => new InvoiceLine { InvoiceId = invoiceId, LineKey = l.LineKey, Description = l.Description, Labour = l.Labour, Parts = l.Parts }).ToList();
+        var lines = approved.Select(l => new InvoiceLine { InvoiceId = invoiceId, LineKey = l.LineKey, Description = l.Description, Labour = l.Labour, Parts = l.Parts, PayType = l.PayType }).ToList();
         var (extraLabour, extraParts) = (Number(context, ExtraLabour, values, "extraLabour") ?? 0, Number(context, ExtraParts, values, "extraParts") ?? 0);
         if (Text(context, ExtraDescription, values, "extraDescription") is { } extra && extraLabour + extraParts > 0)
             lines.Add(new InvoiceLine { InvoiceId = invoiceId, LineKey = "extra-" + invoiceId[^6..], Description = extra, Labour = extraLabour, Parts = extraParts });

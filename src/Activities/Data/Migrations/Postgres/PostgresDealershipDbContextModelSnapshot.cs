@@ -357,6 +357,9 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.Property<string>("CatalogCode")
                         .HasColumnType("text");
 
+                    b.Property<string>("ClaimRef")
+                        .HasColumnType("text");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasColumnType("text");
@@ -367,6 +370,9 @@ namespace Followup.Activities.Data.Migrations.Postgres
 
                     b.Property<string>("Warranty")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("WarrantyNote")
                         .HasColumnType("text");
 
                     b.HasKey("Id");
@@ -484,6 +490,10 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.Property<bool>("PartsInStock")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("PayType")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("Reason")
                         .HasColumnType("text");
 
@@ -598,6 +608,10 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.Property<decimal>("Parts")
                         .HasPrecision(12, 2)
                         .HasColumnType("numeric(12,2)");
+
+                    b.Property<string>("PayType")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.HasKey("Id");
 
@@ -997,6 +1011,9 @@ namespace Followup.Activities.Data.Migrations.Postgres
 
                     b.Property<DateTime?>("EscalatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ExcludedUser")
+                        .HasColumnType("text");
 
                     b.Property<string>("Form")
                         .IsRequired()

@@ -348,6 +348,9 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.Property<string>("CatalogCode")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClaimRef")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -358,6 +361,9 @@ namespace Followup.Activities.Data.Migrations.Sqlite
 
                     b.Property<string>("Warranty")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WarrantyNote")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -473,6 +479,10 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.Property<bool>("PartsInStock")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PayType")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reason")
                         .HasColumnType("TEXT");
 
@@ -584,6 +594,10 @@ namespace Followup.Activities.Data.Migrations.Sqlite
 
                     b.Property<decimal>("Parts")
                         .HasPrecision(12, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PayType")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -981,6 +995,9 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("EscalatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExcludedUser")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Form")
