@@ -68,7 +68,7 @@ public sealed class WaitingActivityTests
         var run = await h.RunAsync(Approval("Followup.EstimateApproval"));
         var approval = Assert.Single(await h.ApprovalsAsync());
         var sms = Assert.Single(await h.MessagesAsync());
-        Assert.Equal($"Hello Li Wei, your service estimate is ready. Please review and approve it: https://dealer.example/c/{approval.Id}", MessagePayload.FromJson(sms.Payload).Text);
+        Assert.Equal($"Followup: Hello Li Wei, your service estimate is ready. Please review and approve it: https://dealer.example/c/{approval.Id}", MessagePayload.FromJson(sms.Payload).Text);
         Assert.True(sms.Urgent);
 
         var decided = await h.Services.GetRequiredService<ApprovalService>().DecideAsync(approval.Id, lines, "customer", "link", "Li Wei", "203.0.113.1", "phone", CancellationToken.None);
@@ -235,7 +235,8 @@ public sealed class WaitingActivityTests
         var run = await h.RunAsync(Visit("Followup.SatisfactionCallback", Input("mode", "String", "sms")));
         await h.AdvanceAsync(TimeSpan.FromDays(3));
         var survey = MessagePayload.FromJson(Assert.Single(await h.MessagesAsync()).Payload).Text;
-        Assert.StartsWith("Hello Li Wei, thank you for your recent service visit (沪A12345).", survey, StringComparison.Ordinal);
+        Assert.StartsWith("Followup: Hello Li Wei, thank you for your recent service visit (沪A12345).", survey, StringComparison.Ordinal);
+        Assert.EndsWith("Reply STOP to opt out.", survey, StringComparison.Ordinal); // a survey is not a service message
 
         async Task ReplyAsync(string body) => await h.Runtime.TriggerAsync(Service.SmsReplyStimulus.Name, new Service.SmsReplyStimulus(ActivityHarness.Phone),
             new TriggerOptions { StartNew = false, Input = new Dictionary<string, object?> { ["from"] = ActivityHarness.Phone, ["body"] = body } }, CancellationToken.None);
@@ -335,7 +336,7 @@ public sealed class WaitingActivityTests
         var text = string.Join(",", Input("language", "String", "en"), Input("textZhCn", "String", "您好 {{ Variables.Name }}"), Input("textEn", "String", "Hello {{ Variables.Name }}"));
         await h.CompleteAsync(Activity("step", "Followup.SendSms", Input("to", "String", "138 0013 8000") + "," + text), variables: """{ "id": "Name", "name": "Name", "typeName": "String", "value": "{{ 7*7 }}" }""");
         var sms = Assert.Single(await h.MessagesAsync());
-        Assert.Equal((Channels.Sms, ActivityHarness.Phone, "Hello {{ 7*7 }}"), (sms.Channel, sms.Recipient, MessagePayload.FromJson(sms.Payload).Text));
+        Assert.Equal((Channels.Sms, ActivityHarness.Phone, "Followup: Hello {{ 7*7 }}"), (sms.Channel, sms.Recipient, MessagePayload.FromJson(sms.Payload).Text));
 
         await h.CompleteAsync(Activity("step", "Followup.SendSms", Input("to", "String", "") + "," + text));
         Assert.Single(await h.MessagesAsync());

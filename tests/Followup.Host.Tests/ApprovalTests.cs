@@ -160,6 +160,6 @@ public sealed class ApprovalTests
         Assert.Equal("timed out", (await Poll.InstanceAsync(api, unanswered)).GetProperty("name").GetString());
         var sms = (await host.Outbox.ListAsync(null, 20, CancellationToken.None)).Where(o => o.Channel == Channels.Sms).ToList();
         Assert.Equal(3, sms.Count);
-        Assert.Single(sms, o => MessagePayload.FromJson(o.Payload).Text.StartsWith("Hello Zhao Min, a reminder", StringComparison.Ordinal));
+        Assert.Single(sms, o => MessagePayload.FromJson(o.Payload).Text.StartsWith("Followup: Hello Zhao Min, a reminder", StringComparison.Ordinal));
     }
 }

@@ -166,7 +166,7 @@ public sealed partial class CrashTests : IAsyncDisposable
             l => l.Count == 2 && l.All(m => m.GetProperty("status").GetString() == "Sent"), TimeSpan.FromSeconds(90), "both messages sent");
         Assert.Equal(2, messages.Count);
         Assert.Equal(2, _twilio!.Accepted.Count);
-        Assert.Single(_twilio.Accepted, m => m.Body == "Welcome, your car is with us.");
+        Assert.Single(_twilio.Accepted, m => m.Body == "Followup: Welcome, your car is with us.");
     }
 
     /// <summary>A task, then a line written when it is done: the smallest workflow a completion moves on.</summary>
@@ -246,7 +246,7 @@ public sealed partial class CrashTests : IAsyncDisposable
     public async Task A_visit_created_with_an_idempotency_key_exists_once_when_the_host_dies_while_starting_its_workflow()
     {
         var host = await OpenAsync();
-        var customer = await host.Api.PostAsJsonAsync("/api/customers", new { name = "Crash Wang", phone = "+86 139 0000 0071", language = "en" });
+        var customer = await host.Api.PostAsJsonAsync("/api/customers", new { name = "Crash Wang", phone = "+86 139 0000 0071", language = "en", smsConsent = true });
         var customerId = (await customer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         var vehicle = await host.Api.PostAsJsonAsync("/api/vehicles", new { customerId, vin = ServiceDesk.Vin(71), plate = "沪B00071" });
         var vehicleId = (await vehicle.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();

@@ -76,7 +76,7 @@ public sealed class CustomersApiTests
         await using var host = new HostFactory();
         await host.AddStaffAsync("li", "advisor-pass-123", Roles.Advisor);
         var api = host.Api();
-        var customer = await (await api.PostAsJsonAsync("/api/customers", new { name = "Li Wei", phone = "13800138000" })).Content.ReadFromJsonAsync<JsonElement>();
+        var customer = await (await api.PostAsJsonAsync("/api/customers", new { name = "Li Wei", phone = "13800138000", smsConsent = true })).Content.ReadFromJsonAsync<JsonElement>();
         var car = await (await api.PostAsJsonAsync("/api/vehicles", new { customerId = customer.GetProperty("id").GetString(), vin = GoodVin, plate = "沪A12345", model = "Golf" })).Content.ReadFromJsonAsync<JsonElement>();
         var now = host.Clock.GetUtcNow();
 
@@ -99,7 +99,7 @@ public sealed class CustomersApiTests
         // A new promised time is told to the customer.
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/visits/{lateId}/status", new { status = "QualityCheck", promisedAt = now.AddHours(4) })).StatusCode);
         var notice = Assert.Single(await host.Outbox.ListAsync("RO-2026-000002", 10, CancellationToken.None));
-        Assert.Equal(("+8613800138000", "Li Wei您好，您的爱车（RO-2026-000002）预计完工时间调整为2026-03-02 21:00，给您带来不便敬请谅解。"),
+        Assert.Equal(("+8613800138000", "【Followup】Li Wei您好，您的爱车（RO-2026-000002）预计完工时间调整为2026-03-02 21:00，给您带来不便敬请谅解。"),
             (notice.Recipient, Followup.Activities.Messaging.MessagePayload.FromJson(notice.Payload).Text));
         Assert.Single(Regex.Matches(board, "<tr class=\"late\">"));
         Assert.Contains("RO-2026-000001", board, StringComparison.Ordinal);

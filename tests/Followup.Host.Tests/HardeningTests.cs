@@ -86,7 +86,7 @@ public sealed partial class HardeningTests
         Assert.DoesNotContain("49", title.Replace(name, "", StringComparison.Ordinal), StringComparison.Ordinal);
         await desk.CheckInAsync(number, "Noise", "OIL");
         var sms = await desk.SentAsync(Channels.Sms, "your service estimate is ready", number);
-        Assert.StartsWith($"Hello {name},", ServiceDesk.Text(sms), StringComparison.Ordinal);
+        Assert.StartsWith($"Pudong VW: Hello {name},", ServiceDesk.Text(sms), StringComparison.Ordinal);
         Assert.DoesNotContain("Faulted", await desk.InstancesAsync(number), StringComparison.Ordinal);
     }
 

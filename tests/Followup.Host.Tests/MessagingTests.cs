@@ -86,7 +86,7 @@ public sealed class MessagingTests : IDisposable
         var form = request.Body!.Split('&').Select(p => p.Split('=')).ToDictionary(p => WebUtility.UrlDecode(p[0]), p => WebUtility.UrlDecode(p[1]));
         Assert.Equal(Customer, form["To"]);
         Assert.Equal(From, form["From"]);
-        Assert.Equal("您的车辆已可取车。工单 RO-1001", form["Body"]);
+        Assert.Equal("【Followup】您的车辆已可取车。工单 RO-1001", form["Body"]); // signed with the store's name
         Assert.Equal($"{PublicUrl}/twilio/status", form["StatusCallback"]);
         Assert.Equal(4, form.Count);
         Assert.Equal("Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}")), request.Headers!["Authorization"].Single());
@@ -168,7 +168,7 @@ public sealed class MessagingTests : IDisposable
         TwilioAccepts("SM-accepted");
         _twilio.Given(Request.Create().WithPath(MessagesPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithBody($$"""
-                { "messages": [ { "sid": "SM-accepted", "to": "{{Customer}}", "from": "{{From}}", "body": "Your car is ready. Order RO-1004", "status": "sent" } ],
+                { "messages": [ { "sid": "SM-accepted", "to": "{{Customer}}", "from": "{{From}}", "body": "Followup: Your car is ready. Order RO-1004", "status": "sent" } ],
                   "end": 0, "first_page_uri": "{{MessagesPath}}?PageSize=50&Page=0", "next_page_uri": null, "page": 0, "page_size": 50, "previous_page_uri": null, "start": 0, "uri": "{{MessagesPath}}?PageSize=50&Page=0" }
                 """));
         await using var host = NewHost(twilioHandler: new LoseAnswerOnce());

@@ -332,4 +332,55 @@ public sealed class ProcessPathTests
         await RepairAsync(desk, number);
         Assert.Equal("", S(await desk.TaskAsync("wang", number, "settlement"), "dueAt"));
     }
+
+    [Fact]
+    public async Task Every_sms_is_signed_with_the_store_and_service_messages_carry_no_opt_out_line()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, number) = await CheckedInAsync(desk, 36);
+        await RepairAsync(desk, number);
+        await desk.SentAsync(Channels.Sms, "passed its quality check", number);
+        var bodies = desk.TwilioBodies();
+        Assert.NotEmpty(bodies);
+        Assert.All(bodies, b => Assert.StartsWith("Pudong VW: ", b, StringComparison.Ordinal));
+        Assert.All(bodies, b => Assert.DoesNotContain("opt out", b, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Unsubscribe_replies_are_read_as_people_write_them_and_cancel_is_not_an_opt_out()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, number) = await CheckedInAsync(desk, 37);
+        var phone = "+8613920000037";
+        var web = desk.Host.CreateClient();
+        Task<HttpResponseMessage> Reply(string sid, string body) => TwilioRequests.PostSignedAsync(web, "http://localhost:5080", "/twilio/inbound",
+            new Dictionary<string, string> { ["MessageSid"] = sid, ["From"] = phone, ["To"] = ServiceDesk.TwilioFrom, ["Body"] = body }, "process-test-token");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await Reply("SM-c1", "取消")).StatusCode);
+        Assert.False(await desk.Host.Consents.IsOptedOutAsync(Channels.Sms, phone, CancellationToken.None));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await Reply("SM-c2", "请退订。")).StatusCode);
+        Assert.True(await desk.Host.Consents.IsOptedOutAsync(Channels.Sms, phone, CancellationToken.None));
+
+        // The next message to that number is not sent.
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
+        var promise = await Poll.UntilAsync(async () => (await desk.MessagesAsync(number)).SingleOrDefault(m => ServiceDesk.Text(m).Contains("should be ready by", StringComparison.Ordinal)),
+            m => m is { Status: OutboxStatus.Blocked }, what: "the promise blocked");
+        Assert.DoesNotContain(desk.TwilioBodies(), b => b.Contains("should be ready by", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_customer_registered_without_consent_gets_no_sms_and_an_advisor_calls_about_the_estimate()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var customer = await desk.Api.PostAsJsonAsync("/api/customers", new { name = "No Consent", phone = "+86 139 2000 0038", language = "en" });
+        var created = await customer.Content.ReadFromJsonAsync<JsonElement>();
+        var customerId = created.GetProperty("id").GetString();
+        Assert.False(created.GetProperty("smsConsent").GetBoolean()); // never assumed
+        var vehicle = await desk.Api.PostAsJsonAsync("/api/vehicles", new { customerId, vin = ServiceDesk.Vin(38), plate = "苏E00038", model = "Lavida", year = 2022, odometer = 20000 });
+        var (_, number) = await desk.WalkInAsync((await vehicle.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+        await desk.CheckInAsync(number, "", "OIL");
+        await desk.AdvanceAsync(TimeSpan.FromDays(1));
+        await desk.TaskAsync("wang", number, "estimateApproval");
+        Assert.Empty(await desk.MessagesAsync(number));
+    }
 }

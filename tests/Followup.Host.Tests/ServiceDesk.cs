@@ -57,6 +57,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
         host.Settings["Smtp:From"] = "Followup Service <service@dealer.example>";
         (host.Settings["Messaging:QuietHoursStart"], host.Settings["Messaging:QuietHoursEnd"]) = ("00:00", "00:00");
         host.Settings["Hangfire:SweepGrace"] = "00:00:00";
+        (host.Settings["Store:Name"], host.Settings["Store:NameEn"]) = ("浦东大众4S店", "Pudong VW");
         configure?.Invoke(host);
         if (browser)
             desk.Address = host.StartKestrel();
@@ -79,7 +80,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
 
     public async Task<(string CustomerId, string VehicleId)> CustomerAsync(string name, string phone, string? email, string language, int serial, int odometer, string plate)
     {
-        var customer = await Api.PostAsJsonAsync("/api/customers", new { name, phone, email, language });
+        var customer = await Api.PostAsJsonAsync("/api/customers", new { name, phone, email, language, smsConsent = true, emailConsent = email != null });
         Assert.Equal(HttpStatusCode.Created, customer.StatusCode);
         var customerId = (await customer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var vehicle = await Api.PostAsJsonAsync("/api/vehicles", new { customerId, vin = Vin(serial), plate, model = "Lavida", year = 2022, odometer });

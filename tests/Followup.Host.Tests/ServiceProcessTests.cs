@@ -294,17 +294,20 @@ public sealed class ServiceProcessTests
         var (desk, visitId, instance) = await CallbackAsync("sms");
         await using var _ = desk;
         await desk.AdvanceAsync(TimeSpan.FromDays(1));
-        await desk.SentAsync(Channels.Sms, "Please reply with a score from 1 to 5", "CB-1");
+        var survey = await desk.SentAsync(Channels.Sms, "Please reply with a score from 1 to 5", "CB-1");
+        Assert.EndsWith("Reply STOP to opt out.", ServiceDesk.Text(survey), StringComparison.Ordinal);
         var web = desk.Host.CreateClient();
         Task<HttpResponseMessage> Reply(string sid, string body) => TwilioRequests.PostSignedAsync(web, "http://localhost:5080", "/twilio/inbound",
             new Dictionary<string, string> { ["MessageSid"] = sid, ["From"] = "+8613522223333", ["To"] = ServiceDesk.TwilioFrom, ["Body"] = body }, "process-test-token");
 
         Assert.Equal(HttpStatusCode.OK, (await Reply("SM-r1", "When do you open tomorrow?")).StatusCode);
         Assert.Equal("Suspended", await Poll.SubStatusAsync(desk.Api, instance));
-        Assert.Equal(HttpStatusCode.OK, (await Reply("SM-r2", "Good work, 4")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Reply("SM-r2", "你们4S店太差")).StatusCode); // a 4 in a complaint is not a score
+        Assert.Equal("Suspended", await Poll.SubStatusAsync(desk.Api, instance));
+        Assert.Equal(HttpStatusCode.OK, (await Reply("SM-r3", "4分")).StatusCode);
         Assert.Equal("Satisfied", (await Poll.InstanceAsync(desk.Api, instance)).GetProperty("name").GetString());
         var callback = (await desk.VisitAsync(visitId)).GetProperty("callbacks").EnumerateArray().Single();
-        Assert.Equal(("sms", "Done", 4, "Good work, 4", false), (S(callback, "mode"), S(callback, "status"), callback.GetProperty("score").GetInt32(), S(callback, "comments"), callback.GetProperty("escalated").GetBoolean()));
+        Assert.Equal(("sms", "Done", 4, "4分", false), (S(callback, "mode"), S(callback, "status"), callback.GetProperty("score").GetInt32(), S(callback, "comments"), callback.GetProperty("escalated").GetBoolean()));
     }
 
     [Fact]

@@ -10,8 +10,10 @@ public sealed class Customer
 
     public string? Email { get; set; }
     public string Language { get; set; } = "zh-CN";
-    public bool SmsConsent { get; set; } = true;
-    public bool EmailConsent { get; set; } = true;
+    /// <summary>Consent is never assumed: false until the customer says yes.</summary>
+    public bool SmsConsent { get; set; }
+
+    public bool EmailConsent { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public List<Vehicle> Vehicles { get; set; } = [];

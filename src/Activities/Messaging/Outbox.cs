@@ -9,10 +9,13 @@ namespace Followup.Activities.Messaging;
 /// <summary>The one path every activity sends through: validate the address, render, write to the outbox with the step.</summary>
 public static class Outbox
 {
-    public static void Sms(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent, DateTime? notBefore = null)
+    /// <summary>An SMS: signed with the store's name; <paramref name="marketing"/> (a reminder, a survey) also says how to opt out.</summary>
+    public static void Sms(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent, DateTime? notBefore = null, bool marketing = false)
     {
         var region = context.GetRequiredService<IOptions<MessagingOptions>>().Value.DefaultRegion;
-        Enqueue(context, Channels.Sms, Phone.Normalize(to, region), payload.ToJson(), urgent, notBefore);
+        var store = context.GetRequiredService<IOptions<Service.StoreOptions>>().Value;
+        var text = store.SmsText(payload.Language, payload.Text, marketing);
+        Enqueue(context, Channels.Sms, Phone.Normalize(to, region), (payload with { Text = text, Transactional = !marketing }).ToJson(), urgent, notBefore);
     }
 
     public static void Email(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent)
@@ -61,6 +64,10 @@ public static class Outbox
         context.AfterCommit((services, ct) => services.GetService<IOutboxQueue>() is { } queue ? queue.EnqueueAsync(id, ct) : Task.CompletedTask);
         return record;
     }
+
+    /// <summary>An SMS decided outside a workflow step, signed as every SMS is (<see cref="Service.StoreOptions.SmsText"/>).</summary>
+    public static OutboxRecord SmsRow(Service.StoreOptions store, string idempotencyKey, string recipient, MessagePayload payload, bool urgent, string? correlationId, DateTime at) =>
+        Row(idempotencyKey, Channels.Sms, recipient, payload with { Text = store.SmsText(payload.Language, payload.Text, marketing: false) }, urgent, correlationId, at);
 
     /// <summary>
     /// A message decided outside a workflow step (a staff change), for <see cref="OutboxStore.AddAsync"/>; the key makes

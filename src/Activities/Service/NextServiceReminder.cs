@@ -147,7 +147,7 @@ public sealed class NextServiceReminder : WaitingActivity
             return;
         }
         if (sms != null)
-            Outbox.Sms(context, sms, MessagePayload.FromJson(context.GetProperty<string>("Sms")!), urgent: false);
+            Outbox.Sms(context, sms, MessagePayload.FromJson(context.GetProperty<string>("Sms")!), urgent: false, marketing: true);
         if (email != null)
             Outbox.Email(context, email, MessagePayload.FromJson(context.GetProperty<string>("Email")!), urgent: false);
         var now = DealershipRecords.Now(context);

@@ -131,7 +131,7 @@ public sealed partial class SatisfactionCallback : WaitingActivity
         await _records.WriteAsync(context, "callback:attempt", "Callback", callbackId, async (db, ct) => (await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct)).Attempts++);
         if (context.GetProperty<string>("Mode") == "sms")
         {
-            Outbox.Sms(context, context.GetProperty<string>("Phone")!, MessagePayload.FromJson(context.GetProperty<string>("Survey")!), urgent: false);
+            Outbox.Sms(context, context.GetProperty<string>("Phone")!, MessagePayload.FromJson(context.GetProperty<string>("Survey")!), urgent: false, marketing: true);
             // One survey: the reply is awaited until the deadline, never asked twice.
             Wait(context, SmsReplyStimulus.Name, new SmsReplyStimulus(context.GetProperty<string>("Phone")!), autoBurn: false);
             WaitUntil(context, DeadlineBookmarkName, new DateTimeOffset(context.GetProperty<DateTime>("DeadlineAt"), TimeSpan.Zero));
@@ -186,7 +186,25 @@ public sealed partial class SatisfactionCallback : WaitingActivity
         await context.CompleteAsync(escalate ? "Escalate" : "Satisfied");
     }
 
-    public static int? ScoreIn(string reply) => ScoreRegex().Match(reply) is { Success: true } m ? int.Parse(m.Value, CultureInfo.InvariantCulture) : null;
+    /// <summary>
+    /// The score in a reply that is an answer to the survey: a bare score ("4", "4分", "4 stars") or a clear phrase
+    /// ("满意", "very satisfied"); anything else ("你们4S店太差") is not a score and is left for people to read.
+    /// </summary>
+    public static int? ScoreIn(string reply)
+    {
+        var text = reply.Normalize(System.Text.NormalizationForm.FormKC).Trim().TrimEnd('。', '.', '!', '！', '~', ' ').ToLowerInvariant();
+        if (ScoreRegex().Match(text) is { Success: true } m)
+            return int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        return text switch
+        {
+            "非常满意" or "很满意" or "very satisfied" => 5,
+            "满意" or "satisfied" => 4,
+            "一般" or "还行" or "ok" or "okay" => 3,
+            "不满意" or "dissatisfied" or "not satisfied" => 2,
+            "非常不满意" or "很不满意" or "very dissatisfied" => 1,
+            _ => null,
+        };
+    }
 
     private static string Fill(string template, VisitFacts facts) => Placeholders.Fill(template, new Dictionary<string, string>
     {
@@ -195,7 +213,7 @@ public sealed partial class SatisfactionCallback : WaitingActivity
         ["Plate"] = facts.Vehicle.Plate ?? facts.Vehicle.Model ?? "",
     });
 
-    [GeneratedRegex(@"(?<!\d)[1-5](?!\d)")]
+    [GeneratedRegex(@"^([1-5])\s*(分|星|points?|stars?|/5)?$")]
     private static partial Regex ScoreRegex();
 
     private const string CallbackForm = """

@@ -38,6 +38,19 @@ public sealed class StoreOptions : ICheckedOptions
         return language == "en" ? $"{name}: {text}" : $"【{name}】{text}";
     }
 
+    /// <summary>
+    /// An SMS as it goes out: signed with the store's name, and a marketing message (a reminder, a survey) with the line
+    /// that says how to opt out. A text already signed is not signed again.
+    /// </summary>
+    public string SmsText(string language, string text, bool marketing)
+    {
+        var en = language == "en";
+        var name = NameIn(language).Trim();
+        var signed = name.Length == 0 || text.StartsWith($"【{name}】", StringComparison.Ordinal) || text.StartsWith($"{name}: ", StringComparison.Ordinal) ? text : Sign(language, text);
+        var optOut = en ? "Reply STOP to opt out." : "回复TD退订";
+        return marketing && !signed.EndsWith(optOut, StringComparison.Ordinal) ? $"{signed}{(en ? " " : "")}{optOut}" : signed;
+    }
+
     public string Money(decimal amount) => CurrencySymbol + amount.ToString("0.00", CultureInfo.InvariantCulture);
 
     public string Hours => $"{OpensAt:HH\\:mm}–{ClosesAt:HH\\:mm}";

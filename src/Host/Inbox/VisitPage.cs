@@ -85,7 +85,7 @@ public static class VisitPage
 
     /// <summary>Sends a pending approval's link to the customer again, by SMS, with the customer's consent.</summary>
     private static async Task<IResult> ResendAsync(string correlationId, string approvalId, HttpContext context, ApprovalStore store, OutboxStore outbox, IDbContextFactory<DealershipDbContext> factory,
-        ICustomerLinks links, IOutboxQueue queue, TimeProvider clock, CancellationToken ct)
+        ICustomerLinks links, IOutboxQueue queue, TimeProvider clock, IOptions<Activities.Service.StoreOptions> shop, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (await store.FindAsync(approvalId, ct) is not { } approval || approval.CorrelationId != correlationId)
@@ -98,7 +98,7 @@ public static class VisitPage
         if (customer is not { SmsConsent: true, Phone: { Length: > 0 } phone })
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The customer cannot be sent an SMS (no mobile number, or no consent)");
         var text = ApprovalTexts.Resend(approval.Kind, approval.Language, approval.CustomerName, links.LinkFor(approval.Id));
-        var row = Outbox.Row($"approval:{approval.Id}:resend:{now.Ticks}", Channels.Sms, phone, new MessagePayload(approval.Language, text), urgent: true, correlationId, now);
+        var row = Outbox.SmsRow(shop.Value, $"approval:{approval.Id}:resend:{now.Ticks}", phone, new MessagePayload(approval.Language, text), urgent: true, correlationId, now);
         db.Audit.Add(AuditEntry.Of(Api.CustomersApi.Actor(context), "resent-link", "Approval", approval.Id, now));
         await db.SaveChangesAsync(ct);
         await outbox.AddAsync([row], ct);

@@ -9,16 +9,12 @@ namespace Followup.Host.Messaging;
 
 /// <summary>
 /// Twilio's webhooks. Each request must carry a valid <c>X-Twilio-Signature</c> for the public URL Twilio called
-/// (403 otherwise, and nothing changes). Duplicates are harmless. Inbound STOP/START/HELP (and 退订/订阅/帮助) change
+/// (403 otherwise, and nothing changes). Duplicates are harmless. Inbound STOP/START/HELP (and 退订/TD/订阅/帮助, as people write them) change
 /// consent and are answered; other replies go to a waiting workflow (event <c>SmsReceived</c>, correlated by the
 /// customer's number) and are kept for the inbox.
 /// </summary>
 public static class TwilioWebhooks
 {
-    private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase) { "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "退订", "取消", "TD" };
-    private static readonly HashSet<string> StartWords = new(StringComparer.OrdinalIgnoreCase) { "START", "UNSTOP", "订阅" };
-    private static readonly HashSet<string> HelpWords = new(StringComparer.OrdinalIgnoreCase) { "HELP", "INFO", "帮助" };
-
     public static WebApplication MapTwilioWebhooks(this WebApplication app)
     {
         app.MapPost("/twilio/status", StatusAsync).DisableAntiforgery();
@@ -73,19 +69,18 @@ public static class TwilioWebhooks
         {
             return TwiML(null);
         }
-        var keyword = body.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
-        if (StopWords.Contains(keyword))
+        var intent = ReplyKeywords.Read(body);
+        switch (intent)
         {
-            await store.SetConsentAsync(Channels.Sms, from, optedOut: true, $"reply {keyword}", now, cancellationToken);
-            return TwiML("您已退订，将不再收到本店短信。回复 START 可恢复。 You are unsubscribed and will receive no more texts. Reply START to resubscribe.");
+            case ReplyIntent.OptOut:
+                await store.SetConsentAsync(Channels.Sms, from, optedOut: true, $"reply {body}", now, cancellationToken);
+                return TwiML("您已退订，将不再收到本店短信。回复 START 可恢复。 You are unsubscribed and will receive no more texts. Reply START to resubscribe.");
+            case ReplyIntent.OptIn:
+                await store.SetConsentAsync(Channels.Sms, from, optedOut: false, $"reply {body}", now, cancellationToken);
+                return TwiML("您已恢复订阅。回复 TD 退订。 You are subscribed again. Reply STOP to unsubscribe.");
+            case ReplyIntent.Help:
+                return TwiML("售后服务短信。回复 TD 退订。如需帮助请致电服务顾问。 Service messages from your dealer. Reply STOP to unsubscribe; call your service advisor for help.");
         }
-        if (StartWords.Contains(keyword))
-        {
-            await store.SetConsentAsync(Channels.Sms, from, optedOut: false, $"reply {keyword}", now, cancellationToken);
-            return TwiML("您已恢复订阅。回复 STOP 退订。 You are subscribed again. Reply STOP to unsubscribe.");
-        }
-        if (HelpWords.Contains(keyword))
-            return TwiML("售后服务短信。回复 STOP 退订。如需帮助请致电服务顾问。 Service messages from your dealer. Reply STOP to unsubscribe; call your service advisor for help.");
         await runtime.PublishEventAsync("SmsReceived", new Dictionary<string, object?> { ["from"] = from, ["body"] = body }, from, null, cancellationToken);
         // A step waiting for this customer's answer (an SMS survey) gets it too.
         await runtime.TriggerAsync(SmsReplyStimulus.Name, new SmsReplyStimulus(from), new TriggerOptions
