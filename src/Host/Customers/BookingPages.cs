@@ -72,12 +72,13 @@ public static class BookingPages
         return (await db.Customers.AsNoTracking().FirstAsync(c => c.Id == vehicle.CustomerId, ct), vehicle);
     }
 
-    /// <summary>Hourly slots from tomorrow for two weeks in the store's hours (Service:OpensAt/ClosesAt), each up to Service:SlotCapacity bookings.</summary>
+    /// <summary>Hourly slots from tomorrow for two weeks in the store's hours (Store:OpensAt/ClosesAt, whole hours within them), each up to Service:SlotCapacity bookings.</summary>
     private static async Task<List<DateTime>> FreeSlotsAsync(DealershipDbContext db, TimeProvider clock, MessagingOptions messaging, IConfiguration configuration, CancellationToken ct)
     {
         var zone = messaging.Zone;
-        var opens = configuration.GetValue("Service:OpensAt", 9);
-        var closes = configuration.GetValue("Service:ClosesAt", 17);
+        var store = configuration.GetSection(Activities.Service.StoreOptions.SectionName).Get<Activities.Service.StoreOptions>() ?? new();
+        var opens = store.OpensAt.Minute == 0 ? store.OpensAt.Hour : store.OpensAt.Hour + 1;
+        var closes = store.ClosesAt.Hour;
         var capacity = configuration.GetValue("Service:SlotCapacity", 3);
         var today = messaging.StoreTime(clock.GetUtcNow().UtcDateTime).Date;
         var slots = Enumerable.Range(1, 14).SelectMany(d => Enumerable.Range(opens, closes - opens).Select(h => TimeZoneInfo.ConvertTimeToUtc(today.AddDays(d).AddHours(h), zone))).ToList();
