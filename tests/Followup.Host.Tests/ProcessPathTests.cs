@@ -22,6 +22,24 @@ public sealed class ProcessPathTests
             Assert.DoesNotContain(Refusals, r => ServiceDesk.Text(message).Contains(r, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>The estimate approved, the car in the workshop, and the technician finds worn brake discs.</summary>
+    private static async Task ExtraWorkFoundAsync(ServiceDesk desk, string number)
+    {
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        await desk.CompleteAsync("zhang", number, "work", "AdditionalWorkFound", new { description = "Rear brake discs", reason = "Scored", labour = "200", parts = "600" });
+    }
+
+    /// <summary>The advisor calls about an approval three times, an hour apart, and reaches nobody.</summary>
+    private static async Task NobodyReachedAsync(ServiceDesk desk, string number, string activityId)
+    {
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await desk.CompleteAsync("wang", number, activityId, "NotReached", new { notes = "No answer" });
+            await desk.AdvanceAsync(TimeSpan.FromHours(1));
+        }
+    }
+
     private static async Task<(string VisitId, string Number)> CheckedInAsync(ServiceDesk desk, int serial, string services = "OIL", string concerns = "")
     {
         var (_, vehicleId) = await desk.CustomerAsync($"Customer {serial}", $"+86 139 2000 {serial:D4}", null, "en", serial, 20000, $"苏E{serial:D5}");
@@ -63,11 +81,7 @@ public sealed class ProcessPathTests
         await using var desk = await ServiceDesk.OpenAsync();
         var (visitId, number) = await CheckedInAsync(desk, 22);
         await desk.AdvanceAsync(TimeSpan.FromDays(1));
-        for (var attempt = 1; attempt <= 3; attempt++)
-        {
-            await desk.CompleteAsync("wang", number, "estimateApproval", "NotReached", new { notes = "No answer" });
-            await desk.AdvanceAsync(TimeSpan.FromHours(1));
-        }
+        await NobodyReachedAsync(desk, number, "estimateApproval");
 
         // Nobody reached: an advisor keeps the car; the visit is not delivered and the estimate is undecided, not declined.
         var keep = await desk.TaskAsync("wang", number, "noDecision");
@@ -94,11 +108,7 @@ public sealed class ProcessPathTests
         await using var desk = await ServiceDesk.OpenAsync();
         var (visitId, number) = await CheckedInAsync(desk, 23);
         await desk.AdvanceAsync(TimeSpan.FromDays(1));
-        for (var attempt = 1; attempt <= 3; attempt++)
-        {
-            await desk.CompleteAsync("wang", number, "estimateApproval", "NotReached", new { });
-            await desk.AdvanceAsync(TimeSpan.FromHours(1));
-        }
+        await NobodyReachedAsync(desk, number, "estimateApproval");
         await desk.CompleteAsync("wang", number, "noDecision", "HandedBack", new { walkaround = "true" });
         var record = await Poll.UntilAsync(() => desk.VisitAsync(visitId), r => S(r.GetProperty("visit"), "status") == "Delivered", what: "the car handed back");
         Assert.Equal("TimedOut", S(record.GetProperty("estimates").EnumerateArray().Single(), "status"));
@@ -111,16 +121,10 @@ public sealed class ProcessPathTests
     {
         await using var desk = await ServiceDesk.OpenAsync();
         var (visitId, number) = await CheckedInAsync(desk, 24);
-        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
-        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
-        await desk.CompleteAsync("zhang", number, "work", "AdditionalWorkFound", new { description = "Rear brake discs", reason = "Scored", labour = "200", parts = "600" });
+        await ExtraWorkFoundAsync(desk, number);
         await desk.SentAsync(Channels.Sms, "our technician found additional work", number);
         await desk.AdvanceAsync(TimeSpan.FromHours(4));
-        for (var attempt = 1; attempt <= 3; attempt++)
-        {
-            await desk.CompleteAsync("wang", number, "authorization", "NotReached", new { });
-            await desk.AdvanceAsync(TimeSpan.FromHours(1));
-        }
+        await NobodyReachedAsync(desk, number, "authorization");
         // Back to the technician, who does only the approved work; the extra lines stay undecided for a later talk.
         await desk.TaskAsync("zhang", number, "work");
         var extra = (await desk.VisitAsync(visitId)).GetProperty("estimates").EnumerateArray().Single(e => S(e, "kind") == "AdditionalWork");
@@ -133,9 +137,7 @@ public sealed class ProcessPathTests
     {
         await using var desk = await ServiceDesk.OpenAsync();
         var (_, number) = await CheckedInAsync(desk, 25);
-        await desk.ApproveByLinkAsync(number, "your service estimate is ready");
-        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
-        await desk.CompleteAsync("zhang", number, "work", "AdditionalWorkFound", new { description = "Rear brake discs", reason = "Scored", labour = "200", parts = "600" });
+        await ExtraWorkFoundAsync(desk, number);
         await desk.ApproveByLinkAsync(number, "our technician found additional work", decline: true);
         await desk.SentAsync(Channels.Sms, "we have noted the additional work you declined", number);
     }
