@@ -59,6 +59,19 @@ public sealed class ProductionTests : IDisposable
     }
 
     [Fact]
+    public async Task The_development_demo_starts_on_a_fresh_database_and_its_first_customer_link_waits_for_nothing()
+    {
+        // The demo's estimate step signs the first customer link inside the step's transaction: the key ring's first
+        // key must already exist, or its insert waits on that transaction and the start fails with "database is locked".
+        await using var host = NewHost("home", environment: "Development");
+        host.Set("Demo__Seed", "true");
+        host.Set("Engine__DefinitionsPath", Path.Combine(AppContext.BaseDirectory, "workflows-json"));
+        await host.StartAsync();
+        Assert.DoesNotContain("database is locked", host.Output, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, await SignInAsync(host, "manager", "manager-demo-2026"));
+    }
+
+    [Fact]
     public async Task In_production_a_fresh_database_has_no_users_until_the_command_line_makes_the_first_manager()
     {
         await using var host = NewHost("home", environment: "Production");

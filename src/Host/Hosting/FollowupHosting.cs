@@ -69,6 +69,9 @@ public static class FollowupHosting
         if (app.Configuration.GetValue<bool>("Demo:Seed") && !demo)
             HostLog.DemoSeedIgnored(app.Logger, app.Environment.EnvironmentName);
         await app.Services.InitializeStaffAsync(demo, stopping);
+        // The key ring lives in the database: its first key is made now, on its own, and never by a workflow step
+        // signing a customer's link inside the step's write transaction (which the key's insert would wait on).
+        app.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("Followup.Startup").Protect("ready"u8.ToArray());
         await app.Services.InitializeActivitiesAsync(stopping);
         var folder = app.Configuration["Engine:DefinitionsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows-json");
         await ShippedWorkflows.ImportAsync(app.Services, folder, stopping);
