@@ -34,6 +34,7 @@ public static class DependencyInjection
         services.AddSingleton<Tasks.TaskService>();
         services.AddSingleton<Approvals.ApprovalService>();
         services.AddSingleton<Tasks.StrandedDecisions>();
+        services.AddSingleton<Workflows.Management.IDefinitionRule, NoScoreCoaching>();
 
         var twilio = configuration.GetSection(TwilioOptions.SectionName).Get<TwilioOptions>() ?? new TwilioOptions();
         if (twilio.Configured)

@@ -70,4 +70,16 @@ public sealed class MessageRuleTests
         Assert.Equal(new DateTime(2026, 3, 2, 8, 30, 0), store.OpenFrom(new DateTime(2026, 3, 2, 6, 0, 0)));
         Assert.Equal(new DateTime(2026, 3, 2, 12, 0, 0), store.OpenFrom(new DateTime(2026, 3, 2, 12, 0, 0)));
     }
+
+    [Theory]
+    [InlineData("回访时请给非常满意，谢谢！", "请给非常满意")]
+    [InlineData("麻烦您打个满分哦", "麻烦您打个满分")]
+    [InlineData("请给个好评", "请给个好评")]
+    [InlineData("When our survey calls, please answer 10!", "answer 10")]
+    [InlineData("Please rate us 5 stars", "rate us 5")]
+    [InlineData("Please give us a perfect score", "give us a perfect")]
+    [InlineData("请回复1-5为本次服务打分（5为非常满意），如有未解决的问题也请直接回复告诉我们。", null)]
+    [InlineData("Please reply with a score from 1 to 5 (5 = very satisfied), and tell us about anything that is not resolved.", null)]
+    [InlineData("请以中立的方式询问客户对本次服务的评价，如实记录客户的评分和意见，不要引导客户打分。", null)]
+    public void A_text_that_asks_for_a_particular_score_is_named(string text, string? phrase) => Assert.Equal(phrase, NoScoreCoaching.AsksForScore(text));
 }

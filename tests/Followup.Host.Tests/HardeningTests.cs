@@ -149,6 +149,8 @@ public sealed partial class HardeningTests
     [InlineData("notype", """{ "id": "a", "version": 1 }""", "", "has no type")]
     [InlineData("../../../etc/passwd", """{ "id": "a", "type": "Elsa.WriteLine", "version": 1 }""", "", "is not allowed")]
     [InlineData("badcron", """{ "id": "a", "type": "Elsa.Cron", "version": 1, "customProperties": { "canStartWorkflow": true }, "cronExpression": { "typeName": "String", "expression": { "type": "Literal", "value": "every day at noon" } } }""", "", "cron")]
+    [InlineData("coaching", """{ "id": "survey", "type": "Followup.SatisfactionCallback", "version": 1, "mode": { "typeName": "String", "expression": { "type": "Literal", "value": "sms" } }, "surveyZhCn": { "typeName": "String", "expression": { "type": "Literal", "value": "{{ Name }}您好，回访时请给非常满意，谢谢！" } } }""", "", "asks the customer for a particular score")]
+    [InlineData("coaching-en", """{ "id": "ask", "type": "Followup.SendSms", "version": 1, "textEn": { "typeName": "String", "expression": { "type": "Liquid", "value": "When our survey calls, please answer 10!" } } }""", "", "answer 10")]
     public async Task Publishing_a_broken_definition_through_the_Elsa_api_is_refused_with_its_errors_and_stores_nothing(string definitionId, string activities, string connections, string error)
     {
         await using var host = new HostFactory();

@@ -8,11 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Followup.Workflows.Management;
 
 /// <summary>What a definition must satisfy before it is stored or published: plain ids, known activity types, existing child workflows, valid triggers.</summary>
-public sealed class DefinitionValidator(WorkflowDefinitionCache cache, ActivityRegistry registry, IServiceProvider services, TimeProvider clock)
+public sealed class DefinitionValidator(WorkflowDefinitionCache cache, ActivityRegistry registry, IServiceProvider services, TimeProvider clock, IEnumerable<IDefinitionRule> rules)
 {
     /// <summary>
     /// Structural errors: an id that is not a plain name, unknown activity types or versions, child workflows that do
-    /// not exist. (Missing ids and types, doubled ids and dangling connections are refused when a file is imported.)
+    /// not exist, and what the application's rules (<see cref="IDefinitionRule"/>) refuse. (Missing ids and types, doubled ids and dangling connections are refused when a file is imported.)
     /// </summary>
     public IReadOnlyList<string> Validate(WorkflowDefinition definition)
     {
@@ -36,6 +36,8 @@ public sealed class DefinitionValidator(WorkflowDefinitionCache cache, ActivityR
             {
                 errors.Add($"activity '{node.DisplayName}' runs workflow '{childId}', which does not exist");
             }
+            foreach (var rule in rules)
+                errors.AddRange(rule.Check(node));
         }
         return errors;
     }
