@@ -209,57 +209,117 @@ public sealed class WaitingActivityTests
         await db.SaveChangesAsync();
     }
 
+    // The harness's clock starts at 09:00 in Shanghai on Monday 2 March, when the store opens; the car is delivered then.
+    private static readonly TimeSpan TwoHours = TimeSpan.FromHours(2);
+
+    private static Task ReplyAsync(ActivityHarness h, string body) => h.Runtime.TriggerAsync(Service.SmsReplyStimulus.Name, new Service.SmsReplyStimulus(ActivityHarness.Phone),
+        new TriggerOptions { StartNew = false, Input = new Dictionary<string, object?> { ["from"] = ActivityHarness.Phone, ["body"] = body } }, CancellationToken.None);
+
     [Fact]
-    public async Task SatisfactionCallback_ByCall_OpensATaskOnTheDay_AndAnUnhappyAnswerEscalates()
+    public async Task SatisfactionCallback_ByCall_OpensATaskWhenTheStoreOpensOnDayTwo_AndALowScoreEscalates()
     {
         await using var h = await ActivityHarness.OpenAsync();
         await DeliverAsync(h);
         var run = await h.RunAsync(Visit("Followup.SatisfactionCallback", Input("staffLanguage", "String", "en")));
+        await h.AdvanceAsync(TimeSpan.FromDays(2) - TimeSpan.FromMinutes(1));
         Assert.Empty(await h.TasksAsync());
-        await h.AdvanceAsync(TimeSpan.FromDays(3));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(1)); // Wednesday 09:00
         var task = Assert.Single(await h.TasksAsync());
         Assert.Equal(("CallbackAgent", "Satisfaction callback: Li Wei · 沪A12345 · RO-2026-000001"), (task.AssigneeRole, task.Title));
+        Assert.Equal(new DateTime(2026, 3, 4, 9, 0, 0, DateTimeKind.Utc), task.DueAt); // 17:00 in Shanghai, when the store closes
 
-        await h.CompleteTaskAsync("Reached", new Dictionary<string, string?> { ["score"] = "2", ["resolved"] = "no", ["comments"] = "Still squeaks" }, "chen", "CallbackAgent");
+        await h.CompleteTaskAsync("Reached", new Dictionary<string, string?> { ["score"] = "2", ["resolved"] = "yes", ["comments"] = "Slow" }, "chen", "CallbackAgent");
         Assert.Equal("Escalate", await h.OutcomeAsync(run.InstanceId));
         await using var db = await h.DbAsync();
         var callback = await db.Callbacks.SingleAsync();
-        Assert.Equal((CallbackStatus.Done, (int?)2, (bool?)false, "chen", true), (callback.Status, callback.Score, callback.Resolved, callback.Agent, callback.Escalated));
+        Assert.Equal((CallbackStatus.Done, (int?)2, (bool?)true, "chen", true), (callback.Status, callback.Score, callback.Resolved, callback.Agent, callback.Escalated));
     }
 
     [Fact]
-    public async Task SatisfactionCallback_BySms_ReadsTheScoreFromTheReply_AndIgnoresOtherTexts()
+    public async Task SatisfactionCallback_AProblemNotResolved_GoesOutOnNotResolved_WhateverTheScore()
     {
         await using var h = await ActivityHarness.OpenAsync();
         await DeliverAsync(h);
-        var run = await h.RunAsync(Visit("Followup.SatisfactionCallback", Input("mode", "String", "sms")));
-        await h.AdvanceAsync(TimeSpan.FromDays(3));
+        var run = await h.RunAsync(Visit("Followup.SatisfactionCallback"));
+        await h.AdvanceAsync(TimeSpan.FromDays(2));
+        await h.CompleteTaskAsync("Reached", new Dictionary<string, string?> { ["score"] = "4", ["resolved"] = "no", ["comments"] = "Still squeaks" }, "chen", "CallbackAgent");
+        Assert.Equal("NotResolved", await h.OutcomeAsync(run.InstanceId));
+    }
+
+    [Fact]
+    public async Task SatisfactionCallback_ThreeUnansweredCalls_ThenOneSmsSurvey_WhoseReplyIsTheScore()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await DeliverAsync(h);
+        var run = await h.RunAsync(Visit("Followup.SatisfactionCallback"));
+        await h.AdvanceAsync(TimeSpan.FromDays(2));
+        for (var call = 1; call <= 3; call++)
+        {
+            Assert.Single(await h.TasksAsync(), t => t.Status == HumanTaskStatus.Open);
+            await h.CompleteTaskAsync("NoAnswer", new Dictionary<string, string?>(), "chen", "CallbackAgent");
+            if (call < 3)
+            {
+                Assert.Empty(await h.MessagesAsync());
+                await h.AdvanceAsync(TwoHours);
+            }
+        }
         var survey = MessagePayload.FromJson(Assert.Single(await h.MessagesAsync()).Payload).Text;
         Assert.StartsWith("Followup: Hello Li Wei, thank you for your recent service visit (沪A12345).", survey, StringComparison.Ordinal);
         Assert.EndsWith("Reply STOP to opt out.", survey, StringComparison.Ordinal); // a survey is not a service message
-
-        async Task ReplyAsync(string body) => await h.Runtime.TriggerAsync(Service.SmsReplyStimulus.Name, new Service.SmsReplyStimulus(ActivityHarness.Phone),
-            new TriggerOptions { StartNew = false, Input = new Dictionary<string, object?> { ["from"] = ActivityHarness.Phone, ["body"] = body } }, CancellationToken.None);
-        await ReplyAsync("Who is this?");
+        await ReplyAsync(h, "Who is this?");
         Assert.Equal("Suspended", (await h.InstanceAsync(run.InstanceId)).SubStatus);
-        await ReplyAsync("5");
+        await ReplyAsync(h, "5");
         Assert.Equal("Satisfied", await h.OutcomeAsync(run.InstanceId));
+        await using var db = await h.DbAsync();
+        var callback = await db.Callbacks.SingleAsync();
+        Assert.Equal((CallbackStatus.Done, 3, "sms", (int?)5), (callback.Status, callback.Attempts, callback.Mode, callback.Score));
     }
 
     [Fact]
-    public async Task SatisfactionCallback_NeverReached_EndsUnreachableAtTheDeadline()
+    public async Task SatisfactionCallback_CallsStopWhenTheStoreClosesOnDayThree_AndWithoutSmsConsentTheCustomerIsUnreachable()
+    {
+        await using var h = await ActivityHarness.OpenAsync(customer: c => c.SmsConsent = false);
+        await DeliverAsync(h);
+        var run = await h.RunAsync(Visit("Followup.SatisfactionCallback", Input("retryEvery", "TimeSpan", "1.00:00:00")));
+        await h.AdvanceAsync(TimeSpan.FromDays(2) + TimeSpan.FromHours(7)); // the agent calls at 16:00 on day 2
+        await h.CompleteTaskAsync("NoAnswer", new Dictionary<string, string?>(), "chen", "CallbackAgent");
+        await h.AdvanceAsync(TimeSpan.FromDays(1)); // 16:00 on day 3
+        await h.CompleteTaskAsync("NoAnswer", new Dictionary<string, string?>(), "chen", "CallbackAgent");
+        // A third call would be on day 4, after the deadline: no survey without consent, so unreachable.
+        Assert.Equal("Unreachable", await h.OutcomeAsync(run.InstanceId));
+        Assert.Empty(await h.MessagesAsync());
+        await using var db = await h.DbAsync();
+        Assert.Equal((CallbackStatus.Unreachable, 2), ((await db.Callbacks.SingleAsync()).Status, (await db.Callbacks.SingleAsync()).Attempts));
+    }
+
+    [Fact]
+    public async Task SatisfactionCallback_BySms_AReplyAfterTheSurveyWindow_IsNoScore()
     {
         await using var h = await ActivityHarness.OpenAsync();
         await DeliverAsync(h);
-        var run = await h.RunAsync(Visit("Followup.SatisfactionCallback", Input("deadline", "TimeSpan", "5.00:00:00")));
-        await h.AdvanceAsync(TimeSpan.FromDays(3));
-        await h.CompleteTaskAsync("NoAnswer", new Dictionary<string, string?>(), "chen", "CallbackAgent");
-        await h.AdvanceAsync(TimeSpan.FromDays(1));
-        await h.CompleteTaskAsync("NoAnswer", new Dictionary<string, string?>(), "chen", "CallbackAgent");
+        var run = await h.RunAsync(Visit("Followup.SatisfactionCallback", Input("mode", "String", "sms"), Input("surveyWindow", "TimeSpan", "1.00:00:00")));
+        await h.AdvanceAsync(TimeSpan.FromDays(2));
+        Assert.Single(await h.MessagesAsync());
         await h.AdvanceAsync(TimeSpan.FromDays(1));
         Assert.Equal("Unreachable", await h.OutcomeAsync(run.InstanceId));
+        await ReplyAsync(h, "4");
         await using var db = await h.DbAsync();
-        Assert.Equal(CallbackStatus.Unreachable, (await db.Callbacks.SingleAsync()).Status);
+        Assert.Equal((CallbackStatus.Unreachable, (int?)null), ((await db.Callbacks.SingleAsync()).Status, (await db.Callbacks.SingleAsync()).Score));
+    }
+
+    [Fact]
+    public async Task SatisfactionCallback_AReplyAnswersOnlyTheLatestSurveySentToTheNumber()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await DeliverAsync(h);
+        var first = await h.RunAsync(Visit("Followup.SatisfactionCallback", Input("mode", "String", "sms")));
+        await h.AdvanceAsync(TimeSpan.FromDays(3)); // the first survey went out on day 2; the second, started late, goes out at once on day 3
+        var second = await h.RunAsync(Visit("Followup.SatisfactionCallback", Input("mode", "String", "sms")));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(2, (await h.MessagesAsync()).Count);
+        await ReplyAsync(h, "2");
+        Assert.Equal("Escalate", await h.OutcomeAsync(second.InstanceId));
+        Assert.Equal("Suspended", (await h.InstanceAsync(first.InstanceId)).SubStatus);
     }
 
     [Fact]

@@ -71,6 +71,29 @@ public sealed class DashboardTests
     private static (int, int) R(JsonElement report, string name) => (report.GetProperty(name).GetProperty("count").GetInt32(), report.GetProperty(name).GetProperty("of").GetInt32());
 
     [Fact]
+    public async Task A_callback_not_yet_due_is_not_missed_and_its_days_are_counted_on_the_stores_calendar()
+    {
+        await using var host = new HostFactory();
+        host.Clock.SetUtcNow(At(3, 20, 4)); // 12:00 in Shanghai
+        await using (var db = await host.Services.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync())
+        {
+            db.Visits.AddRange(
+                Visit("W1", "wang", At(3, 18, 1), 3, delivered: At(3, 18, 2)),   // delivered two days ago: its callback is not due yet
+                Visit("W2", "wang", At(3, 15, 1), 3, delivered: At(3, 15, 2)),   // five days ago and never done: missed
+                Visit("W3", "wang", At(3, 12, 19), 3, delivered: At(3, 12, 20))); // 04:00 on the 13th in Shanghai, called on the 16th: day 3
+            db.Callbacks.AddRange(
+                new CallbackRecord { Id = "CW1", VisitId = "W1" },
+                new CallbackRecord { Id = "CW2", VisitId = "W2", Attempts = 3 },
+                new CallbackRecord { Id = "CW3", VisitId = "W3", Status = CallbackStatus.Done, Score = 4, DoneAt = At(3, 16, 3) });
+            await db.SaveChangesAsync();
+        }
+        await host.AddStaffAsync("liu", "manager-pass-2026", Roles.Manager);
+        var manager = await host.SignedInAsync("liu", "manager-pass-2026");
+        var store = await manager.GetFromJsonAsync<JsonElement>("/api/kpis?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z");
+        Assert.Equal((1, 2), R(store, "callbackWithin3Days"));
+    }
+
+    [Fact]
     public async Task The_figures_for_the_store_and_for_one_advisor_match_the_worked_out_answers()
     {
         await using var host = new HostFactory();

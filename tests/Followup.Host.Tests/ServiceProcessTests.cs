@@ -106,8 +106,12 @@ public sealed class ServiceProcessTests
         Assert.Contains("Invoice INV-2026-000001 · Settled · 1640.00", visitPage, StringComparison.Ordinal);
         Assert.Contains("14000 km · fuel 1/2 · Scratch on the rear bumper", visitPage, StringComparison.Ordinal);
 
-        // 9 Three days after delivery the callback task appears for the callback agents; a low score escalates.
-        await desk.AdvanceAsync(TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1));
+        // 9 The callback task appears for the callback agents when the store opens on the second day after delivery;
+        // a problem not resolved opens a return-visit task for the advisor, and the manager hears of it.
+        var deliveredAt = (await desk.VisitAsync(visitId)).GetProperty("visit").GetProperty("deliveredAt").GetDateTime();
+        var firstCall = deliveredAt.AddHours(8).Date.AddDays(2).AddHours(9 - 8); // 09:00 in Shanghai
+        Assert.Equal(firstCall, (await desk.VisitAsync(visitId)).GetProperty("callbacks").EnumerateArray().Single().GetProperty("dueAt").GetDateTime());
+        await desk.AdvanceAsync(firstCall - desk.Host.Clock.GetUtcNow().UtcDateTime - TimeSpan.FromMinutes(1));
         Assert.DoesNotContain((await (await desk.StaffAsync("chen")).GetFromJsonAsync<JsonElement>("/api/tasks")).GetProperty("items").EnumerateArray(), t => S(t, "activityId") == "callback");
         await desk.AdvanceAsync(TimeSpan.FromMinutes(2));
         var callbackTask = await desk.TaskAsync("chen", number, "callback");
@@ -115,6 +119,9 @@ public sealed class ServiceProcessTests
         Assert.Contains("<strong>Li Wei</strong> · +8613800138000", taskPage, StringComparison.Ordinal); // who to call, on the task itself
         Assert.Contains("沪A12345 Lavida", taskPage, StringComparison.Ordinal);
         await desk.CompleteAsync("chen", number, "callback", "Reached", new { score = "2", resolved = "no", comments = "The brakes still squeak" });
+        var returnVisit = await desk.TaskAsync("wang", number, "returnVisit");
+        Assert.Contains("问题未解决", S(returnVisit, "instructions"), StringComparison.Ordinal);
+        await desk.CompleteAsync("wang", number, "returnVisit", "Booked", new { note = "Thursday 10:00, brakes checked free of charge" });
         var escalation = await desk.TaskAsync("liu", number, "escalation");
         Assert.Contains("回访评分 2 分", S(escalation, "instructions"), StringComparison.Ordinal);
         var callback = (await desk.VisitAsync(visitId)).GetProperty("callbacks").EnumerateArray().Single();
@@ -267,11 +274,11 @@ public sealed class ServiceProcessTests
         Assert.DoesNotContain("reminder", await desk.OpenTasksAsync("wang", number));
     }
 
-    /// <summary>A callback due a day after the visit, with attempts until day 3, in the given mode; its outcome becomes the instance's name.</summary>
+    /// <summary>A callback whose first call is the day after the visit and whose last is the day after that, in the given mode; its outcome becomes the instance's name.</summary>
     private static string Callback(string id, string mode) => Workflow(id,
         [Activity("start", "Elsa.Start"),
-         Activity("callback", "Followup.SatisfactionCallback", string.Join(",", Input("visitId", "String", "VisitId", "Input"), Input("delay", "TimeSpan", "1.00:00:00"),
-             Input("mode", "String", mode), Input("deadline", "TimeSpan", "3.00:00:00"), Input("retryEvery", "TimeSpan", "1.00:00:00"))),
+         Activity("callback", "Followup.SatisfactionCallback", string.Join(",", Input("visitId", "String", "VisitId", "Input"), Input("firstCallDay", "Int32", "1"),
+             Input("mode", "String", mode), Input("lastCallDay", "Int32", "2"), Input("retryEvery", "TimeSpan", "02:00:00"))),
          Activity("ok", "Elsa.SetName", Input("value", "String", "Satisfied")),
          Activity("bad", "Elsa.SetName", Input("value", "String", "Escalate")),
          Activity("gone", "Elsa.SetName", Input("value", "String", "Unreachable"))],
@@ -293,7 +300,7 @@ public sealed class ServiceProcessTests
     {
         var (desk, visitId, instance) = await CallbackAsync("sms");
         await using var _ = desk;
-        await desk.AdvanceAsync(TimeSpan.FromDays(1));
+        await desk.AdvanceAsync(TimeSpan.FromHours(16)); // when the store opens the next morning
         var survey = await desk.SentAsync(Channels.Sms, "Please reply with a score from 1 to 5", "CB-1");
         Assert.EndsWith("Reply STOP to opt out.", ServiceDesk.Text(survey), StringComparison.Ordinal);
         var web = desk.Host.CreateClient();
@@ -311,18 +318,28 @@ public sealed class ServiceProcessTests
     }
 
     [Fact]
-    public async Task Unanswered_calls_are_tried_again_each_day_until_the_deadline_then_the_customer_is_unreachable()
+    public async Task Unanswered_calls_are_tried_again_in_store_hours_three_times_then_one_sms_survey_goes_out_and_unanswered_the_customer_is_unreachable()
     {
         var (desk, visitId, instance) = await CallbackAsync("call");
         await using var _ = desk;
-        await desk.AdvanceAsync(TimeSpan.FromDays(1));
-        await desk.CompleteAsync("chen", "CB-1", "callback", "NoAnswer", new { });
-        Assert.Empty(await desk.OpenTasksAsync("chen", "CB-1"));
-        await desk.AdvanceAsync(TimeSpan.FromDays(1));
-        await desk.CompleteAsync("chen", "CB-1", "callback", "NoAnswer", new { });
+        await desk.AdvanceAsync(TimeSpan.FromHours(16)); // 09:00 the next morning in Shanghai (the visit ended at 17:00)
+        for (var call = 1; call <= 3; call++)
+        {
+            await desk.CompleteAsync("chen", "CB-1", "callback", "NoAnswer", new { });
+            Assert.Empty(await desk.OpenTasksAsync("chen", "CB-1"));
+            if (call < 3)
+            {
+                Assert.DoesNotContain(await desk.MessagesAsync("CB-1"), m => m.Channel == Channels.Sms);
+                await desk.AdvanceAsync(TimeSpan.FromHours(2));
+            }
+        }
+        var survey = await desk.SentAsync(Channels.Sms, "Please reply with a score from 1 to 5", "CB-1");
+        Assert.EndsWith("Reply STOP to opt out.", ServiceDesk.Text(survey), StringComparison.Ordinal);
+        await desk.AdvanceAsync(TimeSpan.FromDays(3));
         Assert.Equal("Unreachable", (await Poll.InstanceAsync(desk.Api, instance)).GetProperty("name").GetString());
         var callback = (await desk.VisitAsync(visitId)).GetProperty("callbacks").EnumerateArray().Single();
-        Assert.Equal(("Unreachable", 2), (S(callback, "status"), callback.GetProperty("attempts").GetInt32()));
+        Assert.Equal(("Unreachable", 3, "sms"), (S(callback, "status"), callback.GetProperty("attempts").GetInt32(), S(callback, "mode")));
+        Assert.Single(await desk.MessagesAsync("CB-1"), m => m.Channel == Channels.Sms); // never asked twice
     }
 
     [Fact]

@@ -19,4 +19,7 @@ public sealed class CallbackRecord
     public string? Agent { get; set; }
     public bool Escalated { get; set; }
     public DateTime? DoneAt { get; set; }
+
+    /// <summary>When the SMS survey went out (after unanswered calls, or instead of them); only a reply to the latest survey to a number is its answer.</summary>
+    public DateTime? SurveySentAt { get; set; }
 }

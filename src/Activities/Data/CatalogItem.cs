@@ -17,5 +17,11 @@ public sealed class CatalogItem
     /// <summary>Recommended every this many kilometres, when it is a maintenance item.</summary>
     public int? IntervalKm { get; set; }
 
+    /// <summary>Brakes, tyres, steering, lights: declining it is marked on the visit and the invoice.</summary>
+    public bool Safety { get; set; }
+
+    /// <summary>False for work that is not a repair (a wash, a battery test, an inspection): doing it again is not a comeback.</summary>
+    public bool Repair { get; set; } = true;
+
     public string Name(string language) => language == "en" ? NameEn : NameZh;
 }

@@ -9,4 +9,9 @@ public sealed class Comeback
     public required string Concern { get; set; }
     public string? TechnicalLead { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The advisor who flagged it by hand (null when detected), and why.</summary>
+    public string? SetBy { get; set; }
+
+    public string? Reason { get; set; }
 }

@@ -21,6 +21,9 @@ public sealed class EstimateLine
     /// <summary>Who pays: Customer, Warranty or Internal (<see cref="Data.PayType"/>).</summary>
     public string PayType { get; set; } = Data.PayType.Customer;
 
+    /// <summary>Safety-related work (brakes, tyres, steering, lights): declined or unanswered, it is marked on the visit and the invoice.</summary>
+    public bool Safety { get; set; }
+
     /// <summary>What the customer pays for the line: nothing when the maker (warranty) or the store pays.</summary>
     public decimal Price => PayType == Data.PayType.Customer ? Labour + Parts : 0;
 }

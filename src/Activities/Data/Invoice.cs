@@ -12,5 +12,8 @@ public sealed class Invoice
     public string? PaymentMethod { get; set; }
     public List<InvoiceLine> Lines { get; set; } = [];
 
+    /// <summary>The safety-related work the customer declined or never answered, printed on the invoice; null when there is none.</summary>
+    public string? DeclinedSafety { get; set; }
+
     public decimal Total => Lines.Sum(l => l.Price);
 }

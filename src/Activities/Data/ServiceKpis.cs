@@ -36,7 +36,7 @@ public sealed record KpiReport
     public decimal EstimatedTotal { get; init; }
     public decimal InvoicedTotal { get; init; }
 
-    /// <summary>Callbacks done by the third calendar day after delivery, of delivered visits with a callback.</summary>
+    /// <summary>Callbacks done by the third day after delivery (the store's calendar), of those done or past that day: one not yet due is not missed.</summary>
     public required Ratio CallbackWithin3Days { get; init; }
 
     /// <summary>Callback scores 1 to 5: how many of each.</summary>
@@ -54,7 +54,7 @@ public sealed record KpiReport
 /// <summary>Computes the dashboard's figures from the records (in memory per period: SQLite cannot sum decimals).</summary>
 public static class ServiceKpis
 {
-    public static async Task<KpiReport> ComputeAsync(DealershipDbContext db, DateTime from, DateTime to, string? advisor, CancellationToken cancellationToken)
+    public static async Task<KpiReport> ComputeAsync(DealershipDbContext db, DateTime from, DateTime to, string? advisor, DateTime now, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var visits = await db.Visits.AsNoTracking().Where(v => v.CreatedAt >= from && v.CreatedAt < to && (advisor == null || v.Advisor == advisor)).ToListAsync(cancellationToken);
         var ids = visits.Select(v => v.Id).ToList();
@@ -82,7 +82,10 @@ public static class ServiceKpis
         var estimated = settled.Sum(i => mainEstimates.Where(e => e.VisitId == i.VisitId).Sum(e => e.ApprovedTotal));
         var invoiced = settled.Sum(i => i.Total);
         var delivered = visits.Where(v => v.DeliveredAt != null).ToDictionary(v => v.Id);
-        var dueCallbacks = callbacks.Where(c => delivered.ContainsKey(c.VisitId)).ToList();
+        // Days in the store's time zone: a callback is counted once it is done or its third day after delivery is over.
+        DateTime Day(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).Date;
+        var today = Day(now);
+        var dueCallbacks = callbacks.Where(c => delivered.ContainsKey(c.VisitId) && (c.Status == CallbackStatus.Done || (today - Day(delivered[c.VisitId].DeliveredAt!.Value)).TotalDays > 3)).ToList();
         var scores = callbacks.Where(c => c.Status == CallbackStatus.Done && c.Score is >= 1 and <= 5).Select(c => c.Score!.Value).ToList();
 
         return new KpiReport
@@ -100,7 +103,7 @@ public static class ServiceKpis
             EstimatedTotal = estimated,
             InvoicedTotal = invoiced,
             EstimateInvoiceVariance = estimated == 0 ? null : Math.Round((double)((invoiced - estimated) / estimated), 4),
-            CallbackWithin3Days = new Ratio(dueCallbacks.Count(c => c.Status == CallbackStatus.Done && (c.DoneAt!.Value.Date - delivered[c.VisitId].DeliveredAt!.Value.Date).TotalDays <= 3), dueCallbacks.Count),
+            CallbackWithin3Days = new Ratio(dueCallbacks.Count(c => c.Status == CallbackStatus.Done && (Day(c.DoneAt!.Value) - Day(delivered[c.VisitId].DeliveredAt!.Value)).TotalDays <= 3), dueCallbacks.Count),
             Satisfaction = [.. Enumerable.Range(1, 5).Select(s => scores.Count(x => x == s))],
             Comebacks = new Ratio(comebacks, visits.Count),
             ReminderBooking = new Ratio(reminders.Count(r => r.Status == ReminderStatus.Booked), reminders.Count),

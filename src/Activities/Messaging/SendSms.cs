@@ -39,9 +39,8 @@ public sealed class SendSms(LiquidEvaluator liquid) : Activity
     /// <summary>When the store next opens (UTC), or null when it is open now.</summary>
     private static DateTime? StoreOpen(ActivityExecutionContext context)
     {
-        var store = context.GetRequiredService<IOptions<Service.StoreOptions>>().Value;
-        var zone = context.GetRequiredService<IOptions<MessagingOptions>>().Value.Zone;
-        var local = TimeZoneInfo.ConvertTimeFromUtc(context.Clock.GetUtcNow().UtcDateTime, zone);
-        return store.IsOpen(local) ? null : TimeZoneInfo.ConvertTimeToUtc(store.OpenFrom(local), zone);
+        var now = context.Clock.GetUtcNow().UtcDateTime;
+        var open = context.GetRequiredService<Service.DealershipRecords>().OpenFrom(now);
+        return open == now ? null : open;
     }
 }

@@ -47,4 +47,17 @@ public sealed class DealershipRecords(IDbContextFactory<DealershipDbContext> fac
 
     /// <summary>A time as the store's staff and customers read it (the store's time zone).</summary>
     public string LocalTime(DateTime utc) => messaging.Value.Show(utc);
+
+    /// <summary>A UTC time as the store's clock shows it.</summary>
+    public DateTime StoreTime(DateTime utc) => messaging.Value.StoreTime(utc);
+
+    /// <summary>A time on the store's clock, in UTC.</summary>
+    public DateTime Utc(DateTime storeTime) => TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(storeTime, DateTimeKind.Unspecified), messaging.Value.Zone);
+
+    /// <summary>The given UTC time when the store is open then, else when it next opens (UTC).</summary>
+    public DateTime OpenFrom(DateTime utc) => Utc(Store.OpenFrom(StoreTime(utc)));
+
+    /// <summary>The store's opening (or closing) time on the day <paramref name="days"/> after the store-time day of <paramref name="utc"/>, in UTC.</summary>
+    public DateTime DayAfter(DateTime utc, int days, bool closing = false) =>
+        Utc(StoreTime(utc).Date.AddDays(days) + (closing ? Store.ClosesAt : Store.OpensAt).ToTimeSpan());
 }

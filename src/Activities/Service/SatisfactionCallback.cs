@@ -16,12 +16,13 @@ public sealed record SmsReplyStimulus(string Phone)
 }
 
 /// <summary>
-/// The satisfaction callback (回访): after delivery, wait the configured delay, then a callback task for the callback
-/// agents or an SMS survey. The questions are neutral and the score is what the customer says. A low score or an
-/// unresolved problem goes out on Escalate; attempts repeat until the deadline, then Unreachable.
+/// The satisfaction callback (回访) within three days: the first call when the store opens on day 2 after delivery,
+/// further calls within store hours until it closes on day 3, at most three; then one SMS survey when the customer
+/// accepts texts. The questions are neutral and the score is what the customer says. An unresolved problem goes out
+/// on NotResolved (a return visit is booked), a low score on Escalate, no answer at all on Unreachable.
 /// </summary>
-[Activity("Followup", "Service", "Call the customer (or send an SMS survey) some days after delivery and record an honest score.", DisplayName = "Satisfaction callback")]
-[FlowNode("Satisfied", "Escalate", "Unreachable")]
+[Activity("Followup", "Service", "Call the customer (or send an SMS survey) in the days after delivery and record an honest score.", DisplayName = "Satisfaction callback")]
+[FlowNode("Satisfied", "Escalate", "NotResolved", "Unreachable")]
 public sealed partial class SatisfactionCallback : WaitingActivity
 {
     private readonly DealershipRecords _records;
@@ -45,17 +46,23 @@ public sealed partial class SatisfactionCallback : WaitingActivity
     [Input(Description = "The visit's id.")]
     public Input<string> VisitId { get; set; } = new(null);
 
-    [Input(Description = "How long after delivery the callback is due.", DefaultValue = "3.00:00:00")]
-    public Input<TimeSpan> Delay { get; set; } = new(null);
+    [Input(DisplayName = "First call on day", Description = "The first call is made when the store opens this many days after the delivery day (2: the day after next).", DefaultValue = 2)]
+    public Input<int> FirstCallDay { get; set; } = new(null);
 
-    [Input(Description = "call: a task for the callback agents; sms: a text survey the customer answers with 1–5.", UIHint = "dropdown", Options = ["call", "sms"], DefaultValue = "call")]
+    [Input(DisplayName = "Last call on day", Description = "Calls stop when the store closes this many days after the delivery day.", DefaultValue = 3)]
+    public Input<int> LastCallDay { get; set; } = new(null);
+
+    [Input(Description = "At most this many calls; then the SMS survey (when the customer accepts texts), else unreachable.", DefaultValue = 3)]
+    public Input<int> MaxCalls { get; set; } = new(null);
+
+    [Input(Description = "The wait before calling again after no answer (moved to the store's opening hours).", DefaultValue = "02:00:00")]
+    public Input<TimeSpan> RetryEvery { get; set; } = new(null);
+
+    [Input(Description = "call: calls, then an SMS survey if nobody answered; sms: the SMS survey only.", UIHint = "dropdown", Options = ["call", "sms"], DefaultValue = "call")]
     public Input<string> Mode { get; set; } = new(null);
 
-    [Input(Description = "How long after delivery attempts stop (the customer is then unreachable).", DefaultValue = "15.00:00:00")]
-    public Input<TimeSpan> Deadline { get; set; } = new(null);
-
-    [Input(Description = "The wait between attempts when the customer is not reached.", DefaultValue = "1.00:00:00")]
-    public Input<TimeSpan> RetryEvery { get; set; } = new(null);
+    [Input(Description = "How long the answer to the SMS survey is awaited.", DefaultValue = "3.00:00:00")]
+    public Input<TimeSpan> SurveyWindow { get; set; } = new(null);
 
     [Input(Description = "Scores (1–5) at or below this escalate to the service manager.", DefaultValue = 2)]
     public Input<int> EscalateAtOrBelow { get; set; } = new(null);
@@ -81,10 +88,14 @@ public sealed partial class SatisfactionCallback : WaitingActivity
     {
         var facts = await _records.VisitAsync(context, context.Get(VisitId));
         var visitId = facts.Visit.Id;
-        var delivered = facts.Visit.DeliveredAt ?? DealershipRecords.Now(context);
-        var due = delivered + context.Get(Delay);
-        var mode = context.Get(Mode) == "sms" && facts.Customer is { SmsConsent: true, Phone: not null } ? "sms" : "call";
-        var callback = new CallbackRecord { Id = context.Workflow.NewId(), VisitId = visitId, DueAt = due, DeadlineAt = delivered + context.Get(Deadline), Mode = mode };
+        var now = DealershipRecords.Now(context);
+        var delivered = facts.Visit.DeliveredAt ?? now;
+        var first = _records.DayAfter(delivered, Math.Max(0, context.Get(FirstCallDay)));
+        var lastCall = _records.DayAfter(delivered, Math.Max(0, context.Get(LastCallDay)), closing: true);
+        first = first < now ? _records.OpenFrom(now) : first;
+        var canSurvey = facts.Customer is { SmsConsent: true, Phone: not null };
+        var mode = context.Get(Mode) == "sms" && canSurvey ? "sms" : "call";
+        var callback = new CallbackRecord { Id = context.Workflow.NewId(), VisitId = visitId, DueAt = first, DeadlineAt = lastCall < first ? first : lastCall, Mode = mode };
         await _records.WriteAsync(context, "callback:scheduled", "Visit", visitId, (db, _) =>
         {
             db.Callbacks.Add(callback);
@@ -93,8 +104,11 @@ public sealed partial class SatisfactionCallback : WaitingActivity
         // What later bursts need (inputs are evaluated when the step starts).
         context.SetProperty("CallbackId", callback.Id);
         context.SetProperty("Mode", mode);
-        context.SetProperty("DeadlineAt", callback.DeadlineAt);
+        context.SetProperty("CanSurvey", canSurvey);
+        context.SetProperty("LastCallAt", callback.DeadlineAt);
+        context.SetProperty("MaxCalls", Math.Max(1, context.Get(MaxCalls)));
         context.SetProperty("RetryEvery", context.Get(RetryEvery));
+        context.SetProperty("SurveyWindow", context.Get(SurveyWindow));
         context.SetProperty("EscalateAtOrBelow", context.Get(EscalateAtOrBelow));
         context.SetProperty("Role", context.Get(AssigneeRole));
         context.SetProperty("StaffLanguage", context.Get(StaffLanguage) == "en" ? "en" : "zh-CN");
@@ -102,7 +116,7 @@ public sealed partial class SatisfactionCallback : WaitingActivity
         context.SetProperty("Survey", new MessagePayload(language, Fill(survey, facts)).ToJson());
         context.SetProperty("Phone", facts.Customer.Phone);
         context.SetProperty("Customer", $"{facts.Customer.Name} · {facts.Vehicle.Plate} · {facts.Visit.Number}");
-        WaitUntil(context, DueBookmarkName, new DateTimeOffset(due, TimeSpan.Zero));
+        WaitUntil(context, DueBookmarkName, new DateTimeOffset(first, TimeSpan.Zero));
     }
 
     private async ValueTask OnReplyAsync(ActivityExecutionContext context)
@@ -110,7 +124,18 @@ public sealed partial class SatisfactionCallback : WaitingActivity
         var body = context.ResumeInput.GetValueOrDefault("body")?.ToString() ?? "";
         if (ScoreIn(body) is not { } smsScore)
             return; // not an answer to the survey: keep waiting
-        await FinishAsync(context, CallbackId(context), smsScore, resolved: null, comments: body, agent: null);
+        var callbackId = CallbackId(context);
+        var phone = context.GetProperty<string>("Phone");
+        var later = await _records.ReadAsync(context, async db =>
+        {
+            var sent = await db.Callbacks.AsNoTracking().Where(c => c.Id == callbackId).Select(c => c.SurveySentAt).FirstAsync(context.CancellationToken);
+            return await db.Callbacks.AsNoTracking().AnyAsync(c => c.Id != callbackId && c.Status == CallbackStatus.Pending
+                && (c.SurveySentAt > sent || (c.SurveySentAt == sent && string.Compare(c.Id, callbackId) > 0))
+                && db.Visits.Any(v => v.Id == c.VisitId && db.Customers.Any(p => p.Id == v.CustomerId && p.Phone == phone)), context.CancellationToken);
+        });
+        if (later)
+            return; // the answer belongs to the survey sent to this number since
+        await FinishAsync(context, callbackId, smsScore, resolved: null, comments: body, agent: null);
     }
 
     private async ValueTask OnCallDoneAsync(ActivityExecutionContext context)
@@ -123,20 +148,21 @@ public sealed partial class SatisfactionCallback : WaitingActivity
             await FinishAsync(context, CallbackId(context), (int)(values.Number("score") ?? 0), values.Text("resolved") is { } r ? r == "yes" : null, values.Text("comments"), task.CompletedBy);
             return;
         }
-        await RetryOrGiveUpAsync(context, CallbackId(context));
+        await CallAgainOrSurveyAsync(context, CallbackId(context));
     }
 
     private async ValueTask AttemptAsync(ActivityExecutionContext context, string callbackId)
     {
-        await _records.WriteAsync(context, "callback:attempt", "Callback", callbackId, async (db, ct) => (await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct)).Attempts++);
         if (context.GetProperty<string>("Mode") == "sms")
         {
-            Outbox.Sms(context, context.GetProperty<string>("Phone")!, MessagePayload.FromJson(context.GetProperty<string>("Survey")!), urgent: false, marketing: true);
-            // One survey: the reply is awaited until the deadline, never asked twice.
-            Wait(context, SmsReplyStimulus.Name, new SmsReplyStimulus(context.GetProperty<string>("Phone")!), autoBurn: false);
-            WaitUntil(context, DeadlineBookmarkName, new DateTimeOffset(context.GetProperty<DateTime>("DeadlineAt"), TimeSpan.Zero));
+            await SurveyAsync(context, callbackId);
             return;
         }
+        var calls = 0;
+        await _records.WriteAsync(context, "callback:attempt", "Callback", callbackId, async (db, ct) => calls = ++(await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct)).Attempts);
+        context.SetProperty("Calls", calls);
+        var now = DealershipRecords.Now(context);
+        var closes = _records.DayAfter(now, 0, closing: true);
         var zh = context.GetProperty<string>("StaffLanguage") != "en";
         _inbox.Open(context, new TaskSpec(
             zh ? $"满意度回访：{context.GetProperty<string>("Customer")}" : $"Satisfaction callback: {context.GetProperty<string>("Customer")}",
@@ -145,18 +171,41 @@ public sealed partial class SatisfactionCallback : WaitingActivity
             zh ? "zh-CN" : "en",
             TaskForm.Parse(CallbackForm, null),
             context.GetProperty<string>("Role"),
-            DueIn: TimeSpan.FromDays(1)));
+            DueIn: closes > now.AddHours(1) ? closes - now : TimeSpan.FromHours(1)));
     }
 
-    private async ValueTask RetryOrGiveUpAsync(ActivityExecutionContext context, string callbackId)
+    /// <summary>After a call nobody answered: call again in store hours while calls are left before the last day closes; then the survey, or unreachable.</summary>
+    private async ValueTask CallAgainOrSurveyAsync(ActivityExecutionContext context, string callbackId)
     {
-        var next = DealershipRecords.Now(context) + context.GetProperty<TimeSpan>("RetryEvery");
-        if (next < context.GetProperty<DateTime>("DeadlineAt"))
+        var next = _records.OpenFrom(DealershipRecords.Now(context) + context.GetProperty<TimeSpan>("RetryEvery"));
+        if (context.GetProperty<int>("Calls") < context.GetProperty<int>("MaxCalls") && next < context.GetProperty<DateTime>("LastCallAt"))
         {
             WaitUntil(context, DueBookmarkName, new DateTimeOffset(next, TimeSpan.Zero));
             return;
         }
-        await GiveUpAsync(context, callbackId);
+        await SurveyAsync(context, callbackId);
+    }
+
+    /// <summary>One SMS survey, when the customer accepts texts: its answer is awaited for the survey window, never asked twice.</summary>
+    private async ValueTask SurveyAsync(ActivityExecutionContext context, string callbackId)
+    {
+        if (!context.GetProperty<bool>("CanSurvey"))
+        {
+            await GiveUpAsync(context, callbackId);
+            return;
+        }
+        var now = DealershipRecords.Now(context);
+        var sendAt = _records.OpenFrom(now);
+        await _records.WriteAsync(context, "callback:survey", "Callback", callbackId, async (db, ct) =>
+        {
+            var row = await db.Callbacks.FirstAsync(c => c.Id == callbackId, ct);
+            row.Mode = "sms";
+            row.SurveySentAt = sendAt;
+        });
+        var phone = context.GetProperty<string>("Phone")!;
+        Outbox.Sms(context, phone, MessagePayload.FromJson(context.GetProperty<string>("Survey")!), urgent: false, sendAt == now ? null : sendAt, marketing: true);
+        Wait(context, SmsReplyStimulus.Name, new SmsReplyStimulus(phone), autoBurn: false);
+        WaitUntil(context, DeadlineBookmarkName, new DateTimeOffset(sendAt + context.GetProperty<TimeSpan>("SurveyWindow"), TimeSpan.Zero));
     }
 
     private async ValueTask GiveUpAsync(ActivityExecutionContext context, string callbackId)
@@ -183,7 +232,7 @@ public sealed partial class SatisfactionCallback : WaitingActivity
         });
         context.Set(Score, score);
         context.ClearBookmarks();
-        await context.CompleteAsync(escalate ? "Escalate" : "Satisfied");
+        await context.CompleteAsync(resolved == false ? "NotResolved" : escalate ? "Escalate" : "Satisfied");
     }
 
     /// <summary>

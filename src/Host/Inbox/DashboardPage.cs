@@ -1,3 +1,5 @@
+using Followup.Activities.Messaging;
+using Microsoft.Extensions.Options;
 using System.Globalization;
 using System.Net;
 using Followup.Activities.Data;
@@ -29,23 +31,23 @@ public static class DashboardPage
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
-        app.MapGet("/api/kpis", async Task<Results<Ok<KpiReport>, ValidationProblem>> (IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null, string? advisor = null) =>
+        app.MapGet("/api/kpis", async Task<Results<Ok<KpiReport>, ValidationProblem>> (IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, IOptions<MessagingOptions> messaging, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null, string? advisor = null) =>
         {
             if (Period(clock, from, to) is not { } period)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["The end of the period comes after its start."] });
             await using var db = await factory.CreateDbContextAsync(ct);
-            return TypedResults.Ok(await ServiceKpis.ComputeAsync(db, period.From, period.To, string.IsNullOrWhiteSpace(advisor) ? null : advisor, ct));
+            return TypedResults.Ok(await ServiceKpis.ComputeAsync(db, period.From, period.To, string.IsNullOrWhiteSpace(advisor) ? null : advisor, clock.GetUtcNow().UtcDateTime, messaging.Value.Zone, ct));
         }).RequireStaffOrApiKey(Roles.Manager)
             .WithTags("Dashboard").WithSummary("The dashboard's figures for a period (default: the last 30 days), for the store or one advisor.");
 
-        app.MapGet("/dashboard", async (HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null, string? advisor = null) =>
+        app.MapGet("/dashboard", async (HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, IOptions<MessagingOptions> messaging, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null, string? advisor = null) =>
         {
             var lang = StaffText.Language(context);
             var en = lang == "en";
             var period = Period(clock, from, to) ?? Period(clock, null, null)!.Value;
             advisor = string.IsNullOrWhiteSpace(advisor) ? null : advisor.Trim();
             await using var db = await factory.CreateDbContextAsync(ct);
-            var report = await ServiceKpis.ComputeAsync(db, period.From, period.To, advisor, ct);
+            var report = await ServiceKpis.ComputeAsync(db, period.From, period.To, advisor, clock.GetUtcNow().UtcDateTime, messaging.Value.Zone, ct);
             var advisors = await db.Visits.AsNoTracking().Where(v => v.Advisor != null).Select(v => v.Advisor!).Distinct().ToListAsync(ct);
             return AccountPages.Html(AccountPages.Layout(lang, en ? "Service dashboard" : "服务看板", Render(report, advisors, en) + Style));
         }).RequireStaff(Roles.Manager);

@@ -225,6 +225,9 @@ namespace Followup.Activities.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("SurveySentAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("VisitId")
                         .IsRequired()
                         .HasColumnType("text");
@@ -266,6 +269,12 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.Property<decimal>("PartsPrice")
                         .HasPrecision(12, 2)
                         .HasColumnType("numeric(12,2)");
+
+                    b.Property<bool>("Repair")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Safety")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Code");
 
@@ -329,6 +338,12 @@ namespace Followup.Activities.Data.Migrations.Postgres
 
                     b.Property<string>("OriginalVisitId")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SetBy")
                         .HasColumnType("text");
 
                     b.Property<string>("TechnicalLead")
@@ -497,6 +512,9 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.Property<string>("Reason")
                         .HasColumnType("text");
 
+                    b.Property<bool>("Safety")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("EstimateId");
@@ -543,6 +561,9 @@ namespace Followup.Activities.Data.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeclinedSafety")
+                        .HasColumnType("text");
 
                     b.Property<string>("Number")
                         .IsRequired()

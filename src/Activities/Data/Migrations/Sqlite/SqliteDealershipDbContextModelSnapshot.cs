@@ -218,6 +218,9 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("SurveySentAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("VisitId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -259,6 +262,12 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.Property<decimal>("PartsPrice")
                         .HasPrecision(12, 2)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Repair")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Safety")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Code");
 
@@ -322,6 +331,12 @@ namespace Followup.Activities.Data.Migrations.Sqlite
 
                     b.Property<string>("OriginalVisitId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SetBy")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TechnicalLead")
@@ -486,6 +501,9 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.Property<string>("Reason")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Safety")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("EstimateId");
@@ -531,6 +549,9 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeclinedSafety")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Number")
