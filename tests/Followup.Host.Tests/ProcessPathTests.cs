@@ -143,6 +143,38 @@ public sealed class ProcessPathTests
     }
 
     [Fact]
+    public async Task Declined_and_unanswered_safety_work_is_marked_on_the_visit_and_the_invoice()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (visitId, number) = await CheckedInAsync(desk, 26, services: "OIL,BRAKEF");
+        await desk.ApproveByLinkAsync(number, "your service estimate is ready", lines: ["OIL"]); // the front brake pads declined
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        await desk.CompleteAsync("zhang", number, "work", "AdditionalWorkFound", new { description = "Headlight bulb", reason = "Left low beam out", safety = "true", labour = "50", parts = "80" });
+        await desk.AdvanceAsync(TimeSpan.FromHours(4));
+        await NobodyReachedAsync(desk, number, "authorization"); // the headlight never answered
+        await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { });
+        await desk.CompleteAsync("zhou", number, "qualityCheck", "Passed", new { });
+
+        var record = await desk.VisitAsync(visitId);
+        var lines = record.GetProperty("estimates").EnumerateArray().SelectMany(e => e.GetProperty("lines").EnumerateArray()).ToDictionary(l => S(l, "description"), l => l.GetProperty("safety").GetBoolean());
+        Assert.Equal((false, true, true), (lines["Oil and oil filter change"], lines["Front brake pads"], lines["Headlight bulb"]));
+        Assert.Equal("Customer declined safety-related work: Front brake pads, Headlight bulb", S(record.GetProperty("invoice"), "declinedSafety"));
+        var page = System.Net.WebUtility.HtmlDecode(await (await desk.StaffAsync("wang")).GetStringAsync($"/visits/{number}?lang=en"));
+        Assert.Contains("⚠ Customer declined safety-related work: Front brake pads, Headlight bulb", page, StringComparison.Ordinal);
+        Assert.Contains("On the invoice: Customer declined safety-related work", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invoice_without_declined_safety_work_says_nothing_of_it()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (visitId, number) = await CheckedInAsync(desk, 27, services: "OIL,BRAKEF");
+        await RepairAsync(desk, number);
+        Assert.Equal("", S((await desk.VisitAsync(visitId)).GetProperty("invoice"), "declinedSafety"));
+        Assert.DoesNotContain("safety-related", await (await desk.StaffAsync("wang")).GetStringAsync($"/visits/{number}?lang=en"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Needs_with_no_priced_line_go_straight_to_the_workshop_without_an_approval()
     {
         await using var desk = await ServiceDesk.OpenAsync();

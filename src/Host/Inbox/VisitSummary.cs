@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Followup.Activities.Data;
 using Followup.Activities.Messaging;
+using Followup.Activities.Service.Steps;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -47,10 +48,14 @@ public static class VisitSummary
                         $"{(en ? "wash" : "洗车")} {(checkIn.WashAccepted == true ? "✓" : "✗")} · {(checkIn.Waiting == true ? (en ? "waiting in the lounge" : "休息区等候") : (en ? "left" : "离店"))}</p>";
             foreach (var estimate in estimates)
                 html += $"<h3>{E(estimate.Kind)} · {E(estimate.Status)}</h3><table class=\"lines\">" + string.Concat(estimate.Lines.Select(l =>
-                    $"<tr><td>{E(l.Description)}{Paid(l.PayType, en)}</td><td>{l.Price:0.00}</td><td>{(l.Approved switch { true => "✓", false => "✗", _ => "…" })}</td></tr>")) + "</table>";
+                    $"<tr><td>{E(l.Description)}{Paid(l.PayType, en)}{(l.Safety ? (en ? " · safety" : " · 安全") : "")}</td><td>{l.Price:0.00}</td><td>{(l.Approved switch { true => "✓", false => "✗", _ => "…" })}</td></tr>")) + "</table>";
+            var declinedSafety = estimates.Where(e => e.Status != EstimateStatus.Pending).SelectMany(e => e.Lines).Where(l => l.Safety && l.Approved != true).Select(l => l.Description).ToList();
+            if (RecordInvoice.DeclinedSafetyNote(declinedSafety, en ? "en" : "zh-CN") is { } safetyNote)
+                html += $"<p class=\"safety\">⚠ {E(safetyNote)}</p>";
             if (invoice != null)
                 html += $"<h3>{(en ? "Invoice" : "结算单")} {E(invoice.Number)} · {E(invoice.Status)} · {invoice.Total:0.00}</h3><table class=\"lines\">" + string.Concat(invoice.Lines.Select(l =>
-                    $"<tr{(l.IsOverrun ? " class=\"overrun\"" : "")}><td>{E(l.Description)}{Paid(l.PayType, en)}</td><td>{l.Price:0.00}</td><td>{(l.ApprovedPrice is { } a ? a.ToString("0.00", CultureInfo.InvariantCulture) : (en ? "not approved" : "未批准"))}</td></tr>")) + "</table>";
+                    $"<tr{(l.IsOverrun ? " class=\"overrun\"" : "")}><td>{E(l.Description)}{Paid(l.PayType, en)}</td><td>{l.Price:0.00}</td><td>{(l.ApprovedPrice is { } a ? a.ToString("0.00", CultureInfo.InvariantCulture) : (en ? "not approved" : "未批准"))}</td></tr>")) + "</table>"
+                    + (invoice.DeclinedSafety is { } printed ? $"<p class=\"safety\">{(en ? "On the invoice" : "结算单注明")}: {E(printed)}</p>" : "");
             if (callback != null)
                 html += $"<p>{(en ? "Callback" : "回访")}: {E(callback.Status)} · {(en ? "score" : "评分")} {E(callback.Score)} · {E(callback.Comments)}</p>";
             if (original != null)

@@ -23,6 +23,9 @@ public sealed class RecordAdditionalWork(DealershipRecords records) : TaskStep(r
     [Input(Description = "Parts price (task field 'parts').")]
     public Input<decimal?> Parts { get; set; } = new(null);
 
+    [Input(Description = "Safety-related (brakes, tyres, steering, lights) (task field 'safety'): declined or unanswered, it is marked on the visit and the invoice.")]
+    public Input<bool?> Safety { get; set; } = new(null);
+
     [Output(Description = "The line for the customer to authorise (JSON).")]
     public Output<object>? Lines { get; set; }
 
@@ -40,6 +43,7 @@ public sealed class RecordAdditionalWork(DealershipRecords records) : TaskStep(r
             Hours = Number(context, Hours, values, "hours") ?? 0,
             Labour = Number(context, Labour, values, "labour") ?? 0,
             Parts = Number(context, Parts, values, "parts") ?? 0,
+            Safety = Flag(context, Safety, values, "safety") ?? false,
         };
         var now = DealershipRecords.Now(context);
         await Records.WriteAsync(context, "step:AdditionalWork", "Visit", visitId, (db, _) =>

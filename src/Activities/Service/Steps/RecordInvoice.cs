@@ -27,6 +27,8 @@ public sealed class RecordInvoice(DealershipRecords records) : TaskStep(records)
         var visitId = visit.Visit.Id;
         var approved = await Records.ReadAsync(context, db => db.EstimateLines.AsNoTracking()
             .Where(l => l.Approved == true && db.Estimates.Any(e => e.Id == l.EstimateId && e.VisitId == visitId)).OrderBy(l => l.Id).ToListAsync(context.CancellationToken));
+        var declinedSafety = await Records.ReadAsync(context, db => db.EstimateLines.AsNoTracking()
+            .Where(l => l.Safety && l.Approved != true && db.Estimates.Any(e => e.Id == l.EstimateId && e.VisitId == visitId)).OrderBy(l => l.Id).Select(l => l.Description).ToListAsync(context.CancellationToken));
         var invoiceId = context.Workflow.NewId();
         var lines = approved.Select(l => new InvoiceLine { InvoiceId = invoiceId, LineKey = l.LineKey, Description = l.Description, Labour = l.Labour, Parts = l.Parts, PayType = l.PayType }).ToList();
         var (extraLabour, extraParts) = (Number(context, ExtraLabour, values, "extraLabour") ?? 0, Number(context, ExtraParts, values, "extraParts") ?? 0);
@@ -37,9 +39,16 @@ public sealed class RecordInvoice(DealershipRecords records) : TaskStep(records)
         {
             if (await db.Invoices.AnyAsync(i => i.VisitId == visitId, ct))
                 throw new InvalidOperationException($"Visit {visit.Visit.Number} has an invoice already.");
-            db.Invoices.Add(new Invoice { Id = invoiceId, VisitId = visitId, Number = visit.Visit.Number.Replace("RO-", "INV-", StringComparison.Ordinal), CreatedAt = now, Lines = lines });
+            db.Invoices.Add(new Invoice { Id = invoiceId, VisitId = visitId, Number = visit.Visit.Number.Replace("RO-", "INV-", StringComparison.Ordinal), CreatedAt = now, Lines = lines,
+                DeclinedSafety = DeclinedSafetyNote(declinedSafety, visit.Customer.Language) });
         });
         Produced = lines.Sum(l => l.Price);
         context.Set(Total, Produced);
     }
+
+    /// <summary>What the invoice says of safety-related work the customer declined or never answered; null when there is none.</summary>
+    public static string? DeclinedSafetyNote(IReadOnlyCollection<string> lines, string language) =>
+        lines.Count == 0 ? null
+        : language == "en" ? $"Customer declined safety-related work: {string.Join(", ", lines.Distinct())}"
+        : $"客户未同意以下涉及行车安全的项目：{string.Join("、", lines.Distinct())}";
 }

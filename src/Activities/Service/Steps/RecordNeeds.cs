@@ -45,7 +45,7 @@ public sealed class RecordNeeds(DealershipRecords records) : TaskStep(records)
         var lines = new List<EstimateLine>();
         var estimateId = context.Workflow.NewId();
         foreach (var item in catalog)
-            lines.Add(new EstimateLine { EstimateId = estimateId, LineKey = item.Code, Description = item.Name(language), Hours = item.LabourHours, Labour = item.MenuPrice - item.PartsPrice, Parts = item.PartsPrice, PartsInStock = item.PartsInStock });
+            lines.Add(new EstimateLine { EstimateId = estimateId, LineKey = item.Code, Description = item.Name(language), Hours = item.LabourHours, Labour = item.MenuPrice - item.PartsPrice, Parts = item.PartsPrice, PartsInStock = item.PartsInStock, Safety = item.Safety });
         for (var i = 0; i < concerns.Length; i++)
             lines.Add(DiagnosisLine(estimateId, i, concerns[i], language, warranty, rate));
         var now = DealershipRecords.Now(context);
