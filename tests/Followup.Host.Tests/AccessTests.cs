@@ -18,10 +18,10 @@ public sealed class AccessTests
 {
     private const string Anonymous = "anonymous";
     private const string Key = "api-key";
-    private static readonly string[] Callers = [Anonymous, Roles.Manager, Roles.Advisor, Roles.Technician, Roles.CallbackAgent, Key];
+    private static readonly string[] Callers = [Anonymous, Roles.Manager, Roles.Advisor, Roles.Technician, Roles.TechnicalLead, Roles.CallbackAgent, Key];
 
-    private static readonly string[] Everyone = [Anonymous, Roles.Manager, Roles.Advisor, Roles.Technician, Roles.CallbackAgent, Key];
-    private static readonly string[] Staff = [Roles.Manager, Roles.Advisor, Roles.Technician, Roles.CallbackAgent];
+    private static readonly string[] Everyone = [Anonymous, Roles.Manager, Roles.Advisor, Roles.Technician, Roles.TechnicalLead, Roles.CallbackAgent, Key];
+    private static readonly string[] Staff = [Roles.Manager, Roles.Advisor, Roles.Technician, Roles.TechnicalLead, Roles.CallbackAgent];
     private static readonly string[] StaffAndKey = [.. Staff, Key];
     private static readonly string[] Desk = [Roles.Manager, Roles.Advisor, Key];
     private static readonly string[] ManagersAndKey = [Roles.Manager, Key];
@@ -78,6 +78,7 @@ public sealed class AccessTests
         ["POST /api/vehicles"] = Desk,
         ["POST /api/vehicles/{id}/mileage"] = Desk,
         ["POST /api/visits"] = Desk,
+        ["POST /api/visits/{id}/comeback"] = Desk,
         ["GET /api/visits/{id}"] = Desk,
         ["POST /api/visits/{id}/status"] = Desk,
         ["POST /api/appointments"] = Desk,

@@ -62,7 +62,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
         if (browser)
             desk.Address = host.StartKestrel();
         desk.Api = host.Api();
-        foreach (var (user, role) in new[] { ("wang", Roles.Advisor), ("zhang", Roles.Technician), ("chen", Roles.CallbackAgent), ("liu", Roles.Manager), ("technician", Roles.Technician), ("zhou", Roles.Technician) })
+        foreach (var (user, role) in new[] { ("wang", Roles.Advisor), ("zhang", Roles.Technician), ("chen", Roles.CallbackAgent), ("liu", Roles.Manager), ("technician", Roles.Technician), ("zhou", Roles.Technician), ("lead", Roles.TechnicalLead) })
             await host.AddStaffAsync(user, $"{user}-pass-2026", role);
         return desk;
     }

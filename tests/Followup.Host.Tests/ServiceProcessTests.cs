@@ -220,18 +220,73 @@ public sealed class ServiceProcessTests
         await desk.SentAsync(Channels.Sms, "your service estimate is ready", other);
         Assert.Equal(JsonValueKind.Null, (await desk.VisitAsync(otherId)).GetProperty("comeback").ValueKind);
 
-        // The brakes again, in other words: a comeback, linked to the first visit and given to the technical lead.
+        // The brakes again, in other words: a comeback, linked to the first visit and given to the technical leads;
+        // the repeated concern's diagnosis is not charged.
         var (secondId, second) = await desk.WalkInAsync(vehicleId);
         await desk.CheckInAsync(second, "Front brakes squeak again when stopping", "");
         await desk.SentAsync(Channels.Sms, "we are sorry your car is back for the same problem", second);
         var record = await desk.VisitAsync(secondId);
-        var comeback = record.GetProperty("comeback");
-        Assert.Equal((firstId, "technician"), (S(comeback, "originalVisitId"), S(comeback, "technicalLead")));
-        Assert.Equal((firstId, "technician"), (S(record.GetProperty("visit"), "comebackOf"), S(record.GetProperty("visit"), "technician")));
-        var rootCause = await desk.TaskAsync("technician", second, "rootCause");
-        Assert.Equal("technician", S(rootCause, "assigneeUser"));
-        // The visit itself goes on to its estimate.
+        Assert.Equal(firstId, S(record.GetProperty("comeback"), "originalVisitId"));
+        Assert.Equal((firstId, ""), (S(record.GetProperty("visit"), "comebackOf"), S(record.GetProperty("visit"), "technician")));
+        var rootCause = await desk.TaskAsync("lead", second, "rootCause");
+        Assert.Equal(("TechnicalLead", ""), (S(rootCause, "assigneeRole"), S(rootCause, "assigneeUser")));
+        Assert.DoesNotContain("rootCause", await desk.OpenTasksAsync("zhang", second));
+        // The visit itself goes on to its estimate, where the diagnosis costs the customer nothing.
         await desk.SentAsync(Channels.Sms, "your service estimate is ready", second);
+        var diagnosis = (await desk.VisitAsync(secondId)).GetProperty("estimates").EnumerateArray().Single().GetProperty("lines").EnumerateArray().Single();
+        Assert.Equal(("Internal", 0m, "Comeback: no diagnosis charge"), (S(diagnosis, "payType"), diagnosis.GetProperty("price").GetDecimal(), S(diagnosis, "reason")));
+    }
+
+    [Fact]
+    public async Task Work_that_is_not_a_repair_done_again_is_not_a_comeback()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, vehicleId) = await desk.CustomerAsync("Wu Gang", "+86 136 5555 6666", null, "en", 9, 40000, "苏E12121");
+        var (_, first) = await desk.WalkInAsync(vehicleId);
+        await desk.CheckInAsync(first, "", "BATT");
+        await desk.RepairAndDeliverAsync(first);
+        await desk.AdvanceAsync(TimeSpan.FromDays(5));
+        var (secondId, second) = await desk.WalkInAsync(vehicleId);
+        await desk.CheckInAsync(second, "", "BATT");
+        await desk.SentAsync(Channels.Sms, "your service estimate is ready", second);
+        Assert.Equal(JsonValueKind.Null, (await desk.VisitAsync(secondId)).GetProperty("comeback").ValueKind);
+    }
+
+    [Fact]
+    public async Task An_advisor_sets_and_clears_the_comeback_flag_with_a_reason_and_both_are_audited()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (_, vehicleId) = await desk.CustomerAsync("Wu Gang", "+86 136 5555 6666", null, "en", 9, 40000, "苏E12121");
+        var (firstId, first) = await desk.WalkInAsync(vehicleId);
+        var early = await (await desk.StaffAsync("wang")).PostAsJsonAsync($"/api/visits/{firstId}/comeback", new { comeback = true, reason = "Same noise" });
+        Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode); // no earlier visit to come back from
+        Assert.Contains("no earlier delivered visit", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await desk.CheckInAsync(first, "Oil leak under the engine", "");
+        await desk.RepairAndDeliverAsync(first);
+        await desk.AdvanceAsync(TimeSpan.FromDays(3));
+        var (secondId, second) = await desk.WalkInAsync(vehicleId);
+        await desk.CheckInAsync(second, "Drops on the garage floor", "");
+        await desk.SentAsync(Channels.Sms, "your service estimate is ready", second);
+        Assert.Equal(JsonValueKind.Null, (await desk.VisitAsync(secondId)).GetProperty("comeback").ValueKind); // other words, not detected
+
+        var advisor = await desk.StaffAsync("wang");
+        var noReason = await advisor.PostAsJsonAsync($"/api/visits/{secondId}/comeback", new { comeback = true, reason = " " });
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Equal(JsonValueKind.Null, (await desk.VisitAsync(secondId)).GetProperty("comeback").ValueKind);
+        var set = await advisor.PostAsJsonAsync($"/api/visits/{second}/comeback", new { comeback = true, reason = "The same oil leak as last week" });
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        var comeback = (await desk.VisitAsync(secondId)).GetProperty("comeback");
+        Assert.Equal((firstId, "wang", "The same oil leak as last week"), (S(comeback, "originalVisitId"), S(comeback, "setBy"), S(comeback, "reason")));
+        await desk.TaskAsync("lead", second, "rootCause");
+        Assert.Equal(HttpStatusCode.Conflict, (await advisor.PostAsJsonAsync($"/api/visits/{secondId}/comeback", new { comeback = true, reason = "again" })).StatusCode);
+
+        var cleared = await advisor.PostAsJsonAsync($"/api/visits/{secondId}/comeback", new { comeback = false, reason = "The leak is from a different seal" });
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        Assert.Equal(JsonValueKind.Null, (await desk.VisitAsync(secondId)).GetProperty("comeback").ValueKind);
+        var audit = await (await desk.StaffAsync("liu")).GetFromJsonAsync<JsonElement>($"/api/audit?entityType=Visit&entityId={secondId}");
+        var actions = audit.GetProperty("items").EnumerateArray().Select(a => (S(a, "actor"), S(a, "action"), S(a, "changes"))).ToList();
+        Assert.Contains(actions, a => a is ("wang", "comeback:set", var c) && c.Contains("The same oil leak as last week", StringComparison.Ordinal));
+        Assert.Contains(actions, a => a is ("wang", "comeback:cleared", var c) && c.Contains("different seal", StringComparison.Ordinal));
     }
 
     [Fact]

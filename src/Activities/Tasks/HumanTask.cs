@@ -45,7 +45,7 @@ public sealed class HumanTask : WaitingActivity
     [Input(Description = "The actions that complete the task; each is an outcome.", UIHint = "dynamic-outcomes", DefaultValue = "[\"Done\"]")]
     public Input<List<string>> Actions { get; set; } = new(null);
 
-    [Input(Description = "The role whose members see the task: Advisor, Technician, CallbackAgent or Manager.", Options = ["Advisor", "Technician", "CallbackAgent", "Manager"], UIHint = "dropdown", DefaultValue = "Advisor")]
+    [Input(Description = "The role whose members see the task: Advisor, Technician, TechnicalLead, CallbackAgent or Manager.", Options = ["Advisor", "Technician", "TechnicalLead", "CallbackAgent", "Manager"], UIHint = "dropdown", DefaultValue = "Advisor")]
     public Input<string> AssigneeRole { get; set; } = new(null);
 
     [Input(Description = "A person (user name) the task is for, instead of a whole role.")]
@@ -57,7 +57,7 @@ public sealed class HumanTask : WaitingActivity
     [Input(Description = "Time allowed (SLA), e.g. 00:15:00; empty for none.")]
     public Input<TimeSpan?> DueIn { get; set; } = new(null);
 
-    [Input(Description = "The role an overdue task is escalated to.", Options = ["Manager", "Advisor", "Technician", "CallbackAgent"], UIHint = "dropdown", DefaultValue = "Manager")]
+    [Input(Description = "The role an overdue task is escalated to.", Options = ["Manager", "Advisor", "Technician", "TechnicalLead", "CallbackAgent"], UIHint = "dropdown", DefaultValue = "Manager")]
     public Input<string> EscalateToRole { get; set; } = new(null);
 
     [Output(Description = "The submitted values, by field name.")]

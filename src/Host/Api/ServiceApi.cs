@@ -20,6 +20,11 @@ public static class ServiceApi
 
     public sealed record CatalogInput(string? NameZh, string? NameEn, decimal? LabourHours, decimal? PartsPrice, decimal? MenuPrice, bool? PartsInStock, int? IntervalKm);
 
+    /// <summary>An advisor's comeback flag: set (with the earlier visit, by default the car's last delivered one) or cleared, always with a reason.</summary>
+    public sealed record ComebackInput(bool? Comeback, string? Reason, string? OriginalVisit);
+
+    public const string ComebackWorkflow = "comeback";
+
     private static readonly string[] AppointmentChannels = ["staff", "self-service", "dms"];
 
     public static WebApplication MapServiceApi(this WebApplication app)
@@ -124,6 +129,58 @@ public static class ServiceApi
                 query = query.Where(a => a.EntityId == entityId);
             return TypedResults.Ok(new ItemList<AuditView>((await query.OrderByDescending(a => a.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct)).Select(AuditView.From).ToList()));
         }).RequireAuthorization(Policies.Manager).WithSummary("Who changed what and when (managers): staff, integrations and workflow steps, newest first.");
+
+        staff.MapPost("/visits/{id}/comeback", async Task<Results<Ok<VisitView>, ValidationProblem, ProblemHttpResult>> (string id, ComebackInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory,
+            FrontDesk desk, TimeProvider clock, CancellationToken ct) =>
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            if (await db.Visits.FirstOrDefaultAsync(v => v.Id == id || v.Number == id, ct) is not { } visit)
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such visit");
+            var errors = new Dictionary<string, string[]>();
+            if (input.Comeback is null)
+                errors["comeback"] = ["Say whether the visit is a comeback (true) or not (false)."];
+            if (string.IsNullOrWhiteSpace(input.Reason) || input.Reason.Trim().Length > 500)
+                errors["reason"] = ["Give the reason for the change (at most 500 characters)."];
+            var existing = await db.Comebacks.FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct);
+            Visit? original = null;
+            if (input.Comeback == true && errors.Count == 0)
+            {
+                if (existing != null)
+                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The visit is already a comeback");
+                original = await db.Visits.AsNoTracking()
+                    .Where(v => v.VehicleId == visit.VehicleId && v.Id != visit.Id && v.DeliveredAt != null && v.DeliveredAt <= visit.CreatedAt
+                        && (input.OriginalVisit == null || v.Id == input.OriginalVisit || v.Number == input.OriginalVisit))
+                    .OrderByDescending(v => v.DeliveredAt).FirstOrDefaultAsync(ct);
+                if (original is null)
+                    errors["originalVisit"] = [input.OriginalVisit is null ? "This car has no earlier delivered visit to come back from." : $"'{input.OriginalVisit}' is not an earlier delivered visit of this car."];
+            }
+            else if (input.Comeback == false && existing is null && errors.Count == 0)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The visit is not a comeback");
+            }
+            if (errors.Count > 0)
+                return TypedResults.ValidationProblem(errors);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var reason = input.Reason!.Trim();
+            if (original != null)
+            {
+                var concern = await db.Concerns.AsNoTracking().Where(c => c.VisitId == visit.Id).OrderBy(c => c.Id).Select(c => c.Text).FirstOrDefaultAsync(ct) ?? reason;
+                db.Comebacks.Add(new Comeback { Id = Guid.CreateVersion7().ToString("N"), VisitId = visit.Id, OriginalVisitId = original.Id, Concern = concern, CreatedAt = now, SetBy = CustomersApi.Actor(context), Reason = reason });
+                visit.ComebackOf = original.Id;
+            }
+            else
+            {
+                db.Comebacks.Remove(existing!);
+                visit.ComebackOf = null;
+            }
+            visit.UpdatedAt = now;
+            db.Audit.Add(CustomersApi.Audit(context, input.Comeback == true ? "comeback:set" : "comeback:cleared", "Visit", visit.Id, new { reason, original = original?.Number }, now));
+            await db.SaveChangesAsync(ct);
+            if (original != null)
+                await desk.StartAsync(ComebackWorkflow, visit.Number, "VisitId", visit.Id, ct);
+            return TypedResults.Ok(VisitView.From(visit));
+        }).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Set or clear a visit's comeback flag by hand, with a reason (audited); set, the comeback workflow gives it to the technical leads.");
 
         staff.MapGet("/visits/{id}", async Task<Results<Ok<VisitRecordView>, ProblemHttpResult>> (string id, IDbContextFactory<DealershipDbContext> factory, Followup.Activities.Approvals.ApprovalStore store, CancellationToken ct) =>
         {

@@ -19,7 +19,7 @@ public static class UsersCommand
 
     private const string Usage = """
         usage:
-          Followup.Host users add <user-name> --role Manager|Advisor|Technician|CallbackAgent [--display-name <name>] [--language zh-CN|en] [--password-stdin]
+          Followup.Host users add <user-name> --role Manager|Advisor|Technician|TechnicalLead|CallbackAgent [--display-name <name>] [--language zh-CN|en] [--password-stdin]
           Followup.Host users set-password <user-name> [--password-stdin]
           Followup.Host users disable <user-name>
           Followup.Host users enable <user-name>

@@ -154,6 +154,6 @@ public static class DemoData
                 Status = i == 4 ? AppointmentStatus.NoShow : AppointmentStatus.Arrived, CreatedAt = arrived.AddDays(-3),
             });
         }
-        db.Comebacks.Add(new Comeback { Id = "demo-comeback-1", VisitId = "demo-history-7", OriginalVisitId = "demo-history-1", Concern = "刹车时有异响", TechnicalLead = "technician", CreatedAt = now.AddDays(-10) });
+        db.Comebacks.Add(new Comeback { Id = "demo-comeback-1", VisitId = "demo-history-7", OriginalVisitId = "demo-history-1", Concern = "刹车时有异响", TechnicalLead = "lead", CreatedAt = now.AddDays(-10) });
     }
 }

@@ -13,5 +13,8 @@ public static class Roles
     public const string Technician = "Technician";
     public const string CallbackAgent = "CallbackAgent";
 
-    public static readonly string[] All = [Manager, Advisor, Technician, CallbackAgent];
+    /// <summary>The technician who takes comebacks (技术主管): finds the root cause of a repeat concern.</summary>
+    public const string TechnicalLead = "TechnicalLead";
+
+    public static readonly string[] All = [Manager, Advisor, Technician, TechnicalLead, CallbackAgent];
 }

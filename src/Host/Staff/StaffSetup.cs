@@ -99,6 +99,7 @@ public static class StaffSetup
         ("manager", "王经理 Wang (service manager)", Roles.Manager, "zh-CN"),
         ("advisor", "李顾问 Li (service advisor)", Roles.Advisor, "zh-CN"),
         ("technician", "张师傅 Zhang (technician)", Roles.Technician, "zh-CN"),
+        ("lead", "孙主管 Sun (technical lead)", Roles.TechnicalLead, "zh-CN"),
         ("callback", "Emma (callback agent)", Roles.CallbackAgent, "en"),
     ];
 

@@ -76,9 +76,11 @@ public sealed class RecordNeeds(DealershipRecords records) : TaskStep(records)
         return line;
     }
 
-    /// <summary>Puts a line under warranty (the maker pays, the customer sees it at no charge) or back to the customer.</summary>
+    /// <summary>Puts a line under warranty (the maker pays, the customer sees it at no charge) or back to the customer; a line the store bears (a comeback's diagnosis) stays the store's.</summary>
     public static void Cover(EstimateLine line, bool covered, string language)
     {
+        if (line.PayType == PayType.Internal)
+            return;
         line.PayType = covered ? PayType.Warranty : PayType.Customer;
         line.Reason = covered ? (language == "en" ? "Under warranty" : "保修范围内") : null;
     }
