@@ -79,6 +79,8 @@ public sealed class AccessTests
         ["POST /api/vehicles/{id}/mileage"] = Desk,
         ["POST /api/visits"] = Desk,
         ["POST /api/visits/{id}/comeback"] = Desk,
+        ["POST /api/appointments/{id}/cancel"] = Desk,
+        ["POST /api/appointments/{id}/reschedule"] = Desk,
         ["GET /api/visits/{id}"] = Desk,
         ["POST /api/visits/{id}/status"] = Desk,
         ["POST /api/appointments"] = Desk,

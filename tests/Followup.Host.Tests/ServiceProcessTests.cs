@@ -24,13 +24,14 @@ public sealed class ServiceProcessTests
         var booked = await desk.Api.PostAsJsonAsync("/api/appointments", new { customerId, vehicleId, slotAt = "2026-05-03T02:00:00Z", request = "Brakes squeak", advisor = "wang" });
         Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
         var appointmentId = (await booked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        await desk.SentAsync(Channels.Sms, "is booked for 2026-05-03 10:00. Tell us you have an appointment", appointmentId);
+        var confirmSms = await desk.SentAsync(Channels.Sms, "is booked for 2026-05-03 10:00 at Pudong VW. Tell us you have an appointment", appointmentId);
+        Assert.Contains("your visit for 沪A12345 (Brakes squeak)", ServiceDesk.Text(confirmSms), StringComparison.Ordinal); // what was booked, not always "service"
         var confirmation = await desk.SentAsync(Channels.Email, "is booked for 2026-05-03 10:00", appointmentId);
         Assert.Equal("Appointment confirmed: 2026-05-03 10:00", MessagePayload.FromJson(confirmation.Payload).Subject);
         Assert.Contains(desk.Smtp.ReceivedEmail, m => m.Subject == "Appointment confirmed: 2026-05-03 10:00" && m.ToAddresses.Single().Address == "li.wei@example.com");
         Assert.DoesNotContain(await desk.MessagesAsync(appointmentId), m => ServiceDesk.Text(m).Contains("a reminder", StringComparison.Ordinal));
         await desk.AdvanceAsync(TimeSpan.FromHours(17)); // 2026-05-02 02:00Z
-        await desk.SentAsync(Channels.Sms, "a reminder of your service visit at 2026-05-03 10:00", appointmentId);
+        await desk.SentAsync(Channels.Sms, "a reminder of your visit at Pudong VW on 2026-05-03 10:00 (沪A12345, Brakes squeak). Reply CANCEL to cancel.", appointmentId);
 
         // Arrival: the visit opens with priority and the customer's own advisor.
         await desk.AdvanceAsync(TimeSpan.FromHours(24) - TimeSpan.FromMinutes(10)); // 2026-05-03 01:50Z
@@ -404,7 +405,7 @@ public sealed class ServiceProcessTests
         var (customerId, vehicleId) = await desk.CustomerAsync("Qian Hui", "+86 134 4444 5555", null, "zh-CN", 14, 50000, "沪E55555");
         var booked = await desk.Api.PostAsJsonAsync("/api/appointments", new { customerId, vehicleId, slotAt = "2026-03-02T12:00:00Z" });
         var id = (await booked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        var confirmation = await desk.SentAsync(Channels.Sms, "您已成功预约2026-03-02 20:00", id);
+        var confirmation = await desk.SentAsync(Channels.Sms, "您已预约2026-03-02 20:00到浦东大众4S店（沪E55555，保养）", id);
         Assert.Equal("+8613444445555", confirmation.Recipient);
         Assert.DoesNotContain(await desk.MessagesAsync(id), m => ServiceDesk.Text(m).Contains("提醒", StringComparison.Ordinal)); // booked for today: no reminder
         await desk.AdvanceAsync(TimeSpan.FromHours(3) + TimeSpan.FromMinutes(29));

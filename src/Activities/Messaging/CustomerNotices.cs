@@ -16,4 +16,17 @@ public static class CustomerNotices
         return Outbox.SmsRow(store, $"visit:{visit.Id}:promised:{visit.PromisedAt?.Ticks}", phone,
             new MessagePayload(customer.Language == "en" ? "en" : "zh-CN", text), urgent: false, visit.Number, at);
     }
+
+    /// <summary>The customer hears that the store cancelled their appointment (a cancellation they asked for by reply is answered in that reply).</summary>
+    public static OutboxRecord? AppointmentCancelled(Service.StoreOptions store, Customer customer, Appointment appointment, string localTime, DateTime at)
+    {
+        if (customer is not { SmsConsent: true, Phone: { Length: > 0 } phone })
+            return null;
+        return Outbox.SmsRow(store, $"appointment:{appointment.Id}:cancelled", phone,
+            new MessagePayload(customer.Language == "en" ? "en" : "zh-CN", AppointmentCancelledText(store, customer, localTime)), urgent: false, appointment.Id, at);
+    }
+
+    public static string AppointmentCancelledText(Service.StoreOptions store, Customer customer, string localTime) => customer.Language == "en"
+        ? $"Hello {customer.Name}, your appointment on {localTime} is cancelled.{(store.Phone.Length > 0 ? $" To book again, call us on {store.Phone}." : "")}"
+        : $"{customer.Name}您好，您{localTime}的到店预约已取消。{(store.Phone.Length > 0 ? $"如需重新预约请致电{store.Phone}。" : "")}";
 }

@@ -15,8 +15,8 @@ public sealed record AppointmentArrivedStimulus(string AppointmentId)
 /// Waits for the customer to arrive for the appointment: Arrived when staff check them in, NoShow when the grace period
 /// after the slot passes first (the appointment is then marked as a no-show).
 /// </summary>
-[Activity("Followup", "Service", "Wait for the customer's arrival; a no-show after the grace period.", DisplayName = "Await arrival")]
-[FlowNode("Arrived", "NoShow")]
+[Activity("Followup", "Service", "Wait for the customer's arrival; a no-show after the grace period; Cancelled when the appointment was cancelled.", DisplayName = "Await arrival")]
+[FlowNode("Arrived", "NoShow", "Cancelled")]
 public sealed class AwaitArrival : WaitingActivity
 {
     private readonly DealershipRecords _records;
@@ -40,12 +40,13 @@ public sealed class AwaitArrival : WaitingActivity
     {
         var id = context.Get(AppointmentId) ?? throw new ArgumentException("Await arrival needs the appointment's id.");
         var appointment = await _records.ReadAsync(context, db => db.Appointments.AsNoTracking().FirstAsync(a => a.Id == id, context.CancellationToken));
-        if (appointment.Status == AppointmentStatus.Arrived)
+        if (appointment.Status is AppointmentStatus.Arrived or AppointmentStatus.Cancelled)
         {
-            await context.CompleteAsync("Arrived");
+            await context.CompleteAsync(appointment.Status);
             return;
         }
         context.SetProperty("AppointmentId", id);
+        context.SetProperty("Grace", context.Get(Grace));
         Wait(context, AppointmentArrivedStimulus.Name, new AppointmentArrivedStimulus(id));
         WaitUntil(context, GraceBookmarkName, new DateTimeOffset(appointment.SlotAt + context.Get(Grace), TimeSpan.Zero));
     }
@@ -58,6 +59,19 @@ public sealed class AwaitArrival : WaitingActivity
         if (context.ResumedBookmark?.Name == AppointmentArrivedStimulus.Name || appointment.Status == AppointmentStatus.Arrived)
         {
             await context.CompleteAsync("Arrived");
+            return;
+        }
+        if (appointment.Status == AppointmentStatus.Cancelled)
+        {
+            await context.CompleteAsync("Cancelled");
+            return;
+        }
+        var late = appointment.SlotAt + context.GetProperty<TimeSpan>("Grace");
+        if (appointment.Status == AppointmentStatus.Booked && late > DealershipRecords.Now(context))
+        {
+            // Moved to a later slot: wait for that one.
+            Wait(context, AppointmentArrivedStimulus.Name, new AppointmentArrivedStimulus(id));
+            WaitUntil(context, GraceBookmarkName, new DateTimeOffset(late, TimeSpan.Zero));
             return;
         }
         if (appointment.Status == AppointmentStatus.Booked)

@@ -14,7 +14,7 @@ public sealed class LoadAppointment(DealershipRecords records) : Activity
     [Input(Description = "How long before the slot the reminder goes out.", DefaultValue = "1.00:00:00")]
     public Input<TimeSpan> RemindBefore { get; set; } = new(null);
 
-    [Output(Description = "CustomerName, Phone, Email, Language, Plate, Slot (local time), RemindAt, NeedsReminder.")]
+    [Output(Description = "CustomerName, Phone, Email, Language, Plate, Slot (store time), Service (what was booked), Where (the store's name and address), RemindAt, NeedsReminder.")]
     public Output<object>? Result { get; set; }
 
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
@@ -41,6 +41,9 @@ public sealed class LoadAppointment(DealershipRecords records) : Activity
             ["Language"] = customer.Language,
             ["Plate"] = vehicle.Plate ?? vehicle.Model,
             ["Slot"] = records.LocalTime(a.SlotAt),
+            ["Service"] = string.IsNullOrWhiteSpace(a.Request) ? (customer.Language == "en" ? "service" : "保养") : a.Request.Trim(),
+            ["Where"] = records.Store.Address.Length == 0 ? records.Store.NameIn(customer.Language)
+                : customer.Language == "en" ? $"{records.Store.NameIn("en")} ({records.Store.Address})" : $"{records.Store.Name}（{records.Store.Address}）",
             ["RemindAt"] = new DateTimeOffset(remindAt, TimeSpan.Zero),
             ["NeedsReminder"] = remindAt > now.AddHours(2),
         });

@@ -12,7 +12,7 @@ namespace Followup.Host.Api;
 /// The front desk: opens visits (numbers the repair order, audits it, starts the service-visit workflow) and books
 /// appointments (answers the vehicle's open reminder, starts the appointment workflow).
 /// </summary>
-public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, IWorkflowRunStore store, TimeProvider clock, IConfiguration configuration, ILogger<FrontDesk> logger)
+public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, IWorkflowRunStore store, WorkflowQueries queries, TimeProvider clock, IConfiguration configuration, ILogger<FrontDesk> logger)
 {
     public string VisitWorkflow => configuration["Service:VisitWorkflow"] ?? "service-visit";
     public string AppointmentWorkflow => configuration["Service:AppointmentWorkflow"] ?? "appointment";
@@ -100,10 +100,43 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
     }
 
     /// <summary>
+    /// Cancels a booked appointment (by staff or by the customer's reply): its status and audit entry, then the end of
+    /// its workflow, so no reminder and no no-show follow-up come after.
+    /// </summary>
+    public async Task CancelAsync(DealershipDbContext db, Appointment appointment, string actor, string reason, CancellationToken cancellationToken)
+    {
+        appointment.Status = AppointmentStatus.Cancelled;
+        db.Audit.Add(AuditEntry.Of(actor, "cancelled", "Appointment", appointment.Id, clock.GetUtcNow().UtcDateTime, new { reason }));
+        await db.SaveChangesAsync(cancellationToken);
+        await EndAppointmentWorkflowsAsync(appointment.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves a booked appointment to another slot: the running workflow ends and a new one confirms the new time and
+    /// reminds the customer before it.
+    /// </summary>
+    public async Task RescheduleAsync(DealershipDbContext db, Appointment appointment, DateTime slotAt, string actor, CancellationToken cancellationToken)
+    {
+        var before = appointment.SlotAt;
+        appointment.SlotAt = slotAt;
+        db.Audit.Add(AuditEntry.Of(actor, "rescheduled", "Appointment", appointment.Id, clock.GetUtcNow().UtcDateTime, new { from = before, to = slotAt }));
+        await db.SaveChangesAsync(cancellationToken);
+        await EndAppointmentWorkflowsAsync(appointment.Id, cancellationToken);
+        await StartAsync(AppointmentWorkflow, appointment.Id, "AppointmentId", appointment.Id, cancellationToken, $"{InstanceId(AppointmentWorkflow, appointment.Id)}-{Guid.CreateVersion7():N}");
+    }
+
+    private async Task EndAppointmentWorkflowsAsync(string appointmentId, CancellationToken cancellationToken)
+    {
+        var (running, _) = await queries.QueryInstancesAsync(new InstanceQuery { CorrelationId = appointmentId, Status = nameof(WorkflowStatus.Running), PageSize = 20 }, cancellationToken);
+        foreach (var instance in running.Where(i => i.DefinitionId == AppointmentWorkflow))
+            await runtime.CancelAsync(instance.Id, cancellationToken);
+    }
+
+    /// <summary>
     /// Starts the published workflow for a record, as the instance named after both (so it is started once); without a
     /// published workflow (not shipped, retracted) the record stands alone.
     /// </summary>
-    public async Task StartAsync(string definitionId, string correlationId, string inputName, string id, CancellationToken cancellationToken)
+    public async Task StartAsync(string definitionId, string correlationId, string inputName, string id, CancellationToken cancellationToken, string? instanceId = null)
     {
         if (definitions.Published(definitionId) is null)
         {
@@ -113,7 +146,7 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
         await runtime.StartAsync(new StartWorkflowRequest
         {
             DefinitionId = definitionId,
-            InstanceId = InstanceId(definitionId, id),
+            InstanceId = instanceId ?? InstanceId(definitionId, id),
             CorrelationId = correlationId,
             Input = new Dictionary<string, object?> { [inputName] = id },
         }, cancellationToken);

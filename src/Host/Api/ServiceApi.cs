@@ -1,4 +1,5 @@
 using Followup.Activities.Data;
+using Followup.Activities.Messaging;
 using Followup.Activities.Service;
 using Followup.Host.Api.Views;
 using Followup.Host.Security;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Followup.Host.Api;
 
@@ -24,6 +26,12 @@ public static class ServiceApi
     public sealed record ComebackInput(bool? Comeback, string? Reason, string? OriginalVisit);
 
     public const string ComebackWorkflow = "comeback";
+
+    /// <summary>Why an appointment is cancelled (the customer called, the workshop is short of a technician).</summary>
+    public sealed record CancelInput(string? Reason);
+
+    /// <summary>The new slot of an appointment.</summary>
+    public sealed record RescheduleInput(DateTimeOffset? SlotAt);
 
     private static readonly string[] AppointmentChannels = ["staff", "self-service", "dms"];
 
@@ -118,6 +126,45 @@ public static class ServiceApi
             await runtime.TriggerAsync(AppointmentArrivedStimulus.Name, new AppointmentArrivedStimulus(id), new TriggerOptions { StartNew = false }, ct);
             return TypedResults.Created($"/api/visits/{visit.Id}", VisitView.From(visit));
         }).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Check in an appointment customer: opens the visit with priority (their own advisor) and ends the no-show wait.");
+
+        staff.MapPost("/appointments/{id}/cancel", async Task<Results<Ok<AppointmentView>, ValidationProblem, ProblemHttpResult>> (string id, CancelInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk,
+            OutboxStore outbox, IOutboxQueue queue, IOptions<Activities.Service.StoreOptions> shop, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            if (await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, ct) is not { } appointment)
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such appointment");
+            if (string.IsNullOrWhiteSpace(input.Reason) || input.Reason.Trim().Length > 500)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["Give the reason for the cancellation (at most 500 characters)."] });
+            if (appointment.Status != AppointmentStatus.Booked)
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"Only a booked appointment can be cancelled; this one is {appointment.Status}");
+            await desk.CancelAsync(db, appointment, CustomersApi.Actor(context), input.Reason.Trim(), ct);
+            var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == appointment.CustomerId, ct);
+            if (CustomerNotices.AppointmentCancelled(shop.Value, customer, appointment, messaging.Value.Show(appointment.SlotAt), clock.GetUtcNow().UtcDateTime) is { } notice)
+            {
+                await outbox.AddAsync([notice], ct);
+                await queue.EnqueueAsync(notice.Id, ct);
+            }
+            return TypedResults.Ok(AppointmentView.From(appointment));
+        }).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Cancel a booked appointment with a reason: its workflow ends (no reminder, no no-show follow-up) and the customer is told.");
+
+        staff.MapPost("/appointments/{id}/reschedule", async Task<Results<Ok<AppointmentView>, ValidationProblem, ProblemHttpResult>> (string id, RescheduleInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk,
+            TimeProvider clock, CancellationToken ct) =>
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            if (await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, ct) is not { } appointment)
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such appointment");
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (input.SlotAt is not { } slot || slot.UtcDateTime <= now || slot.UtcDateTime > now.AddYears(1))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["slotAt"] = ["The new slot is a time in the coming year."] });
+            if (appointment.Status != AppointmentStatus.Booked)
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"Only a booked appointment can be moved; this one is {appointment.Status}");
+            if (slot.UtcDateTime == appointment.SlotAt)
+                return TypedResults.Ok(AppointmentView.From(appointment));
+            await desk.RescheduleAsync(db, appointment, slot.UtcDateTime, CustomersApi.Actor(context), ct);
+            return TypedResults.Ok(AppointmentView.From(appointment));
+        }).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Move a booked appointment to another slot: the customer gets a confirmation of the new time and the reminder before it.");
 
         staff.MapGet("/audit", async Task<Ok<ItemList<AuditView>>> (IDbContextFactory<DealershipDbContext> factory, CancellationToken ct, string? entityType = null, string? entityId = null, int take = 100) =>
         {

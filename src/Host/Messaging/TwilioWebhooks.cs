@@ -1,7 +1,10 @@
 using System.Security;
+using Followup.Activities.Data;
 using Followup.Activities.Messaging;
 using Followup.Activities.Service;
+using Followup.Host.Api;
 using Followup.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Twilio.Security;
 
@@ -50,7 +53,7 @@ public static class TwilioWebhooks
     }
 
     private static async Task<IResult> InboundAsync(HttpRequest request, ConsentStore store, IWorkflowRuntime runtime, TimeProvider clock,
-        IOptions<TwilioOptions> twilio, IOptions<MessagingOptions> messaging, CancellationToken cancellationToken)
+        IOptions<TwilioOptions> twilio, IOptions<MessagingOptions> messaging, IOptions<StoreOptions> shop, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, CancellationToken cancellationToken)
     {
         if (await ValidatedFormAsync(request, twilio.Value, messaging.Value) is not { } form)
             return Results.StatusCode(StatusCodes.Status403Forbidden);
@@ -80,6 +83,10 @@ public static class TwilioWebhooks
                 return TwiML("您已恢复订阅。回复 TD 退订。 You are subscribed again. Reply STOP to unsubscribe.");
             case ReplyIntent.Help:
                 return TwiML("售后服务短信。回复 TD 退订。如需帮助请致电服务顾问。 Service messages from your dealer. Reply STOP to unsubscribe; call your service advisor for help.");
+            case ReplyIntent.Cancel:
+                if (await CancelAppointmentAsync(from, body, factory, desk, shop.Value, messaging.Value, now, cancellationToken) is { } answer)
+                    return TwiML(answer);
+                break; // no appointment to cancel: the reply is read like any other
         }
         await runtime.PublishEventAsync("SmsReceived", new Dictionary<string, object?> { ["from"] = from, ["body"] = body }, from, null, cancellationToken);
         // A step waiting for this customer's answer (an SMS survey) gets it too.
@@ -89,6 +96,24 @@ public static class TwilioWebhooks
             Input = new Dictionary<string, object?> { ["from"] = from, ["body"] = body },
         }, cancellationToken);
         return TwiML(null);
+    }
+
+    /// <summary>
+    /// "取消" / "CANCEL" from a customer with a coming appointment cancels the next one and answers with the
+    /// confirmation; null when the number has no coming appointment.
+    /// </summary>
+    private static async Task<string?> CancelAppointmentAsync(string from, string body, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, StoreOptions store,
+        MessagingOptions messaging, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var customers = await db.Customers.AsNoTracking().Where(c => c.Phone == from).ToListAsync(cancellationToken);
+        var ids = customers.Select(c => c.Id).ToList();
+        var appointment = await db.Appointments.Where(a => ids.Contains(a.CustomerId) && a.Status == AppointmentStatus.Booked && a.SlotAt > now).OrderBy(a => a.SlotAt).FirstOrDefaultAsync(cancellationToken);
+        if (appointment is null)
+            return null;
+        await desk.CancelAsync(db, appointment, "customer:sms", $"reply {body}", cancellationToken);
+        var customer = customers.First(c => c.Id == appointment.CustomerId);
+        return store.SmsText(customer.Language == "en" ? "en" : "zh-CN", CustomerNotices.AppointmentCancelledText(store, customer, messaging.Show(appointment.SlotAt)), marketing: false);
     }
 
     /// <summary>The form when the signature is right for the configured public URL; null otherwise.</summary>
