@@ -62,7 +62,7 @@ public sealed class ActivityHarness : IAsyncDisposable
         await harness._services.InitializeActivitiesAsync(CancellationToken.None);
         await using var db = await harness.DbAsync();
         var now = harness.Clock.GetUtcNow().UtcDateTime;
-        var person = new Customer { Id = "customer-1", Name = "Li Wei", Phone = Phone, Email = "li.wei@example.com", Language = "en", SmsConsent = true, EmailConsent = true, CreatedAt = now, UpdatedAt = now };
+        var person = new Customer { Id = "customer-1", Name = "Li Wei", Phone = Phone, Email = "li.wei@example.com", Language = "en", SmsConsent = true, EmailConsent = true, MarketingConsent = true, CreatedAt = now, UpdatedAt = now };
         customer?.Invoke(person);
         db.Customers.Add(person);
         db.Vehicles.Add(new Vehicle { Id = "vehicle-1", CustomerId = "customer-1", Vin = Vin.WithCheckDigit("LSVAU2180N0000001"), Plate = "沪A12345", Model = "Lavida", CreatedAt = now });

@@ -11,7 +11,7 @@ namespace Followup.Host.Tests;
 public sealed class DesignerBrowserTests
 {
     [Fact]
-    public async Task A_manager_changes_the_callback_delay_in_the_designer_and_publishes_it_for_new_instances_only()
+    public async Task A_manager_moves_the_first_callback_call_in_the_designer_and_publishes_it_for_new_instances_only()
     {
         await using var desk = await ServiceDesk.OpenAsync(browser: true);
         var (host, address, api) = (desk.Host, desk.Address!, desk.Api);
@@ -45,13 +45,13 @@ public sealed class DesignerBrowserTests
         await page.GetByText("Messaging", new() { Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByText("Send SMS", new() { Exact = true }).First).ToBeVisibleAsync();
 
-        // Change the callback's delay from 3 to 2 days, then publish.
-        await page.GetByText("Satisfaction callback (3 days after delivery)").ClickAsync();
-        var timeSpan = page.Locator(".mud-input-control", new() { Has = page.Locator("legend", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^Delay$") }) }).Locator("input").First;
-        await timeSpan.FillAsync("2.00:00:00");
-        await timeSpan.PressAsync("Tab");
-        await Poll.UntilAsync(async () => (await api.GetFromJsonAsync<JsonElement>("/elsa/api/workflow-definitions/by-definition-id/satisfaction-callback?versionOptions=Latest")).GetRawText(),
-            d => d.Contains("2.00:00:00", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the designer's auto-save of the change");
+        // Move the first call from day 2 to day 1 after delivery, then publish.
+        await page.GetByText("Satisfaction callback (calls on days 2–3 after delivery, then an SMS survey)").ClickAsync();
+        var day = page.Locator(".mud-input-control", new() { Has = page.Locator("legend", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^First call on day$") }) }).Locator("input").First;
+        await day.FillAsync("1");
+        await day.PressAsync("Tab");
+        await Poll.UntilAsync(async () => FirstCallDay(await api.GetFromJsonAsync<JsonElement>("/elsa/api/workflow-definitions/by-definition-id/satisfaction-callback?versionOptions=Latest")),
+            d => d == "1", TimeSpan.FromSeconds(30), "the designer's auto-save of the change");
         await page.Locator("button.mud-icon-button:has(path[d^='M19.35 10.04'])").ClickAsync();
         await Poll.UntilAsync(async () => await api.GetFromJsonAsync<JsonElement>("/elsa/api/workflow-definitions/by-definition-id/satisfaction-callback?versionOptions=Published"),
             d => d.GetProperty("version").GetInt32() == 2, TimeSpan.FromSeconds(30), "version 2 to be published");
@@ -69,15 +69,20 @@ public sealed class DesignerBrowserTests
             await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "designer-service-visit.png"), FullPage = true });
         }
 
-        // Through the API: version 2 waits 2 days, new instances run it, the earlier instance keeps version 1.
+        // Through the API: version 2 calls on day 1, new instances run it, the earlier instance keeps version 1.
         var published = await api.GetFromJsonAsync<JsonElement>("/elsa/api/workflow-definitions/by-definition-id/satisfaction-callback?versionOptions=Published");
-        Assert.Contains("2.00:00:00", published.GetProperty("root").GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("1", FirstCallDay(published));
         var after = await Poll.StartAsync(api, "satisfaction-callback", new Dictionary<string, string> { ["VisitId"] = await desk.VisitForAsync("Zhao Min", 2) });
         Assert.Equal(2, (await Poll.InstanceAsync(api, after)).GetProperty("version").GetInt32());
         Assert.Equal(1, (await Poll.InstanceAsync(api, before)).GetProperty("version").GetInt32());
         var store = host.Services.GetRequiredService<IWorkflowRunStore>();
-        TimeSpan Wait(BookmarkRecord b) => b.DueAt!.Value - b.CreatedAt;
-        Assert.Equal(TimeSpan.FromDays(2), Wait((await store.ListBookmarksAsync(after, CancellationToken.None)).Single(b => b.DueAt != null)));
-        Assert.Equal(TimeSpan.FromDays(3), Wait((await store.ListBookmarksAsync(before, CancellationToken.None)).Single(b => b.DueAt != null)));
+        // Both cars were handed back at 17:00 in Shanghai on 2 March: the calls are when the store opens, 09:00 on the 3rd or the 4th.
+        Assert.Equal(new DateTime(2026, 3, 3, 1, 0, 0, DateTimeKind.Utc), (await store.ListBookmarksAsync(after, CancellationToken.None)).Single(b => b.DueAt != null).DueAt!.Value);
+        Assert.Equal(new DateTime(2026, 3, 4, 1, 0, 0, DateTimeKind.Utc), (await store.ListBookmarksAsync(before, CancellationToken.None)).Single(b => b.DueAt != null).DueAt!.Value);
     }
+
+    /// <summary>The callback step's "first call on day" as the definition holds it.</summary>
+    private static string? FirstCallDay(JsonElement definition) =>
+        definition.GetProperty("root").GetProperty("activities").EnumerateArray().Single(a => a.GetProperty("id").GetString() == "callback")
+            .TryGetProperty("firstCallDay", out var input) ? input.GetProperty("expression").GetProperty("value").ToString() : null;
 }

@@ -226,11 +226,11 @@ public sealed class MessagingTests : IDisposable
         Assert.Equal(OutboxStatus.Delivered, sms.Status);
         Assert.Single(JsonDocument.Parse(sms.History).RootElement.EnumerateArray(), h => h.GetProperty("status").GetString() == OutboxStatus.Delivered);
 
-        var stop = new Dictionary<string, string> { ["MessageSid"] = "SM-in-1", ["From"] = Customer, ["To"] = From, ["Body"] = "退订" };
+        var stop = new Dictionary<string, string> { ["MessageSid"] = "SM-in-1", ["From"] = Customer, ["To"] = From, ["Body"] = "STOP" };
         Assert.Equal(HttpStatusCode.Forbidden, (await web.PostAsync("/twilio/inbound", new FormUrlEncodedContent(stop))).StatusCode);
         Assert.False(await host.Consents.IsOptedOutAsync(Channels.Sms, Customer, CancellationToken.None));
         var reply = await PostSignedAsync(web, "/twilio/inbound", stop, AuthToken);
-        Assert.Contains("退订", await reply.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("您已退订", await reply.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.True(await host.Consents.IsOptedOutAsync(Channels.Sms, Customer, CancellationToken.None));
 
         await Poll.StartAsync(host.Api(), "notify", Inputs("en", "RO-1007"));

@@ -381,7 +381,7 @@ public sealed class ProcessPathTests
     }
 
     [Fact]
-    public async Task Unsubscribe_replies_are_read_as_people_write_them_and_cancel_is_not_an_opt_out()
+    public async Task Unsubscribing_from_reminders_leaves_service_messages_going_and_stop_ends_them_all()
     {
         await using var desk = await ServiceDesk.OpenAsync();
         var (_, number) = await CheckedInAsync(desk, 37);
@@ -390,16 +390,48 @@ public sealed class ProcessPathTests
         Task<HttpResponseMessage> Reply(string sid, string body) => TwilioRequests.PostSignedAsync(web, "http://localhost:5080", "/twilio/inbound",
             new Dictionary<string, string> { ["MessageSid"] = sid, ["From"] = phone, ["To"] = ServiceDesk.TwilioFrom, ["Body"] = body }, "process-test-token");
 
-        Assert.Equal(System.Net.HttpStatusCode.OK, (await Reply("SM-c1", "取消")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await Reply("SM-c1", "取消")).StatusCode); // no appointment to cancel: nothing changes
         Assert.False(await desk.Host.Consents.IsOptedOutAsync(Channels.Sms, phone, CancellationToken.None));
-        Assert.Equal(System.Net.HttpStatusCode.OK, (await Reply("SM-c2", "请退订。")).StatusCode);
-        Assert.True(await desk.Host.Consents.IsOptedOutAsync(Channels.Sms, phone, CancellationToken.None));
+        var unsubscribed = await Reply("SM-c2", "请退订。");
+        Assert.Contains("服务通知", await unsubscribed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(await desk.Host.Consents.IsOptedOutAsync(Channels.Marketing(Channels.Sms), phone, CancellationToken.None));
+        var customer = (await desk.Api.GetFromJsonAsync<JsonElement>($"/api/customers?search={Uri.EscapeDataString(phone)}")).GetProperty("items").EnumerateArray().Single();
+        Assert.False(customer.GetProperty("marketingConsent").GetBoolean());
 
-        // The next message to that number is not sent.
+        // The estimate and the promised time still reach the customer: they are about the car in the workshop.
         await desk.ApproveByLinkAsync(number, "your service estimate is ready");
-        var promise = await Poll.UntilAsync(async () => (await desk.MessagesAsync(number)).SingleOrDefault(m => ServiceDesk.Text(m).Contains("should be ready by", StringComparison.Ordinal)),
-            m => m is { Status: OutboxStatus.Blocked }, what: "the promise blocked");
-        Assert.DoesNotContain(desk.TwilioBodies(), b => b.Contains("should be ready by", StringComparison.Ordinal));
+        await desk.SentAsync(Channels.Sms, "should be ready by", number);
+
+        // STOP ends every text.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await Reply("SM-c3", "STOP")).StatusCode);
+        Assert.True(await desk.Host.Consents.IsOptedOutAsync(Channels.Sms, phone, CancellationToken.None));
+        await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
+        await desk.CompleteAsync("zhang", number, "work", "AdditionalWorkFound", new { description = "Rear brake discs", reason = "Scored", labour = "200", parts = "600" });
+        await Poll.UntilAsync(async () => (await desk.MessagesAsync(number)).SingleOrDefault(m => ServiceDesk.Text(m).Contains("our technician found additional work", StringComparison.Ordinal)),
+            m => m is { Status: OutboxStatus.Blocked }, what: "the authorisation blocked");
+        Assert.DoesNotContain(desk.TwilioBodies(), b => b.Contains("our technician found additional work", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_customer_without_marketing_consent_gets_service_messages_but_no_reminder_or_survey()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var created = await desk.Api.PostAsJsonAsync("/api/customers", new { name = "Customer 38", phone = "+86 139 2000 0038", language = "en", smsConsent = true });
+        var customer = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var customerId = customer.GetProperty("id").GetString()!;
+        Assert.False(customer.GetProperty("marketingConsent").GetBoolean()); // never assumed
+        var vehicle = await desk.Api.PostAsJsonAsync("/api/vehicles", new { customerId, vin = ServiceDesk.Vin(38), plate = "苏E00038", model = "Lavida", year = 2022, odometer = 20000 });
+        var (visitId, number) = await desk.WalkInAsync((await vehicle.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+        await desk.CheckInAsync(number, "", "OIL");
+        await desk.SentAsync(Channels.Sms, "your service estimate is ready", number);
+        await desk.RepairAndDeliverAsync(number);
+
+        await desk.AdvanceAsync(TimeSpan.FromDays(200));
+        Assert.DoesNotContain(await desk.MessagesAsync(number), m => ServiceDesk.Text(m).Contains("due for service", StringComparison.Ordinal)
+            || ServiceDesk.Text(m).Contains("reply with a score", StringComparison.Ordinal));
+        var record = await desk.VisitAsync(visitId);
+        Assert.Equal("call", S(record.GetProperty("callbacks").EnumerateArray().Single(), "mode"));
+        Assert.Equal("OptedOut", S(record.GetProperty("reminders").EnumerateArray().Single(), "status"));
     }
 
     [Fact]

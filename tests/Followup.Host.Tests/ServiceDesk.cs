@@ -80,7 +80,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
 
     public async Task<(string CustomerId, string VehicleId)> CustomerAsync(string name, string phone, string? email, string language, int serial, int odometer, string plate)
     {
-        var customer = await Api.PostAsJsonAsync("/api/customers", new { name, phone, email, language, smsConsent = true, emailConsent = email != null });
+        var customer = await Api.PostAsJsonAsync("/api/customers", new { name, phone, email, language, smsConsent = true, emailConsent = email != null, marketingConsent = true });
         Assert.Equal(HttpStatusCode.Created, customer.StatusCode);
         var customerId = (await customer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var vehicle = await Api.PostAsJsonAsync("/api/vehicles", new { customerId, vin = Vin(serial), plate, model = "Lavida", year = 2022, odometer });

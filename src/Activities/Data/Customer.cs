@@ -14,6 +14,9 @@ public sealed class Customer
     public bool SmsConsent { get; set; }
 
     public bool EmailConsent { get; set; }
+
+    /// <summary>Consent to marketing: service reminders, surveys, follow-ups of declined work (on the channels consented above). Never assumed.</summary>
+    public bool MarketingConsent { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public List<Vehicle> Vehicles { get; set; } = [];

@@ -7,7 +7,12 @@ namespace Followup.Activities.Messaging;
 public enum ReplyIntent
 {
     None,
+
+    /// <summary>STOP and the like: no more texts of any kind to this number (carriers require it).</summary>
     OptOut,
+
+    /// <summary>"TD" / "退订", the reply a marketing text offers: no more reminders or surveys; service messages go on.</summary>
+    OptOutMarketing,
     OptIn,
     Help,
 
@@ -17,7 +22,8 @@ public enum ReplyIntent
 
 public static class ReplyKeywords
 {
-    private static readonly HashSet<string> OptOut = new(StringComparer.Ordinal) { "STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "TD", "T", "N", "退订", "退订短信", "取消订阅", "请退订", "我要退订", "不要再发", "别再发了" };
+    private static readonly HashSet<string> OptOut = new(StringComparer.Ordinal) { "STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "N", "不要再发", "别再发了" };
+    private static readonly HashSet<string> OptOutMarketing = new(StringComparer.Ordinal) { "TD", "T", "退订", "退订短信", "取消订阅", "请退订", "我要退订" };
     private static readonly HashSet<string> OptIn = new(StringComparer.Ordinal) { "START", "UNSTOP", "订阅", "恢复订阅" };
     private static readonly HashSet<string> Help = new(StringComparer.Ordinal) { "HELP", "INFO", "帮助" };
     private static readonly HashSet<string> Cancel = new(StringComparer.Ordinal) { "CANCEL", "取消", "取消预约", "我要取消" };
@@ -32,6 +38,8 @@ public static class ReplyKeywords
         {
             if (OptOut.Contains(candidate))
                 return ReplyIntent.OptOut;
+            if (OptOutMarketing.Contains(candidate))
+                return ReplyIntent.OptOutMarketing;
             if (OptIn.Contains(candidate))
                 return ReplyIntent.OptIn;
             if (Help.Contains(candidate))

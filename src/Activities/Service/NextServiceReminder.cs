@@ -138,8 +138,9 @@ public sealed class NextServiceReminder : WaitingActivity
     {
         if (await OpenReminderAsync(context) is not var (reminder, customer))
             return;
-        var sms = customer is { SmsConsent: true, Phone: { } phone } && !await _consents.IsOptedOutAsync(Channels.Sms, phone, context.CancellationToken) ? phone : null;
-        var email = customer is { EmailConsent: true, Email: { } address } && !await _consents.IsOptedOutAsync(Channels.Email, address, context.CancellationToken) ? address : null;
+        var sms = customer is { MarketingConsent: true, SmsConsent: true, Phone: { } phone } && !await _consents.IsOptedOutAsync(Channels.Sms, phone, context.CancellationToken)
+            && !await _consents.IsOptedOutAsync(Channels.Marketing(Channels.Sms), phone, context.CancellationToken) ? phone : null;
+        var email = customer is { MarketingConsent: true, EmailConsent: true, Email: { } address } && !await _consents.IsOptedOutAsync(Channels.Email, address, context.CancellationToken) ? address : null;
         if (sms is null && email is null)
         {
             await SetStatusAsync(context, reminder.Id, ReminderStatus.OptedOut);

@@ -14,7 +14,7 @@ namespace Followup.Host.Api;
 /// </summary>
 public static class CustomersApi
 {
-    public sealed record CustomerInput(string? Name, string? Phone, string? Email, string? Language, bool? SmsConsent, bool? EmailConsent);
+    public sealed record CustomerInput(string? Name, string? Phone, string? Email, string? Language, bool? SmsConsent, bool? EmailConsent, bool? MarketingConsent = null);
 
     public sealed record VehicleInput(string? CustomerId, string? Vin, string? Plate, string? Model, int? Year, int? Odometer);
 
@@ -61,6 +61,7 @@ public static class CustomersApi
                 Language = input.Language == "en" ? "en" : "zh-CN",
                 SmsConsent = input.SmsConsent ?? false,
                 EmailConsent = input.EmailConsent ?? false,
+                MarketingConsent = input.MarketingConsent ?? false,
                 CreatedAt = now,
                 UpdatedAt = now,
             };

@@ -37,7 +37,7 @@ public static class DemoData
         for (var i = 0; i < People.Length; i++)
         {
             var p = People[i];
-            var customer = new Customer { Id = $"demo-customer-{i + 1}", Name = p.Name, Phone = Activities.Messaging.Phone.Normalize(p.Phone, "CN"), Email = p.Email, Language = p.Language, SmsConsent = true, EmailConsent = true, CreatedAt = now.AddDays(-400), UpdatedAt = now };
+            var customer = new Customer { Id = $"demo-customer-{i + 1}", Name = p.Name, Phone = Activities.Messaging.Phone.Normalize(p.Phone, "CN"), Email = p.Email, Language = p.Language, SmsConsent = true, EmailConsent = true, MarketingConsent = true, CreatedAt = now.AddDays(-400), UpdatedAt = now };
             var vin = Vin.WithCheckDigit($"LSVAB2BM0P{i + 1:D7}");
             var vehicle = new Vehicle { Id = $"demo-vehicle-{i + 1}", CustomerId = customer.Id, Vin = vin, Plate = p.Plate, Model = p.Model, Year = 2022, CreatedAt = now.AddDays(-400) };
             vehicle.Mileage.Add(new MileageReading { VehicleId = vehicle.Id, Kilometres = 12000 + i * 3000, ReadAt = now.AddDays(-180), Source = "demo" });

@@ -78,6 +78,10 @@ public static class TwilioWebhooks
             case ReplyIntent.OptOut:
                 await store.SetConsentAsync(Channels.Sms, from, optedOut: true, $"reply {body}", now, cancellationToken);
                 return TwiML("您已退订，将不再收到本店短信。回复 START 可恢复。 You are unsubscribed and will receive no more texts. Reply START to resubscribe.");
+            case ReplyIntent.OptOutMarketing:
+                await store.SetConsentAsync(Channels.Marketing(Channels.Sms), from, optedOut: true, $"reply {body}", now, cancellationToken);
+                await WithdrawMarketingAsync(factory, from, now, cancellationToken);
+                return TwiML("您已退订保养提醒和回访问卷短信；车辆完工、报价确认等服务通知仍会发送。回复 STOP 停止全部短信。 You will get no more reminders or surveys; service messages about your car continue. Reply STOP to stop all texts.");
             case ReplyIntent.OptIn:
                 await store.SetConsentAsync(Channels.Sms, from, optedOut: false, $"reply {body}", now, cancellationToken);
                 return TwiML("您已恢复订阅。回复 TD 退订。 You are subscribed again. Reply STOP to unsubscribe.");
@@ -96,6 +100,19 @@ public static class TwilioWebhooks
             Input = new Dictionary<string, object?> { ["from"] = from, ["body"] = body },
         }, cancellationToken);
         return TwiML(null);
+    }
+
+    /// <summary>The customer records behind the number no longer consent to marketing: the front desk sees the same as the messages do.</summary>
+    private static async Task WithdrawMarketingAsync(IDbContextFactory<DealershipDbContext> factory, string from, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        foreach (var customer in await db.Customers.Where(c => c.Phone == from && c.MarketingConsent).ToListAsync(cancellationToken))
+        {
+            customer.MarketingConsent = false;
+            customer.UpdatedAt = now;
+            db.Audit.Add(AuditEntry.Of("customer:sms", "consent:marketing-withdrawn", "Customer", customer.Id, now));
+        }
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>
