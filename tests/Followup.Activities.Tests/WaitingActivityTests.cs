@@ -335,10 +335,73 @@ public sealed class WaitingActivityTests
         Assert.Equal(["sms", "email"], sent.Select(m => m.Channel));
         Assert.Contains("https://dealer.example/c/book/vehicle-1", MessagePayload.FromJson(sent[0].Payload).Text, StringComparison.Ordinal);
 
+        Assert.DoesNotContain("km", MessagePayload.FromJson(sent[0].Payload).Text, StringComparison.Ordinal); // no mileage known, none promised
+
+        // Nothing booked: a call. The customer asks to be called again on the 30th, and that day cannot be reached.
         await h.AdvanceAsync(TimeSpan.FromDays(3));
         Assert.Single(await h.TasksAsync());
-        await h.CompleteTaskAsync("Done", new Dictionary<string, string?> { ["result"] = "later" });
+        await h.CompleteTaskAsync("Done", new Dictionary<string, string?> { ["result"] = "later", ["laterOn"] = "2026-03-30T10:00:00+08:00", ["notes"] = "Travelling" });
+        await using (var db = await h.DbAsync())
+        {
+            var reminder = await db.Reminders.SingleAsync();
+            Assert.Equal(("later", "Travelling", new DateTime(2026, 3, 30, 2, 0, 0, DateTimeKind.Utc)), (reminder.CallResult, reminder.CallNotes, reminder.CallBackOn));
+        }
+        await h.AdvanceAsync(TimeSpan.FromDays(2)); // 09:00 on the 30th in Shanghai
+        Assert.Single(await h.TasksAsync());
+        await h.AdvanceAsync(TimeSpan.FromHours(1));
+        Assert.Equal(2, (await h.TasksAsync()).Count);
+        await h.CompleteTaskAsync("Done", new Dictionary<string, string?> { ["result"] = "unreachable" });
+
+        // Overdue (due on 1 April): a message two weeks after, another at a month, then the reminder lapses.
+        await h.AdvanceAsync(TimeSpan.FromDays(16));
+        Assert.Contains(await h.MessagesAsync(), m => MessagePayload.FromJson(m.Payload).Text.Contains("was due for service on 2026-04-01", StringComparison.Ordinal));
+        Assert.Equal("Suspended", (await h.InstanceAsync(run.InstanceId)).SubStatus);
+        await h.AdvanceAsync(TimeSpan.FromDays(16));
+        Assert.Equal(2, (await h.MessagesAsync()).Count(m => m.Channel == "sms" && MessagePayload.FromJson(m.Payload).Text.Contains("was due for service", StringComparison.Ordinal)));
         Assert.Equal("FollowedUp", await h.OutcomeAsync(run.InstanceId));
+        await using (var db = await h.DbAsync())
+            Assert.Equal(ReminderStatus.Lapsed, (await db.Reminders.SingleAsync()).Status);
+    }
+
+    [Fact]
+    public async Task NextServiceReminder_ACustomerWhoDeclinesOnThePhone_IsLeftInPeace()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await DeliverAsync(h);
+        var run = await h.RunAsync(Visit("Followup.NextServiceReminder", Input("intervalDays", "Int32", "30"), Input("noticeDays", "Int32", "7"), Input("followUpAfterDays", "Int32", "3")));
+        await h.AdvanceAsync(TimeSpan.FromDays(23));
+        await h.AdvanceAsync(TimeSpan.FromDays(3));
+        await h.CompleteTaskAsync("Done", new Dictionary<string, string?> { ["result"] = "declined", ["notes"] = "Sold the car" });
+        Assert.Equal("FollowedUp", await h.OutcomeAsync(run.InstanceId));
+        await h.AdvanceAsync(TimeSpan.FromDays(60));
+        Assert.Equal(2, (await h.MessagesAsync()).Count); // the reminder's SMS and email only
+        await using var db = await h.DbAsync();
+        Assert.Equal((ReminderStatus.Declined, "declined"), ((await db.Reminders.SingleAsync()).Status, (await db.Reminders.SingleAsync()).CallResult));
+    }
+
+    [Fact]
+    public async Task NextServiceReminder_OneReminderPerCar_ANewerOneSupersedesTheOlder_AndTheIntervalComesFromTheServiceDone()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await DeliverAsync(h);
+        var older = await h.RunAsync(Visit("Followup.NextServiceReminder", Input("intervalDays", "Int32", "30"), Input("noticeDays", "Int32", "7")));
+        await using (var db = await h.DbAsync())
+        {
+            db.Estimates.Add(new Estimate { Id = "estimate-oil", VisitId = ActivityHarness.VisitId, Kind = EstimateKind.Estimate, Status = EstimateStatus.Approved, CreatedAt = h.Clock.GetUtcNow().UtcDateTime,
+                Lines = [new EstimateLine { EstimateId = "estimate-oil", LineKey = "OIL", Description = "Oil", Approved = true }] });
+            await db.SaveChangesAsync();
+        }
+        var newer = await h.RunAsync(Visit("Followup.NextServiceReminder"));
+        await h.AdvanceAsync(TimeSpan.FromDays(23));
+        Assert.Equal("Superseded", await h.OutcomeAsync(older.InstanceId));
+        Assert.Empty(await h.MessagesAsync());
+        await using (var db = await h.DbAsync())
+        {
+            var reminders = await db.Reminders.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToListAsync();
+            Assert.Equal([ReminderStatus.Superseded, ReminderStatus.Scheduled], reminders.Select(r => r.Status));
+            Assert.Equal(h.Clock.GetUtcNow().UtcDateTime.AddDays(-23).AddDays(180), reminders[1].DueAt); // the oil change's 180 days, not the step's default
+        }
+        Assert.Equal("Suspended", (await h.InstanceAsync(newer.InstanceId)).SubStatus);
     }
 
     [Fact]

@@ -175,6 +175,25 @@ public sealed class ProcessPathTests
     }
 
     [Fact]
+    public async Task A_car_that_comes_in_again_closes_its_reminder_and_the_new_visit_keeps_the_only_live_one()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (visitId, number) = await CheckedInAsync(desk, 28);
+        await desk.RepairAndDeliverAsync(number);
+        var reminder = (await desk.VisitAsync(visitId)).GetProperty("reminders").EnumerateArray().Single();
+        Assert.Equal("Scheduled", S(reminder, "status"));
+
+        // A walk-in a month later, before the reminder went out: the old reminder is closed, nothing is sent for it.
+        await desk.AdvanceAsync(TimeSpan.FromDays(30));
+        var vehicleId = S((await desk.VisitAsync(visitId)).GetProperty("visit"), "vehicleId");
+        await desk.WalkInAsync(vehicleId);
+        Assert.Equal("Superseded", S((await desk.VisitAsync(visitId)).GetProperty("reminders").EnumerateArray().Single(), "status"));
+        await desk.AdvanceAsync(TimeSpan.FromDays(170));
+        Assert.Contains("service-reminder Finished", await Poll.UntilAsync(() => desk.InstancesAsync(number), s => s.Contains("service-reminder Finished", StringComparison.Ordinal), what: "the old reminder to end"), StringComparison.Ordinal);
+        Assert.DoesNotContain(await desk.MessagesAsync(number), m => ServiceDesk.Text(m).Contains("due for service", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Needs_with_no_priced_line_go_straight_to_the_workshop_without_an_approval()
     {
         await using var desk = await ServiceDesk.OpenAsync();

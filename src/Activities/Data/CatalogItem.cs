@@ -17,6 +17,9 @@ public sealed class CatalogItem
     /// <summary>Recommended every this many kilometres, when it is a maintenance item.</summary>
     public int? IntervalKm { get; set; }
 
+    /// <summary>Months as days: the item is due again this many days after it was done (whichever of km and days comes first).</summary>
+    public int? IntervalDays { get; set; }
+
     /// <summary>Brakes, tyres, steering, lights: declining it is marked on the visit and the invoice.</summary>
     public bool Safety { get; set; }
 

@@ -17,4 +17,11 @@ public sealed class ReminderRecord
     public DateTime CreatedAt { get; set; }
     public DateTime? SentAt { get; set; }
     public string? BookedAppointmentId { get; set; }
+
+    /// <summary>The follow-up call's result (booked, later, declined, unreachable), its notes, and the date the customer asked to be called again.</summary>
+    public string? CallResult { get; set; }
+
+    public string? CallNotes { get; set; }
+
+    public DateTime? CallBackOn { get; set; }
 }

@@ -10,11 +10,13 @@ namespace Followup.Activities.Service;
 
 /// <summary>
 /// The next-service reminder (保养提醒): due by date or by mileage projected from the vehicle's average daily distance,
-/// whichever comes first. Some days before, an SMS and an email; if nothing is booked after that, a follow-up call task.
-/// It stops as soon as the customer books (Booked) or has opted out of both channels (OptedOut).
+/// whichever comes first, at the interval of the services done (the catalog's km and days) or the step's defaults. Some
+/// days before, an SMS and an email to a customer who consents to marketing; if nothing is booked, a follow-up call
+/// whose result is kept and acted on (booked, call again later, declined, unreachable); once overdue, a message at two
+/// weeks and at a month. One reminder per car: a newer reminder or any visit of the car closes it (Superseded).
 /// </summary>
 [Activity("Followup", "Service", "Remind the customer of the next service, due by date or projected mileage; follow up by phone when nothing is booked.", DisplayName = "Next service reminder")]
-[FlowNode("Booked", "FollowedUp", "OptedOut")]
+[FlowNode("Booked", "FollowedUp", "OptedOut", "Superseded")]
 public sealed class NextServiceReminder : WaitingActivity
 {
     private readonly LiquidEvaluator _liquid;
@@ -28,20 +30,22 @@ public sealed class NextServiceReminder : WaitingActivity
         (_liquid, _links, _records, _consents, _inbox) = (liquid, links, records, consents, inbox);
         When(NoticeBookmarkName, OnNoticeDueAsync);
         When(FollowUpBookmarkName, OnFollowUpDueAsync);
+        When(OverdueBookmarkName, OnOverdueAsync);
         When(HumanTask.BookmarkName, OnCallDoneAsync);
         When(HumanTask.OverdueBookmarkName, inbox.EscalateAsync);
     }
 
     public const string NoticeBookmarkName = "Followup.NextServiceReminder.Notice";
     public const string FollowUpBookmarkName = "Followup.NextServiceReminder.FollowUp";
+    public const string OverdueBookmarkName = "Followup.NextServiceReminder.Overdue";
 
     [Input(Description = "The visit (delivered) the reminder follows.")]
     public Input<string> VisitId { get; set; } = new(null);
 
-    [Input(Description = "Service interval in days.", DefaultValue = 180)]
+    [Input(Description = "Service interval in days, when no service done on the visit has its own in the catalog.", DefaultValue = 180)]
     public Input<int> IntervalDays { get; set; } = new(null);
 
-    [Input(Description = "Service interval in kilometres.", DefaultValue = 5000)]
+    [Input(Description = "Service interval in kilometres, when no service done on the visit has its own in the catalog.", DefaultValue = 5000)]
     public Input<int> IntervalKm { get; set; } = new(null);
 
     [Input(Description = "Days before the due date the reminder goes out.", DefaultValue = 14)]
@@ -54,12 +58,20 @@ public sealed class NextServiceReminder : WaitingActivity
     public Input<string> FollowUpRole { get; set; } = new(null);
 
     [Input(DisplayName = "SMS (中文)", Description = "Liquid; Name, Plate, DueDate, DueKm, BookingUrl are available.", UIHint = "multiline",
-        DefaultValue = "{{ Name }}您好，您的爱车{{ Plate }}预计将于{{ DueDate }}（或行驶至{{ DueKm }}公里）需要保养。欢迎预约：{{ BookingUrl }}")]
+        DefaultValue = "{{ Name }}您好，您的爱车{{ Plate }}预计将于{{ DueDate }}{% if DueKm %}（或行驶至{{ DueKm }}公里）{% endif %}需要保养。欢迎预约：{{ BookingUrl }}")]
     public Input<string> SmsZhCn { get; set; } = new(null);
 
     [Input(DisplayName = "SMS (English)", Description = "Liquid; Name, Plate, DueDate, DueKm, BookingUrl are available.", UIHint = "multiline",
-        DefaultValue = "Hello {{ Name }}, your {{ Plate }} is due for service around {{ DueDate }} (or at {{ DueKm }} km). Book here: {{ BookingUrl }}")]
+        DefaultValue = "Hello {{ Name }}, your {{ Plate }} is due for service around {{ DueDate }}{% if DueKm %} (or at {{ DueKm }} km){% endif %}. Book here: {{ BookingUrl }}")]
     public Input<string> SmsEn { get; set; } = new(null);
+
+    [Input(DisplayName = "Overdue SMS (中文)", Description = "Sent two weeks and a month after the due date when nothing is booked; the same values.", UIHint = "multiline",
+        DefaultValue = "{{ Name }}您好，您的爱车{{ Plate }}已过保养时间（{{ DueDate }}）。按时保养更安全，欢迎预约：{{ BookingUrl }}")]
+    public Input<string> OverdueZhCn { get; set; } = new(null);
+
+    [Input(DisplayName = "Overdue SMS (English)", Description = "Sent two weeks and a month after the due date when nothing is booked; the same values.", UIHint = "multiline",
+        DefaultValue = "Hello {{ Name }}, your {{ Plate }} was due for service on {{ DueDate }}. Book here: {{ BookingUrl }}")]
+    public Input<string> OverdueEn { get; set; } = new(null);
 
     [Input(DisplayName = "Email subject (中文)", DefaultValue = "保养提醒：{{ Plate }}")]
     public Input<string> SubjectZhCn { get; set; } = new(null);
@@ -79,7 +91,8 @@ public sealed class NextServiceReminder : WaitingActivity
         var visitId = facts.Visit.Id;
         var readings = await _records.ReadAsync(context, db => db.MileageReadings.AsNoTracking().Where(m => m.VehicleId == facts.Vehicle.Id).OrderBy(m => m.ReadAt).ToListAsync(context.CancellationToken));
         var from = facts.Visit.DeliveredAt ?? DealershipRecords.Now(context);
-        var due = Due(from, readings, context.Get(IntervalDays), context.Get(IntervalKm));
+        var (intervalDays, intervalKm) = await IntervalAsync(context, visitId, context.Get(IntervalDays), context.Get(IntervalKm));
+        var due = Due(from, readings, intervalDays, intervalKm);
         var reminder = new ReminderRecord
         {
             Id = context.Workflow.NewId(),
@@ -91,10 +104,12 @@ public sealed class NextServiceReminder : WaitingActivity
             Basis = due.Basis,
             CreatedAt = DealershipRecords.Now(context),
         };
-        await _records.WriteAsync(context, "reminder:scheduled", "Vehicle", facts.Vehicle.Id, (db, _) =>
+        await _records.WriteAsync(context, "reminder:scheduled", "Vehicle", facts.Vehicle.Id, async (db, ct) =>
         {
+            // One live reminder per car: this one replaces any still working.
+            foreach (var earlier in await db.Reminders.Where(r => r.VehicleId == reminder.VehicleId && ReminderStatus.Open.Contains(r.Status)).ToListAsync(ct))
+                earlier.Status = ReminderStatus.Closed(earlier);
             db.Reminders.Add(reminder);
-            return Task.CompletedTask;
         });
         var model = new Dictionary<string, object?>
         {
@@ -108,6 +123,10 @@ public sealed class NextServiceReminder : WaitingActivity
         var (_, subject) = Outbox.Choose(language, _liquid.RenderTemplate(SubjectZhCn, context, model), _liquid.RenderTemplate(SubjectEn, context, model));
         context.SetProperty("ReminderId", reminder.Id);
         context.SetProperty("Sms", new MessagePayload(language, text).ToJson());
+        var (_, overdue) = Outbox.Choose(language, _liquid.RenderTemplate(OverdueZhCn, context, model), _liquid.RenderTemplate(OverdueEn, context, model));
+        context.SetProperty("Overdue", new MessagePayload(language, overdue).ToJson());
+        context.SetProperty("OverdueEmail", new MessagePayload(language, overdue, subject, null, Transactional: false).ToJson());
+        context.SetProperty("DueAt", due.At);
         context.SetProperty("Email", new MessagePayload(language, text, subject, null, Transactional: false).ToJson());
         context.SetProperty("FollowUpAfter", TimeSpan.FromDays(Math.Max(1, context.Get(FollowUpAfterDays))));
         context.SetProperty("Role", context.Get(FollowUpRole));
@@ -118,7 +137,7 @@ public sealed class NextServiceReminder : WaitingActivity
         WaitUntil(context, NoticeBookmarkName, new DateTimeOffset(noticeAt < reminder.CreatedAt ? reminder.CreatedAt : noticeAt, TimeSpan.Zero));
     }
 
-    /// <summary>The reminder's data; null (and the step completes as Booked) when the customer has booked meanwhile.</summary>
+    /// <summary>The reminder's data; null (and the step completes) when the customer has booked or the car came in meanwhile.</summary>
     private async Task<(ReminderRecord Reminder, Customer Customer)?> OpenReminderAsync(ActivityExecutionContext context)
     {
         var reminderId = context.GetProperty<string>("ReminderId")!;
@@ -127,10 +146,10 @@ public sealed class NextServiceReminder : WaitingActivity
             var r = await db.Reminders.AsNoTracking().FirstAsync(x => x.Id == reminderId, context.CancellationToken);
             return (r, await db.Customers.AsNoTracking().FirstAsync(c => c.Id == r.CustomerId, context.CancellationToken));
         });
-        if (reminder.Status != ReminderStatus.Booked)
+        if (ReminderStatus.Open.Contains(reminder.Status))
             return (reminder, customer);
         context.ClearBookmarks();
-        await context.CompleteAsync("Booked");
+        await context.CompleteAsync(reminder.Status == ReminderStatus.Booked ? "Booked" : "Superseded");
         return null;
     }
 
@@ -138,19 +157,12 @@ public sealed class NextServiceReminder : WaitingActivity
     {
         if (await OpenReminderAsync(context) is not var (reminder, customer))
             return;
-        var sms = customer is { MarketingConsent: true, SmsConsent: true, Phone: { } phone } && !await _consents.IsOptedOutAsync(Channels.Sms, phone, context.CancellationToken)
-            && !await _consents.IsOptedOutAsync(Channels.Marketing(Channels.Sms), phone, context.CancellationToken) ? phone : null;
-        var email = customer is { MarketingConsent: true, EmailConsent: true, Email: { } address } && !await _consents.IsOptedOutAsync(Channels.Email, address, context.CancellationToken) ? address : null;
-        if (sms is null && email is null)
+        if (!await SendAsync(context, customer, "Sms", "Email"))
         {
             await SetStatusAsync(context, reminder.Id, ReminderStatus.OptedOut);
             await context.CompleteAsync("OptedOut");
             return;
         }
-        if (sms != null)
-            Outbox.Sms(context, sms, MessagePayload.FromJson(context.GetProperty<string>("Sms")!), urgent: false, marketing: true);
-        if (email != null)
-            Outbox.Email(context, email, MessagePayload.FromJson(context.GetProperty<string>("Email")!), urgent: false);
         var now = DealershipRecords.Now(context);
         await _records.WriteAsync(context, "reminder:sent", "Reminder", reminder.Id, async (db, ct) =>
         {
@@ -159,6 +171,44 @@ public sealed class NextServiceReminder : WaitingActivity
             row.SentAt = now;
         });
         WaitUntil(context, FollowUpBookmarkName, context.Clock.GetUtcNow() + context.GetProperty<TimeSpan>("FollowUpAfter"));
+    }
+
+    /// <summary>The reminder (or the overdue message) by SMS and email, as far as the customer consents to marketing; false when neither can go.</summary>
+    private async Task<bool> SendAsync(ActivityExecutionContext context, Customer customer, string smsProperty, string emailProperty)
+    {
+        var sms = customer is { MarketingConsent: true, SmsConsent: true, Phone: { } phone } && !await _consents.IsOptedOutAsync(Channels.Sms, phone, context.CancellationToken)
+            && !await _consents.IsOptedOutAsync(Channels.Marketing(Channels.Sms), phone, context.CancellationToken) ? phone : null;
+        var email = customer is { MarketingConsent: true, EmailConsent: true, Email: { } address } && !await _consents.IsOptedOutAsync(Channels.Email, address, context.CancellationToken) ? address : null;
+        if (sms != null)
+            Outbox.Sms(context, sms, MessagePayload.FromJson(context.GetProperty<string>(smsProperty)!), urgent: false, marketing: true);
+        if (email != null)
+            Outbox.Email(context, email, MessagePayload.FromJson(context.GetProperty<string>(emailProperty)!), urgent: false);
+        return sms != null || email != null;
+    }
+
+    /// <summary>Overdue and nothing booked: a message two weeks after the due date, another at a month, then the reminder lapses.</summary>
+    private async ValueTask OnOverdueAsync(ActivityExecutionContext context)
+    {
+        if (await OpenReminderAsync(context) is not var (reminder, customer))
+            return;
+        var stage = context.GetProperty<int>("OverdueStage") + 1;
+        context.SetProperty("OverdueStage", stage);
+        await SendAsync(context, customer, "Overdue", "OverdueEmail");
+        await _records.WriteAsync(context, $"reminder:overdue-{stage}", "Reminder", reminder.Id, (_, _) => Task.CompletedTask);
+        if (stage < 2)
+        {
+            WaitUntil(context, OverdueBookmarkName, new DateTimeOffset(context.GetProperty<DateTime>("DueAt").AddDays(30), TimeSpan.Zero));
+            return;
+        }
+        await SetStatusAsync(context, reminder.Id, ReminderStatus.Lapsed);
+        await context.CompleteAsync("FollowedUp");
+    }
+
+    private void WaitForOverdue(ActivityExecutionContext context)
+    {
+        var at = context.GetProperty<DateTime>("DueAt").AddDays(context.GetProperty<int>("OverdueStage") == 0 ? 14 : 30);
+        var now = DealershipRecords.Now(context);
+        WaitUntil(context, OverdueBookmarkName, new DateTimeOffset(at < now ? now : at, TimeSpan.Zero));
     }
 
     private async ValueTask OnFollowUpDueAsync(ActivityExecutionContext context)
@@ -179,11 +229,56 @@ public sealed class NextServiceReminder : WaitingActivity
     private async ValueTask OnCallDoneAsync(ActivityExecutionContext context)
     {
         // The call is recorded first: the task is done whatever the reminder's state.
-        if (await _inbox.CompletedAsync(context) is null || await OpenReminderAsync(context) is null)
+        if (await _inbox.CompletedAsync(context) is null || await OpenReminderAsync(context) is not var (reminder, _))
             return;
-        context.ClearBookmarks();
-        await context.CompleteAsync("FollowedUp");
+        var values = new StepValues(context.ResumeInput.GetValueOrDefault("Values"));
+        var result = values.Text("result") ?? "unreachable";
+        var now = DealershipRecords.Now(context);
+        var later = result == "later" ? LaterOn(values.Text("laterOn"), now) : (DateTime?)null;
+        var status = result switch { "booked" => ReminderStatus.Booked, "declined" => ReminderStatus.Declined, _ => ReminderStatus.FollowUp };
+        await _records.WriteAsync(context, "reminder:call-" + result, "Reminder", reminder.Id, async (db, ct) =>
+        {
+            var row = await db.Reminders.FirstAsync(r => r.Id == reminder.Id, ct);
+            (row.CallResult, row.CallNotes, row.CallBackOn, row.Status) = (result, values.Text("notes"), later, status);
+        });
+        switch (result)
+        {
+            case "booked":
+                await context.CompleteAsync("Booked");
+                return;
+            case "declined":
+                await context.CompleteAsync("FollowedUp");
+                return;
+            case "later":
+                WaitUntil(context, FollowUpBookmarkName, new DateTimeOffset(later!.Value, TimeSpan.Zero)); // call again on the day they asked
+                return;
+            default:
+                WaitForOverdue(context);
+                return;
+        }
     }
+
+    /// <summary>The day the customer asked to be called again (UTC); a month on when none was written or it is past.</summary>
+    private DateTime LaterOn(string? written, DateTime now)
+    {
+        if (written is null || !DateTimeOffset.TryParse(written, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at))
+            return now.AddDays(30);
+        var utc = at.UtcDateTime;
+        return utc > now ? _records.OpenFrom(utc) : now.AddDays(30);
+    }
+
+    /// <summary>
+    /// The interval of the next service: the shortest of the services done on the visit that have one in the catalog
+    /// (km and days each), else the step's defaults.
+    /// </summary>
+    private Task<(int Days, int Km)> IntervalAsync(ActivityExecutionContext context, string visitId, int defaultDays, int defaultKm) => _records.ReadAsync(context, async db =>
+    {
+        var done = await db.EstimateLines.AsNoTracking()
+            .Where(l => l.Approved == true && db.Estimates.Any(e => e.Id == l.EstimateId && e.VisitId == visitId)).Select(l => l.LineKey).ToListAsync(context.CancellationToken);
+        var items = await db.Catalog.AsNoTracking().Where(i => done.Contains(i.Code)).ToListAsync(context.CancellationToken);
+        return (items.Where(i => i.IntervalDays > 0).Select(i => i.IntervalDays!.Value).DefaultIfEmpty(defaultDays).Min(),
+                items.Where(i => i.IntervalKm > 0).Select(i => i.IntervalKm!.Value).DefaultIfEmpty(defaultKm).Min());
+    });
 
     private Task SetStatusAsync(ActivityExecutionContext context, string reminderId, string status) =>
         _records.WriteAsync(context, "reminder:" + status, "Reminder", reminderId, async (db, ct) => (await db.Reminders.FirstAsync(r => r.Id == reminderId, ct)).Status = status);
@@ -212,8 +307,12 @@ public sealed class NextServiceReminder : WaitingActivity
 
     private const string FollowUpForm = """
         { "fields": [
-          { "name": "result", "type": "choice", "options": ["booked", "later", "declined", "unreachable"], "required": true,
-            "label": { "zh-CN": "结果（booked 已预约 / later 稍后 / declined 不需要 / unreachable 未接通）", "en": "Result (booked / later / declined / unreachable)" } },
+          { "name": "result", "type": "choice", "required": true, "label": { "zh-CN": "结果", "en": "Result" }, "options": [
+              { "value": "booked", "label": { "zh-CN": "已预约", "en": "Booked" } },
+              { "value": "later", "label": { "zh-CN": "稍后再联系（填写日期）", "en": "Call again later (give the date)" } },
+              { "value": "declined", "label": { "zh-CN": "不需要", "en": "Does not want it" } },
+              { "value": "unreachable", "label": { "zh-CN": "未接通", "en": "Could not reach" } } ] },
+          { "name": "laterOn", "type": "datetime", "label": { "zh-CN": "再次联系日期", "en": "Call again on" } },
           { "name": "notes", "type": "multiline", "label": { "zh-CN": "备注", "en": "Notes" } }
         ], "actions": ["Done"] }
         """;

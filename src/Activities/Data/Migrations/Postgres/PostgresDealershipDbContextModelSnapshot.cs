@@ -244,6 +244,9 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.Property<string>("Code")
                         .HasColumnType("text");
 
+                    b.Property<int?>("IntervalDays")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("IntervalKm")
                         .HasColumnType("integer");
 
@@ -696,6 +699,15 @@ namespace Followup.Activities.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("BookedAppointmentId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("CallBackOn")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CallNotes")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CallResult")
                         .HasColumnType("text");
 
                     b.Property<DateTime>("CreatedAt")

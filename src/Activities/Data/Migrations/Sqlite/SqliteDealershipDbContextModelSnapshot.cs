@@ -237,6 +237,9 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.Property<string>("Code")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("IntervalDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("IntervalKm")
                         .HasColumnType("INTEGER");
 
@@ -681,6 +684,15 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("BookedAppointmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CallBackOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CallNotes")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CallResult")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
