@@ -194,6 +194,26 @@ public sealed class ProcessPathTests
     }
 
     [Fact]
+    public async Task Declined_work_joins_the_service_reminder_and_is_raised_again_when_the_car_comes_back()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (visitId, number) = await CheckedInAsync(desk, 29, services: "OIL,WIPER,BRAKEF");
+        await desk.RepairAndDeliverAsync(number, approved: ["OIL"]);
+
+        // The reminder names what was left, the brakes (safety) first.
+        await desk.AdvanceAsync(TimeSpan.FromDays(167));
+        var reminder = await desk.SentAsync(Channels.Sms, "due for service around", number);
+        Assert.Contains("We can also do the work we recommended last time: Front brake pads, Wiper blades.", ServiceDesk.Text(reminder), StringComparison.Ordinal);
+
+        // The car comes back: every task page of the new visit shows it to the advisor.
+        var vehicleId = S((await desk.VisitAsync(visitId)).GetProperty("visit"), "vehicleId");
+        var (_, next) = await desk.WalkInAsync(vehicleId);
+        var reception = await desk.TaskAsync("wang", next, "reception");
+        var page = System.Net.WebUtility.HtmlDecode(await (await desk.StaffAsync("wang")).GetStringAsync($"/inbox/{S(reception, "id")}?lang=en"));
+        Assert.Contains("Not done at the last visit: Front brake pads (safety), Wiper blades", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Needs_with_no_priced_line_go_straight_to_the_workshop_without_an_approval()
     {
         await using var desk = await ServiceDesk.OpenAsync();

@@ -202,9 +202,9 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
     }
 
     /// <summary>From the approved estimate to delivery, with no additional work.</summary>
-    public async Task RepairAndDeliverAsync(string number)
+    public async Task RepairAndDeliverAsync(string number, string[]? approved = null)
     {
-        await ApproveByLinkAsync(number, "your service estimate is ready");
+        await ApproveByLinkAsync(number, "your service estimate is ready", approved);
         await CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
         await CompleteAsync("zhang", number, "work", "WorkDone", new { });
         await CompleteAsync("zhou", number, "qualityCheck", "Passed", new { });

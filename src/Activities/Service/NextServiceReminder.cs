@@ -57,12 +57,12 @@ public sealed class NextServiceReminder : WaitingActivity
     [Input(Description = "The role that makes the follow-up call.", UIHint = "dropdown", Options = ["Advisor", "CallbackAgent", "Manager"], DefaultValue = "Advisor")]
     public Input<string> FollowUpRole { get; set; } = new(null);
 
-    [Input(DisplayName = "SMS (中文)", Description = "Liquid; Name, Plate, DueDate, DueKm, BookingUrl are available.", UIHint = "multiline",
-        DefaultValue = "{{ Name }}您好，您的爱车{{ Plate }}预计将于{{ DueDate }}{% if DueKm %}（或行驶至{{ DueKm }}公里）{% endif %}需要保养。欢迎预约：{{ BookingUrl }}")]
+    [Input(DisplayName = "SMS (中文)", Description = "Liquid; Name, Plate, DueDate, DueKm (empty when unknown), Declined (work declined at the visit, safety first), BookingUrl are available.", UIHint = "multiline",
+        DefaultValue = "{{ Name }}您好，您的爱车{{ Plate }}预计将于{{ DueDate }}{% if DueKm %}（或行驶至{{ DueKm }}公里）{% endif %}需要保养。{% if Declined %}上次建议的{{ Declined }}也可一并处理。{% endif %}欢迎预约：{{ BookingUrl }}")]
     public Input<string> SmsZhCn { get; set; } = new(null);
 
-    [Input(DisplayName = "SMS (English)", Description = "Liquid; Name, Plate, DueDate, DueKm, BookingUrl are available.", UIHint = "multiline",
-        DefaultValue = "Hello {{ Name }}, your {{ Plate }} is due for service around {{ DueDate }}{% if DueKm %} (or at {{ DueKm }} km){% endif %}. Book here: {{ BookingUrl }}")]
+    [Input(DisplayName = "SMS (English)", Description = "Liquid; Name, Plate, DueDate, DueKm (empty when unknown), Declined (work declined at the visit, safety first), BookingUrl are available.", UIHint = "multiline",
+        DefaultValue = "Hello {{ Name }}, your {{ Plate }} is due for service around {{ DueDate }}{% if DueKm %} (or at {{ DueKm }} km){% endif %}.{% if Declined %} We can also do the work we recommended last time: {{ Declined }}.{% endif %} Book here: {{ BookingUrl }}")]
     public Input<string> SmsEn { get; set; } = new(null);
 
     [Input(DisplayName = "Overdue SMS (中文)", Description = "Sent two weeks and a month after the due date when nothing is booked; the same values.", UIHint = "multiline",
@@ -117,6 +117,7 @@ public sealed class NextServiceReminder : WaitingActivity
             ["Plate"] = facts.Vehicle.Plate ?? facts.Vehicle.Model,
             ["DueDate"] = _records.LocalTime(due.At)[..10],
             ["DueKm"] = due.Km,
+            ["Declined"] = await DeclinedAsync(context, visitId, facts.Customer.Language),
             ["BookingUrl"] = context.Get(BookingUrl) is { Length: > 0 } url ? url : _links.BookingLinkFor(facts.Vehicle.Id),
         };
         var (language, text) = Outbox.Choose(facts.Customer.Language, _liquid.RenderTemplate(SmsZhCn, context, model), _liquid.RenderTemplate(SmsEn, context, model));
@@ -266,6 +267,14 @@ public sealed class NextServiceReminder : WaitingActivity
         var utc = at.UtcDateTime;
         return utc > now ? _records.OpenFrom(utc) : now.AddDays(30);
     }
+
+    /// <summary>What the customer declined or never answered at the visit, safety items first, as one phrase; empty when nothing.</summary>
+    private Task<string> DeclinedAsync(ActivityExecutionContext context, string visitId, string language) => _records.ReadAsync(context, async db =>
+    {
+        var lines = await db.EstimateLines.AsNoTracking()
+            .Where(l => l.Approved != true && db.Estimates.Any(e => e.Id == l.EstimateId && e.VisitId == visitId && e.Status != EstimateStatus.Pending)).ToListAsync(context.CancellationToken);
+        return string.Join(language == "en" ? ", " : "、", lines.OrderByDescending(l => l.Safety).ThenBy(l => l.Id).Select(l => l.Description).Distinct());
+    });
 
     /// <summary>
     /// The interval of the next service: the shortest of the services done on the visit that have one in the catalog

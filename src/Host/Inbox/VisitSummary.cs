@@ -35,6 +35,8 @@ public static class VisitSummary
               <p>{(en ? "Status" : "状态")}: {E(visit.Status)} · {(en ? "Promised" : "承诺交车")}: {Local(visit.PromisedAt)} · {(en ? "Advisor" : "顾问")}: {E(visit.Advisor)} · {(en ? "Technician" : "技师")}: {E(visit.Technician)}</p>
               {(concerns.Count == 0 ? "" : $"<p>{(en ? "Concerns" : "客户需求")}: {E(string.Join("; ", concerns))}</p>")}
             """;
+        if (await DeclinedBeforeAsync(db, visit, ct) is { Count: > 0 } before)
+            html += $"<p class=\"declined-before\">{(en ? "Not done at the last visit" : "上次未做的项目")}: {E(string.Join(en ? ", " : "、", before.Select(l => l.Safety ? l.Description + (en ? " (safety)" : "（安全）") : l.Description)))}</p>";
         if (full)
         {
             var checkIn = await db.CheckIns.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct);
@@ -62,6 +64,21 @@ public static class VisitSummary
                 html += $"<p class=\"comeback\">{(en ? "Comeback of" : "返修，原工单")} <a href=\"/visits/{E(original)}\">{E(original)}</a></p>";
         }
         return html + "</section>";
+    }
+
+    /// <summary>
+    /// What the customer declined or never answered at the car's last visit before this one, safety items first: the
+    /// advisor raises it again at check-in and in the needs step.
+    /// </summary>
+    public static async Task<List<EstimateLine>> DeclinedBeforeAsync(DealershipDbContext db, Visit visit, CancellationToken ct)
+    {
+        var last = await db.Visits.AsNoTracking().Where(v => v.VehicleId == visit.VehicleId && v.Id != visit.Id && v.DeliveredAt != null && v.CreatedAt < visit.CreatedAt)
+            .OrderByDescending(v => v.DeliveredAt).Select(v => v.Id).FirstOrDefaultAsync(ct);
+        if (last is null)
+            return [];
+        var lines = await db.EstimateLines.AsNoTracking()
+            .Where(l => l.Approved != true && db.Estimates.Any(e => e.Id == l.EstimateId && e.VisitId == last && e.Status != EstimateStatus.Pending)).ToListAsync(ct);
+        return [.. lines.OrderByDescending(l => l.Safety).ThenBy(l => l.Id).DistinctBy(l => l.Description)];
     }
 
     /// <summary>Who pays a line, when it is not the customer.</summary>
