@@ -344,11 +344,11 @@ public sealed class WaitingActivityTests
         await using (var db = await h.DbAsync())
         {
             var reminder = await db.Reminders.SingleAsync();
-            Assert.Equal(("later", "Travelling", new DateTime(2026, 3, 30, 2, 0, 0, DateTimeKind.Utc)), (reminder.CallResult, reminder.CallNotes, reminder.CallBackOn));
+            Assert.Equal(("later", "Travelling", new DateTime(2026, 3, 30, 1, 0, 0, DateTimeKind.Utc)), (reminder.CallResult, reminder.CallNotes, reminder.CallBackOn)); // when the store opens that day
         }
-        await h.AdvanceAsync(TimeSpan.FromDays(2)); // 09:00 on the 30th in Shanghai
+        await h.AdvanceAsync(TimeSpan.FromDays(2) - TimeSpan.FromMinutes(1));
         Assert.Single(await h.TasksAsync());
-        await h.AdvanceAsync(TimeSpan.FromHours(1));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(1)); // 09:00 on the 30th in Shanghai
         Assert.Equal(2, (await h.TasksAsync()).Count);
         await h.CompleteTaskAsync("Done", new Dictionary<string, string?> { ["result"] = "unreachable" });
 

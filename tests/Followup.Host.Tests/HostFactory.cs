@@ -70,9 +70,16 @@ public sealed class HostFactory : WebApplicationFactory<Program>
     {
         UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
         StartServer();
-        return Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+        _kestrel = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);
+        return _kestrel;
     }
+
+    private string? _kestrel;
+
+    /// <summary>Client options that reach the server, in memory or (once started) on Kestrel.</summary>
+    public WebApplicationFactoryClientOptions ClientOptionsFor(bool redirects = true, bool cookies = true) =>
+        new() { AllowAutoRedirect = redirects, HandleCookies = cookies, BaseAddress = new Uri(_kestrel ?? "http://localhost") };
 
     /// <summary>Creates a staff member with a role.</summary>
     public async Task AddStaffAsync(string userName, string password, string role)
@@ -84,7 +91,7 @@ public sealed class HostFactory : WebApplicationFactory<Program>
     /// <summary>A client signed in through the login form (cookie and antiforgery token as a browser has them).</summary>
     public async Task<HttpClient> SignedInAsync(string userName, string password, bool sendAntiforgeryToken = true)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var client = CreateClient(ClientOptionsFor(redirects: false));
         var form = await client.GetStringAsync("/account/login");
         var token = AntiforgeryToken(form);
         var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -94,7 +101,10 @@ public sealed class HostFactory : WebApplicationFactory<Program>
             ["Password"] = password,
             ["ReturnUrl"] = "/",
         }));
-        if (response.StatusCode != System.Net.HttpStatusCode.Redirect)
+        // On Kestrel the client follows the redirect itself: signed in is then the page after the form, not the form again.
+        var signedIn = response.StatusCode == System.Net.HttpStatusCode.Redirect
+            || (_kestrel != null && response.IsSuccessStatusCode && response.RequestMessage?.RequestUri?.AbsolutePath != "/account/login");
+        if (!signedIn)
             throw new InvalidOperationException($"Sign-in of {userName} failed: {response.StatusCode}");
         // As a page's script would: the signed-in page's antiforgery token goes with every change.
         if (sendAntiforgeryToken)

@@ -174,7 +174,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
     {
         var sms = await SentAsync(Channels.Sms, containing, correlationId);
         var link = new Uri(LinkRegex().Match(Text(sms)).Value).PathAndQuery;
-        var phone = Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        var phone = Host.CreateClient(Host.ClientOptionsFor());
         var page = await phone.GetStringAsync(link);
         var token = HostFactory.AntiforgeryToken(page);
         var offered = Regex.Matches(page, "name=\"line\" value=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();

@@ -259,13 +259,13 @@ public sealed class NextServiceReminder : WaitingActivity
         }
     }
 
-    /// <summary>The day the customer asked to be called again (UTC); a month on when none was written or it is past.</summary>
+    /// <summary>When the store opens on the day the customer asked to be called again (UTC); a month on when no day was written or it is past.</summary>
     private DateTime LaterOn(string? written, DateTime now)
     {
         if (written is null || !DateTimeOffset.TryParse(written, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at))
             return now.AddDays(30);
-        var utc = at.UtcDateTime;
-        return utc > now ? _records.OpenFrom(utc) : now.AddDays(30);
+        var day = _records.Utc(at.DateTime.Date + _records.Store.OpensAt.ToTimeSpan()); // the day as the agent wrote it, on the store's calendar
+        return day > now ? day : now.AddDays(30);
     }
 
     /// <summary>What the customer declined or never answered at the visit, safety items first, as one phrase; empty when nothing.</summary>
