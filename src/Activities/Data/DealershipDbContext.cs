@@ -203,6 +203,14 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
         });
     }
 
+    /// <summary>
+    /// The lines of a visit the customer declined or never answered, on estimates that were decided (or timed out): the
+    /// invoice's safety note, the next reminder and the next visit's pages name them, safety items first.
+    /// </summary>
+    public IQueryable<EstimateLine> NotApproved(string visitId) => EstimateLines.AsNoTracking()
+        .Where(l => l.Approved != true && Estimates.Any(e => e.Id == l.EstimateId && e.VisitId == visitId && e.Status != EstimateStatus.Pending))
+        .OrderByDescending(l => l.Safety).ThenBy(l => l.Id);
+
     public static IServiceCollection AddDealershipData(IServiceCollection services, WorkflowDatabase database)
     {
         if (database.Provider == DatabaseProvider.Postgres)

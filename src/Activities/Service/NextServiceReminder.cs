@@ -271,9 +271,8 @@ public sealed class NextServiceReminder : WaitingActivity
     /// <summary>What the customer declined or never answered at the visit, safety items first, as one phrase; empty when nothing.</summary>
     private Task<string> DeclinedAsync(ActivityExecutionContext context, string visitId, string language) => _records.ReadAsync(context, async db =>
     {
-        var lines = await db.EstimateLines.AsNoTracking()
-            .Where(l => l.Approved != true && db.Estimates.Any(e => e.Id == l.EstimateId && e.VisitId == visitId && e.Status != EstimateStatus.Pending)).ToListAsync(context.CancellationToken);
-        return string.Join(language == "en" ? ", " : "、", lines.OrderByDescending(l => l.Safety).ThenBy(l => l.Id).Select(l => l.Description).Distinct());
+        var lines = await db.NotApproved(visitId).Select(l => l.Description).ToListAsync(context.CancellationToken);
+        return string.Join(language == "en" ? ", " : "、", lines.Distinct());
     });
 
     /// <summary>

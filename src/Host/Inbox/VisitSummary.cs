@@ -76,9 +76,7 @@ public static class VisitSummary
             .OrderByDescending(v => v.DeliveredAt).Select(v => v.Id).FirstOrDefaultAsync(ct);
         if (last is null)
             return [];
-        var lines = await db.EstimateLines.AsNoTracking()
-            .Where(l => l.Approved != true && db.Estimates.Any(e => e.Id == l.EstimateId && e.VisitId == last && e.Status != EstimateStatus.Pending)).ToListAsync(ct);
-        return [.. lines.OrderByDescending(l => l.Safety).ThenBy(l => l.Id).DistinctBy(l => l.Description)];
+        return [.. (await db.NotApproved(last).ToListAsync(ct)).DistinctBy(l => l.Description)];
     }
 
     /// <summary>Who pays a line, when it is not the customer.</summary>

@@ -27,8 +27,7 @@ public sealed class RecordInvoice(DealershipRecords records) : TaskStep(records)
         var visitId = visit.Visit.Id;
         var approved = await Records.ReadAsync(context, db => db.EstimateLines.AsNoTracking()
             .Where(l => l.Approved == true && db.Estimates.Any(e => e.Id == l.EstimateId && e.VisitId == visitId)).OrderBy(l => l.Id).ToListAsync(context.CancellationToken));
-        var declinedSafety = await Records.ReadAsync(context, db => db.EstimateLines.AsNoTracking()
-            .Where(l => l.Safety && l.Approved != true && db.Estimates.Any(e => e.Id == l.EstimateId && e.VisitId == visitId)).OrderBy(l => l.Id).Select(l => l.Description).ToListAsync(context.CancellationToken));
+        var declinedSafety = await Records.ReadAsync(context, db => db.NotApproved(visitId).Where(l => l.Safety).Select(l => l.Description).ToListAsync(context.CancellationToken));
         var invoiceId = context.Workflow.NewId();
         var lines = approved.Select(l => new InvoiceLine { InvoiceId = invoiceId, LineKey = l.LineKey, Description = l.Description, Labour = l.Labour, Parts = l.Parts, PayType = l.PayType }).ToList();
         var (extraLabour, extraParts) = (Number(context, ExtraLabour, values, "extraLabour") ?? 0, Number(context, ExtraParts, values, "extraParts") ?? 0);
