@@ -51,6 +51,15 @@ public sealed class ProcessPagesBrowserTests
         await Assertions.Expect(page.GetByText("Completed; the workflow has moved on.")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "reminder-call-en.png"), FullPage = true });
 
+        // The car comes back: the new visit's task page names the work left last time, in either language.
+        var (_, next) = await desk.WalkInAsync(vehicleId);
+        var reception = await desk.TaskAsync("wang", next, "reception");
+        await page.GotoAsync(desk.Address + $"/inbox/{reception.GetProperty("id").GetString()}?lang=zh-CN");
+        await Assertions.Expect(page.GetByText("上次未做的项目: Front brake pads（安全）")).ToBeVisibleAsync();
+        await page.GotoAsync(desk.Address + $"/inbox/{reception.GetProperty("id").GetString()}?lang=en");
+        await Assertions.Expect(page.GetByText("Not done at the last visit: Front brake pads (safety)")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "declined-before-en.png"), FullPage = true });
+
         var reminder = (await desk.VisitAsync(visitId)).GetProperty("reminders").EnumerateArray().Single();
         Assert.Equal(("later", "On holiday until September"), (reminder.GetProperty("callResult").GetString(), reminder.GetProperty("callNotes").GetString()));
         Assert.Equal(new DateTime(2026, 9, 10, 1, 0, 0, DateTimeKind.Utc), reminder.GetProperty("callBackOn").GetDateTime()); // when the store opens that day

@@ -17,6 +17,12 @@ public sealed class Customer
 
     /// <summary>Consent to marketing: service reminders, surveys, follow-ups of declined work (on the channels consented above). Never assumed.</summary>
     public bool MarketingConsent { get; set; }
+
+    /// <summary>The number a message may go to: service messages need SMS consent, marketing also marketing consent; null otherwise.</summary>
+    public string? SmsTo(bool marketing = false) => SmsConsent && (!marketing || MarketingConsent) && !string.IsNullOrEmpty(Phone) ? Phone : null;
+
+    /// <summary>The address a message may go to, by the same rule as <see cref="SmsTo"/>.</summary>
+    public string? EmailTo(bool marketing = false) => EmailConsent && (!marketing || MarketingConsent) && !string.IsNullOrEmpty(Email) ? Email : null;
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public List<Vehicle> Vehicles { get; set; } = [];

@@ -13,6 +13,10 @@ public sealed class ConsentStore(IDbContextFactory<DealershipDbContext> factory)
     }
 
     /// <summary>Records an opt-out or opt-in with its source; returns false when it was already so.</summary>
+    /// <summary>Whether a reply has stopped this kind of message to the address: STOP stops all, TD/退订 stops marketing.</summary>
+    public async Task<bool> BlocksAsync(string channel, string address, bool marketing, CancellationToken cancellationToken) =>
+        await IsOptedOutAsync(channel, address, cancellationToken) || (marketing && await IsOptedOutAsync(Channels.Marketing(channel), address, cancellationToken));
+
     public async Task<bool> SetConsentAsync(string channel, string address, bool optedOut, string source, DateTime at, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);

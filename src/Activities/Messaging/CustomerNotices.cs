@@ -8,7 +8,7 @@ public static class CustomerNotices
     /// <summary>A changed promised time (step 5: any change is told to the customer); none without a mobile number or consent.</summary>
     public static OutboxRecord? PromisedTimeChanged(Service.StoreOptions store, Customer customer, Visit visit, string localTime, DateTime at)
     {
-        if (customer is not { SmsConsent: true, Phone: { Length: > 0 } phone })
+        if (customer.SmsTo() is not { } phone)
             return null;
         var text = customer.Language == "en"
             ? $"Hello {customer.Name}, your car ({visit.Number}) will now be ready by {localTime}. We are sorry for any inconvenience."
@@ -20,7 +20,7 @@ public static class CustomerNotices
     /// <summary>The customer hears that the store cancelled their appointment (a cancellation they asked for by reply is answered in that reply).</summary>
     public static OutboxRecord? AppointmentCancelled(Service.StoreOptions store, Customer customer, Appointment appointment, string localTime, DateTime at)
     {
-        if (customer is not { SmsConsent: true, Phone: { Length: > 0 } phone })
+        if (customer.SmsTo() is not { } phone)
             return null;
         return Outbox.SmsRow(store, $"appointment:{appointment.Id}:cancelled", phone,
             new MessagePayload(customer.Language == "en" ? "en" : "zh-CN", AppointmentCancelledText(store, customer, localTime)), urgent: false, appointment.Id, at);

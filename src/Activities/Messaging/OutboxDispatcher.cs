@@ -51,8 +51,7 @@ public sealed partial class OutboxDispatcher(
                 return;
             }
         }
-        if (await consents.IsOptedOutAsync(row.Channel, row.Recipient, cancellationToken)
-            || (!payload.Transactional && await consents.IsOptedOutAsync(Channels.Marketing(row.Channel), row.Recipient, cancellationToken)))
+        if (await consents.BlocksAsync(row.Channel, row.Recipient, marketing: !payload.Transactional, cancellationToken))
         {
             await SaveAsync(row, OutboxStatus.Blocked, now, "the recipient opted out", cancellationToken: cancellationToken);
             return;

@@ -36,8 +36,8 @@ public sealed class LoadAppointment(DealershipRecords records) : Activity
         {
             ["Id"] = a.Id,
             ["CustomerName"] = customer.Name,
-            ["Phone"] = customer.SmsConsent ? customer.Phone : null,
-            ["Email"] = customer.EmailConsent ? customer.Email : null,
+            ["Phone"] = customer.SmsTo(),
+            ["Email"] = customer.EmailTo(),
             ["Language"] = customer.Language,
             ["Plate"] = vehicle.Plate ?? vehicle.Model,
             ["Slot"] = records.LocalTime(a.SlotAt),

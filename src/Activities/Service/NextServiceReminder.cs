@@ -107,7 +107,7 @@ public sealed class NextServiceReminder : WaitingActivity
         await _records.WriteAsync(context, "reminder:scheduled", "Vehicle", facts.Vehicle.Id, async (db, ct) =>
         {
             // One live reminder per car: this one replaces any still working.
-            foreach (var earlier in await db.Reminders.Where(r => r.VehicleId == reminder.VehicleId && ReminderStatus.Open.Contains(r.Status)).ToListAsync(ct))
+            foreach (var earlier in await db.OpenReminders(reminder.VehicleId).ToListAsync(ct))
                 earlier.Status = ReminderStatus.Closed(earlier);
             db.Reminders.Add(reminder);
         });
@@ -177,9 +177,8 @@ public sealed class NextServiceReminder : WaitingActivity
     /// <summary>The reminder (or the overdue message) by SMS and email, as far as the customer consents to marketing; false when neither can go.</summary>
     private async Task<bool> SendAsync(ActivityExecutionContext context, Customer customer, string smsProperty, string emailProperty)
     {
-        var sms = customer is { MarketingConsent: true, SmsConsent: true, Phone: { } phone } && !await _consents.IsOptedOutAsync(Channels.Sms, phone, context.CancellationToken)
-            && !await _consents.IsOptedOutAsync(Channels.Marketing(Channels.Sms), phone, context.CancellationToken) ? phone : null;
-        var email = customer is { MarketingConsent: true, EmailConsent: true, Email: { } address } && !await _consents.IsOptedOutAsync(Channels.Email, address, context.CancellationToken) ? address : null;
+        var sms = customer.SmsTo(marketing: true) is { } phone && !await _consents.BlocksAsync(Channels.Sms, phone, marketing: true, context.CancellationToken) ? phone : null;
+        var email = customer.EmailTo(marketing: true) is { } address && !await _consents.BlocksAsync(Channels.Email, address, marketing: true, context.CancellationToken) ? address : null;
         if (sms != null)
             Outbox.Sms(context, sms, MessagePayload.FromJson(context.GetProperty<string>(smsProperty)!), urgent: false, marketing: true);
         if (email != null)

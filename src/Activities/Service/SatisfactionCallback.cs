@@ -93,7 +93,7 @@ public sealed partial class SatisfactionCallback : WaitingActivity
         var first = _records.DayAfter(delivered, Math.Max(0, context.Get(FirstCallDay)));
         var lastCall = _records.DayAfter(delivered, Math.Max(0, context.Get(LastCallDay)), closing: true);
         first = first < now ? _records.OpenFrom(now) : first;
-        var canSurvey = facts.Customer is { MarketingConsent: true, SmsConsent: true, Phone: not null };
+        var canSurvey = facts.Customer.SmsTo(marketing: true) is not null;
         var mode = context.Get(Mode) == "sms" && canSurvey ? "sms" : "call";
         var callback = new CallbackRecord { Id = context.Workflow.NewId(), VisitId = visitId, DueAt = first, DeadlineAt = lastCall < first ? first : lastCall, Mode = mode };
         await _records.WriteAsync(context, "callback:scheduled", "Visit", visitId, (db, _) =>

@@ -43,7 +43,7 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
             visit.Number = await NextNumberAsync(db, now, cancellationToken);
             db.Visits.Add(visit);
             // The car is here: its reminder has done its work (one live reminder per car; this visit schedules the next).
-            foreach (var reminder in await db.Reminders.Where(r => r.VehicleId == vehicle.Id && ReminderStatus.Open.Contains(r.Status)).ToListAsync(cancellationToken))
+            foreach (var reminder in await db.OpenReminders(vehicle.Id).ToListAsync(cancellationToken))
                 reminder.Status = ReminderStatus.Closed(reminder);
             db.Audit.Add(AuditEntry.Of(actor, "created", "Visit", visit.Id, now, input));
             idempotency?.Record(db, StatusCodes.Status201Created, $"/api/visits/{visit.Id}", VisitView.From(visit), now);
@@ -89,7 +89,7 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
         };
         db.Appointments.Add(appointment);
         // A booking answers the vehicle's open service reminder (reminder → booking conversion).
-        foreach (var reminder in await db.Reminders.Where(r => r.VehicleId == vehicle.Id && ReminderStatus.Open.Contains(r.Status)).ToListAsync(cancellationToken))
+        foreach (var reminder in await db.OpenReminders(vehicle.Id).ToListAsync(cancellationToken))
         {
             reminder.Status = ReminderStatus.Booked;
             reminder.BookedAppointmentId = appointment.Id;

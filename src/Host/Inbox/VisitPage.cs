@@ -95,7 +95,7 @@ public static class VisitPage
         await using var db = await factory.CreateDbContextAsync(ct);
         var customer = await db.Visits.AsNoTracking().Where(v => v.Number == correlationId)
             .Join(db.Customers.AsNoTracking(), v => v.CustomerId, c => c.Id, (_, c) => c).FirstOrDefaultAsync(ct);
-        if (customer is not { SmsConsent: true, Phone: { Length: > 0 } phone })
+        if (customer?.SmsTo() is not { } phone)
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The customer cannot be sent an SMS (no mobile number, or no consent)");
         var text = ApprovalTexts.Resend(approval.Kind, approval.Language, approval.CustomerName, links.LinkFor(approval.Id));
         var row = Outbox.SmsRow(shop.Value, $"approval:{approval.Id}:resend:{now.Ticks}", phone, new MessagePayload(approval.Language, text), urgent: true, correlationId, now);
