@@ -453,6 +453,29 @@ public sealed class WaitingActivityTests
     }
 
     [Fact]
+    public async Task AwaitArrival_OfAnAppointmentCancelledOrMovedUnderIt_EndsCancelled_OrWaitsForTheNewSlot_NeverNoShow()
+    {
+        // What a crash between saving the change and ending the appointment's workflow leaves: the wait still running.
+        await using var h = await ActivityHarness.OpenAsync();
+        var id = await BookAsync(h, new DateTime(2026, 3, 2, 2, 0, 0));
+        var wait = Activity("step", "Followup.AwaitArrival", Input("appointmentId", "String", id) + "," + Input("grace", "TimeSpan", "00:30:00"));
+        var moved = await h.RunAsync(wait);
+        await using (var db = await h.DbAsync())
+            await db.Appointments.ExecuteUpdateAsync(u => u.SetProperty(a => a.SlotAt, new DateTime(2026, 3, 3, 2, 0, 0)));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(91)); // the old slot's grace is over
+        Assert.Equal("Suspended", (await h.InstanceAsync(moved.InstanceId)).SubStatus);
+        await using (var db = await h.DbAsync())
+        {
+            Assert.Equal(AppointmentStatus.Booked, (await db.Appointments.SingleAsync()).Status);
+            await db.Appointments.ExecuteUpdateAsync(u => u.SetProperty(a => a.Status, AppointmentStatus.Cancelled));
+        }
+        await h.AdvanceAsync(TimeSpan.FromDays(1)); // the new slot's grace is over too
+        Assert.Equal("Cancelled", await h.OutcomeAsync(moved.InstanceId));
+        await using (var db = await h.DbAsync())
+            Assert.Equal(AppointmentStatus.Cancelled, (await db.Appointments.SingleAsync()).Status);
+    }
+
+    [Fact]
     public async Task SendSms_WritesOneMessageInTheCustomersLanguage_AndSkipsACustomerWithoutANumber()
     {
         await using var h = await ActivityHarness.OpenAsync();
