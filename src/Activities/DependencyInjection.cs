@@ -31,6 +31,7 @@ public static class DependencyInjection
         services.AddSingleton<Approvals.ApprovalStore>();
         services.AddSingleton<Tasks.TaskInbox>();
         services.AddSingleton<Service.DealershipRecords>();
+        services.AddSingleton<Service.ReminderSteps>();
         services.AddSingleton<Tasks.TaskService>();
         services.AddSingleton<Approvals.ApprovalService>();
         services.AddSingleton<Tasks.StrandedDecisions>();

@@ -405,6 +405,22 @@ public sealed class WaitingActivityTests
     }
 
     [Fact]
+    public async Task NextServiceReminder_TheCarsOwnIntervalComesBeforeTheCatalogs()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await DeliverAsync(h);
+        await DeclinedAtTheVisitAsync(h); // the oil change done: 180 days in the catalog
+        await using (var db = await h.DbAsync())
+            await db.Vehicles.ExecuteUpdateAsync(s => s.SetProperty(v => v.ServiceIntervalDays, 365).SetProperty(v => v.ServiceIntervalKm, 15000));
+        await h.RunAsync(Visit("Followup.NextServiceReminder"));
+        await using (var db = await h.DbAsync())
+        {
+            var reminder = await db.Reminders.SingleAsync(r => r.Kind == ReminderKind.Service);
+            Assert.Equal(h.Clock.GetUtcNow().UtcDateTime.AddDays(365), reminder.DueAt);
+        }
+    }
+
+    [Fact]
     public async Task NextServiceReminder_StopsWhenTheCustomerBooks_AndSendsNothingWithoutConsent()
     {
         await using var h = await ActivityHarness.OpenAsync(customer: c => (c.SmsConsent, c.EmailConsent) = (false, false));
@@ -424,6 +440,96 @@ public sealed class WaitingActivityTests
         await h2.AdvanceAsync(TimeSpan.FromDays(23));
         Assert.Equal("Booked", await h2.OutcomeAsync(booked.InstanceId));
         Assert.Empty(await h2.MessagesAsync());
+    }
+
+    /// <summary>The visit's estimate: the oil change approved, the front brakes (safety) declined, the wipers never answered.</summary>
+    private static async Task DeclinedAtTheVisitAsync(ActivityHarness h)
+    {
+        await using var db = await h.DbAsync();
+        db.Estimates.Add(new Estimate { Id = "estimate-1", VisitId = ActivityHarness.VisitId, Kind = EstimateKind.Estimate, Status = EstimateStatus.PartiallyApproved, CreatedAt = h.Clock.GetUtcNow().UtcDateTime,
+            Lines = [
+                new EstimateLine { EstimateId = "estimate-1", LineKey = "OIL", Description = "Oil change", Approved = true },
+                new EstimateLine { EstimateId = "estimate-1", LineKey = "WIPER", Description = "Wiper blades", Approved = null },
+                new EstimateLine { EstimateId = "estimate-1", LineKey = "BRAKEF", Description = "Front brake pads", Approved = false, Safety = true }] });
+        await db.SaveChangesAsync();
+    }
+
+    private static async Task<ReminderRecord> FollowUpRecordAsync(ActivityHarness h)
+    {
+        await using var db = await h.DbAsync();
+        return await db.Reminders.SingleAsync(r => r.Kind == ReminderKind.DeclinedWork);
+    }
+
+    [Fact]
+    public async Task DeclinedWorkFollowUp_WithNothingDeclined_EndsAtOnce_AndKeepsNoRecord()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await DeliverAsync(h);
+        var (_, outcome) = await h.CompleteAsync(Visit("Followup.DeclinedWorkFollowUp"));
+        Assert.Equal("NothingDeclined", outcome);
+        await using var db = await h.DbAsync();
+        Assert.Empty(await db.Reminders.ToListAsync());
+    }
+
+    [Fact]
+    public async Task DeclinedWorkFollowUp_MessagesTheCustomerWhenTheStoreOpensOnTheDay_SafetyFirst_AndLapsesWhenNothingIsBooked()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await DeclinedAtTheVisitAsync(h);
+        await DeliverAsync(h); // 09:00 Monday 2 March, Shanghai
+        var run = await h.RunAsync(Visit("Followup.DeclinedWorkFollowUp", Input("afterDays", "Int32", "7")));
+        await h.AdvanceAsync(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
+        Assert.Empty(await h.MessagesAsync());
+        await h.AdvanceAsync(TimeSpan.FromMinutes(1));
+        var sent = await h.MessagesAsync();
+        Assert.Equal(["sms", "email"], sent.Select(m => m.Channel));
+        var text = MessagePayload.FromJson(sent[0].Payload).Text;
+        Assert.Contains("we recommended work that is not done yet: Front brake pads, Wiper blades. Some of it concerns your safety on the road", text, StringComparison.Ordinal);
+        Assert.Contains("https://dealer.example/c/book/vehicle-1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("declin", text, StringComparison.OrdinalIgnoreCase); // the wipers were never answered
+        Assert.Equal(ReminderStatus.Sent, (await FollowUpRecordAsync(h)).Status);
+
+        await h.AdvanceAsync(TimeSpan.FromDays(30));
+        Assert.Equal("NotBooked", await h.OutcomeAsync(run.InstanceId));
+        Assert.Equal(ReminderStatus.Lapsed, (await FollowUpRecordAsync(h)).Status);
+        Assert.Equal(2, (await h.MessagesAsync()).Count);
+    }
+
+    [Fact]
+    public async Task DeclinedWorkFollowUp_EndsBookedWhenTheCarIsBooked_AndDoesNotTouchTheServiceReminder()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await DeclinedAtTheVisitAsync(h);
+        await DeliverAsync(h);
+        var reminder = await h.RunAsync(Visit("Followup.NextServiceReminder"));
+        var run = await h.RunAsync(Visit("Followup.DeclinedWorkFollowUp"));
+        await h.AdvanceAsync(TimeSpan.FromDays(7));
+        await using (var db = await h.DbAsync())
+        {
+            Assert.Equal([ReminderKind.DeclinedWork, ReminderKind.Service], (await db.Reminders.OrderBy(r => r.Kind).ToListAsync()).Select(r => r.Kind)); // one of each kind, both live
+            await db.Reminders.Where(r => r.Kind == ReminderKind.DeclinedWork).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReminderStatus.Booked));
+        }
+        await h.AdvanceAsync(TimeSpan.FromDays(30));
+        Assert.Equal("Booked", await h.OutcomeAsync(run.InstanceId));
+        Assert.Equal("Suspended", (await h.InstanceAsync(reminder.InstanceId)).SubStatus);
+    }
+
+    [Fact]
+    public async Task DeclinedWorkFollowUp_WithoutMarketingConsent_IsACallWhoseResultIsKept_AndNothingIsSent()
+    {
+        await using var h = await ActivityHarness.OpenAsync(customer: c => c.MarketingConsent = false);
+        await DeclinedAtTheVisitAsync(h);
+        await DeliverAsync(h);
+        var run = await h.RunAsync(Visit("Followup.DeclinedWorkFollowUp"));
+        await h.AdvanceAsync(TimeSpan.FromDays(7));
+        var call = Assert.Single(await h.TasksAsync());
+        Assert.Equal("Advisor", call.AssigneeRole);
+        Assert.Contains("Front brake pads (safety), Wiper blades", call.Instructions, StringComparison.Ordinal);
+        await h.CompleteTaskAsync("Done", new Dictionary<string, string?> { ["result"] = "declined", ["notes"] = "Will do it elsewhere" });
+        Assert.Equal("NotBooked", await h.OutcomeAsync(run.InstanceId));
+        var record = await FollowUpRecordAsync(h);
+        Assert.Equal((ReminderStatus.Declined, "declined", "Will do it elsewhere"), (record.Status, record.CallResult, record.CallNotes));
+        Assert.Empty(await h.MessagesAsync());
     }
 
     private static async Task<string> BookAsync(ActivityHarness h, DateTime slot)

@@ -49,7 +49,10 @@ public sealed class CustomersApiTests
         var id = customer.GetProperty("id").GetString();
 
         Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync("/api/vehicles", new { customerId = "nobody", vin = GoodVin })).StatusCode);
-        var vehicle = await api.PostAsJsonAsync("/api/vehicles", new { customerId = id, vin = GoodVin.ToLowerInvariant(), plate = "沪A12345", model = "Golf", year = 2021, odometer = 48210 });
+        var badInterval = await api.PostAsJsonAsync("/api/vehicles", new { customerId = id, vin = GoodVin, serviceIntervalDays = 5, serviceIntervalKm = 200 });
+        Assert.Equal(HttpStatusCode.BadRequest, badInterval.StatusCode);
+        Assert.Contains("The service interval is between 30 and 1095 days.", await badInterval.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var vehicle = await api.PostAsJsonAsync("/api/vehicles", new { customerId = id, vin = GoodVin.ToLowerInvariant(), plate = "沪A12345", model = "Golf", year = 2021, odometer = 48210, serviceIntervalDays = 365, serviceIntervalKm = 15000 });
         Assert.Equal(HttpStatusCode.Created, vehicle.StatusCode);
         var vehicleId = (await vehicle.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         Assert.Equal(HttpStatusCode.Conflict, (await api.PostAsJsonAsync("/api/vehicles", new { customerId = id, vin = GoodVin })).StatusCode);
@@ -59,6 +62,7 @@ public sealed class CustomersApiTests
         var full = await api.GetFromJsonAsync<JsonElement>($"/api/customers/{id}");
         var stored = full.GetProperty("vehicles")[0];
         Assert.Equal(GoodVin, stored.GetProperty("vin").GetString());
+        Assert.Equal((365, 15000), (stored.GetProperty("serviceIntervalDays").GetInt32(), stored.GetProperty("serviceIntervalKm").GetInt32())); // the maker's schedule for this car
         Assert.Equal([48210, 49100], stored.GetProperty("mileage").EnumerateArray().Select(m => m.GetProperty("kilometres").GetInt32()).Order());
 
         await using var db = await host.Services.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync();

@@ -58,7 +58,10 @@ public sealed class DashboardTests
             new ReminderRecord { Id = "R1", VehicleId = "v", CustomerId = "c", VisitId = "V5", Basis = "date", SentAt = At(3, 5, 9), Status = ReminderStatus.Booked },
             new ReminderRecord { Id = "R2", VehicleId = "v", CustomerId = "c", VisitId = "V1", Basis = "date", SentAt = At(3, 6, 9), Status = ReminderStatus.Sent },
             new ReminderRecord { Id = "R3", VehicleId = "v", CustomerId = "c", VisitId = "V4", Basis = "mileage", SentAt = At(3, 7, 9), Status = ReminderStatus.FollowUp },
-            new ReminderRecord { Id = "R4", VehicleId = "v", CustomerId = "c", VisitId = "V1", Basis = "date", SentAt = At(2, 1, 9), Status = ReminderStatus.Booked });
+            new ReminderRecord { Id = "R4", VehicleId = "v", CustomerId = "c", VisitId = "V1", Basis = "date", SentAt = At(2, 1, 9), Status = ReminderStatus.Booked },
+            new ReminderRecord { Id = "D1", Kind = ReminderKind.DeclinedWork, VehicleId = "v", CustomerId = "c", VisitId = "V1", Basis = "declined", SentAt = At(3, 8, 9), Status = ReminderStatus.Booked },
+            new ReminderRecord { Id = "D2", Kind = ReminderKind.DeclinedWork, VehicleId = "v", CustomerId = "c", VisitId = "V3", Basis = "declined", SentAt = At(3, 9, 9), Status = ReminderStatus.Lapsed },
+            new ReminderRecord { Id = "D3", Kind = ReminderKind.DeclinedWork, VehicleId = "v", CustomerId = "c", VisitId = "V4", Basis = "declined", SentAt = null, Status = ReminderStatus.Scheduled });
         db.Appointments.AddRange(
             new Appointment { Id = "A1", CustomerId = "c", VehicleId = "v", Advisor = "wang", SlotAt = At(3, 10, 9), Status = AppointmentStatus.Arrived },
             new Appointment { Id = "A2", CustomerId = "c", VehicleId = "v", Advisor = "wang", SlotAt = At(3, 14, 9), Status = AppointmentStatus.NoShow },
@@ -114,7 +117,8 @@ public sealed class DashboardTests
         Assert.Equal((1, 2), R(store, "callbackWithin3Days"));
         Assert.Equal([0, 1, 0, 0, 1], store.GetProperty("satisfaction").EnumerateArray().Select(s => s.GetInt32()).ToArray());
         Assert.Equal((1, 4), R(store, "comebacks"));
-        Assert.Equal((1, 3), R(store, "reminderBooking"));
+        Assert.Equal((1, 3), R(store, "reminderBooking")); // next-service reminders only
+        Assert.Equal((1, 2), R(store, "declinedWorkBooked")); // follow-ups that went out, of which one was booked
         Assert.Equal((2, 3), R(store, "appointmentShow"));
 
         var wang = await manager.GetFromJsonAsync<JsonElement>("/api/kpis?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z&advisor=wang");
@@ -130,6 +134,7 @@ public sealed class DashboardTests
         var page = await manager.GetStringAsync("/dashboard?from=2026-03-01&to=2026-04-01&lang=en");
         Assert.Contains("<div class=\"kpi\" id=\"estimate-approval\"><div>Estimate approval rate</div><div class=\"v\">66.7%</div><div class=\"n\">2 / 3</div>", page, StringComparison.Ordinal);
         Assert.Contains("<div class=\"v\">+11.1%</div>", page, StringComparison.Ordinal);
+        Assert.Contains("<div class=\"kpi\" id=\"declined-booked\"><div>Declined work → booked</div><div class=\"v\">50.0%</div><div class=\"n\">1 / 2</div>", page, StringComparison.Ordinal);
         Assert.Contains("<title>5: 1</title>", page, StringComparison.Ordinal);
         Assert.Contains("<strong id=\"visits\">4</strong>", page, StringComparison.Ordinal);
 

@@ -214,6 +214,29 @@ public sealed class ProcessPathTests
     }
 
     [Fact]
+    public async Task Declined_work_is_followed_up_a_week_after_delivery_and_a_booking_from_it_counts_on_the_dashboard()
+    {
+        await using var desk = await ServiceDesk.OpenAsync();
+        var (visitId, number) = await CheckedInAsync(desk, 31, services: "OIL,WIPER,BRAKEF");
+        await desk.RepairAndDeliverAsync(number, approved: ["OIL"]);
+        var followUp = (await desk.VisitAsync(visitId)).GetProperty("reminders").EnumerateArray().Single(r => S(r, "kind") == "DeclinedWork");
+        Assert.Equal("Scheduled", S(followUp, "status"));
+
+        await desk.AdvanceAsync(TimeSpan.FromDays(8));
+        var sms = await desk.SentAsync(Channels.Sms, "we recommended work that is not done yet: Front brake pads, Wiper blades.", number);
+        Assert.Contains("Reply STOP to opt out", ServiceDesk.Text(sms), StringComparison.Ordinal); // marketing: its opt-out line
+        await desk.BookByLinkAsync(sms);
+
+        followUp = (await desk.VisitAsync(visitId)).GetProperty("reminders").EnumerateArray().Single(r => S(r, "kind") == "DeclinedWork");
+        Assert.Equal("Booked", S(followUp, "status"));
+        await desk.AdvanceAsync(TimeSpan.FromDays(31));
+        Assert.Contains("declined-work Finished", await Poll.UntilAsync(() => desk.InstancesAsync(number), s => s.Contains("declined-work Finished", StringComparison.Ordinal), what: "the follow-up to end"), StringComparison.Ordinal);
+        var manager = await desk.StaffAsync("liu");
+        var kpis = await manager.GetFromJsonAsync<JsonElement>("/api/kpis?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z");
+        Assert.Equal((1, 1), (kpis.GetProperty("declinedWorkBooked").GetProperty("count").GetInt32(), kpis.GetProperty("declinedWorkBooked").GetProperty("of").GetInt32()));
+    }
+
+    [Fact]
     public async Task Needs_with_no_priced_line_go_straight_to_the_workshop_without_an_approval()
     {
         await using var desk = await ServiceDesk.OpenAsync();

@@ -184,6 +184,18 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>The customer opens the booking link of a message on their phone and books the first free slot; returns the slot.</summary>
+    public async Task<string> BookByLinkAsync(OutboxRecord message)
+    {
+        var link = new Uri(BookingLinkRegex().Match(Text(message)).Value).PathAndQuery;
+        var phone = Host.CreateClient(Host.ClientOptionsFor());
+        var page = await phone.GetStringAsync(link);
+        var slot = Regex.Match(page, "name=\"slot\" value=\"([^\"]+)\"").Groups[1].Value;
+        var booked = await phone.PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = HostFactory.AntiforgeryToken(page), ["slot"] = slot }));
+        Assert.Equal(HttpStatusCode.OK, booked.StatusCode);
+        return slot;
+    }
+
     /// <summary>A walk-in: the visit opened at arrival; returns its id and repair-order number.</summary>
     public async Task<(string Id, string Number)> WalkInAsync(string vehicleId)
     {
@@ -229,4 +241,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
 
     [GeneratedRegex(@"http\S+/c/\S+")]
     private static partial Regex LinkRegex();
+
+    [GeneratedRegex(@"http\S+/c/book/\S+")]
+    private static partial Regex BookingLinkRegex();
 }

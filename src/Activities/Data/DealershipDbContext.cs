@@ -211,8 +211,9 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
         .Where(l => l.Approved != true && Estimates.Any(e => e.Id == l.EstimateId && e.VisitId == visitId && e.Status != EstimateStatus.Pending))
         .OrderByDescending(l => l.Safety).ThenBy(l => l.Id);
 
-    /// <summary>The car's reminders still working (one at a time; a visit, a booking or a newer reminder closes them).</summary>
-    public IQueryable<ReminderRecord> OpenReminders(string vehicleId) => Reminders.Where(r => r.VehicleId == vehicleId && ReminderStatus.Open.Contains(r.Status));
+    /// <summary>The car's reminders still working, of one kind or all (one of each kind at a time; a visit, a booking or a newer reminder closes them).</summary>
+    public IQueryable<ReminderRecord> OpenReminders(string vehicleId, string? kind = null) =>
+        Reminders.Where(r => r.VehicleId == vehicleId && ReminderStatus.Open.Contains(r.Status) && (kind == null || r.Kind == kind));
 
     public static IServiceCollection AddDealershipData(IServiceCollection services, WorkflowDatabase database)
     {

@@ -1,9 +1,15 @@
 namespace Followup.Activities.Data;
 
-/// <summary>A next-service reminder for a vehicle: when it is due, when it went out and whether it led to a booking.</summary>
+/// <summary>
+/// A reminder for a vehicle — the next service, or the work the customer declined at a visit — when it is due, when it
+/// went out (or the call was asked for) and whether it led to a booking.
+/// </summary>
 public sealed class ReminderRecord
 {
     public required string Id { get; set; }
+
+    /// <summary>What it reminds of: <see cref="ReminderKind"/>.</summary>
+    public string Kind { get; set; } = ReminderKind.Service;
     public required string VehicleId { get; set; }
     public required string CustomerId { get; set; }
     public string? VisitId { get; set; }

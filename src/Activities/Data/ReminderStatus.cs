@@ -1,5 +1,15 @@
 namespace Followup.Activities.Data;
 
+/// <summary>What a reminder reminds of: one live reminder of each kind per car.</summary>
+public static class ReminderKind
+{
+    /// <summary>The next service, due by date or mileage.</summary>
+    public const string Service = "Service";
+
+    /// <summary>The work the customer declined or never answered at a visit, some days after it.</summary>
+    public const string DeclinedWork = "DeclinedWork";
+}
+
 public static class ReminderStatus
 {
     public const string Scheduled = "Scheduled";
@@ -17,7 +27,10 @@ public static class ReminderStatus
     /// <summary>A newer visit or reminder for the car replaced it before it went out.</summary>
     public const string Superseded = "Superseded";
 
-    /// <summary>Overdue, followed up twice, and nothing booked.</summary>
+    /// <summary>The follow-up call reached nobody.</summary>
+    public const string Unreachable = "Unreachable";
+
+    /// <summary>Overdue, followed up twice, and nothing booked (or, for declined work, nothing booked in its window).</summary>
     public const string Lapsed = "Lapsed";
 
     /// <summary>A reminder still working: one per car at a time.</summary>

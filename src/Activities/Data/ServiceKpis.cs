@@ -44,8 +44,11 @@ public sealed record KpiReport
 
     public required Ratio Comebacks { get; init; }
 
-    /// <summary>Reminders sent in the period that led to a booking.</summary>
+    /// <summary>Next-service reminders sent in the period that led to a booking.</summary>
     public required Ratio ReminderBooking { get; init; }
+
+    /// <summary>Follow-ups of declined work (a message or a call) in the period that led to a booking.</summary>
+    public required Ratio DeclinedWorkBooked { get; init; }
 
     /// <summary>Appointments in the period the customer came to, of those that came or did not.</summary>
     public required Ratio AppointmentShow { get; init; }
@@ -54,6 +57,8 @@ public sealed record KpiReport
 /// <summary>Computes the dashboard's figures from the records (in memory per period: SQLite cannot sum decimals).</summary>
 public static class ServiceKpis
 {
+    private static Ratio Booked(List<ReminderRecord> reminders) => new(reminders.Count(r => r.Status == ReminderStatus.Booked), reminders.Count);
+
     public static async Task<KpiReport> ComputeAsync(DealershipDbContext db, DateTime from, DateTime to, string? advisor, DateTime now, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var visits = await db.Visits.AsNoTracking().Where(v => v.CreatedAt >= from && v.CreatedAt < to && (advisor == null || v.Advisor == advisor)).ToListAsync(cancellationToken);
@@ -106,7 +111,8 @@ public static class ServiceKpis
             CallbackWithin3Days = new Ratio(dueCallbacks.Count(c => c.Status == CallbackStatus.Done && (Day(c.DoneAt!.Value) - Day(delivered[c.VisitId].DeliveredAt!.Value)).TotalDays <= 3), dueCallbacks.Count),
             Satisfaction = [.. Enumerable.Range(1, 5).Select(s => scores.Count(x => x == s))],
             Comebacks = new Ratio(comebacks, visits.Count),
-            ReminderBooking = new Ratio(reminders.Count(r => r.Status == ReminderStatus.Booked), reminders.Count),
+            ReminderBooking = Booked(reminders.Where(r => r.Kind == ReminderKind.Service).ToList()),
+            DeclinedWorkBooked = Booked(reminders.Where(r => r.Kind == ReminderKind.DeclinedWork).ToList()),
             AppointmentShow = new Ratio(appointments.Count(a => a.Status == AppointmentStatus.Arrived), appointments.Count),
         };
     }

@@ -11,7 +11,7 @@ namespace Followup.Activities.Service;
 /// <summary>
 /// The next-service reminder (保养提醒): due by date or by mileage projected from the vehicle's average daily distance,
 /// whichever comes first, at the interval of the services done (the catalog's km and days) or the step's defaults. Some
-/// days before, an SMS and an email to a customer who consents to marketing; if nothing is booked, a follow-up call
+/// days before (the interval is the car's own when it has one), an SMS and an email to a customer who consents to marketing; if nothing is booked, a follow-up call
 /// whose result is kept and acted on (booked, call again later, declined, unreachable); once overdue, a message at two
 /// weeks and at a month. One reminder per car: a newer reminder or any visit of the car closes it (Superseded).
 /// </summary>
@@ -22,12 +22,12 @@ public sealed class NextServiceReminder : WaitingActivity
     private readonly LiquidEvaluator _liquid;
     private readonly Approvals.ICustomerLinks _links;
     private readonly DealershipRecords _records;
-    private readonly ConsentStore _consents;
+    private readonly ReminderSteps _reminders;
     private readonly TaskInbox _inbox;
 
-    public NextServiceReminder(LiquidEvaluator liquid, Approvals.ICustomerLinks links, DealershipRecords records, ConsentStore consents, TaskInbox inbox)
+    public NextServiceReminder(LiquidEvaluator liquid, Approvals.ICustomerLinks links, DealershipRecords records, ReminderSteps reminders, TaskInbox inbox)
     {
-        (_liquid, _links, _records, _consents, _inbox) = (liquid, links, records, consents, inbox);
+        (_liquid, _links, _records, _reminders, _inbox) = (liquid, links, records, reminders, inbox);
         When(NoticeBookmarkName, OnNoticeDueAsync);
         When(FollowUpBookmarkName, OnFollowUpDueAsync);
         When(OverdueBookmarkName, OnOverdueAsync);
@@ -42,10 +42,10 @@ public sealed class NextServiceReminder : WaitingActivity
     [Input(Description = "The visit (delivered) the reminder follows.")]
     public Input<string> VisitId { get; set; } = new(null);
 
-    [Input(Description = "Service interval in days, when no service done on the visit has its own in the catalog.", DefaultValue = 180)]
+    [Input(Description = "Service interval in days, when the car has none of its own and no service done on the visit has one in the catalog.", DefaultValue = 180)]
     public Input<int> IntervalDays { get; set; } = new(null);
 
-    [Input(Description = "Service interval in kilometres, when no service done on the visit has its own in the catalog.", DefaultValue = 5000)]
+    [Input(Description = "Service interval in kilometres, when the car has none of its own and no service done on the visit has one in the catalog.", DefaultValue = 5000)]
     public Input<int> IntervalKm { get; set; } = new(null);
 
     [Input(Description = "Days before the due date the reminder goes out.", DefaultValue = 14)]
@@ -91,7 +91,7 @@ public sealed class NextServiceReminder : WaitingActivity
         var visitId = facts.Visit.Id;
         var readings = await _records.ReadAsync(context, db => db.MileageReadings.AsNoTracking().Where(m => m.VehicleId == facts.Vehicle.Id).OrderBy(m => m.ReadAt).ToListAsync(context.CancellationToken));
         var from = facts.Visit.DeliveredAt ?? DealershipRecords.Now(context);
-        var (intervalDays, intervalKm) = await IntervalAsync(context, visitId, context.Get(IntervalDays), context.Get(IntervalKm));
+        var (intervalDays, intervalKm) = await IntervalAsync(context, facts.Vehicle, visitId, context.Get(IntervalDays), context.Get(IntervalKm));
         var due = Due(from, readings, intervalDays, intervalKm);
         var reminder = new ReminderRecord
         {
@@ -104,20 +104,14 @@ public sealed class NextServiceReminder : WaitingActivity
             Basis = due.Basis,
             CreatedAt = DealershipRecords.Now(context),
         };
-        await _records.WriteAsync(context, "reminder:scheduled", "Vehicle", facts.Vehicle.Id, async (db, ct) =>
-        {
-            // One live reminder per car: this one replaces any still working.
-            foreach (var earlier in await db.OpenReminders(reminder.VehicleId).ToListAsync(ct))
-                earlier.Status = ReminderStatus.Closed(earlier);
-            db.Reminders.Add(reminder);
-        });
+        await _reminders.ScheduleAsync(context, reminder);
         var model = new Dictionary<string, object?>
         {
             ["Name"] = facts.Customer.Name,
             ["Plate"] = facts.Vehicle.Plate ?? facts.Vehicle.Model,
             ["DueDate"] = _records.LocalTime(due.At)[..10],
             ["DueKm"] = due.Km,
-            ["Declined"] = await DeclinedAsync(context, visitId, facts.Customer.Language),
+            ["Declined"] = ReminderSteps.Phrase(await _reminders.NotApprovedAsync(context, visitId), facts.Customer.Language),
             ["BookingUrl"] = context.Get(BookingUrl) is { Length: > 0 } url ? url : _links.BookingLinkFor(facts.Vehicle.Id),
         };
         var (language, text) = Outbox.Choose(facts.Customer.Language, _liquid.RenderTemplate(SmsZhCn, context, model), _liquid.RenderTemplate(SmsEn, context, model));
@@ -138,58 +132,29 @@ public sealed class NextServiceReminder : WaitingActivity
         WaitUntil(context, NoticeBookmarkName, new DateTimeOffset(noticeAt < reminder.CreatedAt ? reminder.CreatedAt : noticeAt, TimeSpan.Zero));
     }
 
-    /// <summary>The reminder's data; null (and the step completes) when the customer has booked or the car came in meanwhile.</summary>
-    private async Task<(ReminderRecord Reminder, Customer Customer)?> OpenReminderAsync(ActivityExecutionContext context)
-    {
-        var reminderId = context.GetProperty<string>("ReminderId")!;
-        var (reminder, customer) = await _records.ReadAsync(context, async db =>
-        {
-            var r = await db.Reminders.AsNoTracking().FirstAsync(x => x.Id == reminderId, context.CancellationToken);
-            return (r, await db.Customers.AsNoTracking().FirstAsync(c => c.Id == r.CustomerId, context.CancellationToken));
-        });
-        if (ReminderStatus.Open.Contains(reminder.Status))
-            return (reminder, customer);
-        context.ClearBookmarks();
-        await context.CompleteAsync(reminder.Status == ReminderStatus.Booked ? "Booked" : "Superseded");
-        return null;
-    }
-
     private async ValueTask OnNoticeDueAsync(ActivityExecutionContext context)
     {
-        if (await OpenReminderAsync(context) is not var (reminder, customer))
+        if (await _reminders.OpenAsync(context) is not var (reminder, customer))
             return;
         if (!await SendAsync(context, customer, "Sms", "Email"))
         {
-            await SetStatusAsync(context, reminder.Id, ReminderStatus.OptedOut);
+            await _reminders.SetAsync(context, reminder.Id, ReminderStatus.OptedOut);
             await context.CompleteAsync("OptedOut");
             return;
         }
         var now = DealershipRecords.Now(context);
-        await _records.WriteAsync(context, "reminder:sent", "Reminder", reminder.Id, async (db, ct) =>
-        {
-            var row = await db.Reminders.FirstAsync(r => r.Id == reminder.Id, ct);
-            row.Status = ReminderStatus.Sent;
-            row.SentAt = now;
-        });
+        await _reminders.SetAsync(context, reminder.Id, ReminderStatus.Sent, r => r.SentAt = now);
         WaitUntil(context, FollowUpBookmarkName, context.Clock.GetUtcNow() + context.GetProperty<TimeSpan>("FollowUpAfter"));
     }
 
-    /// <summary>The reminder (or the overdue message) by SMS and email, as far as the customer consents to marketing; false when neither can go.</summary>
-    private async Task<bool> SendAsync(ActivityExecutionContext context, Customer customer, string smsProperty, string emailProperty)
-    {
-        var sms = customer.SmsTo(marketing: true) is { } phone && !await _consents.BlocksAsync(Channels.Sms, phone, marketing: true, context.CancellationToken) ? phone : null;
-        var email = customer.EmailTo(marketing: true) is { } address && !await _consents.BlocksAsync(Channels.Email, address, marketing: true, context.CancellationToken) ? address : null;
-        if (sms != null)
-            Outbox.Sms(context, sms, MessagePayload.FromJson(context.GetProperty<string>(smsProperty)!), urgent: false, marketing: true);
-        if (email != null)
-            Outbox.Email(context, email, MessagePayload.FromJson(context.GetProperty<string>(emailProperty)!), urgent: false);
-        return sms != null || email != null;
-    }
+    /// <summary>The reminder (or the overdue message) as far as the customer consents to marketing; false when nothing can go.</summary>
+    private Task<bool> SendAsync(ActivityExecutionContext context, Customer customer, string smsProperty, string emailProperty) =>
+        _reminders.SendAsync(context, customer, MessagePayload.FromJson(context.GetProperty<string>(smsProperty)!), MessagePayload.FromJson(context.GetProperty<string>(emailProperty)!));
 
     /// <summary>Overdue and nothing booked: a message two weeks after the due date, another at a month, then the reminder lapses.</summary>
     private async ValueTask OnOverdueAsync(ActivityExecutionContext context)
     {
-        if (await OpenReminderAsync(context) is not var (reminder, customer))
+        if (await _reminders.OpenAsync(context) is not var (reminder, customer))
             return;
         var stage = context.GetProperty<int>("OverdueStage") + 1;
         context.SetProperty("OverdueStage", stage);
@@ -200,7 +165,7 @@ public sealed class NextServiceReminder : WaitingActivity
             WaitUntil(context, OverdueBookmarkName, new DateTimeOffset(context.GetProperty<DateTime>("DueAt").AddDays(30), TimeSpan.Zero));
             return;
         }
-        await SetStatusAsync(context, reminder.Id, ReminderStatus.Lapsed);
+        await _reminders.SetAsync(context, reminder.Id, ReminderStatus.Lapsed);
         await context.CompleteAsync("FollowedUp");
     }
 
@@ -213,9 +178,9 @@ public sealed class NextServiceReminder : WaitingActivity
 
     private async ValueTask OnFollowUpDueAsync(ActivityExecutionContext context)
     {
-        if (await OpenReminderAsync(context) is not var (reminder, _))
+        if (await _reminders.OpenAsync(context) is not var (reminder, _))
             return;
-        await SetStatusAsync(context, reminder.Id, ReminderStatus.FollowUp);
+        await _reminders.SetAsync(context, reminder.Id, ReminderStatus.FollowUp);
         var zh = context.GetProperty<string>("Language") != "en";
         _inbox.Open(context, new TaskSpec(
             zh ? $"保养提醒跟进：{context.GetProperty<string>("Customer")}" : $"Service reminder follow-up: {context.GetProperty<string>("Customer")}",
@@ -229,18 +194,14 @@ public sealed class NextServiceReminder : WaitingActivity
     private async ValueTask OnCallDoneAsync(ActivityExecutionContext context)
     {
         // The call is recorded first: the task is done whatever the reminder's state.
-        if (await _inbox.CompletedAsync(context) is null || await OpenReminderAsync(context) is not var (reminder, _))
+        if (await _inbox.CompletedAsync(context) is null || await _reminders.OpenAsync(context) is not var (reminder, _))
             return;
         var values = new StepValues(context.ResumeInput.GetValueOrDefault("Values"));
         var result = values.Text("result") ?? "unreachable";
         var now = DealershipRecords.Now(context);
         var later = result == "later" ? LaterOn(values.Text("laterOn"), now) : (DateTime?)null;
         var status = result switch { "booked" => ReminderStatus.Booked, "declined" => ReminderStatus.Declined, _ => ReminderStatus.FollowUp };
-        await _records.WriteAsync(context, "reminder:call-" + result, "Reminder", reminder.Id, async (db, ct) =>
-        {
-            var row = await db.Reminders.FirstAsync(r => r.Id == reminder.Id, ct);
-            (row.CallResult, row.CallNotes, row.CallBackOn, row.Status) = (result, values.Text("notes"), later, status);
-        });
+        await _reminders.SetAsync(context, reminder.Id, status, r => (r.CallResult, r.CallNotes, r.CallBackOn) = (result, values.Text("notes"), later));
         switch (result)
         {
             case "booked":
@@ -267,28 +228,18 @@ public sealed class NextServiceReminder : WaitingActivity
         return day > now ? day : now.AddDays(30);
     }
 
-    /// <summary>What the customer declined or never answered at the visit, safety items first, as one phrase; empty when nothing.</summary>
-    private Task<string> DeclinedAsync(ActivityExecutionContext context, string visitId, string language) => _records.ReadAsync(context, async db =>
-    {
-        var lines = await db.NotApproved(visitId).Select(l => l.Description).ToListAsync(context.CancellationToken);
-        return string.Join(language == "en" ? ", " : "、", lines.Distinct());
-    });
-
     /// <summary>
-    /// The interval of the next service: the shortest of the services done on the visit that have one in the catalog
-    /// (km and days each), else the step's defaults.
+    /// The interval of the next service, km and days each: the car's own (its maker's schedule), else the shortest of
+    /// the services done on the visit that have one in the catalog, else the step's defaults.
     /// </summary>
-    private Task<(int Days, int Km)> IntervalAsync(ActivityExecutionContext context, string visitId, int defaultDays, int defaultKm) => _records.ReadAsync(context, async db =>
+    private Task<(int Days, int Km)> IntervalAsync(ActivityExecutionContext context, Vehicle vehicle, string visitId, int defaultDays, int defaultKm) => _records.ReadAsync(context, async db =>
     {
         var done = await db.EstimateLines.AsNoTracking()
             .Where(l => l.Approved == true && db.Estimates.Any(e => e.Id == l.EstimateId && e.VisitId == visitId)).Select(l => l.LineKey).ToListAsync(context.CancellationToken);
         var items = await db.Catalog.AsNoTracking().Where(i => done.Contains(i.Code)).ToListAsync(context.CancellationToken);
-        return (items.Where(i => i.IntervalDays > 0).Select(i => i.IntervalDays!.Value).DefaultIfEmpty(defaultDays).Min(),
-                items.Where(i => i.IntervalKm > 0).Select(i => i.IntervalKm!.Value).DefaultIfEmpty(defaultKm).Min());
+        return (vehicle.ServiceIntervalDays ?? items.Where(i => i.IntervalDays > 0).Select(i => i.IntervalDays!.Value).DefaultIfEmpty(defaultDays).Min(),
+                vehicle.ServiceIntervalKm ?? items.Where(i => i.IntervalKm > 0).Select(i => i.IntervalKm!.Value).DefaultIfEmpty(defaultKm).Min());
     });
-
-    private Task SetStatusAsync(ActivityExecutionContext context, string reminderId, string status) =>
-        _records.WriteAsync(context, "reminder:" + status, "Reminder", reminderId, async (db, ct) => (await db.Reminders.FirstAsync(r => r.Id == reminderId, ct)).Status = status);
 
     public sealed record DueDate(DateTime At, string Basis, int? Km);
 

@@ -16,7 +16,8 @@ public static class CustomersApi
 {
     public sealed record CustomerInput(string? Name, string? Phone, string? Email, string? Language, bool? SmsConsent, bool? EmailConsent, bool? MarketingConsent = null);
 
-    public sealed record VehicleInput(string? CustomerId, string? Vin, string? Plate, string? Model, int? Year, int? Odometer);
+    /// <summary>A vehicle to register; its own service interval (days, km) when the maker's schedule for it differs from the catalog's.</summary>
+    public sealed record VehicleInput(string? CustomerId, string? Vin, string? Plate, string? Model, int? Year, int? Odometer, int? ServiceIntervalDays = null, int? ServiceIntervalKm = null);
 
     public sealed record MileageInput(int? Kilometres);
 
@@ -89,6 +90,10 @@ public static class CustomersApi
                 errors["year"] = ["The model year is between 1950 and 2100."];
             if (input.Odometer is < 0)
                 errors["odometer"] = ["The odometer reading cannot be negative."];
+            if (input.ServiceIntervalDays is < 30 or > 1095)
+                errors["serviceIntervalDays"] = ["The service interval is between 30 and 1095 days."];
+            if (input.ServiceIntervalKm is < 1000 or > 100000)
+                errors["serviceIntervalKm"] = ["The service interval is between 1,000 and 100,000 km."];
             if (string.IsNullOrWhiteSpace(input.CustomerId) || !await db.Customers.AnyAsync(c => c.Id == input.CustomerId, ct))
                 errors["customerId"] = ["No customer with this id."];
             if (errors.Count > 0)
@@ -96,7 +101,8 @@ public static class CustomersApi
             if (await db.Vehicles.AnyAsync(v => v.Vin == vin, ct))
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A vehicle with this VIN exists already");
             var now = clock.GetUtcNow().UtcDateTime;
-            var vehicle = new Vehicle { Id = Guid.CreateVersion7().ToString("N"), CustomerId = input.CustomerId!, Vin = vin, Plate = input.Plate?.Trim(), Model = input.Model?.Trim(), Year = input.Year, CreatedAt = now };
+            var vehicle = new Vehicle { Id = Guid.CreateVersion7().ToString("N"), CustomerId = input.CustomerId!, Vin = vin, Plate = input.Plate?.Trim(), Model = input.Model?.Trim(), Year = input.Year,
+                ServiceIntervalDays = input.ServiceIntervalDays, ServiceIntervalKm = input.ServiceIntervalKm, CreatedAt = now };
             if (input.Odometer is { } km)
                 vehicle.Mileage.Add(new MileageReading { VehicleId = vehicle.Id, Kilometres = km, ReadAt = now, Source = "entry" });
             db.Vehicles.Add(vehicle);

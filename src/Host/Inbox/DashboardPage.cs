@@ -100,6 +100,7 @@ public static class DashboardPage
                 {Rate("callback-3d", "3日内回访率", "Callbacks within 3 days", r.CallbackWithin3Days)}
                 {Rate("comebacks", "返修率", "Comeback rate", r.Comebacks)}
                 {Rate("reminder-booking", "保养提醒预约转化率", "Reminder → booking", r.ReminderBooking)}
+                {Rate("declined-booked", "未做项目跟进预约率", "Declined work → booked", r.DeclinedWorkBooked)}
                 {Rate("show-rate", "预约到店率", "Appointment show rate", r.AppointmentShow)}
                 <div class="kpi" id="satisfaction"><div>{(en ? "Satisfaction scores (1–5)" : "满意度评分分布（1–5）")}</div>{chart}</div>
               </div>

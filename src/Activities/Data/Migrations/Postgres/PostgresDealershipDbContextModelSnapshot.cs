@@ -723,6 +723,10 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.Property<int?>("DueKm")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<DateTime?>("SentAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -781,6 +785,12 @@ namespace Followup.Activities.Data.Migrations.Postgres
 
                     b.Property<string>("Plate")
                         .HasColumnType("text");
+
+                    b.Property<int?>("ServiceIntervalDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ServiceIntervalKm")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Vin")
                         .IsRequired()

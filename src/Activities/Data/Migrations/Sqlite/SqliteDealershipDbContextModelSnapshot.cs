@@ -708,6 +708,10 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.Property<int?>("DueKm")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("SentAt")
                         .HasColumnType("TEXT");
 
@@ -766,6 +770,12 @@ namespace Followup.Activities.Data.Migrations.Sqlite
 
                     b.Property<string>("Plate")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("ServiceIntervalDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ServiceIntervalKm")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Vin")
                         .IsRequired()
