@@ -497,7 +497,7 @@ public sealed class ProcessPathTests
     }
 
     [Fact]
-    public async Task A_customer_registered_without_consent_gets_no_sms_and_an_advisor_calls_about_the_estimate()
+    public async Task A_customer_registered_without_consent_gets_no_sms_and_an_advisor_calls_about_the_estimate_at_once()
     {
         await using var desk = await ServiceDesk.OpenAsync();
         var customer = await desk.Api.PostAsJsonAsync("/api/customers", new { name = "No Consent", phone = "+86 139 2000 0038", language = "en" });
@@ -507,8 +507,12 @@ public sealed class ProcessPathTests
         var vehicle = await desk.Api.PostAsJsonAsync("/api/vehicles", new { customerId, vin = ServiceDesk.Vin(38), plate = "苏E00038", model = "Lavida", year = 2022, odometer = 20000 });
         var (_, number) = await desk.WalkInAsync((await vehicle.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
         await desk.CheckInAsync(number, "", "OIL");
-        await desk.AdvanceAsync(TimeSpan.FromDays(1));
-        await desk.TaskAsync("wang", number, "estimateApproval");
+
+        // No link can reach them: the advisor is asked to call at once, not after the link's day has passed.
+        var call = await desk.TaskAsync("wang", number, "estimateApproval");
+        Assert.StartsWith("无法向客户发送维修估价单链接（客户未同意接收短信）", S(call, "instructions"), StringComparison.Ordinal);
+        await desk.CompleteAsync("wang", number, "estimateApproval", "CustomerDecided", new { approved = "OIL" });
+        await desk.TaskAsync("zhang", number, "handover");
         Assert.Empty(await desk.MessagesAsync(number));
     }
 }

@@ -102,7 +102,7 @@ public abstract class CustomerApproval : WaitingActivity
     [Output(Description = "The approval's id (its decision, who made it and how, is kept on it).")]
     public Output<object>? ApprovalId { get; set; }
 
-    public override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
         var lines = ApprovalContent.Parse(context.Get(Lines));
         if (lines.Count == 0)
@@ -110,16 +110,21 @@ public abstract class CustomerApproval : WaitingActivity
             // Nothing priced to the customer: nothing to ask.
             context.Set(ApprovedLines, Array.Empty<string>());
             context.Workflow.AddJournal(context, "Skipped", "no line to approve");
-            return context.CompleteAsync("Approved");
+            await context.CompleteAsync("Approved");
+            return;
         }
         var now = context.Clock.GetUtcNow();
         var expires = now + context.Get(ExpiresIn);
         var id = context.Workflow.NewId();
         var bookmark = Wait(context, BookmarkName, new { ApprovalId = id });
+        // A customer who cannot be texted (no consent to service texts, or STOP) gets no link: the advisor calls at once.
+        var textable = context.Get(Phone) is { Length: > 0 } phone
+            && !await context.GetRequiredService<ConsentStore>().BlocksAsync(Channels.Sms, phone, marketing: false, context.CancellationToken);
         var remind = now + context.Get(RemindAfter);
-        if (remind < expires)
+        if (textable && remind < expires)
             WaitUntil(context, ReminderBookmarkName, remind, new { ApprovalId = id });
-        WaitUntil(context, TimeoutBookmarkName, expires, new { ApprovalId = id });
+        if (textable)
+            WaitUntil(context, TimeoutBookmarkName, expires, new { ApprovalId = id });
         var language = context.Get(Language) == "en" ? "en" : "zh-CN";
         var name = context.Get(CustomerName) ?? "";
         // What later bursts need (inputs are evaluated when the step starts).
@@ -132,7 +137,7 @@ public abstract class CustomerApproval : WaitingActivity
         context.SetProperty("CallAgainAfter", context.Get(CallAgainAfter) ?? TimeSpan.FromHours(1));
         context.SetProperty("StaffLanguage", context.Get(StaffLanguage) == "en" ? "en" : "zh-CN");
         context.Set(ApprovalId, id);
-        context.Workflow.Records.Insert(new ApprovalRecord
+        var record = new ApprovalRecord
         {
             Id = id,
             Kind = Kind,
@@ -144,9 +149,15 @@ public abstract class CustomerApproval : WaitingActivity
             Content = ApprovalContent.Serialize(lines),
             ExpiresAt = expires.UtcDateTime,
             CreatedAt = now.UtcDateTime,
-        });
-        SendLink(context, Text(language, context.Get(RequestZhCn), context.Get(RequestEn), Request), id, name, language, lines, urgent: true);
-        return ValueTask.CompletedTask;
+        };
+        context.Workflow.Records.Insert(record);
+        if (textable)
+            SendLink(context, Text(language, context.Get(RequestZhCn), context.Get(RequestEn), Request), id, name, language, lines, urgent: true);
+        else
+        {
+            context.SetProperty("NoLink", true);
+            OpenCall(context, record);
+        }
     }
 
     private static string Text(string language, string? zh, string? en, (string Zh, string En) standard) =>
@@ -176,8 +187,12 @@ public abstract class CustomerApproval : WaitingActivity
 
     private async ValueTask OpenCallAsync(ActivityExecutionContext context)
     {
-        if (await ApprovalAsync(context) is not { Status: ApprovalStatus.Pending } approval)
-            return;
+        if (await ApprovalAsync(context) is { Status: ApprovalStatus.Pending } approval)
+            OpenCall(context, approval);
+    }
+
+    private void OpenCall(ActivityExecutionContext context, ApprovalRecord approval)
+    {
         var attempt = context.GetProperty<int>("CallAttempt") + 1;
         context.SetProperty("CallAttempt", attempt);
         var staff = context.GetProperty<string>("StaffLanguage")!;
@@ -201,7 +216,10 @@ public abstract class CustomerApproval : WaitingActivity
         var who = $"{approval.CustomerName} · {context.Workflow.CorrelationId}";
         _inbox.Open(context, new TaskSpec(
             en ? $"Call the customer about {subject} ({attempt}/{max}): {who}" : $"致电客户确认{subject}（第{attempt}/{max}次）：{who}",
-            en ? $"The customer has not answered the link about {subject}. Call them, go through each line and its price, and tick exactly the lines they approve on the phone. Nothing is done on a line they do not approve; if they cannot be reached, say so — they are not told they declined anything."
+            context.GetProperty<bool>("NoLink")
+                ? en ? $"The customer cannot be sent a link about {subject} (no consent to texts). Call them, go through each line and its price, and tick exactly the lines they approve on the phone. Nothing is done on a line they do not approve; if they cannot be reached, say so."
+                     : $"无法向客户发送{subject}链接（客户未同意接收短信）。请致电客户，逐项说明项目和价格，只勾选客户在电话中明确同意的项目；未同意的项目不施工。联系不上请选择“未联系上”。"
+                : en ? $"The customer has not answered the link about {subject}. Call them, go through each line and its price, and tick exactly the lines they approve on the phone. Nothing is done on a line they do not approve; if they cannot be reached, say so — they are not told they declined anything."
                : $"客户未通过链接答复{subject}。请致电客户，逐项说明项目和价格，只勾选客户在电话中明确同意的项目；未同意的项目不施工。联系不上请选择“未联系上”，系统不会告知客户其“已拒绝”。",
             staff,
             form,
