@@ -21,12 +21,17 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
     private static readonly string[] Concerns = ["Squeak from the front brakes", "Engine warning light", "Air conditioning smells", "Pulls to the left", ""];
     private static readonly string[] Refusals = ["declin", "not need"];
 
-    private readonly Random _random = new(seed);
+    private Random _random = new(seed);
     private readonly List<SimCustomer> _customers = [];
     private readonly List<SimVisit> _visits = [];
     private readonly List<int> _scoresGiven = [];
     private readonly HashSet<string> _answeredMessages = [];
     private int _arrived, _noShows, _expectedComebacks, _twilioSid;
+
+    /// <summary>How often each branch was taken, so a seed that misses one is seen.</summary>
+    private readonly SortedDictionary<string, int> _branches = new(StringComparer.Ordinal);
+
+    private void Took(string branch) => _branches[branch] = _branches.GetValueOrDefault(branch) + 1;
 
     private sealed record SimCustomer(int Serial, string Id, string VehicleId, string Phone, bool Sms, bool Marketing, bool Email)
     {
@@ -41,6 +46,18 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
         public string Extra { get; set; } = "none";
         /// <summary>When the car left: delivered, or handed back without work.</summary>
         public DateTime? EndedAt { get; set; }
+    }
+
+    /// <summary>
+    /// Draws for one entry, task or message come from their own stream, named after it: a choice never depends on how
+    /// many draws background timing put before it, so the seed replays the same store.
+    /// </summary>
+    private void Draw(string key)
+    {
+        var hash = 2166136261u;
+        foreach (var c in $"{seed}:{key}")
+            hash = (hash ^ c) * 16777619u;
+        _random = new Random(unchecked((int)hash));
     }
 
     private bool Chance(double p) => _random.NextDouble() < p;
@@ -66,12 +83,20 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
         log($"{_visits.Count} visits, {_arrived} booked arrivals, {_noShows} no-shows, {_customers.Count(c => c.StoppedAt != null)} STOPs; decisions: " +
             string.Join(", ", _visits.GroupBy(v => v.Decision).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}")));
         await AftercareAsync();
+        foreach (var visit in _visits)
+        {
+            Took("estimate:" + visit.Decision);
+            Took("additional:" + visit.Extra);
+        }
+        log("branches: " + string.Join(", ", _branches.Select(b => $"{b.Key} {b.Value}")));
         await CheckInvariantsAsync();
     }
 
     private async Task<SimCustomer> NewCustomerAsync(int index)
     {
         var serial = 5000 + index;
+        var entry = _random;
+        Draw($"customer:{index}");
         var sms = Chance(0.88);
         var marketing = sms && Chance(0.75);
         var email = Chance(0.3);
@@ -84,6 +109,7 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
         var customerId = (await customer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var vehicle = await desk.Api.PostAsJsonAsync("/api/vehicles", new { customerId, vin = ServiceDesk.Vin(serial), plate = $"沪S{serial:D5}", model = "Lavida", year = 2021, odometer = 20000 });
         Assert.Equal(HttpStatusCode.Created, vehicle.StatusCode);
+        _random = entry;
         var created = new SimCustomer(serial, customerId, (await vehicle.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, $"+861395000{serial % 10000:D4}", sms, marketing, email);
         _customers.Add(created);
         return created;
@@ -106,6 +132,7 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
 
     private async Task EntryAsync(int entry)
     {
+        Draw($"entry:{entry}");
         // A customer who was here within 30 days may come back with the same concern (a comeback); anyone else comes
         // with a car not seen for over a month, so that every comeback is one the simulation chose.
         var recent = _visits.Where(v => v.Concern != "" && v.EndedAt > Now.AddDays(-25) && v.Decision is "all" or "some" or "phone" or "again" && LastVisit(v.Customer) == v).ToList();
@@ -123,6 +150,7 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
             if (comebackOf is null && Chance(0.12))
             {
                 _noShows++;
+                Took("no-show");
                 await desk.AdvanceAsync(TimeSpan.FromMinutes(100)); // the slot and its grace pass: the advisor follows the no-show up
                 return;
             }
@@ -142,6 +170,7 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
         _visits.Add(sim);
         if (comebackOf != null)
             _expectedComebacks++;
+        Took(comebackOf != null ? "comeback" : booked ? "booked" : "walk-in");
         await ServeAsync(sim, entry);
     }
 
@@ -162,7 +191,11 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
         var warranty = visit.Concern != "" && Chance(0.1) ? "NeedsDecision" : "NotCovered";
         await desk.CompleteAsync("wang", number, "needs", "Done", new { concerns = visit.Concern, services = string.Join(",", services), warranty, signed = "true" });
         if (warranty == "NeedsDecision")
-            await desk.CompleteAsync("liu", number, "warrantyDecision", Chance(0.5) ? "Covered" : "NotCovered", new { decision = "Checked against the warranty terms" });
+        {
+            var covered = Chance(0.5) ? "Covered" : "NotCovered";
+            Took("warranty:" + covered);
+            await desk.CompleteAsync("liu", number, "warrantyDecision", covered, new { decision = "Checked against the warranty terms" });
+        }
 
         // What comes after the needs: an approval (by link or, without texts, an advisor's call) or, with nothing priced, the workshop.
         var next = await NextTaskOrApprovalAsync(visit);
@@ -172,8 +205,13 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
         {
             var linkSent = customer.CanText;
             if (linkSent && Chance(0.05))
-                await StopAsync(customer); // STOP mid-way, after the estimate was sent: the link still works
-            if (!await DecideEstimateAsync(visit, services, linkSent))
+            {
+                // STOP mid-way, once the estimate has reached the phone: its link still works.
+                await desk.SentAsync(Channels.Sms, "your service estimate is ready", number);
+                await StopAsync(customer);
+                Took("stop");
+            }
+            if (!await DecideEstimateAsync(visit, linkSent))
             {
                 visit.EndedAt = Now;
                 return;
@@ -185,6 +223,7 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
         await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { });
         if (Chance(0.1))
         {
+            Took("quality-check-failed");
             await desk.CompleteAsync("zhou", number, "qualityCheck", "Failed", new { notes = "Not right yet", reworkHours = "1" });
             await desk.CompleteAsync("zhang", number, "work", "WorkDone", new { });
         }
@@ -209,7 +248,7 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
         }, s => s != "", what: $"the approval or the workshop of {visit.Number}");
 
     /// <summary>The customer's decision on the estimate; false when the car goes back without work (the visit is over).</summary>
-    private async Task<bool> DecideEstimateAsync(SimVisit visit, List<string> services, bool byLink)
+    private async Task<bool> DecideEstimateAsync(SimVisit visit, bool byLink)
     {
         var number = visit.Number;
         var roll = _random.NextDouble();
@@ -220,7 +259,7 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
                 await desk.ApproveByLinkAsync(number, "your service estimate is ready");
                 return true;
             case "some":
-                await desk.ApproveByLinkAsync(number, "your service estimate is ready", [services[0]]);
+                await desk.ApproveByLinkAsync(number, "your service estimate is ready", [(await LinesAsync(visit, "Estimate"))[0]]);
                 return true;
             case "decline":
                 await desk.ApproveByLinkAsync(number, "your service estimate is ready", [], decline: true);
@@ -229,7 +268,7 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
             case "phone":
                 if (byLink)
                     await desk.AdvanceAsync(TimeSpan.FromDays(1));
-                var approved = services.Where(_ => Chance(0.7)).ToList();
+                var approved = (await LinesAsync(visit, "Estimate")).Where(_ => Chance(0.7)).ToList();
                 if (approved.Count == 0)
                     visit.Decision = "phone-none";
                 await desk.CompleteAsync("wang", number, "estimateApproval", "CustomerDecided", new { approved = string.Join(",", approved), notes = "On the phone" });
@@ -279,7 +318,7 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
                 {
                     var yes = Chance(0.5);
                     visit.Extra = yes ? "phone" : "phone-decline";
-                    await desk.CompleteAsync("wang", number, "authorization", "CustomerDecided", new { approved = yes ? await ExtraLineAsync(visit) : "", notes = "On the phone" });
+                    await desk.CompleteAsync("wang", number, "authorization", "CustomerDecided", new { approved = yes ? (await LinesAsync(visit, "AdditionalWork"))[0] : "", notes = "On the phone" });
                     break;
                 }
                 for (var call = 0; call < 3; call++)
@@ -291,9 +330,10 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
         }
     }
 
-    private async Task<string> ExtraLineAsync(SimVisit visit) =>
-        (await desk.VisitAsync(visit.Id)).GetProperty("estimates").EnumerateArray().Last(e => e.GetProperty("kind").GetString() == "AdditionalWork")
-            .GetProperty("lines").EnumerateArray().First().GetProperty("lineKey").GetString()!;
+    /// <summary>The lines of the visit's latest estimate of a kind (Estimate, AdditionalWork) that the customer is asked about.</summary>
+    private async Task<List<string>> LinesAsync(SimVisit visit, string kind) =>
+        [.. (await desk.VisitAsync(visit.Id)).GetProperty("estimates").EnumerateArray().Last(e => e.GetProperty("kind").GetString() == kind)
+            .GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("lineKey").GetString()!)];
 
     private async Task StopAsync(SimCustomer customer)
     {
@@ -308,7 +348,16 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private Task<List<OutboxRecord>> AllMessagesAsync() => desk.Host.Outbox.ListAsync(null, int.MaxValue, CancellationToken.None);
+    /// <summary>
+    /// Every message, once the outbox has handed each one due to the provider (or blocked it): what customers answer
+    /// must not depend on how fast a background send was, or the seed would not replay.
+    /// </summary>
+    private async Task<List<OutboxRecord>> AllMessagesAsync()
+    {
+        await desk.Host.Services.GetRequiredService<Followup.Host.Messaging.OutboxJobs>().SweepAsync(CancellationToken.None);
+        return await Poll.UntilAsync(() => desk.Host.Outbox.ListAsync(null, int.MaxValue, CancellationToken.None),
+            all => all.All(m => OutboxStatus.IsFinal(m.Status) || m.NotBefore > Now), what: "the outbox to settle");
+    }
 
     private async Task<List<JsonElement>> OpenTasksAsync() =>
         [.. (await (await desk.StaffAsync("liu")).GetFromJsonAsync<JsonElement>("/api/tasks?all=true")).GetProperty("items").EnumerateArray()];
@@ -337,7 +386,9 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
             {
                 var activity = task.GetProperty("activityId").GetString()!;
                 var user = task.GetProperty("assigneeUser").GetString() ?? Staff[task.GetProperty("assigneeRole").GetString()!];
+                Draw($"task:{task.GetProperty("correlationId")}:{activity}:{task.GetProperty("title")}:{task.GetProperty("dueAt")}");
                 var (action, values) = Answer(activity);
+                Took($"{activity}:{action}{(values.GetType().GetProperty("result")?.GetValue(values) is string result ? ":" + result : "")}");
                 var response = await (await desk.StaffAsync(user)).PostAsJsonAsync($"/api/tasks/{task.GetProperty("id").GetString()}/complete", new { action, values });
                 Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"{activity} by {user}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             }
@@ -372,12 +423,12 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
     /// <summary>Customers answer surveys with a score (or words), and book from some reminders and declined-work messages.</summary>
     private async Task CustomersAnswerAsync()
     {
-        await desk.Host.Services.GetRequiredService<Followup.Host.Messaging.OutboxJobs>().SweepAsync(CancellationToken.None);
         foreach (var message in (await AllMessagesAsync()).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal))
         {
             if (message.Channel != Channels.Sms || message.Status != OutboxStatus.Sent || !_answeredMessages.Add(message.Id))
                 continue;
             var text = ServiceDesk.Text(message);
+            Draw($"message:{message.CorrelationId}:{message.ActivityId}:{message.CreatedAt.Ticks}");
             var customer = _customers.FirstOrDefault(c => c.Phone == message.Recipient);
             if (customer is null)
                 continue;
@@ -388,10 +439,12 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
                 await ReplyAsync(customer, words ? $"Your store is {score} times too slow" : score.ToString(CultureInfo.InvariantCulture));
                 if (!words)
                     _scoresGiven.Add(score);
+                Took(words ? "survey:words" : "survey:score");
             }
             else if ((text.Contains("is due for service around", StringComparison.Ordinal) || text.Contains("we recommended work that is not done yet", StringComparison.Ordinal)) && Chance(0.3))
             {
                 await desk.BookByLinkAsync(message);
+                Took(text.Contains("due for service", StringComparison.Ordinal) ? "booked-from:reminder" : "booked-from:declined-work");
             }
         }
     }
@@ -502,6 +555,14 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
         var delivered = visits.Values.Where(v => v.DeliveredAt != null).ToDictionary(v => v.Id);
         var due = callbacks.Where(c => delivered.ContainsKey(c.VisitId)).ToList();
         Same("callbackWithin3Days", R("callbackWithin3Days"), (due.Count(c => c.Status == CallbackStatus.Done && (StoreTime(c.DoneAt!.Value).Date - StoreTime(delivered[c.VisitId].DeliveredAt!.Value).Date).TotalDays <= 3), due.Count));
+
+        // Every branch the simulation knows was taken at least once (with the standard seed).
+        string[] branches = ["no-show", "comeback", "booked", "walk-in", "warranty:Covered", "warranty:NotCovered", "quality-check-failed", "stop",
+            "estimate:all", "estimate:some", "estimate:decline", "estimate:phone", "estimate:phone-none", "estimate:unreached", "estimate:again", "estimate:nothing-priced",
+            "additional:approve", "additional:decline", "additional:phone", "additional:phone-decline", "additional:unreached",
+            "callback:NoAnswer", "callback:Reached", "survey:score", "survey:words", "returnVisit:Booked", "escalation:Done", "rootCause:Done",
+            "booked-from:reminder", "booked-from:declined-work", "reminder:Done:booked", "followUp:Done:declined"];
+        failures.AddRange(branches.Where(b => !_branches.ContainsKey(b)).Select(b => $"branch {b} never taken"));
 
         Assert.True(failures.Count == 0, $"{failures.Count} invariants broken:\n{string.Join("\n", failures.Take(40))}");
     }
