@@ -76,6 +76,7 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
             await NewCustomerAsync(i);
         for (var entry = 0; entry < entries; entry++)
         {
+            Draw($"entry:{entry}");
             await OpeningHoursAsync();
             await EntryAsync(entry);
             await WorkTheInboxAsync();
@@ -132,7 +133,6 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
 
     private async Task EntryAsync(int entry)
     {
-        Draw($"entry:{entry}");
         // A customer who was here within 30 days may come back with the same concern (a comeback); anyone else comes
         // with a car not seen for over a month, so that every comeback is one the simulation chose.
         var recent = _visits.Where(v => v.Concern != "" && v.EndedAt > Now.AddDays(-25) && v.Decision is "all" or "some" or "phone" or "again" && LastVisit(v.Customer) == v).ToList();
@@ -376,6 +376,9 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
     /// </summary>
     private async Task WorkTheInboxAsync()
     {
+        // What the clock made due is done first (timers fire on Hangfire's workers too), so every run sees the same inbox.
+        var monitor = Hangfire.JobStorage.Current.GetMonitoringApi();
+        await Poll.UntilAsync(() => Task.FromResult(monitor.ProcessingCount() + monitor.Queues().Sum(q => q.Length)), n => n == 0, what: "Hangfire's queues to empty");
         await CustomersAnswerAsync();
         for (var round = 0; round < 5; round++)
         {
@@ -400,7 +403,7 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
         switch (activity)
         {
             case "callback":
-                if (Chance(0.35))
+                if (Chance(0.45))
                     return ("NoAnswer", new { });
                 var score = _random.Next(1, 6);
                 _scoresGiven.Add(score);
@@ -432,10 +435,10 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
             var customer = _customers.FirstOrDefault(c => c.Phone == message.Recipient);
             if (customer is null)
                 continue;
-            if (text.Contains("Please reply with a score", StringComparison.Ordinal) && Chance(0.6))
+            if (text.Contains("Please reply with a score", StringComparison.Ordinal) && Chance(0.8))
             {
                 var score = _random.Next(1, 6);
-                var words = Chance(0.2);
+                var words = Chance(0.3);
                 await ReplyAsync(customer, words ? $"Your store is {score} times too slow" : score.ToString(CultureInfo.InvariantCulture));
                 if (!words)
                     _scoresGiven.Add(score);
