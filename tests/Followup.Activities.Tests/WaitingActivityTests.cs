@@ -148,6 +148,24 @@ public sealed class WaitingActivityTests
     }
 
     [Fact]
+    public async Task CustomerApproval_ToANumberThatSaidStop_SendsNoLink_AndTheAdvisorCallsAtOnce_OrWithoutACallRoleItEndsTimedOut()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.Services.GetRequiredService<ConsentStore>().SetConsentAsync(Channels.Sms, ActivityHarness.Phone, optedOut: true, "reply", h.Clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+        await h.RunAsync(Approval("Followup.EstimateApproval"));
+        Assert.Empty(await h.MessagesAsync());
+        Assert.StartsWith("无法向客户发送", Assert.Single(await h.TasksAsync()).Instructions, StringComparison.Ordinal); // the staff language is Chinese unless set
+
+        await using var h2 = await ActivityHarness.OpenAsync();
+        await h2.Services.GetRequiredService<ConsentStore>().SetConsentAsync(Channels.Sms, ActivityHarness.Phone, optedOut: true, "reply", h2.Clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+        var run = await h2.RunAsync(Approval("Followup.EstimateApproval").Replace("\"remindAfter\"", "\"callRole\": { \"typeName\": \"String\", \"expression\": { \"type\": \"Literal\", \"value\": \"\" } }, \"remindAfter\"", StringComparison.Ordinal));
+        Assert.Empty(await h2.TasksAsync());
+        await h2.AdvanceAsync(TimeSpan.FromDays(1));
+        Assert.Equal("TimedOut", await h2.OutcomeAsync(run.InstanceId));
+        Assert.Empty(await h2.MessagesAsync());
+    }
+
+    [Fact]
     public async Task CustomerApproval_WithoutACallRole_EndsTimedOut_WhenTheLinkExpires()
     {
         await using var h = await ActivityHarness.OpenAsync();

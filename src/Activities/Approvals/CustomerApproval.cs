@@ -117,13 +117,15 @@ public abstract class CustomerApproval : WaitingActivity
         var expires = now + context.Get(ExpiresIn);
         var id = context.Workflow.NewId();
         var bookmark = Wait(context, BookmarkName, new { ApprovalId = id });
-        // A customer who cannot be texted (no consent to service texts, or STOP) gets no link: the advisor calls at once.
+        // A customer who cannot be texted (no consent to service texts, or STOP) gets no link: the advisor calls at once
+        // (without a role to call, the step ends TimedOut when the link would have expired).
         var textable = context.Get(Phone) is { Length: > 0 } phone
             && !await context.GetRequiredService<ConsentStore>().BlocksAsync(Channels.Sms, phone, marketing: false, context.CancellationToken);
+        var callNow = !textable && !string.IsNullOrWhiteSpace(context.Get(CallRole) ?? "Advisor");
         var remind = now + context.Get(RemindAfter);
         if (textable && remind < expires)
             WaitUntil(context, ReminderBookmarkName, remind, new { ApprovalId = id });
-        if (textable)
+        if (!callNow)
             WaitUntil(context, TimeoutBookmarkName, expires, new { ApprovalId = id });
         var language = context.Get(Language) == "en" ? "en" : "zh-CN";
         var name = context.Get(CustomerName) ?? "";
@@ -153,7 +155,7 @@ public abstract class CustomerApproval : WaitingActivity
         context.Workflow.Records.Insert(record);
         if (textable)
             SendLink(context, Text(language, context.Get(RequestZhCn), context.Get(RequestEn), Request), id, name, language, lines, urgent: true);
-        else
+        else if (callNow)
         {
             context.SetProperty("NoLink", true);
             OpenCall(context, record);
