@@ -60,7 +60,7 @@ public sealed class ProcessPagesBrowserTests
         await Assertions.Expect(page.GetByText("Not done at the last visit: Front brake pads (safety)")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "declined-before-en.png"), FullPage = true });
 
-        var reminder = (await desk.VisitAsync(visitId)).GetProperty("reminders").EnumerateArray().Single();
+        var reminder = (await desk.VisitAsync(visitId)).GetProperty("reminders").EnumerateArray().Single(r => r.GetProperty("kind").GetString() == "Service");
         Assert.Equal(("later", "On holiday until September"), (reminder.GetProperty("callResult").GetString(), reminder.GetProperty("callNotes").GetString()));
         Assert.Equal(new DateTime(2026, 9, 10, 1, 0, 0, DateTimeKind.Utc), reminder.GetProperty("callBackOn").GetDateTime()); // when the store opens that day
     }
