@@ -121,7 +121,8 @@ public abstract class CustomerApproval : WaitingActivity
         // (without a role to call, the step ends TimedOut when the link would have expired).
         var textable = context.Get(Phone) is { Length: > 0 } phone
             && !await context.GetRequiredService<ConsentStore>().BlocksAsync(Channels.Sms, phone, marketing: false, context.CancellationToken);
-        var callNow = !textable && !string.IsNullOrWhiteSpace(context.Get(CallRole) ?? "Advisor");
+        var callRole = context.Get(CallRole) ?? "Advisor";
+        var callNow = !textable && !string.IsNullOrWhiteSpace(callRole);
         var remind = now + context.Get(RemindAfter);
         if (textable && remind < expires)
             WaitUntil(context, ReminderBookmarkName, remind, new { ApprovalId = id });
@@ -133,7 +134,7 @@ public abstract class CustomerApproval : WaitingActivity
         context.SetProperty("ApprovalId", id);
         context.SetProperty("Phone", context.Get(Phone));
         context.SetProperty("Reminder", Text(language, context.Get(ReminderZhCn), context.Get(ReminderEn), Reminder));
-        context.SetProperty("CallRole", context.Get(CallRole) ?? "Advisor");
+        context.SetProperty("CallRole", callRole);
         context.SetProperty("CallDueIn", context.Get(CallDueIn) ?? TimeSpan.FromMinutes(30));
         context.SetProperty("CallAttempts", Math.Max(1, context.Get(CallAttempts) ?? 3));
         context.SetProperty("CallAgainAfter", context.Get(CallAgainAfter) ?? TimeSpan.FromHours(1));

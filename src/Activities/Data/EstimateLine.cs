@@ -2,6 +2,13 @@ namespace Followup.Activities.Data;
 
 public sealed class EstimateLine
 {
+    /// <summary>Lines' descriptions as one phrase in a language ("en" or Chinese), each once; safety items marked when asked. Empty when none.</summary>
+    public static string Phrase(IEnumerable<EstimateLine> lines, string language, bool markSafety = false)
+    {
+        var en = language == "en";
+        return string.Join(en ? ", " : "、", lines.Select(l => markSafety && l.Safety ? l.Description + (en ? " (safety)" : "（安全）") : l.Description).Distinct());
+    }
+
     public long Id { get; set; }
     public required string EstimateId { get; set; }
 

@@ -91,14 +91,14 @@ public sealed class DeclinedWorkFollowUp : WaitingActivity
         {
             ["Name"] = facts.Customer.Name,
             ["Plate"] = facts.Vehicle.Plate ?? facts.Vehicle.Model,
-            ["Work"] = ReminderSteps.Phrase(lines, facts.Customer.Language),
+            ["Work"] = EstimateLine.Phrase(lines, facts.Customer.Language),
             ["Safety"] = lines.Any(l => l.Safety),
             ["BookingUrl"] = context.Get(BookingUrl) is { Length: > 0 } url ? url : _links.BookingLinkFor(facts.Vehicle.Id),
         };
         var (language, text) = Outbox.Choose(facts.Customer.Language, _liquid.RenderTemplate(SmsZhCn, context, model), _liquid.RenderTemplate(SmsEn, context, model));
         var (_, subject) = Outbox.Choose(language, _liquid.RenderTemplate(SubjectZhCn, context, model), _liquid.RenderTemplate(SubjectEn, context, model));
         var zh = language != "en";
-        var work = string.Join(zh ? "、" : ", ", lines.Select(l => l.Safety ? l.Description + (zh ? "（安全）" : " (safety)") : l.Description).Distinct());
+        var work = EstimateLine.Phrase(lines, language, markSafety: true);
         context.SetProperty("ReminderId", reminder.Id);
         context.SetProperty("Sms", new MessagePayload(language, text).ToJson());
         context.SetProperty("Email", new MessagePayload(language, text, subject, null, Transactional: false).ToJson());

@@ -111,7 +111,7 @@ public sealed class NextServiceReminder : WaitingActivity
             ["Plate"] = facts.Vehicle.Plate ?? facts.Vehicle.Model,
             ["DueDate"] = _records.LocalTime(due.At)[..10],
             ["DueKm"] = due.Km,
-            ["Declined"] = ReminderSteps.Phrase(await _reminders.NotApprovedAsync(context, visitId), facts.Customer.Language),
+            ["Declined"] = EstimateLine.Phrase(await _reminders.NotApprovedAsync(context, visitId), facts.Customer.Language),
             ["BookingUrl"] = context.Get(BookingUrl) is { Length: > 0 } url ? url : _links.BookingLinkFor(facts.Vehicle.Id),
         };
         var (language, text) = Outbox.Choose(facts.Customer.Language, _liquid.RenderTemplate(SmsZhCn, context, model), _liquid.RenderTemplate(SmsEn, context, model));

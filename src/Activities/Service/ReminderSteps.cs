@@ -60,8 +60,4 @@ public sealed class ReminderSteps(DealershipRecords records, ConsentStore consen
     /// <summary>What the customer declined or never answered at the visit, safety items first.</summary>
     public Task<List<EstimateLine>> NotApprovedAsync(ActivityExecutionContext context, string visitId) =>
         records.ReadAsync(context, db => db.NotApproved(visitId).ToListAsync(context.CancellationToken));
-
-    /// <summary>The lines' descriptions as one phrase in the customer's language; empty when none.</summary>
-    public static string Phrase(IEnumerable<EstimateLine> lines, string language) =>
-        string.Join(language == "en" ? ", " : "、", lines.Select(l => l.Description).Distinct());
 }

@@ -36,7 +36,7 @@ public static class VisitSummary
               {(concerns.Count == 0 ? "" : $"<p>{(en ? "Concerns" : "客户需求")}: {E(string.Join("; ", concerns))}</p>")}
             """;
         if (await DeclinedBeforeAsync(db, visit, ct) is { Count: > 0 } before)
-            html += $"<p class=\"declined-before\">{(en ? "Not done at the last visit" : "上次未做的项目")}: {E(string.Join(en ? ", " : "、", before.Select(l => l.Safety ? l.Description + (en ? " (safety)" : "（安全）") : l.Description)))}</p>";
+            html += $"<p class=\"declined-before\">{(en ? "Not done at the last visit" : "上次未做的项目")}: {E(EstimateLine.Phrase(before, en ? "en" : "zh-CN", markSafety: true))}</p>";
         if (full)
         {
             var checkIn = await db.CheckIns.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct);
