@@ -80,11 +80,9 @@ public static class UsersCommand
                 await stderr.WriteLineAsync($"error: a user named '{request.UserName}' exists already; nothing was changed");
                 return BadInput;
             }
-            var user = new StaffUser { UserName = request.UserName, DisplayName = request.DisplayName ?? request.UserName, Language = request.Language };
-            var created = await users.CreateAsync(user, password!);
-            if (!created.Succeeded)
-                return await RefusedAsync(stderr, created);
-            await users.AddToRoleAsync(user, request.Role!);
+            var refused = await scope.ServiceProvider.GetRequiredService<StaffAccounts>().CreateAsync(request.UserName!, request.DisplayName, request.Language, [request.Role!], password!, "en");
+            if (refused.Count > 0)
+                return await RefusedAsync(stderr, refused);
             await stdout.WriteLineAsync($"user '{request.UserName}' added with the role {request.Role} ({environment})");
             return 0;
         }
@@ -93,33 +91,23 @@ public static class UsersCommand
             await stderr.WriteLineAsync($"error: there is no user named '{request.UserName}'");
             return BadInput;
         }
-        switch (request.Action)
+        var accounts = scope.ServiceProvider.GetRequiredService<StaffAccounts>();
+        var (errors, done) = request.Action switch
         {
-            case "set-password":
-                var reset = await users.ResetPasswordAsync(existing, await users.GeneratePasswordResetTokenAsync(existing), password!);
-                if (!reset.Succeeded)
-                    return await RefusedAsync(stderr, reset);
-                await users.SetLockoutEndDateAsync(existing, null);
-                await users.ResetAccessFailedCountAsync(existing);
-                await stdout.WriteLineAsync($"the password of '{request.UserName}' was changed; the account is unlocked");
-                return 0;
-            case "disable":
-                await users.SetLockoutEnabledAsync(existing, true);
-                await users.SetLockoutEndDateAsync(existing, DateTimeOffset.MaxValue);
-                await users.UpdateSecurityStampAsync(existing);
-                await stdout.WriteLineAsync($"'{request.UserName}' is disabled and signed out everywhere");
-                return 0;
-            default:
-                await users.SetLockoutEndDateAsync(existing, null);
-                await stdout.WriteLineAsync($"'{request.UserName}' is enabled");
-                return 0;
-        }
+            "set-password" => (await accounts.ResetPasswordAsync(request.UserName!, password!, "en"), $"the password of '{request.UserName}' was changed; the account is unlocked"),
+            "disable" => (await accounts.SetDisabledAsync(request.UserName!, true, actor: "", "en"), $"'{request.UserName}' is disabled and signed out everywhere"),
+            _ => (await accounts.SetDisabledAsync(request.UserName!, false, actor: "", "en"), $"'{request.UserName}' is enabled"),
+        };
+        if (errors.Count > 0)
+            return await RefusedAsync(stderr, errors);
+        await stdout.WriteLineAsync(done);
+        return 0;
     }
 
-    private static async Task<int> RefusedAsync(TextWriter stderr, IdentityResult result)
+    private static async Task<int> RefusedAsync(TextWriter stderr, Dictionary<string, string> errors)
     {
-        foreach (var error in result.Errors)
-            await stderr.WriteLineAsync($"error: {error.Description}");
+        foreach (var error in errors.Values)
+            await stderr.WriteLineAsync($"error: {error}");
         await stderr.WriteLineAsync("nothing was changed");
         return BadInput;
     }

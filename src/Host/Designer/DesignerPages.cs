@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 
+using Followup.Host.Pages;
+
 namespace Followup.Host.Designer;
 
 /// <summary>
@@ -57,7 +59,7 @@ public static class DesignerPages
         var lang = StaffText.Language(context);
         string T(string key) => WebUtility.HtmlEncode(StaffText.Get(lang, key));
         if (package is null)
-            return AccountPages.Html(AccountPages.Layout(lang, StaffText.Get(lang, "designer"), $"<p class=\"error\">{T("missing")}</p>"), StatusCodes.Status503ServiceUnavailable);
+            return StaffPages.Markup(context, StaffText.Get(lang, "designer"), $"<p class=\"error\">{T("missing")}</p>", StatusCodes.Status503ServiceUnavailable);
         var endpoint = WebUtility.HtmlEncode($"{context.Request.Scheme}://{context.Request.Host}/elsa/api");
         var user = await users.GetUserAsync(context.User);
         var session = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);

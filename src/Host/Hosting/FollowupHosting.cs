@@ -19,6 +19,8 @@ using Microsoft.EntityFrameworkCore;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
+using Followup.Host.Pages;
+
 namespace Followup.Host.Hosting;
 
 public static class FollowupHosting
@@ -44,6 +46,7 @@ public static class FollowupHosting
         builder.Services.AddHttpSecurity(configuration);
         builder.Services.AddCustomerPages();
         builder.Services.AddOpenApi();
+        builder.Services.AddRazorComponents();
         builder.Services.AddSingleton<Attachments>();
         builder.Services.AddSingleton<Followup.Host.Api.FrontDesk>();
 
@@ -94,7 +97,9 @@ public static class FollowupHosting
         app.UseRateLimiter();
         app.UseAntiforgery();
         app.UseAntiforgeryEverywhere();
+        app.MapStaffAssets();
         app.MapAccountPages();
+        app.MapStaffAccountPages();
         app.MapDesigner();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
@@ -138,7 +143,7 @@ public static class FollowupHosting
                 (context.User.Identity?.IsAuthenticated == true
                     ? $"<form method=\"post\" action=\"/account/logout\">{AccountPages.AntiforgeryField(context)}<button type=\"submit\">{StaffText.Get(lang, "signout")}</button></form>"
                     : "") + "</main>";
-            return AccountPages.Html(AccountPages.Layout(lang, "Followup", body));
+            return StaffPages.Markup(context, "Followup", body);
         });
         return app;
     }

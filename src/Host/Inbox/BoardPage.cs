@@ -4,6 +4,8 @@ using Followup.Host.Security;
 using Followup.Host.Staff;
 using Microsoft.EntityFrameworkCore;
 
+using Followup.Host.Pages;
+
 namespace Followup.Host.Inbox;
 
 /// <summary>The workshop control board (<c>/board</c>): visits in the workshop with their promised times; late ones flagged.</summary>
@@ -40,7 +42,7 @@ public static class BoardPage
                   <tbody>{rows}</tbody></table>
                 </main>
                 """;
-            return AccountPages.Html(AccountPages.Layout(lang, en ? "Workshop board" : "车间看板", body + Style));
+            return StaffPages.Markup(context, en ? "Workshop board" : "车间看板", body + Style);
         }).RequireStaff();
         return app;
     }

@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Followup.Host.Staff;
 using Microsoft.EntityFrameworkCore;
 
+using Followup.Host.Pages;
+
 namespace Followup.Host.Inbox;
 
 /// <summary>
@@ -49,7 +51,7 @@ public static class DashboardPage
             await using var db = await factory.CreateDbContextAsync(ct);
             var report = await ServiceKpis.ComputeAsync(db, period.From, period.To, advisor, clock.GetUtcNow().UtcDateTime, messaging.Value.Zone, ct);
             var advisors = await db.Visits.AsNoTracking().Where(v => v.Advisor != null).Select(v => v.Advisor!).Distinct().ToListAsync(ct);
-            return AccountPages.Html(AccountPages.Layout(lang, en ? "Service dashboard" : "服务看板", Render(report, advisors, en) + Style));
+            return StaffPages.Markup(context, en ? "Service dashboard" : "服务看板", Render(report, advisors, en) + Style);
         }).RequireStaff(Roles.Manager);
         return app;
     }

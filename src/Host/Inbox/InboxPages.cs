@@ -6,6 +6,8 @@ using Followup.Host.Staff;
 using Followup.Workflows.Persistence;
 using Microsoft.AspNetCore.Antiforgery;
 
+using Followup.Host.Pages;
+
 namespace Followup.Host.Inbox;
 
 /// <summary>
@@ -99,7 +101,7 @@ public static class InboxPages
             </main>
             """;
         var refresh = Refresh.Replace("PARTIAL", all ? "/inbox/?partial=true&all=true" : "/inbox/?partial=true", StringComparison.Ordinal);
-        return AccountPages.Html(AccountPages.Layout(lang, lang == "en" ? Words["inbox"].En : Words["inbox"].Zh, body + refresh + Style));
+        return StaffPages.Markup(context, lang == "en" ? Words["inbox"].En : Words["inbox"].Zh, body + refresh + Style);
     }
 
     private static async Task<IResult> TaskPageAsync(string id, HttpContext context, TaskStore store, WorkflowQueries queries, IAntiforgery antiforgery, CancellationToken ct) =>
@@ -111,7 +113,7 @@ public static class InboxPages
         var lang = StaffText.Language(context);
         var me = Staff(context.User);
         if (await store.FindAsync(id, ct) is not { } task || !TaskService.MaySee(task, me))
-            return AccountPages.Html(AccountPages.Layout(lang, W(lang, "title"), $"<main class=\"wide\"><p class=\"error\">{W(lang, "notyours")}</p></main>" + Style), StatusCodes.Status404NotFound);
+            return StaffPages.Markup(context, W(lang, "title"), $"<main class=\"wide\"><p class=\"error\">{W(lang, "notyours")}</p></main>" + Style, StatusCodes.Status404NotFound);
         var form = TaskForm.FromJson(task.Form);
         var hidden = AccountPages.AntiforgeryField(context);
         string Value(string name) => E(submitted?.GetValueOrDefault(name));
@@ -158,7 +160,7 @@ public static class InboxPages
               <h2>{W(lang, "timeline")}</h2><ul class="timeline">{timeline}</ul>
             </main>
             """;
-        return AccountPages.Html(AccountPages.Layout(lang, task.Title, body + Style), status);
+        return StaffPages.Markup(context, task.Title, body + Style, status);
     }
 
     private static async Task<IResult> CompleteAsync(string id, HttpContext context, TaskService tasks, TaskStore store, WorkflowQueries queries, IAntiforgery antiforgery, Attachments attachments, CancellationToken ct)

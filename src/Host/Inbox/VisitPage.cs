@@ -9,6 +9,8 @@ using Followup.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
+using Followup.Host.Pages;
+
 namespace Followup.Host.Inbox;
 
 /// <summary>
@@ -71,7 +73,7 @@ public static class VisitPage
                   {(contact ? $"<h2>{(en ? "Messages sent" : "已发消息")}</h2><ul>{sent}</ul>" : "")}
                 </main>
                 """;
-            return AccountPages.Html(AccountPages.Layout(lang, correlationId, body));
+            return StaffPages.Markup(context, correlationId, body);
         }).RequireStaff();
 
         app.MapPost("/visits/{correlationId}/approvals/{approvalId}/resend", ResendAsync)

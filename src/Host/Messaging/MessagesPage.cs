@@ -4,6 +4,8 @@ using Followup.Host.Security;
 using Followup.Host.Staff;
 using Microsoft.AspNetCore.Identity;
 
+using Followup.Host.Pages;
+
 namespace Followup.Host.Messaging;
 
 /// <summary>What the store sent to customers and what they answered, for managers, advisors and callback agents; failures stand out.</summary>
@@ -42,7 +44,7 @@ public static class MessagesPage
                 {(inbound.Count == 0 ? $"<p>{T("none")}</p>" : $"<table><thead><tr><th>{T("col.time")}</th><th>{T("col.channel")}</th><th>{T("col.from")}</th><th>{T("col.message")}</th></tr></thead><tbody>{replies}</tbody></table>")}
                 </main>
                 """;
-            return AccountPages.Html(AccountPages.Layout(lang, StaffText.Get(lang, "messages"), body + Style));
+            return StaffPages.Markup(context, StaffText.Get(lang, "messages"), body + Style);
         }).RequireStaff(Roles.Manager, Roles.Advisor, Roles.CallbackAgent);
         return app;
     }

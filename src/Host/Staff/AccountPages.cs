@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
+using Followup.Host.Pages;
+
 namespace Followup.Host.Staff;
 
 /// <summary>Sign-in, sign-out and the refusal page, server-rendered; the forms carry an antiforgery token.</summary>
@@ -53,7 +55,7 @@ public static class AccountPages
         app.MapGet("/account/denied", (HttpContext context) =>
         {
             var lang = StaffText.Language(context);
-            return Html(Layout(lang, StaffText.Get(lang, "denied"), $"<p class=\"error\">{StaffText.Get(lang, "denied")}</p><p><a href=\"/account/login\">{StaffText.Get(lang, "signin")}</a></p>"),
+            return StaffPages.Markup(context, StaffText.Get(lang, "denied"), $"<p class=\"error\">{StaffText.Get(lang, "denied")}</p><p><a href=\"/account/login\">{StaffText.Get(lang, "signin")}</a></p>",
                 StatusCodes.Status403Forbidden);
         });
         return app;
@@ -80,7 +82,7 @@ public static class AccountPages
               <p class="lang"><a href="/account/login?lang={(lang == "en" ? "zh-CN" : "en")}&returnUrl={Uri.EscapeDataString(returnUrl ?? "")}">{T("other.lang")}</a></p>
             </form>
             """;
-        return Html(Layout(lang, StaffText.Get(lang, "title.login"), body), status);
+        return StaffPages.Markup(context, StaffText.Get(lang, "title.login"), body, status);
     }
 
     public static string Layout(string lang, string title, string body) => $$"""

@@ -42,6 +42,7 @@ public static class StaffSetup
             })
             .AddEntityFrameworkStores<StaffDbContext>()
             .AddDefaultTokenProviders();
+        services.AddScoped<StaffAccounts>();
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "followup.staff";

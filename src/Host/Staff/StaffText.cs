@@ -47,5 +47,21 @@ public static class StaffText
         return accept.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "zh-CN";
     }
 
+    /// <summary>A role as staff call it.</summary>
+    public static string RoleName(string language, string role) => (role, language == "en") switch
+    {
+        (Security.Roles.Manager, false) => "服务经理",
+        (Security.Roles.Advisor, false) => "服务顾问",
+        (Security.Roles.Technician, false) => "维修技师",
+        (Security.Roles.TechnicalLead, false) => "技术主管",
+        (Security.Roles.CallbackAgent, false) => "回访专员",
+        (Security.Roles.Manager, true) => "Service manager",
+        (Security.Roles.Advisor, true) => "Service advisor",
+        (Security.Roles.Technician, true) => "Technician",
+        (Security.Roles.TechnicalLead, true) => "Technical lead",
+        (Security.Roles.CallbackAgent, true) => "Callback agent",
+        _ => role,
+    };
+
     public static string Get(string language, string key) => language == "en" ? Words[key].En : Words[key].Zh;
 }
