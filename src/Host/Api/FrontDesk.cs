@@ -1,10 +1,13 @@
 using Followup.Activities.Data;
+using Followup.Activities.Messaging;
+using Followup.Activities.Service;
 using Followup.Host.Api.Views;
 using Followup.Host.Security;
 using Followup.Workflows.Management;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Followup.Host.Api;
 
@@ -12,8 +15,80 @@ namespace Followup.Host.Api;
 /// The front desk: opens visits (numbers the repair order, audits it, starts the service-visit workflow) and books
 /// appointments (answers the vehicle's open reminder, starts the appointment workflow).
 /// </summary>
-public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, IWorkflowRunStore store, WorkflowQueries queries, TimeProvider clock, IConfiguration configuration, ILogger<FrontDesk> logger)
+public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, IWorkflowRunStore store, WorkflowQueries queries, TimeProvider clock, IConfiguration configuration,
+    IOptions<MessagingOptions> messaging, IOptions<StoreOptions> shop, OutboxStore outbox, IOutboxQueue queue, ILogger<FrontDesk> logger)
 {
+    /// <summary>Bookings one hourly slot takes (Service:SlotCapacity, 3 unless set): the self-service page offers only free slots, staff book over it only as a manager.</summary>
+    public int SlotCapacity => configuration.GetValue("Service:SlotCapacity", 3);
+
+    /// <summary>A bookable slot and how many bookings (booked or arrived) it holds.</summary>
+    public sealed record Slot(DateTime At, int Taken, int Capacity)
+    {
+        public bool Full => Taken >= Capacity;
+        public int Free => Math.Max(0, Capacity - Taken);
+    }
+
+    /// <summary>
+    /// The hourly slots of <paramref name="days"/> days from <paramref name="firstDay"/> days after today, within the
+    /// store's hours (whole hours from opening to closing), each with the bookings it holds.
+    /// </summary>
+    public async Task<List<Slot>> SlotsAsync(DealershipDbContext db, int firstDay, int days, CancellationToken cancellationToken)
+    {
+        var zone = messaging.Value.Zone;
+        var hours = shop.Value;
+        var opens = hours.OpensAt.Minute == 0 ? hours.OpensAt.Hour : hours.OpensAt.Hour + 1;
+        var closes = hours.ClosesAt.Hour;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var today = messaging.Value.StoreTime(now).Date;
+        var slots = Enumerable.Range(firstDay, days).SelectMany(d => Enumerable.Range(opens, Math.Max(0, closes - opens)).Select(h => TimeZoneInfo.ConvertTimeToUtc(today.AddDays(d).AddHours(h), zone)))
+            .Where(s => s > now).ToList();
+        if (slots.Count == 0)
+            return [];
+        var taken = await TakenAsync(db, slots[0], slots[^1], cancellationToken);
+        return slots.Select(s => new Slot(s, taken.GetValueOrDefault(s), SlotCapacity)).ToList();
+    }
+
+    /// <summary>The bookings a slot holds, this appointment (being moved) aside.</summary>
+    public async Task<Slot> SlotAsync(DealershipDbContext db, DateTime at, string? except, CancellationToken cancellationToken)
+    {
+        var taken = await db.Appointments.AsNoTracking().CountAsync(a => a.SlotAt == at && a.Id != except && (a.Status == AppointmentStatus.Booked || a.Status == AppointmentStatus.Arrived), cancellationToken);
+        return new Slot(at, taken, SlotCapacity);
+    }
+
+    private static async Task<Dictionary<DateTime, int>> TakenAsync(DealershipDbContext db, DateTime first, DateTime last, CancellationToken cancellationToken) =>
+        (await db.Appointments.AsNoTracking().Where(a => a.SlotAt >= first && a.SlotAt <= last && (a.Status == AppointmentStatus.Booked || a.Status == AppointmentStatus.Arrived))
+            .Select(a => a.SlotAt).ToListAsync(cancellationToken)).GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary>
+    /// Checks in an appointment's customer: the appointment is Arrived, its visit opens with priority (their own
+    /// advisor), and the appointment workflow's wait for arrival ends. Null when the appointment cannot arrive.
+    /// </summary>
+    public async Task<Visit?> ArriveAsync(DealershipDbContext db, Appointment appointment, string actor, CancellationToken cancellationToken)
+    {
+        if (appointment.Status is not (AppointmentStatus.Booked or AppointmentStatus.NoShow))
+            return null;
+        appointment.Status = AppointmentStatus.Arrived;
+        appointment.ArrivedAt = clock.GetUtcNow().UtcDateTime;
+        var vehicle = await db.Vehicles.AsNoTracking().FirstAsync(v => v.Id == appointment.VehicleId, cancellationToken);
+        var visit = await OpenAsync(db, vehicle, appointment.Advisor ?? actor, appointment, null, actor, new { appointmentId = appointment.Id }, cancellationToken);
+        appointment.VisitId = visit.Id;
+        await db.SaveChangesAsync(cancellationToken);
+        await runtime.TriggerAsync(AppointmentArrivedStimulus.Name, new AppointmentArrivedStimulus(appointment.Id), new TriggerOptions { StartNew = false }, cancellationToken);
+        return visit;
+    }
+
+    /// <summary>Cancels a booked appointment (<see cref="CancelAsync"/>) and tells the customer, with their consent.</summary>
+    public async Task CancelAndTellAsync(DealershipDbContext db, Appointment appointment, string actor, string reason, CancellationToken cancellationToken)
+    {
+        await CancelAsync(db, appointment, actor, reason, cancellationToken);
+        var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == appointment.CustomerId, cancellationToken);
+        if (CustomerNotices.AppointmentCancelled(shop.Value, customer, appointment, messaging.Value.Show(appointment.SlotAt), clock.GetUtcNow().UtcDateTime) is { } notice)
+        {
+            await outbox.AddAsync([notice], cancellationToken);
+            await queue.EnqueueAsync(notice.Id, cancellationToken);
+        }
+    }
+
     public string VisitWorkflow => configuration["Service:VisitWorkflow"] ?? "service-visit";
     public string AppointmentWorkflow => configuration["Service:AppointmentWorkflow"] ?? "appointment";
 

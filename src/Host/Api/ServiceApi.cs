@@ -18,7 +18,8 @@ namespace Followup.Host.Api;
 /// </summary>
 public static class ServiceApi
 {
-    public sealed record AppointmentInput(string? CustomerId, string? VehicleId, DateTimeOffset? SlotAt, string? Request, string? Channel, string? Advisor);
+    /// <summary>A booking; a slot already holding its capacity takes it only from a manager who says <c>override</c>.</summary>
+    public sealed record AppointmentInput(string? CustomerId, string? VehicleId, DateTimeOffset? SlotAt, string? Request, string? Channel, string? Advisor, bool? Override = null);
 
     public sealed record CatalogInput(string? NameZh, string? NameEn, decimal? LabourHours, decimal? PartsPrice, decimal? MenuPrice, bool? PartsInStock, int? IntervalKm);
 
@@ -31,7 +32,17 @@ public static class ServiceApi
     public sealed record CancelInput(string? Reason);
 
     /// <summary>The new slot of an appointment.</summary>
-    public sealed record RescheduleInput(DateTimeOffset? SlotAt);
+    public sealed record RescheduleInput(DateTimeOffset? SlotAt, bool? Override = null);
+
+    /// <summary>A full slot refused: staff bookings respect the slot's capacity, which only a manager may exceed.</summary>
+    private static async Task<ProblemHttpResult?> FullAsync(DealershipDbContext db, FrontDesk desk, HttpContext context, DateTime slot, string? except, bool? over, CancellationToken ct)
+    {
+        var state = await desk.SlotAsync(db, slot, except, ct);
+        if (!state.Full || (over == true && context.User.IsInRole(Roles.Manager)))
+            return null;
+        return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The slot is full",
+            detail: $"{state.Taken} of {state.Capacity} bookings taken. Choose another slot; a manager may book over capacity with override: true.");
+    }
 
     private static readonly string[] AppointmentChannels = ["staff", "self-service", "dms"];
 
@@ -76,7 +87,7 @@ public static class ServiceApi
             return TypedResults.Ok(CatalogItemView.From(item));
         }).RequireAuthorization(Policies.Manager).WithSummary("Add or change a menu item (managers).");
 
-        staff.MapPost("/appointments", async Task<Results<Created<AppointmentView>, ValidationProblem, IdempotentAnswer>> (AppointmentInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, TimeProvider clock, CancellationToken ct) =>
+        staff.MapPost("/appointments", async Task<Results<Created<AppointmentView>, ValidationProblem, ProblemHttpResult, IdempotentAnswer>> (AppointmentInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, TimeProvider clock, CancellationToken ct) =>
         {
             var now = clock.GetUtcNow().UtcDateTime;
             await using var db = await factory.CreateDbContextAsync(ct);
@@ -97,6 +108,8 @@ public static class ServiceApi
                 errors["channel"] = [$"The channel is one of {string.Join(", ", AppointmentChannels)}."];
             if (errors.Count > 0)
                 return TypedResults.ValidationProblem(errors);
+            if (await FullAsync(db, desk, context, input.SlotAt!.Value.UtcDateTime, null, input.Override, ct) is { } full)
+                return full;
             var (appointment, replay) = await Idempotency.CreateAsync(context, factory, key,
                 () => desk.BookAsync(db, vehicle!, input.SlotAt!.Value.UtcDateTime, input.Request, input.Channel ?? "staff", input.Advisor, CustomersApi.Actor(context), input, ct, key), ct);
             return replay is not null ? replay : TypedResults.Created($"/api/appointments/{appointment!.Id}", AppointmentView.From(appointment));
@@ -110,25 +123,17 @@ public static class ServiceApi
             return TypedResults.Ok(new ItemList<AppointmentView>((await db.Appointments.AsNoTracking().Where(a => a.SlotAt >= start && a.SlotAt < end).OrderBy(a => a.SlotAt).ToListAsync(ct)).Select(AppointmentView.From).ToList()));
         }).WithSummary("Appointments in a period (default: the coming week).");
 
-        staff.MapPost("/appointments/{id}/arrive", async Task<Results<Created<VisitView>, ProblemHttpResult>> (string id, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, IWorkflowRuntime runtime, TimeProvider clock, CancellationToken ct) =>
+        staff.MapPost("/appointments/{id}/arrive", async Task<Results<Created<VisitView>, ProblemHttpResult>> (string id, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, ct) is not { } appointment)
                 return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such appointment");
-            if (appointment.Status is not (AppointmentStatus.Booked or AppointmentStatus.NoShow))
+            if (await desk.ArriveAsync(db, appointment, CustomersApi.Actor(context), ct) is not { } visit)
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"The appointment is {appointment.Status}");
-            appointment.Status = AppointmentStatus.Arrived;
-            appointment.ArrivedAt = clock.GetUtcNow().UtcDateTime;
-            var vehicle = await db.Vehicles.AsNoTracking().FirstAsync(v => v.Id == appointment.VehicleId, ct);
-            var visit = await desk.OpenAsync(db, vehicle, appointment.Advisor ?? CustomersApi.Actor(context), appointment, null, CustomersApi.Actor(context), new { appointmentId = id }, ct);
-            appointment.VisitId = visit.Id;
-            await db.SaveChangesAsync(ct);
-            await runtime.TriggerAsync(AppointmentArrivedStimulus.Name, new AppointmentArrivedStimulus(id), new TriggerOptions { StartNew = false }, ct);
             return TypedResults.Created($"/api/visits/{visit.Id}", VisitView.From(visit));
         }).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Check in an appointment customer: opens the visit with priority (their own advisor) and ends the no-show wait.");
 
-        staff.MapPost("/appointments/{id}/cancel", async Task<Results<Ok<AppointmentView>, ValidationProblem, ProblemHttpResult>> (string id, CancelInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk,
-            OutboxStore outbox, IOutboxQueue queue, IOptions<Activities.Service.StoreOptions> shop, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>
+        staff.MapPost("/appointments/{id}/cancel", async Task<Results<Ok<AppointmentView>, ValidationProblem, ProblemHttpResult>> (string id, CancelInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await db.Appointments.FirstOrDefaultAsync(a => a.Id == id, ct) is not { } appointment)
@@ -137,13 +142,7 @@ public static class ServiceApi
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["Give the reason for the cancellation (at most 500 characters)."] });
             if (appointment.Status != AppointmentStatus.Booked)
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"Only a booked appointment can be cancelled; this one is {appointment.Status}");
-            await desk.CancelAsync(db, appointment, CustomersApi.Actor(context), input.Reason.Trim(), ct);
-            var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == appointment.CustomerId, ct);
-            if (CustomerNotices.AppointmentCancelled(shop.Value, customer, appointment, messaging.Value.Show(appointment.SlotAt), clock.GetUtcNow().UtcDateTime) is { } notice)
-            {
-                await outbox.AddAsync([notice], ct);
-                await queue.EnqueueAsync(notice.Id, ct);
-            }
+            await desk.CancelAndTellAsync(db, appointment, CustomersApi.Actor(context), input.Reason.Trim(), ct);
             return TypedResults.Ok(AppointmentView.From(appointment));
         }).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Cancel a booked appointment with a reason: its workflow ends (no reminder, no no-show follow-up) and the customer is told.");
@@ -161,6 +160,8 @@ public static class ServiceApi
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"Only a booked appointment can be moved; this one is {appointment.Status}");
             if (slot.UtcDateTime == appointment.SlotAt)
                 return TypedResults.Ok(AppointmentView.From(appointment));
+            if (await FullAsync(db, desk, context, slot.UtcDateTime, appointment.Id, input.Override, ct) is { } full)
+                return full;
             await desk.RescheduleAsync(db, appointment, slot.UtcDateTime, CustomersApi.Actor(context), ct);
             return TypedResults.Ok(AppointmentView.From(appointment));
         }).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)

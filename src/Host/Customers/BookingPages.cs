@@ -19,24 +19,24 @@ public static class BookingPages
     public static WebApplication MapBookingPages(this WebApplication app)
     {
         var pages = app.MapGroup("/c/book").RequireRateLimiting(CustomerPages.RateLimitPolicy);
-        pages.MapGet("/{token}", async (string token, HttpContext context, CustomerLinks links, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock,
-            IOptions<MessagingOptions> messaging, IConfiguration configuration, CancellationToken ct) =>
+        pages.MapGet("/{token}", async (string token, HttpContext context, CustomerLinks links, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk,
+            IOptions<MessagingOptions> messaging, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await FindAsync(db, links, token, ct) is not { } found)
                 return CustomerPages.Refusal(CustomerPages.BrowserLanguage(context), "invalid", StatusCodes.Status404NotFound);
             if (await UsedAsync(db, token, ct))
                 return CustomerPages.Refusal(found.Customer.Language, "book.used", StatusCodes.Status410Gone);
-            return Render(context, found.Customer, found.Vehicle, await FreeSlotsAsync(db, clock, messaging.Value, configuration, ct), messaging.Value, null);
+            return Render(context, found.Customer, found.Vehicle, await FreeSlotsAsync(db, desk, ct), messaging.Value, null);
         });
         pages.MapPost("/{token}", async (string token, HttpContext context, CustomerLinks links, IDbContextFactory<DealershipDbContext> factory, FrontDesk desk, TimeProvider clock,
-            IOptions<MessagingOptions> messaging, IConfiguration configuration, CancellationToken ct) =>
+            IOptions<MessagingOptions> messaging, CancellationToken ct) =>
         {
             var form = await context.Request.ReadFormAsync(ct);
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await FindAsync(db, links, token, ct) is not { } found)
                 return CustomerPages.Refusal(CustomerPages.BrowserLanguage(context), "invalid", StatusCodes.Status404NotFound);
-            var free = await FreeSlotsAsync(db, clock, messaging.Value, configuration, ct);
+            var free = await FreeSlotsAsync(db, desk, ct);
             if (!DateTime.TryParse(form["slot"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var slot) || !free.Contains(slot))
                 return Render(context, found.Customer, found.Vehicle, free, messaging.Value, "book.full", StatusCodes.Status400BadRequest);
             if (await UsedAsync(db, token, ct))
@@ -72,21 +72,9 @@ public static class BookingPages
         return (await db.Customers.AsNoTracking().FirstAsync(c => c.Id == vehicle.CustomerId, ct), vehicle);
     }
 
-    /// <summary>Hourly slots from tomorrow for two weeks in the store's hours (Store:OpensAt/ClosesAt, whole hours within them), each up to Service:SlotCapacity bookings.</summary>
-    private static async Task<List<DateTime>> FreeSlotsAsync(DealershipDbContext db, TimeProvider clock, MessagingOptions messaging, IConfiguration configuration, CancellationToken ct)
-    {
-        var zone = messaging.Zone;
-        var store = configuration.GetSection(Activities.Service.StoreOptions.SectionName).Get<Activities.Service.StoreOptions>() ?? new();
-        var opens = store.OpensAt.Minute == 0 ? store.OpensAt.Hour : store.OpensAt.Hour + 1;
-        var closes = store.ClosesAt.Hour;
-        var capacity = configuration.GetValue("Service:SlotCapacity", 3);
-        var today = messaging.StoreTime(clock.GetUtcNow().UtcDateTime).Date;
-        var slots = Enumerable.Range(1, 14).SelectMany(d => Enumerable.Range(opens, closes - opens).Select(h => TimeZoneInfo.ConvertTimeToUtc(today.AddDays(d).AddHours(h), zone))).ToList();
-        var (first, last) = (slots[0], slots[^1]);
-        var taken = (await db.Appointments.AsNoTracking().Where(a => a.SlotAt >= first && a.SlotAt <= last && (a.Status == AppointmentStatus.Booked || a.Status == AppointmentStatus.Arrived))
-            .Select(a => a.SlotAt).ToListAsync(ct)).GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
-        return slots.Where(s => taken.GetValueOrDefault(s) < capacity).ToList();
-    }
+    /// <summary>The free hourly slots from tomorrow for two weeks in the store's hours.</summary>
+    private static async Task<List<DateTime>> FreeSlotsAsync(DealershipDbContext db, FrontDesk desk, CancellationToken ct) =>
+        (await desk.SlotsAsync(db, 1, 14, ct)).Where(s => !s.Full).Select(s => s.At).ToList();
 
     private static IResult Render(HttpContext context, Customer customer, Vehicle vehicle, List<DateTime> free, MessagingOptions messaging, string? error, int status = StatusCodes.Status200OK)
     {
