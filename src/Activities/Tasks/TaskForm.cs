@@ -132,7 +132,8 @@ public sealed record TaskField(string Name, string Type, bool Required, IReadOnl
     {
         var name = json["name"]?.GetValue<string>() ?? throw new ArgumentException("Every form field needs a name.");
         var label = json["label"];
-        var zh = label is JsonObject l ? l["zh-CN"]?.GetValue<string>() ?? l["en"]?.GetValue<string>() : label?.GetValue<string>();
+        // A form as written has label { "zh-CN", "en" } (or one text); a stored form keeps labelZh and labelEn.
+        var zh = label is JsonObject l ? l["zh-CN"]?.GetValue<string>() ?? l["en"]?.GetValue<string>() : label?.GetValue<string>() ?? json["labelZh"]?.GetValue<string>();
         var en = label is JsonObject l2 ? l2["en"]?.GetValue<string>() ?? zh : json["labelEn"]?.GetValue<string>() ?? zh;
         // An option is a value, or { "value", "label": { "zh-CN", "en" } }; a stored form keeps the labels under optionLabels.
         var options = new List<string>();

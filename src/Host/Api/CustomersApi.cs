@@ -53,19 +53,7 @@ public static class CustomersApi
             if (Validate(input, messaging.Value.DefaultRegion, out var phone) is { } problem)
                 return problem;
             var now = clock.GetUtcNow().UtcDateTime;
-            var customer = new Customer
-            {
-                Id = Guid.CreateVersion7().ToString("N"),
-                Name = input.Name!.Trim(),
-                Phone = phone,
-                Email = input.Email?.Trim(),
-                Language = input.Language == "en" ? "en" : "zh-CN",
-                SmsConsent = input.SmsConsent ?? false,
-                EmailConsent = input.EmailConsent ?? false,
-                MarketingConsent = input.MarketingConsent ?? false,
-                CreatedAt = now,
-                UpdatedAt = now,
-            };
+            var customer = NewCustomer(input, phone, now);
             db.Customers.Add(customer);
             db.Audit.Add(Audit(context, "created", "Customer", customer.Id, input, now));
             var view = CustomerView.From(customer);
@@ -83,17 +71,7 @@ public static class CustomersApi
             var (key, answer) = await Idempotency.BeginAsync(context, db, input, ct);
             if (answer != null)
                 return answer;
-            var errors = new Dictionary<string, string[]>();
-            if (!Vin.TryNormalize(input.Vin, out var vin, out var vinError))
-                errors["vin"] = [vinError!];
-            if (input.Year is < 1950 or > 2100)
-                errors["year"] = ["The model year is between 1950 and 2100."];
-            if (input.Odometer is < 0)
-                errors["odometer"] = ["The odometer reading cannot be negative."];
-            if (input.ServiceIntervalDays is < 30 or > 1095)
-                errors["serviceIntervalDays"] = ["The service interval is between 30 and 1095 days."];
-            if (input.ServiceIntervalKm is < 1000 or > 100000)
-                errors["serviceIntervalKm"] = ["The service interval is between 1,000 and 100,000 km."];
+            var errors = Check(input, "en", out var vin).ToDictionary(e => e.Key, e => new[] { e.Value });
             if (string.IsNullOrWhiteSpace(input.CustomerId) || !await db.Customers.AnyAsync(c => c.Id == input.CustomerId, ct))
                 errors["customerId"] = ["No customer with this id."];
             if (errors.Count > 0)
@@ -101,10 +79,7 @@ public static class CustomersApi
             if (await db.Vehicles.AnyAsync(v => v.Vin == vin, ct))
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A vehicle with this VIN exists already");
             var now = clock.GetUtcNow().UtcDateTime;
-            var vehicle = new Vehicle { Id = Guid.CreateVersion7().ToString("N"), CustomerId = input.CustomerId!, Vin = vin, Plate = input.Plate?.Trim(), Model = input.Model?.Trim(), Year = input.Year,
-                ServiceIntervalDays = input.ServiceIntervalDays, ServiceIntervalKm = input.ServiceIntervalKm, CreatedAt = now };
-            if (input.Odometer is { } km)
-                vehicle.Mileage.Add(new MileageReading { VehicleId = vehicle.Id, Kilometres = km, ReadAt = now, Source = "entry" });
+            var vehicle = NewVehicle(input, vin, now);
             db.Vehicles.Add(vehicle);
             db.Audit.Add(Audit(context, "created", "Vehicle", vehicle.Id, input, now));
             var view = VehicleView.From(vehicle);
@@ -180,27 +155,75 @@ public static class CustomersApi
         return app;
     }
 
-    private static ValidationProblem? Validate(CustomerInput input, string region, out string? phone)
+    private static ValidationProblem? Validate(CustomerInput input, string region, out string? phone) =>
+        Check(input, region, "en", out phone) is { Count: > 0 } errors ? TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => new[] { e.Value })) : null;
+
+    /// <summary>A customer's details checked, each refusal under its field in the reader's language; the phone number in E.164.</summary>
+    public static Dictionary<string, string> Check(CustomerInput input, string region, string lang, out string? phone)
     {
+        var en = lang == "en";
         phone = null;
-        var errors = new Dictionary<string, string[]>();
+        var errors = new Dictionary<string, string>();
         if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Trim().Length > 200)
-            errors["name"] = ["The customer's name is required (at most 200 characters)."];
+            errors["name"] = en ? "The customer's name is required (at most 200 characters)." : "请填写客户姓名（最多 200 个字符）。";
         if (!string.IsNullOrWhiteSpace(input.Phone))
         {
             if (Phone.TryNormalize(input.Phone, region, out var e164))
                 phone = e164;
             else
-                errors["phone"] = [$"'{input.Phone}' is not a valid phone number."];
+                errors["phone"] = en ? $"'{input.Phone}' is not a valid phone number." : $"“{input.Phone}”不是有效的电话号码。";
         }
         if (!string.IsNullOrWhiteSpace(input.Email) && !(MimeKit.MailboxAddress.TryParse(input.Email, out var mailbox) && mailbox.Address.Contains('@', StringComparison.Ordinal)))
-            errors["email"] = [$"'{input.Email}' is not a valid email address."];
+            errors["email"] = en ? $"'{input.Email}' is not a valid email address." : $"“{input.Email}”不是有效的电子邮箱。";
         if (input.Language is not (null or "zh-CN" or "en"))
-            errors["language"] = ["The language is zh-CN or en."];
+            errors["language"] = en ? "The language is zh-CN or en." : "语言须为中文或英文。";
         if (phone is null && string.IsNullOrWhiteSpace(input.Email) && !errors.ContainsKey("phone"))
-            errors["phone"] = ["A phone number or an email address is needed to reach the customer."];
-        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
+            errors["phone"] = en ? "A phone number or an email address is needed to reach the customer." : "请至少填写电话或电子邮箱，以便联系客户。";
+        return errors;
     }
+
+    /// <summary>A vehicle's details checked as <see cref="Check(CustomerInput, string, string, out string?)"/> does; the VIN normalised.</summary>
+    public static Dictionary<string, string> Check(VehicleInput input, string lang, out string vin)
+    {
+        var en = lang == "en";
+        var errors = new Dictionary<string, string>();
+        if (!Vin.TryNormalize(input.Vin, out vin, out var vinError))
+            errors["vin"] = en ? vinError! : "车架号（VIN）须为 17 位字母和数字（不含 I、O、Q），且校验位正确。";
+        if (input.Year is < 1950 or > 2100)
+            errors["year"] = en ? "The model year is between 1950 and 2100." : "年款须在 1950 至 2100 之间。";
+        if (input.Odometer is < 0)
+            errors["odometer"] = en ? "The odometer reading cannot be negative." : "里程不能为负数。";
+        if (input.ServiceIntervalDays is < 30 or > 1095)
+            errors["serviceIntervalDays"] = en ? "The service interval is between 30 and 1095 days." : "保养间隔须在 30 至 1095 天之间。";
+        if (input.ServiceIntervalKm is < 1000 or > 100000)
+            errors["serviceIntervalKm"] = en ? "The service interval is between 1,000 and 100,000 km." : "保养间隔须在 1,000 至 100,000 公里之间。";
+        return errors;
+    }
+
+    /// <summary>A new vehicle from checked details, with its first odometer reading when given.</summary>
+    public static Vehicle NewVehicle(VehicleInput input, string vin, DateTime now)
+    {
+        var vehicle = new Vehicle { Id = Guid.CreateVersion7().ToString("N"), CustomerId = input.CustomerId!, Vin = vin, Plate = input.Plate?.Trim(), Model = input.Model?.Trim(), Year = input.Year,
+            ServiceIntervalDays = input.ServiceIntervalDays, ServiceIntervalKm = input.ServiceIntervalKm, CreatedAt = now };
+        if (input.Odometer is { } km)
+            vehicle.Mileage.Add(new MileageReading { VehicleId = vehicle.Id, Kilometres = km, ReadAt = now, Source = "entry" });
+        return vehicle;
+    }
+
+    /// <summary>A new customer from checked details; consent is what the customer said, never assumed.</summary>
+    public static Customer NewCustomer(CustomerInput input, string? phone, DateTime now) => new()
+    {
+        Id = Guid.CreateVersion7().ToString("N"),
+        Name = input.Name!.Trim(),
+        Phone = phone,
+        Email = string.IsNullOrWhiteSpace(input.Email) ? null : input.Email.Trim(),
+        Language = input.Language == "en" ? "en" : "zh-CN",
+        SmsConsent = input.SmsConsent ?? false,
+        EmailConsent = input.EmailConsent ?? false,
+        MarketingConsent = input.MarketingConsent ?? false,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
 
     internal static string Actor(HttpContext context) => context.User.Identity?.Name ?? "unknown";
 

@@ -112,6 +112,7 @@ public static class FollowupHosting
             openApi.RequireStaffOrApiKey(Roles.All);
         app.MapInbox();
         app.MapVisitPage();
+        Followup.Host.Desk.DeskPages.MapDeskPages(app);
         app.MapCustomersApi();
         app.MapServiceApi();
         app.MapBoard();

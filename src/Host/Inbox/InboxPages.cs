@@ -5,6 +5,8 @@ using Followup.Host.Security;
 using Followup.Host.Staff;
 using Followup.Workflows.Persistence;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
+using Followup.Activities.Messaging;
 
 using Followup.Host.Pages;
 
@@ -72,7 +74,10 @@ public static class InboxPages
 
     private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
 
-    private static async Task<IResult> ListAsync(HttpContext context, TaskService tasks, TimeProvider clock, IAntiforgery antiforgery, CancellationToken ct, bool all = false, bool partial = false)
+    /// <summary>Who holds a task: the person, or the role in the reader's words.</summary>
+    private static string Holder(HumanTaskRecord t, string lang) => t.ClaimedBy ?? t.AssigneeUser ?? (t.AssigneeRole is { } role ? StaffText.RoleName(lang, role) : "");
+
+    private static async Task<IResult> ListAsync(HttpContext context, TaskService tasks, TimeProvider clock, IAntiforgery antiforgery, IOptions<MessagingOptions> messaging, CancellationToken ct, bool all = false, bool partial = false)
     {
         var lang = StaffText.Language(context);
         var me = Staff(context.User);
@@ -82,12 +87,12 @@ public static class InboxPages
         var rows = string.Concat(list.Select(t =>
         {
             var overdue = t.DueAt < now;
-            var holder = t.ClaimedBy ?? t.AssigneeUser ?? t.AssigneeRole;
+            var holder = Holder(t, lang);
             var claim = t.ClaimedBy == me.UserName
                 ? $"<form method=\"post\" action=\"/inbox/{E(t.Id)}/release\">{hidden}<button>{W(lang, "release")}</button></form>"
                 : t.ClaimedBy is null ? $"<form method=\"post\" action=\"/inbox/{E(t.Id)}/claim\">{hidden}<button>{W(lang, "claim")}</button></form>" : "";
             return $"<tr class=\"{(overdue ? "overdue" : "")}\" data-task=\"{E(t.Id)}\"><td><a href=\"/inbox/{E(t.Id)}\">{E(t.Title)}</a></td><td>{E(t.CorrelationId)}</td>" +
-                   $"<td>{(t.DueAt is { } d ? $"{d:yyyy-MM-dd HH:mm}" : "")}{(overdue ? $" <strong>{W(lang, "overdue")}</strong>" : "")}</td><td>{E(holder)}</td><td>{claim}</td></tr>";
+                   $"<td>{(t.DueAt is { } d ? messaging.Value.Show(d, "MM-dd HH:mm") : "")}{(overdue ? $" <strong>{W(lang, "overdue")}</strong>" : "")}</td><td>{E(holder)}</td><td>{claim}</td></tr>";
         }));
         var table = list.Count == 0 ? $"<p>{W(lang, "none")}</p>"
             : $"<table><thead><tr><th>{W(lang, "title")}</th><th>{W(lang, "visit")}</th><th>{W(lang, "due")}</th><th>{W(lang, "for")}</th><th></th></tr></thead><tbody>{rows}</tbody></table>";
@@ -95,7 +100,7 @@ public static class InboxPages
             return AccountPages.Html(table);
         var body = $"""
             <main class="wide">
-              <nav><a href="/inbox/">{W(lang, "inbox")}</a>{(me.IsManager ? $" · <a href=\"/inbox/?all=true\">{W(lang, "all")}</a>" : "")} · <a href="/messages">{W(lang, "messages")}</a> · {E(me.UserName)}</nav>
+              {(me.IsManager ? $"<p><a href=\"/inbox/?all=true\">{W(lang, "all")}</a></p>" : "")}
               <h1>{W(lang, "inbox")}</h1>
               <div id="tasks">{table}</div>
             </main>
@@ -104,10 +109,10 @@ public static class InboxPages
         return StaffPages.Markup(context, lang == "en" ? Words["inbox"].En : Words["inbox"].Zh, body + refresh + Style);
     }
 
-    private static async Task<IResult> TaskPageAsync(string id, HttpContext context, TaskStore store, WorkflowQueries queries, IAntiforgery antiforgery, CancellationToken ct) =>
-        await RenderTaskAsync(id, context, store, queries, antiforgery, null, null, ct);
+    private static async Task<IResult> TaskPageAsync(string id, HttpContext context, TaskStore store, CancellationToken ct) =>
+        await RenderTaskAsync(id, context, store, null, null, ct);
 
-    private static async Task<IResult> RenderTaskAsync(string id, HttpContext context, TaskStore store, WorkflowQueries queries, IAntiforgery antiforgery,
+    private static async Task<IResult> RenderTaskAsync(string id, HttpContext context, TaskStore store,
         Dictionary<string, string[]>? errors, string? notice, CancellationToken ct, int status = StatusCodes.Status200OK, IReadOnlyDictionary<string, string?>? submitted = null)
     {
         var lang = StaffText.Language(context);
@@ -120,7 +125,8 @@ public static class InboxPages
         string Error(string name) => errors?.GetValueOrDefault(name) is { } e ? $"<span class=\"error\">{E(string.Join(" ", e))}</span>" : "";
         var fields = string.Concat(form.Fields.Select(f =>
         {
-            var label = $"{E(f.Label(lang))}{(f.Required ? " *" : "")}";
+            var label = $"{E(f.Label(lang))}{(!f.Required ? "" : f.RequiredFor.Count == 0 ? (lang == "en" ? " (required)" : "（必填）")
+                : lang == "en" ? $" (required for “{E(string.Join("”, “", f.RequiredFor.Select(a => form.ActionText(a, lang))))}”)" : $"（选择“{E(string.Join("”“", f.RequiredFor.Select(a => form.ActionText(a, lang))))}”时必填）")}";
             var input = f.Type switch
             {
                 "multiline" => $"<textarea name=\"{E(f.Name)}\">{Value(f.Name)}</textarea>",
@@ -135,17 +141,19 @@ public static class InboxPages
             return $"<label>{label}{input}{Error(f.Name)}</label>";
         }));
         var actions = string.Concat(form.Actions.Select(a => $"<button type=\"submit\" name=\"action\" value=\"{E(a)}\">{E(form.ActionText(a, lang))}</button>"));
-        var journal = await queries.ListJournalAsync(task.InstanceId, ct);
-        var timeline = string.Concat(journal.Where(j => j.EventName is "Completed" or "Suspended" or "Escalated" or "Faulted")
-            .Select(j => $"<li>{j.Timestamp:MM-dd HH:mm} · {E(j.ActivityName ?? j.ActivityId)} · {E(j.EventName)}</li>"));
+        var messaging = context.RequestServices.GetRequiredService<IOptions<MessagingOptions>>().Value;
+        var steps = task.CorrelationId is null ? [task] : await store.ListByCorrelationAsync(task.CorrelationId, ct);
+        var timeline = string.Concat(steps.Where(t => t.InstanceId == task.InstanceId).OrderBy(t => t.CreatedAt).Select(t =>
+            $"<li>{messaging.Show(t.CreatedAt, "MM-dd HH:mm")} · {E(t.Title)} · " + (t.CompletedAt is { } done
+                ? $"{messaging.Show(done, "MM-dd HH:mm")} {E(t.CompletedBy)} {(t.Outcome is null ? "" : E(TaskForm.FromJson(t.Form).ActionText(t.Outcome, lang)))}"
+                : E(Holder(t, lang))) + "</li>"));
         var completed = task.Status != HumanTaskStatus.Open;
         var summary = await VisitSummary.RenderAsync(context, task.CorrelationId, lang, full: false, ct);
         var body = $"""
             <main class="wide">
-              <nav><a href="/inbox/">{W(lang, "inbox")}</a></nav>
               <h1>{E(task.Title)}</h1>
               {(notice is null ? "" : $"<p class=\"notice\" role=\"status\">{E(notice)}</p>")}
-              <p>{W(lang, "visit")}: {(task.CorrelationId is null ? "—" : $"<a href=\"/visits/{Uri.EscapeDataString(task.CorrelationId)}\">{E(task.CorrelationId)}</a>")} · {W(lang, "due")}: {(task.DueAt is { } d ? $"{d:yyyy-MM-dd HH:mm}" : "—")} · {W(lang, "for")}: {E(task.ClaimedBy ?? task.AssigneeUser ?? task.AssigneeRole)}</p>
+              <p>{W(lang, "visit")}: {(task.CorrelationId is null ? "—" : $"<a href=\"/visits/{Uri.EscapeDataString(task.CorrelationId)}\">{E(task.CorrelationId)}</a>")} · {W(lang, "due")}: {(task.DueAt is { } d ? messaging.Show(d, "MM-dd HH:mm") : "—")} · {W(lang, "for")}: {E(Holder(task, lang))}</p>
               {summary}
               {(task.Instructions is null ? "" : $"<p class=\"instructions\">{E(task.Instructions)}</p>")}
               {(completed ? (notice is null ? $"<p class=\"notice\">{W(lang, "already")}</p>" : "") : $"""
@@ -163,7 +171,7 @@ public static class InboxPages
         return StaffPages.Markup(context, task.Title, body + Style, status);
     }
 
-    private static async Task<IResult> CompleteAsync(string id, HttpContext context, TaskService tasks, TaskStore store, WorkflowQueries queries, IAntiforgery antiforgery, Attachments attachments, CancellationToken ct)
+    private static async Task<IResult> CompleteAsync(string id, HttpContext context, TaskService tasks, TaskStore store, Attachments attachments, CancellationToken ct)
     {
         var lang = StaffText.Language(context);
         var form = await context.Request.ReadFormAsync(ct);
@@ -182,10 +190,10 @@ public static class InboxPages
             attachments.Discard(saved);
         return result switch
         {
-            TaskResult.Done => await RenderTaskAsync(id, context, store, queries, antiforgery, null, lang == "en" ? Words["done"].En : Words["done"].Zh, ct),
-            TaskResult.Invalid => await RenderTaskAsync(id, context, store, queries, antiforgery, errors, null, ct, StatusCodes.Status400BadRequest, submitted),
-            TaskResult.AlreadyCompleted => await RenderTaskAsync(id, context, store, queries, antiforgery, null, null, ct, StatusCodes.Status409Conflict),
-            _ => await RenderTaskAsync(id, context, store, queries, antiforgery, null, null, ct, StatusCodes.Status403Forbidden),
+            TaskResult.Done => await RenderTaskAsync(id, context, store, null, lang == "en" ? Words["done"].En : Words["done"].Zh, ct),
+            TaskResult.Invalid => await RenderTaskAsync(id, context, store, errors, null, ct, StatusCodes.Status400BadRequest, submitted),
+            TaskResult.AlreadyCompleted => await RenderTaskAsync(id, context, store, null, null, ct, StatusCodes.Status409Conflict),
+            _ => await RenderTaskAsync(id, context, store, null, null, ct, StatusCodes.Status403Forbidden),
         };
     }
 

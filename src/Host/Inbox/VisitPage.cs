@@ -22,63 +22,72 @@ public static class VisitPage
 {
     public static WebApplication MapVisitPage(this WebApplication app)
     {
-        app.MapGet("/visits/{correlationId}", async (string correlationId, HttpContext context, WorkflowQueries store, TaskStore tasksStore, ApprovalStore approvalStore, OutboxStore outbox, IOptions<MessagingOptions> messaging, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/visits/{correlationId}", async (string correlationId, HttpContext context, WorkflowQueries store, TaskStore tasksStore, ApprovalStore approvalStore, OutboxStore outbox,
+            TimeProvider clock, CancellationToken ct) =>
         {
             var lang = StaffText.Language(context);
-            var en = lang == "en";
             var contact = SeesCustomerContact(context);
-            var show = messaging.Value;
-            static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
-            string Local(DateTime? utc) => utc is { } t ? show.Show(t, "MM-dd HH:mm") : "—";
-            var (instances, _) = await store.QueryInstancesAsync(new InstanceQuery { CorrelationId = correlationId, PageSize = 50 }, ct);
-            var tasks = await tasksStore.ListByCorrelationAsync(correlationId, ct);
-            var sections = new List<string>();
-            foreach (var instance in instances.OrderBy(i => i.CreatedAt))
+            var (running, _) = await store.QueryInstancesAsync(new InstanceQuery { CorrelationId = correlationId, Status = nameof(Workflows.Runtime.WorkflowStatus.Running), PageSize = 1 }, ct);
+            return StaffPages.Page<Pages.Visits.VisitView>(context, new
             {
-                var journal = await store.ListJournalAsync(instance.Id, ct);
-                var steps = string.Concat(journal.Where(j => j.EventName is "Completed" or "Suspended" or "Escalated" or "Faulted" && j.ActivityType is not ("Elsa.Flowchart" or "Elsa.Workflow"))
-                    .Select(j => $"<li>{Local(j.Timestamp)} · {E(j.ActivityName ?? j.ActivityId)} · {E(j.EventName)}</li>"));
-                sections.Add($"<h2>{E(instance.Name ?? instance.DefinitionId)} (v{instance.DefinitionVersion}) · {E(instance.SubStatus)}</h2><ul>{steps}</ul>");
-            }
-            var waiting = string.Concat(tasks.Where(t => t.Status == HumanTaskStatus.Open)
-                .Select(t => $"<li><a href=\"/inbox/{E(t.Id)}\">{E(t.Title)}</a> · {E(t.ClaimedBy ?? t.AssigneeUser ?? t.AssigneeRole)}{(t.DueAt is { } d ? $" · {Local(d)}" : "")}</li>"));
-            var approvals = "";
-            var sent = "";
-            if (contact)
-            {
-                var now = clock.GetUtcNow().UtcDateTime;
-                var hidden = AccountPages.AntiforgeryField(context);
-                approvals = string.Concat((await approvalStore.ListByCorrelationAsync(correlationId, ct)).Select(a =>
-                {
-                    var open = a.Status == ApprovalStatus.Pending && a.ExpiresAt > now;
-                    return $"<li data-approval=\"{E(a.Id)}\">{E(a.Kind)} · {(en ? "sent" : "已发送")} {Local(a.CreatedAt)} · " +
-                        $"{(a.OpenedAt is { } o ? $"{(en ? "opened" : "已打开")} {Local(o)}" : en ? "not opened" : "未打开")} · " +
-                        $"{(a.DecidedAt is { } d ? $"{(en ? "decided" : "已决定")} {Local(d)} ({E(a.Decision)}, {E(a.DecidedVia)})" : a.Status == ApprovalStatus.TimedOut ? (en ? "no answer" : "未答复") : (en ? "waiting" : "等待答复"))}" +
-                        (open ? $" <form method=\"post\" action=\"/visits/{E(Uri.EscapeDataString(correlationId))}/approvals/{E(a.Id)}/resend\" style=\"display:inline\">{hidden}<button>{(en ? "Send the link again" : "重新发送链接")}</button></form>" : "") + "</li>";
-                }));
-                sent = string.Concat((await outbox.ListAsync(correlationId, 100, ct)).OrderBy(m => m.CreatedAt).Select(m =>
-                {
-                    var payload = MessagePayload.FromJson(m.Payload);
-                    return $"<li>{Local(m.CreatedAt)} · {E(m.Channel)} · {E(m.Status)} · {E(CustomerLinkMask.Mask(payload.Subject ?? payload.Text, lang))}</li>";
-                }));
-            }
-            var body = $"""
-                <main class="card" style="max-width:900px">
-                  <p><a href="/inbox/">{(en ? "Inbox" : "待办任务")}</a></p>
-                  <h1>{(en ? "Visit" : "工单")} {E(correlationId)}</h1>
-                  {await VisitSummary.RenderAsync(context, correlationId, lang, full: true, ct)}
-                  <h2>{(en ? "Waiting on" : "等待处理")}</h2><ul>{(waiting.Length == 0 ? $"<li>{(en ? "Nobody" : "无")}</li>" : waiting)}</ul>
-                  {(contact ? $"<h2>{(en ? "The customer's approvals" : "客户确认")}</h2><ul class=\"approvals\">{approvals}</ul>" : "")}
-                  {string.Concat(sections)}
-                  {(contact ? $"<h2>{(en ? "Messages sent" : "已发消息")}</h2><ul>{sent}</ul>" : "")}
-                </main>
-                """;
-            return StaffPages.Markup(context, correlationId, body);
+                Number = correlationId,
+                Summary = new Microsoft.AspNetCore.Components.MarkupString(await VisitSummary.RenderAsync(context, correlationId, lang, full: true, ct)),
+                Tasks = await tasksStore.ListByCorrelationAsync(correlationId, ct),
+                Approvals = await approvalStore.ListByCorrelationAsync(correlationId, ct),
+                Messages = contact ? (await outbox.ListAsync(correlationId, 100, ct)).OrderBy(m => m.CreatedAt).ToList() : [],
+                Running = running.Count > 0,
+                Contact = contact,
+                Now = clock.GetUtcNow().UtcDateTime,
+            });
         }).RequireStaff();
 
         app.MapPost("/visits/{correlationId}/approvals/{approvalId}/resend", ResendAsync)
             .RequireStaff(Roles.Manager, Roles.Advisor);
+        app.MapGet("/visits/{correlationId}/approvals/{approvalId}/counter", async (string correlationId, string approvalId, HttpContext context, ApprovalStore store,
+            IDbContextFactory<DealershipDbContext> factory, IOptions<Activities.Service.StoreOptions> shop, CancellationToken ct) =>
+            await CounterAsync(correlationId, approvalId, context, store, factory, shop.Value, null, null, null, ct))
+            .RequireStaff(Roles.Manager, Roles.Advisor);
+        app.MapPost("/visits/{correlationId}/approvals/{approvalId}/counter", CounterDecideAsync)
+            .RequireStaff(Roles.Manager, Roles.Advisor).RequireForm();
         return app;
+    }
+
+    private static async Task<IResult> CounterAsync(string correlationId, string approvalId, HttpContext context, ApprovalStore store, IDbContextFactory<DealershipDbContext> factory,
+        Activities.Service.StoreOptions shop, IReadOnlyCollection<string>? chosen, string? signedName, string? error, CancellationToken ct)
+    {
+        if (await store.FindAsync(approvalId, ct) is not { } approval || approval.CorrelationId != correlationId)
+            return Results.NotFound();
+        if (approval.Status != ApprovalStatus.Pending)
+            return Results.LocalRedirect($"/visits/{Uri.EscapeDataString(correlationId)}");
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var plate = await db.Visits.AsNoTracking().Where(v => v.Number == correlationId).Join(db.Vehicles.AsNoTracking(), v => v.VehicleId, c => c.Id, (_, c) => c.Plate).FirstOrDefaultAsync(ct);
+        return StaffPages.Page<Pages.Visits.CounterApprovalPage>(context, new { Approval = approval, Number = correlationId, Plate = plate, Store = shop, Chosen = chosen, SignedName = signedName, Error = error },
+            error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>
+    /// The customer's decision at the counter, recorded as in person with the name they typed: approving needs the name
+    /// and the consent tick (the lines they chose stay chosen when either is missing); declining everything needs neither.
+    /// </summary>
+    private static async Task<IResult> CounterDecideAsync(string correlationId, string approvalId, HttpContext context, ApprovalStore store, ApprovalService approvals,
+        IDbContextFactory<DealershipDbContext> factory, IOptions<Activities.Service.StoreOptions> shop, CancellationToken ct)
+    {
+        var en = StaffText.Language(context) == "en";
+        var form = await context.Request.ReadFormAsync(ct);
+        var decline = form["decision"] == "decline";
+        var name = form["signedName"].ToString().Trim();
+        var chosen = decline ? [] : form["line"].Where(v => v != null).Select(v => v!).ToArray();
+        if (!decline && (name.Length == 0 || form["consent"] != "true"))
+            return await CounterAsync(correlationId, approvalId, context, store, factory, shop.Value, chosen, name,
+                en ? "The customer types their name and ticks the consent box to approve." : "同意时请客户输入姓名并勾选同意。", ct);
+        if (await store.FindAsync(approvalId, ct) is not { } approval || approval.CorrelationId != correlationId)
+            return Results.NotFound();
+        var result = await approvals.DecideAsync(approvalId, chosen, context.User.Identity?.Name ?? "staff", "in-person", name.Length == 0 ? null : name,
+            context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString(), ct);
+        if (result is DecisionResult.Recorded or DecisionResult.AlreadyAnswered)
+            return Results.LocalRedirect($"/visits/{Uri.EscapeDataString(correlationId)}");
+        return await CounterAsync(correlationId, approvalId, context, store, factory, shop.Value, chosen, name,
+            result == DecisionResult.Expired ? (en ? "This decision is no longer awaited." : "此确认已结束，不能再记录。") : (en ? "Choose among the lines shown." : "请在列出的项目中选择。"), ct);
     }
 
     /// <summary>Managers, advisors and callback agents talk to customers; technicians work on the car.</summary>

@@ -30,9 +30,9 @@ public static class VisitSummary
         var concerns = await db.Concerns.AsNoTracking().Where(c => c.VisitId == visit.Id).OrderBy(c => c.Id).Select(c => c.Text).ToListAsync(ct);
         var html = $"""
             <section class="visit-summary">
-              <p><strong>{E(customer.Name)}</strong>{(VisitPage.SeesCustomerContact(context) ? $" · {E(customer.Phone)}" : "")} · {E(customer.Language)}{(visit.Priority ? (en ? " · appointment" : " · 预约客户") : "")}</p>
+              <p><strong>{E(customer.Name)}</strong>{(VisitPage.SeesCustomerContact(context) ? $" · {E(customer.Phone)}" : "")} · {E(Pages.Words.Of(lang, customer.Language))}{(visit.Priority ? (en ? " · appointment" : " · 预约客户") : "")}</p>
               <p>{E(vehicle.Plate)} {E(vehicle.Model)} · VIN {E(vehicle.Vin)}</p>
-              <p>{(en ? "Status" : "状态")}: {E(visit.Status)} · {(en ? "Promised" : "承诺交车")}: {Local(visit.PromisedAt)} · {(en ? "Advisor" : "顾问")}: {E(visit.Advisor)} · {(en ? "Technician" : "技师")}: {E(visit.Technician)}</p>
+              <p>{(en ? "Status" : "状态")}: {E(Pages.Words.Of(lang, visit.Status))} · {(en ? "Promised" : "承诺交车")}: {Local(visit.PromisedAt)} · {(en ? "Advisor" : "顾问")}: {E(visit.Advisor)} · {(en ? "Technician" : "技师")}: {E(visit.Technician)}</p>
               {(concerns.Count == 0 ? "" : $"<p>{(en ? "Concerns" : "客户需求")}: {E(string.Join("; ", concerns))}</p>")}
             """;
         if (await DeclinedBeforeAsync(db, visit, ct) is { Count: > 0 } before)
@@ -49,17 +49,17 @@ public static class VisitSummary
                 html += $"<p>{(en ? "Check-in" : "预检")}: {checkIn.Odometer} km · {(en ? "fuel" : "油量")} {E(checkIn.FuelLevel)} · {E(checkIn.DamageNotes)} · {(en ? "valuables" : "贵重物品")} {E(checkIn.Valuables)} · " +
                         $"{(en ? "wash" : "洗车")} {(checkIn.WashAccepted == true ? "✓" : "✗")} · {(checkIn.Waiting == true ? (en ? "waiting in the lounge" : "休息区等候") : (en ? "left" : "离店"))}</p>";
             foreach (var estimate in estimates)
-                html += $"<h3>{E(estimate.Kind)} · {E(estimate.Status)}</h3><table class=\"lines\">" + string.Concat(estimate.Lines.Select(l =>
+                html += $"<h3>{E(Pages.Words.Of(lang, estimate.Kind))} · {E(Pages.Words.Of(lang, estimate.Status))}</h3><table class=\"lines\">" + string.Concat(estimate.Lines.Select(l =>
                     $"<tr><td>{E(l.Description)}{Paid(l.PayType, en)}{(l.Safety ? (en ? " · safety" : " · 安全") : "")}</td><td>{l.Price:0.00}</td><td>{(l.Approved switch { true => "✓", false => "✗", _ => "…" })}</td></tr>")) + "</table>";
             var declinedSafety = estimates.Where(e => e.Status != EstimateStatus.Pending).SelectMany(e => e.Lines).Where(l => l.Safety && l.Approved != true).Select(l => l.Description).ToList();
             if (RecordInvoice.DeclinedSafetyNote(declinedSafety, en ? "en" : "zh-CN") is { } safetyNote)
                 html += $"<p class=\"safety\">⚠ {E(safetyNote)}</p>";
             if (invoice != null)
-                html += $"<h3>{(en ? "Invoice" : "结算单")} {E(invoice.Number)} · {E(invoice.Status)} · {invoice.Total:0.00}</h3><table class=\"lines\">" + string.Concat(invoice.Lines.Select(l =>
+                html += $"<h3>{(en ? "Invoice" : "结算单")} {E(invoice.Number)} · {E(Pages.Words.Of(lang, invoice.Status))} · {invoice.Total:0.00}</h3><table class=\"lines\">" + string.Concat(invoice.Lines.Select(l =>
                     $"<tr{(l.IsOverrun ? " class=\"overrun\"" : "")}><td>{E(l.Description)}{Paid(l.PayType, en)}</td><td>{l.Price:0.00}</td><td>{(l.ApprovedPrice is { } a ? a.ToString("0.00", CultureInfo.InvariantCulture) : (en ? "not approved" : "未批准"))}</td></tr>")) + "</table>"
                     + (invoice.DeclinedSafety is { } printed ? $"<p class=\"safety\">{(en ? "On the invoice" : "结算单注明")}: {E(printed)}</p>" : "");
             if (callback != null)
-                html += $"<p>{(en ? "Callback" : "回访")}: {E(callback.Status)} · {(en ? "score" : "评分")} {E(callback.Score)} · {E(callback.Comments)}</p>";
+                html += $"<p>{(en ? "Callback" : "回访")}: {E(Pages.Words.Of(lang, callback.Status))} · {(en ? "score" : "评分")} {E(callback.Score)} · {E(callback.Comments)}</p>";
             if (original != null)
                 html += $"<p class=\"comeback\">{(en ? "Comeback of" : "返修，原工单")} <a href=\"/visits/{E(original)}\">{E(original)}</a></p>";
         }
