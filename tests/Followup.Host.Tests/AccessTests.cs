@@ -53,6 +53,8 @@ public sealed class AccessTests
         ["GET /designer/edit/{definitionId}"] = Managers,
         ["GET /dashboard"] = Managers,
         ["GET /staff/"] = Managers,
+        ["GET /settings/"] = Managers,
+        ["POST /settings/"] = Managers,
         ["POST /staff/"] = Managers,
         ["GET /staff/{userName}"] = Managers,
         ["POST /staff/{userName}"] = Managers,

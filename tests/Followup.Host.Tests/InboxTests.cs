@@ -152,9 +152,9 @@ public sealed class InboxTests
         started.EnsureSuccessStatusCode();
         var advisor = await host.SignedInAsync("li", "advisor-pass-123");
         var page = await advisor.GetStringAsync("/visits/RO-2077?lang=en");
-        Assert.Contains("Walk-around check 苏E5", page, StringComparison.Ordinal);
-        Assert.Contains("Advisor", page, StringComparison.Ordinal);
-        Assert.Contains("checkin · Suspended", page, StringComparison.Ordinal);
+        Assert.Contains("Walk-around check 苏E5</a> · Service advisor", page, StringComparison.Ordinal);
+        Assert.Contains("Walk-around check 苏E5: for Service advisor", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Suspended", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await host.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/visits/RO-2077")).StatusCode);
     }
 

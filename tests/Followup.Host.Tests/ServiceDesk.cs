@@ -169,11 +169,14 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
     public List<string> TwilioBodies() => _twilio.LogEntries.Where(e => e.RequestMessage.Path == MessagesPath && e.RequestMessage.Method == "POST")
         .Select(e => e.RequestMessage.Body!.Split('&').Select(p => p.Split('=')).First(p => p[0] == "Body")[1]).Select(WebUtility.UrlDecode).ToList()!;
 
+    /// <summary>The path of the customer's link in the latest SMS of a visit containing the text.</summary>
+    public async Task<string> LinkAsync(string correlationId, string containing) =>
+        new Uri(LinkRegex().Match(Text(await SentAsync(Channels.Sms, containing, correlationId))).Value).PathAndQuery;
+
     /// <summary>The customer opens the link of the latest approval SMS on their phone and approves the given lines (all when null).</summary>
     public async Task ApproveByLinkAsync(string correlationId, string containing, string[]? lines = null, string name = "Customer", bool decline = false)
     {
-        var sms = await SentAsync(Channels.Sms, containing, correlationId);
-        var link = new Uri(LinkRegex().Match(Text(sms)).Value).PathAndQuery;
+        var link = await LinkAsync(correlationId, containing);
         var phone = Host.CreateClient(Host.ClientOptionsFor());
         var page = await phone.GetStringAsync(link);
         var token = HostFactory.AntiforgeryToken(page);

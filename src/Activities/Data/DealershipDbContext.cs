@@ -28,6 +28,7 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<NumberSeries> NumberSeries => Set<NumberSeries>();
     public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
     public DbSet<UsedLink> UsedLinks => Set<UsedLink>();
+    public DbSet<StoreSetting> StoreSettings => Set<StoreSetting>();
     public DbSet<Messaging.OutboxRecord> Outbox => Set<Messaging.OutboxRecord>();
     public DbSet<Messaging.ContactConsentRecord> ContactConsents => Set<Messaging.ContactConsentRecord>();
     public DbSet<Messaging.InboundMessageRecord> InboundMessages => Set<Messaging.InboundMessageRecord>();
@@ -36,6 +37,11 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.Entity<StoreSetting>(e =>
+        {
+            e.HasKey(s => s.Key);
+            e.Property(s => s.Key).HasMaxLength(64);
+        });
         modelBuilder.Entity<Customer>(e =>
         {
             e.ToTable("Customers");

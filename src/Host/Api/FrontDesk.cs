@@ -19,7 +19,7 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
     IOptions<MessagingOptions> messaging, IOptions<StoreOptions> shop, OutboxStore outbox, IOutboxQueue queue, ILogger<FrontDesk> logger)
 {
     /// <summary>Bookings one hourly slot takes (Service:SlotCapacity, 3 unless set): the self-service page offers only free slots, staff book over it only as a manager.</summary>
-    public int SlotCapacity => configuration.GetValue("Service:SlotCapacity", 3);
+    public int SlotCapacity => shop.Value.SlotCapacity ?? configuration.GetValue("Service:SlotCapacity", 3);
 
     /// <summary>A bookable slot and how many bookings (booked or arrived) it holds.</summary>
     public sealed record Slot(DateTime At, int Taken, int Capacity)
@@ -35,17 +35,24 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
     public async Task<List<Slot>> SlotsAsync(DealershipDbContext db, int firstDay, int days, CancellationToken cancellationToken)
     {
         var zone = messaging.Value.Zone;
-        var hours = shop.Value;
-        var opens = hours.OpensAt.Minute == 0 ? hours.OpensAt.Hour : hours.OpensAt.Hour + 1;
-        var closes = hours.ClosesAt.Hour;
         var now = clock.GetUtcNow().UtcDateTime;
         var today = messaging.Value.StoreTime(now).Date;
-        var slots = Enumerable.Range(firstDay, days).SelectMany(d => Enumerable.Range(opens, Math.Max(0, closes - opens)).Select(h => TimeZoneInfo.ConvertTimeToUtc(today.AddDays(d).AddHours(h), zone)))
-            .Where(s => s > now).ToList();
+        var slots = Enumerable.Range(firstDay, days).Select(d => today.AddDays(d)).SelectMany(day => HourlySlots(day, shop.Value.HoursOn(day.DayOfWeek)))
+            .Select(local => TimeZoneInfo.ConvertTimeToUtc(local, zone)).Where(s => s > now).ToList();
         if (slots.Count == 0)
             return [];
         var taken = await TakenAsync(db, slots[0], slots[^1], cancellationToken);
         return slots.Select(s => new Slot(s, taken.GetValueOrDefault(s), SlotCapacity)).ToList();
+    }
+
+    /// <summary>A day's whole hours from opening (the next whole hour after it) to the last hour before closing.</summary>
+    private static IEnumerable<DateTime> HourlySlots(DateTime day, (TimeOnly Opens, TimeOnly Closes)? hours)
+    {
+        if (hours is not { } open)
+            yield break;
+        var first = open.Opens.Minute == 0 ? open.Opens.Hour : open.Opens.Hour + 1;
+        for (var hour = first; hour < open.Closes.Hour; hour++)
+            yield return day.AddHours(hour);
     }
 
     /// <summary>The bookings a slot holds, this appointment (being moved) aside.</summary>

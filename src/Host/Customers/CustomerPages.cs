@@ -40,6 +40,10 @@ public static class CustomerPages
         ["expired"] = ("此链接已过期。请联系您的服务顾问。", "This link has expired. Please contact your service advisor."),
         ["need.name"] = ("请填写您的姓名并勾选同意。", "Please enter your name and tick the consent box."),
         ["hours"] = ("预计工时", "Estimated hours"),
+        ["valid"] = ("此链接有效期至", "This link is valid until"),
+        ["decided.approved"] = ("您已确认以下项目：", "You approved:"),
+        ["decided.none"] = ("您未同意任何项目。", "You approved none of the work."),
+        ["questions"] = ("如有疑问请致电", "Questions? Call us on"),
         ["book"] = ("预约保养", "Book your service"),
         ["book.pick"] = ("请选择到店时间：", "Choose a time to come in:"),
         ["book.request"] = ("需要我们注意的问题（可选）", "Anything we should know (optional)"),
@@ -92,39 +96,44 @@ public static class CustomerPages
     private static string Money(decimal value) => value.ToString("N2", CultureInfo.InvariantCulture);
 
     private static async Task<IResult> RenderAsync(string token, HttpContext context, CustomerLinks links, ApprovalStore store, TimeProvider clock,
-        IAntiforgery antiforgery, string? error, CancellationToken ct, int status = StatusCodes.Status200OK)
+        IAntiforgery antiforgery, string? error, CancellationToken ct, int status = StatusCodes.Status200OK, IReadOnlyCollection<string>? chosen = null, string? signedName = null)
     {
+        var shop = context.RequestServices.GetRequiredService<IOptions<Activities.Service.StoreOptions>>().Value;
+        var messaging = context.RequestServices.GetRequiredService<IOptions<Activities.Messaging.MessagingOptions>>().Value;
         var approval = links.Read(token) is { } id ? await store.FindAsync(id, ct) : null;
         var lang = approval?.Language ?? BrowserLanguage(context);
         if (approval is null)
             return Refusal(lang, "invalid", StatusCodes.Status404NotFound);
         if (approval.Status == ApprovalStatus.Answered)
-            return Refusal(lang, "used", StatusCodes.Status410Gone);
+            return Decided(lang, approval, shop);
         if (approval.Status != ApprovalStatus.Pending || approval.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
             return Refusal(lang, "expired", StatusCodes.Status410Gone);
         if (approval.OpenedAt is null)
             await store.MarkOpenedAsync(approval.Id, clock.GetUtcNow().UtcDateTime, ct);
         var lines = ApprovalContent.Lines(approval.Content);
         var rows = string.Concat(lines.Select(l => $"""
-            <label class="line"><input type="checkbox" name="line" value="{E(l.Id)}" data-price="{l.Price.ToString(CultureInfo.InvariantCulture)}" checked>
+            <label class="line"><input type="checkbox" name="line" value="{E(l.Id)}" data-price="{l.Price.ToString(CultureInfo.InvariantCulture)}"{(chosen?.Contains(l.Id) ?? true ? " checked" : "")}>
               <span class="what"><strong>{E(l.Description)}</strong>{(l.Reason is null ? "" : $"<small>{E(l.Reason)}</small>")}
               <small>{W(lang, "labour")} {Money(l.Labour)} · {W(lang, "parts")} {Money(l.Parts)}{(l.Hours is { } h ? $" · {W(lang, "hours")} {h.ToString(CultureInfo.InvariantCulture)}" : "")}</small></span>
-              <span class="price">¥{Money(l.Price)}</span></label>
+              <span class="price">{E(shop.Money(l.Price))}</span></label>
             """));
         var body = $"""
             <main class="sheet">
+              <p class="store">{E(shop.NameIn(lang))}</p>
               <h1>{W(lang, approval.Kind)}</h1>
-              <p>{E(approval.CustomerName)}</p>
+              <p>{E(approval.CustomerName)}{(approval.CorrelationId is null ? "" : $" · {E(approval.CorrelationId)}")}{await PlateAsync(context, approval.CorrelationId, ct)}</p>
+              <p class="expiry">{W(lang, "valid")} {E(messaging.Show(approval.ExpiresAt))}</p>
               {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{W(lang, error)}</p>")}
               <form method="post">
                 {AccountPages.AntiforgeryField(context)}
                 {rows}
-                <p class="total">{W(lang, "total")}: ¥<span id="total">{Money(lines.Sum(l => l.Price))}</span></p>
-                <label class="field">{W(lang, "name")}<input name="signedName" autocomplete="name"></label>
+                <p class="total">{W(lang, "total")}: {E(shop.CurrencySymbol)}<span id="total">{Money(lines.Where(l => chosen?.Contains(l.Id) ?? true).Sum(l => l.Price))}</span></p>
+                <label class="field">{W(lang, "name")}<input name="signedName" autocomplete="name" value="{E(signedName)}"></label>
                 <label class="consent"><input type="checkbox" name="consent" value="true"> {W(lang, "consent")}</label>
                 <button type="submit" name="decision" value="approve" class="primary">{W(lang, "approve")}</button>
                 <button type="submit" name="decision" value="decline" class="secondary">{W(lang, "decline")}</button>
               </form>
+              {(shop.Phone.Length == 0 ? "" : $"<p class=\"contact\">{W(lang, "questions")} <a href=\"tel:{E(shop.Phone)}\">{E(shop.Phone)}</a></p>")}
             </main>
             """;
         return AccountPages.Html(AccountPages.Layout(lang, lang == "en" ? Words[approval.Kind].En : Words[approval.Kind].Zh, body + Script + Style), status);
@@ -138,9 +147,10 @@ public static class CustomerPages
             return Refusal("zh-CN", "invalid", StatusCodes.Status404NotFound);
         var decline = form["decision"] == "decline";
         var name = form["signedName"].ToString().Trim();
-        if (!decline && (name.Length == 0 || form["consent"] != "true"))
-            return await RenderAsync(token, context, links, store, clock, antiforgery, "need.name", ct, StatusCodes.Status400BadRequest);
         var chosen = decline ? [] : form["line"].Where(v => v != null).Select(v => v!).ToArray();
+        // A refusal keeps the customer's choices: a resubmit never approves a line they had unticked.
+        if (!decline && (name.Length == 0 || form["consent"] != "true"))
+            return await RenderAsync(token, context, links, store, clock, antiforgery, "need.name", ct, StatusCodes.Status400BadRequest, chosen, name);
         var result = await approvals.DecideAsync(id, chosen, $"customer:{approval.CustomerName}", "link", name.Length == 0 ? null : name,
             context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString(), ct);
         return result switch
@@ -170,6 +180,27 @@ public static class CustomerPages
         };
     }
 
+    /// <summary>A used link shows what was decided (which lines), not only that it was used.</summary>
+    private static IResult Decided(string lang, ApprovalRecord approval, Activities.Service.StoreOptions shop)
+    {
+        var approved = System.Text.Json.JsonSerializer.Deserialize<string[]>(approval.ApprovedLines ?? "[]") ?? [];
+        var lines = ApprovalContent.Lines(approval.Content).Where(l => approved.Contains(l.Id)).ToList();
+        var list = lines.Count == 0 ? $"<p>{W(lang, "decided.none")}</p>"
+            : $"<p>{W(lang, "decided.approved")}</p><ul>{string.Concat(lines.Select(l => $"<li>{E(l.Description)} · {E(shop.Money(l.Price))}</li>"))}</ul>";
+        return AccountPages.Html(AccountPages.Layout(lang, "Followup", $"<main class=\"sheet\"><p class=\"store\">{E(shop.NameIn(lang))}</p><p class=\"message\">{W(lang, "used")}</p>{list}</main>{Style}"), StatusCodes.Status410Gone);
+    }
+
+    /// <summary>The car's plate on a visit's approval page, so the customer knows which car it is.</summary>
+    private static async Task<string> PlateAsync(HttpContext context, string? number, CancellationToken ct)
+    {
+        if (number is null)
+            return "";
+        await using var db = await context.RequestServices.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Activities.Data.DealershipDbContext>>().CreateDbContextAsync(ct);
+        var plate = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
+            db.Visits.Where(v => v.Number == number).Join(db.Vehicles, v => v.VehicleId, c => c.Id, (_, c) => c.Plate), ct);
+        return plate is null ? "" : $" · {E(plate)}";
+    }
+
     internal static IResult Refusal(string lang, string key, int status) =>
         AccountPages.Html(AccountPages.Layout(lang, "Followup", $"<main class=\"sheet\"><p class=\"message\">{W(lang, key)}</p></main>{Style}"), status);
 
@@ -188,6 +219,7 @@ public static class CustomerPages
         .line small { display: block; color: #555; } .price { font-weight: 600; } .total { font-size: 1.1rem; font-weight: 700; text-align: right; }
         .field { display: grid; gap: .3rem; margin: 1rem 0; } .field input { padding: .7rem; font-size: 1rem; } .consent { display: flex; gap: .5rem; margin-bottom: 1rem; }
         button { width: 100%; padding: .9rem; font-size: 1.05rem; border-radius: 6px; margin-bottom: .6rem; } .primary { background: #1f6e3a; color: #fff; border: 0; }
-        .secondary { background: #fff; border: 1px solid #999; } .error { color: #b00020; } .message { font-size: 1.1rem; margin-top: 20vh; text-align: center; }</style>
+        .secondary { background: #fff; color: #1d1d1f; border: 1px solid #999; } .store { font-weight: 600; color: #1f4e8c; margin: 0; }
+        .expiry, .contact { color: #555; font-size: .9rem; } .message { margin-top: 12vh; } .error { color: #b00020; } .message { font-size: 1.1rem; text-align: center; }</style>
         """;
 }

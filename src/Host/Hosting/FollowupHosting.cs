@@ -47,8 +47,12 @@ public static class FollowupHosting
         builder.Services.AddCustomerPages();
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents();
+        // Pages carry Chinese as it is, not as character references.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddSingleton<Attachments>();
         builder.Services.AddSingleton<Followup.Host.Api.FrontDesk>();
+        builder.Services.AddSingleton<Followup.Host.Settings.StoreSettings>();
 
         var otel = builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("followup"));
         otel.WithMetrics(m =>
@@ -76,6 +80,7 @@ public static class FollowupHosting
         // signing a customer's link inside the step's write transaction (which the key's insert would wait on).
         app.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("Followup.Startup").Protect("ready"u8.ToArray());
         await app.Services.InitializeActivitiesAsync(stopping);
+        await app.Services.GetRequiredService<Followup.Host.Settings.StoreSettings>().LoadAsync(stopping);
         var folder = app.Configuration["Engine:DefinitionsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows-json");
         await ShippedWorkflows.ImportAsync(app.Services, folder, stopping);
         await app.Services.StartFollowupSchedulingAsync(stopping);
@@ -100,6 +105,7 @@ public static class FollowupHosting
         app.MapStaffAssets();
         app.MapAccountPages();
         app.MapStaffAccountPages();
+        Followup.Host.Settings.SettingsPages.MapSettingsPages(app);
         app.MapDesigner();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });

@@ -23,7 +23,7 @@ public sealed class RecordNeeds(DealershipRecords records) : TaskStep(records)
     [Input(Description = "Warranty of the concerns: Covered, NotCovered or NeedsDecision (task field 'warranty'); menu services are the customer's.", UIHint = "dropdown", Options = ["NotCovered", "Covered", "NeedsDecision"])]
     public Input<string> Warranty { get; set; } = new(null);
 
-    [Input(Description = "Labour rate per hour, for diagnosis lines.", DefaultValue = 300)]
+    [Input(Description = "Labour rate per hour, for diagnosis lines; when empty, the store's (store settings; 300 unless set).")]
     public Input<decimal> LabourRate { get; set; } = new(null);
 
     [Output(Description = "The lines for the customer to approve (JSON).")]
@@ -41,7 +41,8 @@ public sealed class RecordNeeds(DealershipRecords records) : TaskStep(records)
             .OrderBy(i => codes.ToList().IndexOf(i.Code)).ToList();
         if (codes.FirstOrDefault(c => catalog.All(i => i.Code != c)) is { } unknown)
             throw new ArgumentException($"'{unknown}' is not in the service catalog.");
-        var rate = context.Get(LabourRate);
+        // The step's own rate, else the store's (settings), else the default.
+        var rate = LabourRate.Expression is null ? Records.Store.LabourRate ?? StoreOptions.DefaultLabourRate : context.Get(LabourRate);
         var lines = new List<EstimateLine>();
         var estimateId = context.Workflow.NewId();
         foreach (var item in catalog)

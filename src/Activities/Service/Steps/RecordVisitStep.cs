@@ -39,7 +39,7 @@ public sealed class RecordVisitStep : Activity
     [Input(Description = "A task's submitted values, or the lines a customer approved.")]
     public Input<object> Values { get; set; } = new(null);
 
-    [Input(Description = "Labour rate per hour.", DefaultValue = 300)]
+    [Input(Description = "Labour rate per hour; when empty, the store's (store settings; 300 unless set).")]
     public Input<decimal> LabourRate { get; set; } = new(null);
 
     [Input(Description = "Workshop bays working in parallel.", DefaultValue = 4)]
