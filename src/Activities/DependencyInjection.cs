@@ -30,6 +30,7 @@ public static class DependencyInjection
         services.AddSingleton<Tasks.TaskStore>();
         services.AddSingleton<Approvals.ApprovalStore>();
         services.AddSingleton<Tasks.TaskInbox>();
+        services.AddSingleton<Tasks.ITaskOptions, Service.CatalogTaskOptions>();
         services.AddSingleton<Service.DealershipRecords>();
         services.AddSingleton<Service.ReminderSteps>();
         services.AddSingleton<Tasks.TaskService>();

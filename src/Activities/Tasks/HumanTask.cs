@@ -13,10 +13,11 @@ public sealed class HumanTask : WaitingActivity
 {
     private readonly LiquidEvaluator _liquid;
     private readonly TaskInbox _inbox;
+    private readonly IEnumerable<ITaskOptions> _options;
 
-    public HumanTask(LiquidEvaluator liquid, TaskInbox inbox)
+    public HumanTask(LiquidEvaluator liquid, TaskInbox inbox, IEnumerable<ITaskOptions> options)
     {
-        (_liquid, _inbox) = (liquid, inbox);
+        (_liquid, _inbox, _options) = (liquid, inbox, options);
         When(BookmarkName, OnCompletedAsync);
         When(OverdueBookmarkName, inbox.EscalateAsync);
     }
@@ -63,7 +64,7 @@ public sealed class HumanTask : WaitingActivity
     [Output(Description = "The submitted values, by field name.")]
     public Output<object>? Values { get; set; }
 
-    public override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
         var language = context.Get(Language) == "en" ? "en" : "zh-CN";
         var (_, title) = Messaging.Outbox.Choose(language, _liquid.RenderTemplate(TitleZhCn, context), _liquid.RenderTemplate(TitleEn, context));
@@ -72,13 +73,30 @@ public sealed class HumanTask : WaitingActivity
             string.IsNullOrEmpty(title) ? context.Node.Name ?? context.Node.Id : title,
             string.IsNullOrEmpty(instructions) ? null : instructions,
             language,
-            TaskForm.Parse(context.Get(Form), context.Get(Actions)),
+            await WithOptionsAsync(TaskForm.Parse(context.Get(Form), context.Get(Actions)), context.CancellationToken),
             context.Get(AssigneeRole),
             context.Get(Assignee),
             context.Get(DueIn),
             context.Get(EscalateToRole),
             context.Get(NotBy)));
-        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The form with the options its fields take from elsewhere (the catalog) read now; the written list stays for a source nobody knows.</summary>
+    private async Task<TaskForm> WithOptionsAsync(TaskForm form, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, IReadOnlyList<(string Value, OptionLabel Label)>>();
+        foreach (var source in form.Fields.Select(f => f.OptionsFrom).OfType<string>().Distinct())
+        {
+            foreach (var provider in _options)
+            {
+                if (await provider.ListAsync(source, cancellationToken) is { } options)
+                {
+                    found[source] = options;
+                    break;
+                }
+            }
+        }
+        return found.Count == 0 ? form : form.WithOptions(found.GetValueOrDefault);
     }
 
     private async ValueTask OnCompletedAsync(ActivityExecutionContext context)

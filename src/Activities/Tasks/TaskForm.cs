@@ -47,6 +47,14 @@ public sealed record TaskForm(IReadOnlyList<TaskField> Fields, IReadOnlyList<str
     public string ActionText(string action, string language) =>
         ActionLabels.TryGetValue(action, out var label) ? (language == "en" ? label.En : label.Zh) : action;
 
+    /// <summary>The form with the options of fields that take them from elsewhere filled in, by the source's name.</summary>
+    public TaskForm WithOptions(Func<string, IReadOnlyList<(string Value, OptionLabel Label)>?> source) => this with
+    {
+        Fields = [.. Fields.Select(f => f.OptionsFrom is { } from && source(from) is { } options
+            ? f with { Options = [.. options.Select(o => o.Value)], OptionLabels = options.ToDictionary(o => o.Value, o => o.Label), OptionsFrom = null }
+            : f)],
+    };
+
     public string ToJson() => JsonSerializer.Serialize(new { fields = Fields, actions = Actions, actionLabels = ActionLabels }, TaskJson.Options);
 
     public static TaskForm FromJson(string json) => Parse(json, null);
@@ -120,6 +128,12 @@ public sealed record TaskField(string Name, string Type, bool Required, IReadOnl
     /// <summary>The actions for which a required field must be filled; empty for all of them.</summary>
     public IReadOnlyList<string> RequiredFor { get; init; } = [];
 
+    /// <summary>
+    /// Where the options come from when the task opens, instead of the list written in the form: <c>catalog</c> for the
+    /// menu catalog's items (each with its menu price), so an item added to the catalog is offered at once.
+    /// </summary>
+    public string? OptionsFrom { get; init; }
+
     /// <summary>What staff read for an option's value (a menu item's name for its code), per language.</summary>
     public IReadOnlyDictionary<string, OptionLabel> OptionLabels { get; init; } = new Dictionary<string, OptionLabel>();
 
@@ -156,7 +170,12 @@ public sealed record TaskField(string Name, string Type, bool Required, IReadOnl
         foreach (var (value, stored) in json["optionLabels"] as JsonObject ?? [])
             labels[value] = new OptionLabel(stored?["zh"]?.GetValue<string>() ?? value, stored?["en"]?.GetValue<string>() ?? value);
         var requiredFor = (json["requiredFor"] as JsonArray)?.Select(a => a!.GetValue<string>()).ToList() ?? [];
-        return new TaskField(name, json["type"]?.GetValue<string>() ?? "text", json["required"]?.GetValue<bool>() ?? requiredFor.Count > 0, options, zh ?? name, en ?? name) { RequiredFor = requiredFor, OptionLabels = labels };
+        return new TaskField(name, json["type"]?.GetValue<string>() ?? "text", json["required"]?.GetValue<bool>() ?? requiredFor.Count > 0, options, zh ?? name, en ?? name)
+        {
+            RequiredFor = requiredFor,
+            OptionLabels = labels,
+            OptionsFrom = json["optionsFrom"]?.GetValue<string>(),
+        };
     }
 }
 

@@ -37,27 +37,29 @@ public static class VisitSummary
             """;
         if (await DeclinedBeforeAsync(db, visit, ct) is { Count: > 0 } before)
             html += $"<p class=\"declined-before\">{(en ? "Not done at the last visit" : "上次未做的项目")}: {E(EstimateLine.Phrase(before, en ? "en" : "zh-CN", markSafety: true))}</p>";
+        // The lines and the bill on every page of the visit: the technician works the approved lines and leaves the
+        // declined ones; the advisor explains the bill line by line.
+        var shop = context.RequestServices.GetRequiredService<IOptions<Activities.Service.StoreOptions>>().Value;
+        var estimates = (await db.Estimates.AsNoTracking().Include(e => e.Lines).Where(e => e.VisitId == visit.Id).ToListAsync(ct)).OrderBy(e => e.CreatedAt).ToList();
+        var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines).FirstOrDefaultAsync(i => i.VisitId == visit.Id, ct);
+        if (full && await db.CheckIns.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct) is { } checkIn)
+            html += $"<p>{(en ? "Check-in" : "预检")}: {checkIn.Odometer} km · {(en ? "fuel" : "油量")} {E(checkIn.FuelLevel)} · {E(checkIn.DamageNotes)} · {(en ? "valuables" : "贵重物品")} {E(checkIn.Valuables)} · " +
+                    $"{(en ? "wash" : "洗车")} {(checkIn.WashAccepted == true ? (en ? "yes" : "需要") : (en ? "no" : "不需要"))} · {(checkIn.Waiting == true ? (en ? "waiting in the lounge" : "休息区等候") : (en ? "left" : "离店"))}</p>";
+        foreach (var estimate in estimates)
+            html += $"<h3>{E(Pages.Words.Of(lang, estimate.Kind))} · {E(Pages.Words.Of(lang, estimate.Status))}</h3><table class=\"lines\">" + string.Concat(estimate.Lines.Select(l =>
+                $"<tr><td>{E(l.Description)}{Paid(l.PayType, en)}{(l.Safety ? (en ? " · safety" : " · 安全") : "")}</td><td>{E(shop.Money(l.Price))}</td><td>{(l.Approved switch { true => en ? "✓ approved" : "✓ 同意", false => en ? "✗ declined" : "✗ 未同意", _ => en ? "… waiting" : "… 待确认" })}</td></tr>")) + "</table>";
+        var declinedSafety = estimates.Where(e => e.Status != EstimateStatus.Pending).SelectMany(e => e.Lines).Where(l => l.Safety && l.Approved != true).Select(l => l.Description).ToList();
+        if (RecordInvoice.DeclinedSafetyNote(declinedSafety, en ? "en" : "zh-CN") is { } safetyNote)
+            html += $"<p class=\"safety\">⚠ {E(safetyNote)}</p>";
+        if (invoice != null)
+            html += $"<h3>{(en ? "Invoice" : "结算单")} {E(invoice.Number)} · {E(Pages.Words.Of(lang, invoice.Status))} · {E(shop.Money(invoice.Total))}</h3><table class=\"lines\">" + string.Concat(invoice.Lines.Select(l =>
+                $"<tr{(l.IsOverrun ? " class=\"overrun\"" : "")}><td>{E(l.Description)}{Paid(l.PayType, en)}</td><td>{E(shop.Money(l.Price))}</td><td>{(l.ApprovedPrice is { } a ? (en ? $"approved {shop.Money(a)}" : $"已批准 {shop.Money(a)}") : (en ? "not approved" : "未批准"))}</td></tr>")) + "</table>"
+                + (invoice.DeclinedSafety is { } printed ? $"<p class=\"safety\">{(en ? "On the invoice" : "结算单注明")}: {E(printed)}</p>" : "");
         if (full)
         {
-            var checkIn = await db.CheckIns.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct);
-            var estimates = (await db.Estimates.AsNoTracking().Include(e => e.Lines).Where(e => e.VisitId == visit.Id).ToListAsync(ct)).OrderBy(e => e.CreatedAt);
-            var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines).FirstOrDefaultAsync(i => i.VisitId == visit.Id, ct);
             var callback = await db.Callbacks.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct);
             var comeback = await db.Comebacks.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct);
             var original = comeback is null ? null : await db.Visits.AsNoTracking().Where(v => v.Id == comeback.OriginalVisitId).Select(v => v.Number).FirstOrDefaultAsync(ct);
-            if (checkIn != null)
-                html += $"<p>{(en ? "Check-in" : "预检")}: {checkIn.Odometer} km · {(en ? "fuel" : "油量")} {E(checkIn.FuelLevel)} · {E(checkIn.DamageNotes)} · {(en ? "valuables" : "贵重物品")} {E(checkIn.Valuables)} · " +
-                        $"{(en ? "wash" : "洗车")} {(checkIn.WashAccepted == true ? "✓" : "✗")} · {(checkIn.Waiting == true ? (en ? "waiting in the lounge" : "休息区等候") : (en ? "left" : "离店"))}</p>";
-            foreach (var estimate in estimates)
-                html += $"<h3>{E(Pages.Words.Of(lang, estimate.Kind))} · {E(Pages.Words.Of(lang, estimate.Status))}</h3><table class=\"lines\">" + string.Concat(estimate.Lines.Select(l =>
-                    $"<tr><td>{E(l.Description)}{Paid(l.PayType, en)}{(l.Safety ? (en ? " · safety" : " · 安全") : "")}</td><td>{l.Price:0.00}</td><td>{(l.Approved switch { true => "✓", false => "✗", _ => "…" })}</td></tr>")) + "</table>";
-            var declinedSafety = estimates.Where(e => e.Status != EstimateStatus.Pending).SelectMany(e => e.Lines).Where(l => l.Safety && l.Approved != true).Select(l => l.Description).ToList();
-            if (RecordInvoice.DeclinedSafetyNote(declinedSafety, en ? "en" : "zh-CN") is { } safetyNote)
-                html += $"<p class=\"safety\">⚠ {E(safetyNote)}</p>";
-            if (invoice != null)
-                html += $"<h3>{(en ? "Invoice" : "结算单")} {E(invoice.Number)} · {E(Pages.Words.Of(lang, invoice.Status))} · {invoice.Total:0.00}</h3><table class=\"lines\">" + string.Concat(invoice.Lines.Select(l =>
-                    $"<tr{(l.IsOverrun ? " class=\"overrun\"" : "")}><td>{E(l.Description)}{Paid(l.PayType, en)}</td><td>{l.Price:0.00}</td><td>{(l.ApprovedPrice is { } a ? a.ToString("0.00", CultureInfo.InvariantCulture) : (en ? "not approved" : "未批准"))}</td></tr>")) + "</table>"
-                    + (invoice.DeclinedSafety is { } printed ? $"<p class=\"safety\">{(en ? "On the invoice" : "结算单注明")}: {E(printed)}</p>" : "");
             if (callback != null)
                 html += $"<p>{(en ? "Callback" : "回访")}: {E(Pages.Words.Of(lang, callback.Status))} · {(en ? "score" : "评分")} {E(callback.Score)} · {E(callback.Comments)}</p>";
             if (original != null)
