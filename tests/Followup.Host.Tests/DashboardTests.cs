@@ -139,6 +139,11 @@ public sealed class DashboardTests
         Assert.Contains("<strong id=\"visits\">4</strong>", page, StringComparison.Ordinal);
 
         await host.AddStaffAsync("wang", "advisor-pass-2026", Roles.Advisor);
+        await host.AddStaffAsync("zhang", "technician-pass-2026", Roles.Technician);
+        // The advisor filter lists the advisors, not the manager or a technician.
+        var filter = await manager.GetStringAsync("/dashboard?lang=en");
+        Assert.Equal(["", "wang"], System.Text.RegularExpressions.Regex.Matches(filter[filter.IndexOf("name=\"advisor\"", StringComparison.Ordinal)..], "<option value=\"([^\"]*)\"")
+            .Select(m => m.Groups[1].Value).ToArray());
         var advisor = await host.SignedInAsync("wang", "advisor-pass-2026");
         Assert.NotEqual(HttpStatusCode.OK, (await advisor.GetAsync("/dashboard")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await manager.GetAsync("/api/kpis?from=2026-04-01T00:00:00Z&to=2026-03-01T00:00:00Z")).StatusCode);

@@ -42,7 +42,8 @@ public static class DashboardPage
         }).RequireStaffOrApiKey(Roles.Manager)
             .WithTags("Dashboard").WithSummary("The dashboard's figures for a period (default: the last 30 days), for the store or one advisor.");
 
-        app.MapGet("/dashboard", async (HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, IOptions<MessagingOptions> messaging, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null, string? advisor = null) =>
+        app.MapGet("/dashboard", async (HttpContext context, IDbContextFactory<DealershipDbContext> factory, TimeProvider clock, IOptions<MessagingOptions> messaging,
+            Microsoft.AspNetCore.Identity.UserManager<StaffUser> users, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null, string? advisor = null) =>
         {
             var lang = StaffText.Language(context);
             var en = lang == "en";
@@ -50,7 +51,8 @@ public static class DashboardPage
             advisor = string.IsNullOrWhiteSpace(advisor) ? null : advisor.Trim();
             await using var db = await factory.CreateDbContextAsync(ct);
             var report = await ServiceKpis.ComputeAsync(db, period.From, period.To, advisor, clock.GetUtcNow().UtcDateTime, messaging.Value.Zone, ct);
-            var advisors = await db.Visits.AsNoTracking().Where(v => v.Advisor != null).Select(v => v.Advisor!).Distinct().ToListAsync(ct);
+            // The filter lists the store's advisors (by name), not whoever once opened a visit.
+            var advisors = (await users.GetUsersInRoleAsync(Roles.Advisor)).Select(u => (u.UserName!, u.DisplayName ?? u.UserName!)).ToList();
             return StaffPages.Markup(context, en ? "Service dashboard" : "服务看板", Render(report, advisors, en) + Style);
         }).RequireStaff(Roles.Manager);
         return app;
@@ -63,7 +65,7 @@ public static class DashboardPage
         return start < end ? (start, end) : null;
     }
 
-    private static string Render(KpiReport r, IReadOnlyList<string> advisors, bool en)
+    private static string Render(KpiReport r, IReadOnlyList<(string UserName, string Name)> advisors, bool en)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         static string Pct(Ratio ratio) => ratio.Value is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
@@ -80,7 +82,7 @@ public static class DashboardPage
                 return $"<rect x=\"{10 + i * 48}\" y=\"{100 - h}\" width=\"36\" height=\"{h}\" fill=\"#1f4e8c\"><title>{i + 1}: {count}</title></rect>" +
                        $"<text x=\"{28 + i * 48}\" y=\"115\" text-anchor=\"middle\" font-size=\"11\">{i + 1}</text><text x=\"{28 + i * 48}\" y=\"{96 - h}\" text-anchor=\"middle\" font-size=\"11\">{count}</text>";
             })) + "</svg>";
-        var options = string.Concat(advisors.Order(StringComparer.Ordinal).Select(a => $"<option value=\"{E(a)}\"{(a == r.Advisor ? " selected" : "")}>{E(a)}</option>"));
+        var options = string.Concat(advisors.OrderBy(a => a.Name, StringComparer.Ordinal).Select(a => $"<option value=\"{E(a.UserName)}\"{(a.UserName == r.Advisor ? " selected" : "")}>{E(a.Name)}</option>"));
         var variance = r.EstimateInvoiceVariance is { } v ? (v * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%" : "—";
         return $"""
             <main class="card" style="max-width:1100px">

@@ -1,50 +1,43 @@
-using System.Net;
-using Followup.Activities.Messaging;
-using Followup.Host.Security;
-using Followup.Host.Staff;
-using Microsoft.AspNetCore.Identity;
-
+using Followup.Activities.Data;
 using Followup.Host.Pages;
+using Followup.Host.Pages.Messages;
+using Followup.Host.Security;
+using Microsoft.EntityFrameworkCore;
 
 namespace Followup.Host.Messaging;
 
-/// <summary>What the store sent to customers and what they answered, for managers, advisors and callback agents; failures stand out.</summary>
+/// <summary>What the store sent to customers and what they answered, for managers, advisors and callback agents; searchable by customer, phone, visit or text.</summary>
 public static class MessagesPage
 {
-    private const string Style = """
-        <style>.wide { max-width: 1200px; margin: 2rem auto; background: #fff; padding: 1.5rem; border-radius: 8px; }
-        table { border-collapse: collapse; width: 100%; font-size: .9rem; } td, th { border-bottom: 1px solid #ddd; padding: .4rem; text-align: left; vertical-align: top; }
-        tr.failed td { background: #fdecea; }</style>
-        """;
-
     public static WebApplication MapMessagesPage(this WebApplication app)
     {
-        app.MapGet("/messages", async (HttpContext context, OutboxStore store, ConsentStore consents, CancellationToken ct) =>
+        app.MapGet("/messages", async (HttpContext context, IDbContextFactory<DealershipDbContext> factory, string? q, CancellationToken ct) =>
         {
-            var lang = StaffText.Language(context);
-            string T(string key) => WebUtility.HtmlEncode(StaffText.Get(lang, key));
-            static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
-            var outbox = await store.ListAsync(null, 200, ct);
-            var inbound = await consents.ListInboundAsync(200, ct);
-            var rows = string.Concat(outbox.Select(o =>
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var outbox = db.Outbox.AsNoTracking();
+            var inbound = db.InboundMessages.AsNoTracking();
+            if (!string.IsNullOrWhiteSpace(q))
             {
-                var payload = MessagePayload.FromJson(o.Payload);
-                var failed = o.Status is OutboxStatus.Failed or OutboxStatus.Blocked;
-                return $"<tr class=\"{(failed ? "failed" : "")}\"><td>{o.CreatedAt:yyyy-MM-dd HH:mm}</td><td>{E(o.Channel)}</td><td>{E(o.Recipient)}</td>" +
-                       $"<td>{E(o.Status)}</td><td>{o.Attempts}</td><td>{(payload.Subject is { } subject ? $"<strong>{E(subject)}</strong><br>" : "")}{E(CustomerLinkMask.Mask(payload.Text, lang))}</td>" +
-                       $"<td>{E(o.ErrorCode)} {E(o.Error)}</td></tr>";
-            }));
-            var replies = string.Concat(inbound.Select(m => $"<tr><td>{m.ReceivedAt:yyyy-MM-dd HH:mm}</td><td>{E(m.Channel)}</td><td>{E(m.From)}</td><td>{E(m.Body)}</td></tr>"));
-            var body = $"""
-                <main class="wide">
-                <h1>{T("messages")}</h1>
-                <h2>{T("outbox")}</h2>
-                {(outbox.Count == 0 ? $"<p>{T("none")}</p>" : $"<table><thead><tr><th>{T("col.time")}</th><th>{T("col.channel")}</th><th>{T("col.to")}</th><th>{T("col.status")}</th><th>{T("col.attempts")}</th><th>{T("col.message")}</th><th>{T("col.error")}</th></tr></thead><tbody>{rows}</tbody></table>")}
-                <h2>{T("inbound")}</h2>
-                {(inbound.Count == 0 ? $"<p>{T("none")}</p>" : $"<table><thead><tr><th>{T("col.time")}</th><th>{T("col.channel")}</th><th>{T("col.from")}</th><th>{T("col.message")}</th></tr></thead><tbody>{replies}</tbody></table>")}
-                </main>
-                """;
-            return StaffPages.Markup(context, StaffText.Get(lang, "messages"), body + Style);
+                var term = q.Trim();
+                var digits = new string(term.Where(char.IsAsciiDigit).ToArray());
+                var named = await db.Customers.AsNoTracking().Where(c => c.Name.Contains(term)).Take(200).Select(c => new { c.Phone, c.Email }).ToListAsync(ct);
+                var addresses = named.SelectMany(c => new[] { c.Phone, c.Email }).OfType<string>().ToList();
+                outbox = outbox.Where(o => o.Recipient.Contains(term) || (digits.Length >= 4 && o.Recipient.Contains(digits)) || (o.CorrelationId != null && o.CorrelationId.Contains(term))
+                    || o.Payload.Contains(term) || addresses.Contains(o.Recipient));
+                inbound = inbound.Where(m => m.From.Contains(term) || (digits.Length >= 4 && m.From.Contains(digits)) || m.Body.Contains(term) || addresses.Contains(m.From));
+            }
+            var sent = await outbox.OrderByDescending(o => o.CreatedAt).Take(200).ToListAsync(ct);
+            var replies = await inbound.OrderByDescending(m => m.ReceivedAt).Take(200).ToListAsync(ct);
+            var people = sent.Select(o => o.Recipient).Concat(replies.Select(r => r.From)).Distinct().ToList();
+            var names = new Dictionary<string, string>();
+            foreach (var c in await db.Customers.AsNoTracking().Where(c => (c.Phone != null && people.Contains(c.Phone)) || (c.Email != null && people.Contains(c.Email))).ToListAsync(ct))
+            {
+                if (c.Phone != null)
+                    names[c.Phone] = c.Name;
+                if (c.Email != null)
+                    names[c.Email] = c.Name;
+            }
+            return StaffPages.Page<MessagesView>(context, new { Query = q, Sent = sent, Replies = replies, Names = names });
         }).RequireStaff(Roles.Manager, Roles.Advisor, Roles.CallbackAgent);
         return app;
     }

@@ -18,18 +18,6 @@ public static class StaffText
         ["workflows"] = ("流程列表", "Workflows"),
         ["missing"] = ("设计器文件尚未安装：请在 src/Host/designer 中运行 npm ci。", "The designer files are not installed: run npm ci in src/Host/designer."),
         ["other.lang"] = ("English", "中文"),
-        ["messages"] = ("客户消息", "Customer messages"),
-        ["outbox"] = ("已发送与待发送", "Sent and waiting"),
-        ["inbound"] = ("客户回复", "Replies from customers"),
-        ["col.time"] = ("时间", "Time"),
-        ["col.channel"] = ("渠道", "Channel"),
-        ["col.to"] = ("收件人", "To"),
-        ["col.from"] = ("发件人", "From"),
-        ["col.status"] = ("状态", "Status"),
-        ["col.attempts"] = ("尝试次数", "Attempts"),
-        ["col.message"] = ("内容", "Message"),
-        ["col.error"] = ("错误", "Error"),
-        ["none"] = ("暂无。", "Nothing yet."),
     };
 
     public static string Language(HttpContext context)
