@@ -25,6 +25,9 @@ public sealed class HumanTaskRecord
     public DateTime? DueAt { get; set; }
     public string? EscalateToRole { get; set; }
     public DateTime? EscalatedAt { get; set; }
+
+    /// <summary>The role the task had before it was escalated: its people keep seeing and working it beside the escalation role.</summary>
+    public string? EscalatedFrom { get; set; }
     public string? Outcome { get; set; }
 
     /// <summary>JSON object of the submitted values.</summary>

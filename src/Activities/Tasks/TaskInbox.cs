@@ -69,7 +69,10 @@ public sealed class TaskInbox(TaskStore store)
         context.Workflow.Records.Update(task);
     }
 
-    /// <summary>The SLA timer: the open task goes to its escalation role, once.</summary>
+    /// <summary>
+    /// The SLA timer: the open task goes to its escalation role, once. The role it had keeps it too (the advisor at the
+    /// counter still finishes the greeting the manager was alerted to), but a person's claim is dropped.
+    /// </summary>
     public async ValueTask EscalateAsync(ActivityExecutionContext context)
     {
         if (context.GetProperty<string>("TaskId") is not { } taskId || await store.FindAsync(taskId, context.CancellationToken) is not { } task)
@@ -77,6 +80,7 @@ public sealed class TaskInbox(TaskStore store)
         if (task.Status == HumanTaskStatus.Open && task.EscalatedAt is null)
         {
             task.EscalatedAt = context.Clock.GetUtcNow().UtcDateTime;
+            task.EscalatedFrom = task.EscalateToRole is { } to && to != task.AssigneeRole ? task.AssigneeRole : null;
             task.AssigneeRole = task.EscalateToRole ?? task.AssigneeRole;
             task.AssigneeUser = null;
             task.ClaimedBy = null;

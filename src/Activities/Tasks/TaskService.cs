@@ -25,7 +25,7 @@ public sealed class TaskService(TaskStore store, IWorkflowRuntime runtime)
         staff.IsManager
         || task.AssigneeUser == staff.UserName
         || task.ClaimedBy == staff.UserName
-        || (task.AssigneeUser is null && task.ClaimedBy is null && task.AssigneeRole is { } role && staff.Roles.Contains(role));
+        || (task.AssigneeUser is null && task.ClaimedBy is null && ((task.AssigneeRole is { } role && staff.Roles.Contains(role)) || (task.EscalatedFrom is { } from && staff.Roles.Contains(from))));
 
     public static bool MaySee(HumanTaskRecord task, StaffMember staff) =>
         MayWork(task, staff) || (task.AssigneeRole is { } role && staff.Roles.Contains(role));

@@ -12,7 +12,7 @@ public sealed class TaskStore(IDbContextFactory<DealershipDbContext> factory)
         return await db.HumanTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
     }
 
-    /// <summary>Open tasks for a person: assigned to them, or to one of their roles and not claimed by someone else (every open task with <paramref name="all"/>); soonest due first.</summary>
+    /// <summary>Open tasks for a person: assigned to them, or to one of their roles (or escalated from one) and not claimed by someone else (every open task with <paramref name="all"/>); soonest due first.</summary>
     public async Task<List<HumanTaskRecord>> ListOpenAsync(string userName, IReadOnlyList<string> roles, bool all, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -21,7 +21,8 @@ public sealed class TaskStore(IDbContextFactory<DealershipDbContext> factory)
         if (!all)
         {
             query = query.Where(t => (t.AssigneeUser == userName || t.ClaimedBy == userName
-                || (t.AssigneeUser == null && t.ClaimedBy == null && t.AssigneeRole != null && roleList.Contains(t.AssigneeRole))) && (t.ExcludedUser == null || t.ExcludedUser != userName));
+                || (t.AssigneeUser == null && t.ClaimedBy == null && ((t.AssigneeRole != null && roleList.Contains(t.AssigneeRole)) || (t.EscalatedFrom != null && roleList.Contains(t.EscalatedFrom)))))
+                && (t.ExcludedUser == null || t.ExcludedUser != userName));
         }
         var tasks = await query.ToListAsync(cancellationToken);
         return [.. tasks.OrderBy(t => t.DueAt ?? DateTime.MaxValue).ThenBy(t => t.CreatedAt)];

@@ -1079,6 +1079,9 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.Property<DateTime?>("EscalatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EscalatedFrom")
+                        .HasColumnType("text");
+
                     b.Property<string>("ExcludedUser")
                         .HasColumnType("text");
 

@@ -1064,6 +1064,9 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.Property<DateTime?>("EscalatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EscalatedFrom")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ExcludedUser")
                         .HasColumnType("TEXT");
 
