@@ -41,9 +41,9 @@ public sealed class ProcessPagesBrowserTests
         await page.GotoAsync(desk.Address + "/inbox/?lang=zh-CN");
         await page.GetByText("Service reminder follow-up").First.ClickAsync();
         var options = await page.Locator("select[name=result] option").AllInnerTextsAsync();
-        Assert.Equal(["", "已预约", "稍后再联系（填写日期）", "不需要", "未接通"], options);
+        Assert.Equal(["请选择", "已预约", "稍后再联系（填写日期）", "不需要", "未接通"], options);
         await page.GotoAsync(page.Url.Split('?')[0] + "?lang=en");
-        Assert.Equal(["", "Booked", "Call again later (give the date)", "Does not want it", "Could not reach"], await page.Locator("select[name=result] option").AllInnerTextsAsync());
+        Assert.Equal(["Choose", "Booked", "Call again later (give the date)", "Does not want it", "Could not reach"], await page.Locator("select[name=result] option").AllInnerTextsAsync());
         await page.SelectOptionAsync("select[name=result]", "later");
         await page.FillAsync("input[name=laterOn]", "2026-09-10T10:00");
         await page.FillAsync("textarea[name=notes]", "On holiday until September");

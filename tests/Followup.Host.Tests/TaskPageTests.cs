@@ -23,9 +23,9 @@ public sealed class TaskPageTests
         var advisor = await desk.StaffAsync("wang");
         var needs = (await desk.TaskAsync("wang", number, "needs")).GetProperty("id").GetString();
         var form = WebUtility.HtmlDecode(await advisor.GetStringAsync($"/inbox/{needs}?lang=en"));
-        Assert.Contains("value=\"DPF\"> Particulate filter clean (¥250.00)", form);
-        Assert.Contains("value=\"OIL\"> Oil and oil filter change (¥480.00)", form);
-        Assert.Contains("value=\"DPF\"> 清洗颗粒捕集器（¥250.00）", WebUtility.HtmlDecode(await advisor.GetStringAsync($"/inbox/{needs}?lang=zh-CN")));
+        Assert.Contains("value=\"DPF\" /> Particulate filter clean (¥250.00)", form);
+        Assert.Contains("value=\"OIL\" /> Oil and oil filter change (¥480.00)", form);
+        Assert.Contains("value=\"DPF\" /> 清洗颗粒捕集器（¥250.00）", WebUtility.HtmlDecode(await advisor.GetStringAsync($"/inbox/{needs}?lang=zh-CN")));
         await desk.CompleteAsync("wang", number, "needs", "Done", new { concerns = "", services = "OIL,BRAKEF,DPF", warranty = "NotCovered", signed = "true" });
         await desk.ApproveByLinkAsync(number, "your service estimate is ready", ["OIL", "DPF"]);
         await desk.CompleteAsync("zhang", number, "handover", "Done", new { technician = "zhang", received = "true" });
