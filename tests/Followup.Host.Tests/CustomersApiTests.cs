@@ -95,7 +95,9 @@ public sealed class CustomersApiTests
         host.Clock.Advance(TimeSpan.FromHours(2));
 
         var board = await (await host.SignedInAsync("li", "advisor-pass-123")).GetStringAsync("/board?lang=en");
-        var lateRow = Regex.Match(board, "<tr class=\"late\">.*?</tr>").Value;
+        var lateRow = Regex.Match(board, "<tr class=\"late\">.*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains("In the workshop", lateRow, StringComparison.Ordinal);
+        Assert.DoesNotContain("InWorkshop", board, StringComparison.Ordinal);
         Assert.Contains("RO-2026-000002", lateRow, StringComparison.Ordinal);
         Assert.Contains("LATE", lateRow, StringComparison.Ordinal);
         Assert.Contains("03-02 18:00", lateRow, StringComparison.Ordinal); // promised 10:00 UTC, shown in the store's time zone

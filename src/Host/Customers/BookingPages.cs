@@ -98,7 +98,7 @@ public static class BookingPages
               </form>
             </main>
             """;
-        return AccountPages.Html(AccountPages.Layout(lang, CustomerPages.W(lang, "book"), body + CustomerPages.Style + SlotStyle), status);
+        return AccountPages.Html(CustomerPages.Layout(lang, CustomerPages.W(lang, "book"), body + CustomerPages.Style + SlotStyle), status);
     }
 
     private const string SlotStyle = """

@@ -136,7 +136,7 @@ public static class CustomerPages
               {(shop.Phone.Length == 0 ? "" : $"<p class=\"contact\">{W(lang, "questions")} <a href=\"tel:{E(shop.Phone)}\">{E(shop.Phone)}</a></p>")}
             </main>
             """;
-        return AccountPages.Html(AccountPages.Layout(lang, lang == "en" ? Words[approval.Kind].En : Words[approval.Kind].Zh, body + Script + Style), status);
+        return AccountPages.Html(Layout(lang, lang == "en" ? Words[approval.Kind].En : Words[approval.Kind].Zh, body + Script + Style), status);
     }
 
     private static async Task<IResult> DecideAsync(string token, HttpContext context, CustomerLinks links, ApprovalStore store, ApprovalService approvals,
@@ -187,7 +187,7 @@ public static class CustomerPages
         var lines = ApprovalContent.Lines(approval.Content).Where(l => approved.Contains(l.Id)).ToList();
         var list = lines.Count == 0 ? $"<p>{W(lang, "decided.none")}</p>"
             : $"<p>{W(lang, "decided.approved")}</p><ul>{string.Concat(lines.Select(l => $"<li>{E(l.Description)} · {E(shop.Money(l.Price))}</li>"))}</ul>";
-        return AccountPages.Html(AccountPages.Layout(lang, "Followup", $"<main class=\"sheet\"><p class=\"store\">{E(shop.NameIn(lang))}</p><p class=\"message\">{W(lang, "used")}</p>{list}</main>{Style}"), StatusCodes.Status410Gone);
+        return AccountPages.Html(Layout(lang, "Followup", $"<main class=\"sheet\"><p class=\"store\">{E(shop.NameIn(lang))}</p><p class=\"message\">{W(lang, "used")}</p>{list}</main>{Style}"), StatusCodes.Status410Gone);
     }
 
     /// <summary>The car's plate on a visit's approval page, so the customer knows which car it is.</summary>
@@ -201,8 +201,23 @@ public static class CustomerPages
         return plate is null ? "" : $" · {E(plate)}";
     }
 
+    /// <summary>The customer pages' page: phone-sized, no staff navigation.</summary>
+    internal static string Layout(string lang, string title, string body) => $$"""
+        <!DOCTYPE html>
+        <html lang="{{lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{WebUtility.HtmlEncode(title)}}</title><link rel="icon" href="/favicon.svg" type="image/svg+xml">
+        <style>
+          body { font-family: system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; background: #f4f5f7; margin: 0; }
+          .card { max-width: 360px; margin: 10vh auto; background: #fff; padding: 2rem; border-radius: 8px; box-shadow: 0 1px 4px rgba(0,0,0,.15); display: grid; gap: 1rem; }
+          label { display: grid; gap: .3rem; font-size: .9rem; } input { padding: .6rem; font-size: 1rem; border: 1px solid #bbb; border-radius: 4px; }
+          button { padding: .7rem; font-size: 1rem; background: #1f4e8c; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
+          .error { color: #b00020; } .lang { text-align: right; font-size: .85rem; } h1 { font-size: 1.3rem; margin: 0; }
+        </style></head>
+        <body>{{body}}</body></html>
+        """;
+
     internal static IResult Refusal(string lang, string key, int status) =>
-        AccountPages.Html(AccountPages.Layout(lang, "Followup", $"<main class=\"sheet\"><p class=\"message\">{W(lang, key)}</p></main>{Style}"), status);
+        AccountPages.Html(Layout(lang, "Followup", $"<main class=\"sheet\"><p class=\"message\">{W(lang, key)}</p></main>{Style}"), status);
 
     private const string Script = """
         <script>

@@ -130,28 +130,7 @@ public static class FollowupHosting
         app.MapGet("/api/messages", async Task<Ok<ItemList<MessageView>>> (OutboxStore store, string? correlationId, CancellationToken ct) =>
             TypedResults.Ok(new ItemList<MessageView>((await store.ListAsync(correlationId, 200, ct)).Select(MessageView.From).ToList())))
             .RequireAuthorization(Policies.Manager).WithTags("Messages").WithSummary("The latest messages to customers (of one visit with correlationId), their links masked.");
-        app.MapGet("/", (HttpContext context) =>
-        {
-            var lang = StaffText.Language(context);
-            var zh = lang != "en";
-            var links = new (string Href, string Zh, string En)[]
-            {
-                ("/designer/", "流程设计（经理）", "Workflow designer (managers)"),
-                ("/inbox/", "待办任务", "Inbox"),
-                ("/board", "车间看板", "Workshop board"),
-                ("/dashboard", "服务看板（经理）", "Service dashboard (managers)"),
-                ("/messages", "客户消息", "Customer messages"),
-                ("/hangfire", "定时任务", "Scheduled jobs"),
-                ("/account/login", "员工登录", "Staff sign-in"),
-            };
-            var body = "<main class=\"card\"><h1>Followup</h1><p>" + (zh ? "售后服务流程：预约、接车、估价、施工、交车、回访与保养提醒。" : "The after-sales service process: appointment, reception, estimate, work, delivery, callback and reminder.") +
-                "</p><ul>" + string.Concat(links.Select(l => $"<li><a href=\"{l.Href}\">{(zh ? l.Zh : l.En)}</a></li>")) +
-                $"</ul><p class=\"lang\"><a href=\"/?lang={(zh ? "en" : "zh-CN")}\">{StaffText.Get(lang, "other.lang")}</a></p>" +
-                (context.User.Identity?.IsAuthenticated == true
-                    ? $"<form method=\"post\" action=\"/account/logout\">{AccountPages.AntiforgeryField(context)}<button type=\"submit\">{StaffText.Get(lang, "signout")}</button></form>"
-                    : "") + "</main>";
-            return StaffPages.Markup(context, "Followup", body);
-        });
+        app.MapGet("/", (HttpContext context) => StaffPages.Page<Followup.Host.Pages.Account.HomePage>(context));
         return app;
     }
 }

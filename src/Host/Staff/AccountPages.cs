@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
 using Followup.Host.Pages;
+using Followup.Host.Pages.Account;
 
 namespace Followup.Host.Staff;
 
@@ -20,9 +21,9 @@ public static class AccountPages
 
     public static WebApplication MapAccountPages(this WebApplication app)
     {
-        app.MapGet("/account/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
-            Page(context, antiforgery, returnUrl, error: null, StatusCodes.Status200OK));
-        app.MapPost("/account/login", async (HttpContext context, IAntiforgery antiforgery, [FromForm] LoginForm form, SignInManager<StaffUser> signIn, LoginThrottle throttle) =>
+        app.MapGet("/account/login", (HttpContext context, string? returnUrl) =>
+            Page(context, returnUrl, error: null, StatusCodes.Status200OK));
+        app.MapPost("/account/login", async (HttpContext context, [FromForm] LoginForm form, SignInManager<StaffUser> signIn, LoginThrottle throttle) =>
         {
             var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
             var userName = (form.UserName ?? "").Trim();
@@ -42,7 +43,7 @@ public static class AccountPages
             }
             throttle.Failed(address, userName);
             // One answer for every failure (a wrong name or password, a locked account, too many tries): it tells no one which names exist.
-            return Page(context, antiforgery, form.ReturnUrl, "bad.login", StatusCodes.Status400BadRequest);
+            return Page(context, form.ReturnUrl, "bad.login", StatusCodes.Status400BadRequest);
         });
         app.MapPost("/account/logout", async (HttpContext context, SignInManager<StaffUser> signIn) =>
         {
@@ -52,12 +53,7 @@ public static class AccountPages
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/account/login");
         });
-        app.MapGet("/account/denied", (HttpContext context) =>
-        {
-            var lang = StaffText.Language(context);
-            return StaffPages.Markup(context, StaffText.Get(lang, "denied"), $"<p class=\"error\">{StaffText.Get(lang, "denied")}</p><p><a href=\"/account/login\">{StaffText.Get(lang, "signin")}</a></p>",
-                StatusCodes.Status403Forbidden);
-        });
+        app.MapGet("/account/denied", (HttpContext context) => StaffPages.Page<DeniedPage>(context, null, StatusCodes.Status403Forbidden));
         return app;
     }
 
@@ -66,40 +62,10 @@ public static class AccountPages
 
     private static bool IsLocal(string? url) => !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 
-    private static IResult Page(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error, int status)
-    {
-        var lang = StaffText.Language(context);
-        string T(string key) => WebUtility.HtmlEncode(StaffText.Get(lang, key));
-        var body = $"""
-            <form method="post" action="/account/login" class="card">
-              <h1>{T("title.login")}</h1>
-              {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{T(error)}</p>")}
-              {AntiforgeryField(context)}
-              <input type="hidden" name="ReturnUrl" value="{WebUtility.HtmlEncode(returnUrl ?? "")}">
-              <label>{T("user")}<input name="UserName" autocomplete="username" required autofocus></label>
-              <label>{T("password")}<input name="Password" type="password" autocomplete="current-password" required></label>
-              <button type="submit">{T("signin")}</button>
-              <p class="lang"><a href="/account/login?lang={(lang == "en" ? "zh-CN" : "en")}&returnUrl={Uri.EscapeDataString(returnUrl ?? "")}">{T("other.lang")}</a></p>
-            </form>
-            """;
-        return StaffPages.Markup(context, StaffText.Get(lang, "title.login"), body, status);
-    }
+    private static IResult Page(HttpContext context, string? returnUrl, string? error, int status) =>
+        StaffPages.Page<LoginPage>(context, new { ReturnUrl = returnUrl, Error = error }, status);
 
-    public static string Layout(string lang, string title, string body) => $$"""
-        <!DOCTYPE html>
-        <html lang="{{lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{WebUtility.HtmlEncode(title)}} · Followup</title>
-        <style>
-          body { font-family: system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; background: #f4f5f7; margin: 0; }
-          .card { max-width: 360px; margin: 10vh auto; background: #fff; padding: 2rem; border-radius: 8px; box-shadow: 0 1px 4px rgba(0,0,0,.15); display: grid; gap: 1rem; }
-          label { display: grid; gap: .3rem; font-size: .9rem; } input { padding: .6rem; font-size: 1rem; border: 1px solid #bbb; border-radius: 4px; }
-          button { padding: .7rem; font-size: 1rem; background: #1f4e8c; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
-          .error { color: #b00020; } .lang { text-align: right; font-size: .85rem; } h1 { font-size: 1.3rem; margin: 0; }
-        </style></head>
-        <body>{{body}}</body></html>
-        """;
-
-    /// <summary>The hidden antiforgery field every staff and customer form carries.</summary>
+    /// <summary>The hidden antiforgery field every customer form carries (staff pages use the Token component).</summary>
     public static string AntiforgeryField(HttpContext context)
     {
         var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
