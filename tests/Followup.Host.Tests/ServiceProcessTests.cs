@@ -57,7 +57,7 @@ public sealed class ServiceProcessTests
         // 3 Needs from the menu catalog (staff read the items' names), with a concern in the customer's words.
         var needs = await desk.TaskAsync("wang", number, "needs");
         var needsPage = await (await desk.StaffAsync("wang")).GetStringAsync($"/inbox/{S(needs, "id")}?lang=en");
-        Assert.Contains("value=\"OIL\"> Oil and oil filter change</label>", needsPage, StringComparison.Ordinal);
+        Assert.Contains("value=\"OIL\" /> Oil and oil filter change (¥480.00)</label>", System.Net.WebUtility.HtmlDecode(needsPage), StringComparison.Ordinal);
         await desk.CompleteAsync("wang", number, "needs", "Done", new { concerns = "Squeak from the front brakes when stopping", services = "OIL,CABINF", warranty = "NotCovered", signed = "true" });
 
         // 4 The customer approves the estimate from the link on their phone.

@@ -11,9 +11,15 @@ public sealed record AppointmentArrivedStimulus(string AppointmentId)
     public const string Name = "Followup.AppointmentArrived";
 }
 
+/// <summary>The stimulus of staff marking a customer who did not come, once their slot has begun.</summary>
+public sealed record AppointmentNoShowStimulus(string AppointmentId)
+{
+    public const string Name = "Followup.AppointmentNoShow";
+}
+
 /// <summary>
 /// Waits for the customer to arrive for the appointment: Arrived when staff check them in, NoShow when the grace period
-/// after the slot passes first (the appointment is then marked as a no-show).
+/// after the slot passes first, or when staff mark it so after the slot's time (the appointment is then marked as a no-show).
 /// </summary>
 [Activity("Followup", "Service", "Wait for the customer's arrival; a no-show after the grace period; Cancelled when the appointment was cancelled.", DisplayName = "Await arrival")]
 [FlowNode("Arrived", "NoShow", "Cancelled")]
@@ -26,6 +32,15 @@ public sealed class AwaitArrival : WaitingActivity
         _records = records;
         When(AppointmentArrivedStimulus.Name, OnArrivedOrLateAsync);
         When(GraceBookmarkName, OnArrivedOrLateAsync);
+        When(AppointmentNoShowStimulus.Name, OnArrivedOrLateAsync);
+    }
+
+    /// <summary>Waits for the arrival, a no-show marked by staff, or the end of the grace period.</summary>
+    private void WaitFor(ActivityExecutionContext context, string id, DateTime late)
+    {
+        Wait(context, AppointmentArrivedStimulus.Name, new AppointmentArrivedStimulus(id));
+        Wait(context, AppointmentNoShowStimulus.Name, new AppointmentNoShowStimulus(id));
+        WaitUntil(context, GraceBookmarkName, new DateTimeOffset(late, TimeSpan.Zero));
     }
 
     public const string GraceBookmarkName = "Followup.AwaitArrival.Grace";
@@ -47,8 +62,7 @@ public sealed class AwaitArrival : WaitingActivity
         }
         context.SetProperty("AppointmentId", id);
         context.SetProperty("Grace", context.Get(Grace));
-        Wait(context, AppointmentArrivedStimulus.Name, new AppointmentArrivedStimulus(id));
-        WaitUntil(context, GraceBookmarkName, new DateTimeOffset(appointment.SlotAt + context.Get(Grace), TimeSpan.Zero));
+        WaitFor(context, id, appointment.SlotAt + context.Get(Grace));
     }
 
     private async ValueTask OnArrivedOrLateAsync(ActivityExecutionContext context)
@@ -67,11 +81,11 @@ public sealed class AwaitArrival : WaitingActivity
             return;
         }
         var late = appointment.SlotAt + context.GetProperty<TimeSpan>("Grace");
-        if (appointment.Status == AppointmentStatus.Booked && late > DealershipRecords.Now(context))
+        var marked = context.ResumedBookmark?.Name == AppointmentNoShowStimulus.Name;
+        if (appointment.Status == AppointmentStatus.Booked && (marked ? appointment.SlotAt > DealershipRecords.Now(context) : late > DealershipRecords.Now(context)))
         {
-            // Moved to a later slot: wait for that one.
-            Wait(context, AppointmentArrivedStimulus.Name, new AppointmentArrivedStimulus(id));
-            WaitUntil(context, GraceBookmarkName, new DateTimeOffset(late, TimeSpan.Zero));
+            // Moved to a later slot (or marked before the slot has begun): wait for that one.
+            WaitFor(context, id, late);
             return;
         }
         if (appointment.Status == AppointmentStatus.Booked)

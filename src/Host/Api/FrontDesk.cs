@@ -84,6 +84,19 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
         return visit;
     }
 
+    /// <summary>
+    /// Marks a booked customer who has not come as a no-show once their slot has begun: the appointment workflow
+    /// records it and opens its follow-up call at once instead of at the end of the grace period. False when the slot
+    /// has not begun, or no workflow waits for this appointment.
+    /// </summary>
+    public async Task<bool> NoShowAsync(Appointment appointment, CancellationToken cancellationToken)
+    {
+        if (appointment.Status != AppointmentStatus.Booked || appointment.SlotAt > clock.GetUtcNow().UtcDateTime)
+            return false;
+        var resumed = await runtime.TriggerAsync(AppointmentNoShowStimulus.Name, new AppointmentNoShowStimulus(appointment.Id), new TriggerOptions { StartNew = false }, cancellationToken);
+        return resumed.Count > 0;
+    }
+
     /// <summary>Cancels a booked appointment (<see cref="CancelAsync"/>) and tells the customer, with their consent.</summary>
     public async Task CancelAndTellAsync(DealershipDbContext db, Appointment appointment, string actor, string reason, CancellationToken cancellationToken)
     {

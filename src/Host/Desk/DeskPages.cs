@@ -48,6 +48,10 @@ public static class DeskPages
                         return Results.LocalRedirect($"/visits/{Uri.EscapeDataString(visit.Number)}");
                     error = en ? "This appointment cannot be checked in any more." : "此预约已不能办理到店。";
                     break;
+                case "no-show":
+                    if (!await frontDesk.NoShowAsync(appointment, ct))
+                        error = en ? "A customer is marked as not coming only once their time has begun." : "预约时间开始后才能标记为未到店。";
+                    break;
                 case "cancel":
                     var reason = form["reason"].ToString().Trim();
                     if (reason.Length is 0 or > 500)
@@ -229,6 +233,7 @@ public static class DeskPages
             Found = found,
             Appointments = appointments,
             Tomorrow = TimeZoneInfo.ConvertTimeToUtc(today.AddDays(1), messaging.Zone),
+            Now = clock.GetUtcNow().UtcDateTime,
             Slots = await frontDesk.SlotsAsync(db, 0, 14, ct),
             Errors = errors,
             Notice = notice,
