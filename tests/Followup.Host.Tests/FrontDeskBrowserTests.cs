@@ -151,6 +151,7 @@ public sealed class FrontDeskBrowserTests
         // The customer decides at the counter: the oil service yes, the brake pads no; a missing signature keeps the choice.
         await advisor.GotoAsync(desk.Address + $"/visits/{number}");
         await Assertions.Expect(advisor.Locator("section.now")).ToContainTextAsync(T("客户", "The customer"));
+        await Assertions.Expect(advisor.Locator("section.panel").First).ToContainTextAsync(T("状态: 等待客户确认估价", "Status: Waiting for the customer's decision on the estimate"));
         await CheckAsync(advisor, "visit-waiting-customer");
         await advisor.ClickAsync("section.now a[href$='/counter']");
         var brakes = advisor.Locator("tr", new() { HasText = T("前刹车片", "Front brake pads") }).Locator("input[name=line]");

@@ -103,8 +103,8 @@ public sealed class ServiceProcessTests
         var invoiced = invoice.GetProperty("lines").EnumerateArray().Select(l => (S(l, "lineKey"), l.GetProperty("price").GetDecimal())).OrderBy(l => l.Item1).ToList();
         Assert.Equal(approvedKeys, invoiced);
         Assert.Equal(1640m, invoiced.Sum(l => l.Item2));
-        var visitPage = await (await desk.StaffAsync("liu")).GetStringAsync($"/visits/{number}?lang=en");
-        Assert.Contains("Invoice INV-2026-000001 · Settled · 1640.00", visitPage, StringComparison.Ordinal);
+        var visitPage = System.Net.WebUtility.HtmlDecode(await (await desk.StaffAsync("liu")).GetStringAsync($"/visits/{number}?lang=en"));
+        Assert.Contains("Invoice INV-2026-000001 · Settled · ¥1640.00", visitPage, StringComparison.Ordinal);
         Assert.Contains("14000 km · fuel 1/2 · Scratch on the rear bumper", visitPage, StringComparison.Ordinal);
 
         // 9 The callback task appears for the callback agents when the store opens on the second day after delivery;

@@ -32,7 +32,7 @@ public static class VisitSummary
             <section class="visit-summary">
               <p><strong>{E(customer.Name)}</strong>{(VisitPage.SeesCustomerContact(context) ? $" · {E(customer.Phone)}" : "")} · {E(Pages.Words.Of(lang, customer.Language))}{(visit.Priority ? (en ? " · appointment" : " · 预约客户") : "")}</p>
               <p>{E(vehicle.Plate)} {E(vehicle.Model)} · VIN {E(vehicle.Vin)}</p>
-              <p>{(en ? "Status" : "状态")}: {E(Pages.Words.Of(lang, visit.Status))} · {(en ? "Promised" : "承诺交车")}: {Local(visit.PromisedAt)} · {(en ? "Advisor" : "顾问")}: {E(visit.Advisor)} · {(en ? "Technician" : "技师")}: {E(visit.Technician)}</p>
+              <p>{(en ? "Status" : "状态")}: {E(await StatusAsync(db, visit, lang, ct))} · {(en ? "Promised" : "承诺交车")}: {Local(visit.PromisedAt)} · {(en ? "Advisor" : "顾问")}: {E(visit.Advisor)} · {(en ? "Technician" : "技师")}: {E(visit.Technician)}</p>
               {(concerns.Count == 0 ? "" : $"<p>{(en ? "Concerns" : "客户需求")}: {E(string.Join("; ", concerns))}</p>")}
             """;
         if (await DeclinedBeforeAsync(db, visit, ct) is { Count: > 0 } before)
@@ -79,6 +79,25 @@ public static class VisitSummary
         if (last is null)
             return [];
         return [.. (await db.NotApproved(last).ToListAsync(ct)).DistinctBy(l => l.Description)];
+    }
+
+    /// <summary>
+    /// The visit's status as staff say it: at reception it may already wait for the customer's decision on the
+    /// estimate, in the workshop for their decision on additional work.
+    /// </summary>
+    private static async Task<string> StatusAsync(DealershipDbContext db, Visit visit, string lang, CancellationToken ct)
+    {
+        var en = lang == "en";
+        var waiting = visit.Status is VisitStatus.Reception or VisitStatus.InWorkshop or VisitStatus.Ready
+            ? await db.Estimates.AsNoTracking().Where(e => e.VisitId == visit.Id && e.Status == EstimateStatus.Pending).Select(e => e.Kind).FirstOrDefaultAsync(ct)
+            : null;
+        return waiting switch
+        {
+            EstimateKind.Estimate => en ? "Waiting for the customer's decision on the estimate" : "等待客户确认估价",
+            EstimateKind.AdditionalWork => en ? "Waiting for the customer's decision on additional work" : "等待客户确认追加项目",
+            EstimateKind.Overrun => en ? "Waiting for the customer's decision on the extra charges" : "等待客户确认超出估价的费用",
+            _ => Pages.Words.Of(lang, visit.Status),
+        };
     }
 
     /// <summary>Who pays a line, when it is not the customer.</summary>
