@@ -39,10 +39,13 @@ public sealed class ProcessPagesBrowserTests
 
         // The reminder's follow-up call: the result's choices are words, in the page's language.
         await page.GotoAsync(desk.Address + "/inbox/?lang=zh-CN");
-        await page.GetByText("Service reminder follow-up").First.ClickAsync();
+        // The customer reads English; the advisor reads the task in Chinese.
+        await page.GetByText("保养提醒跟进：Customer 51").First.ClickAsync();
         var options = await page.Locator("select[name=result] option").AllInnerTextsAsync();
         Assert.Equal(["请选择", "已预约", "稍后再联系（填写日期）", "不需要", "未接通"], options);
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("保养提醒跟进：Customer 51");
         await page.GotoAsync(page.Url.Split('?')[0] + "?lang=en");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Service reminder follow-up: Customer 51");
         Assert.Equal(["Choose", "Booked", "Call again later (give the date)", "Does not want it", "Could not reach"], await page.Locator("select[name=result] option").AllInnerTextsAsync());
         await page.SelectOptionAsync("select[name=result]", "later");
         await page.FillAsync("input[name=laterOn]", "2026-09-10T10:00");

@@ -201,7 +201,7 @@ public abstract class CustomerApproval : WaitingActivity
         var staff = context.GetProperty<string>("StaffLanguage")!;
         var en = staff == "en";
         var lines = ApprovalContent.Lines(approval.Content);
-        var subject = en ? Subject.En : Subject.Zh;
+        var (subjectZh, subjectEn) = (Subject.Zh, Subject.En);
         var field = new TaskField("approved", "multichoice", false, [.. lines.Select(l => l.Id)], "客户同意的项目（未勾选即为客户不同意）", "Lines the customer approved (unticked: declined)")
         {
             OptionLabels = lines.ToDictionary(l => l.Id, l => new OptionLabel($"{l.Description} · {_store.Money(l.Price)}", $"{l.Description} · {_store.Money(l.Price)}")),
@@ -217,17 +217,17 @@ public abstract class CustomerApproval : WaitingActivity
         };
         var max = context.GetProperty<int>("CallAttempts");
         var who = $"{approval.CustomerName} · {context.Workflow.CorrelationId}";
-        _inbox.Open(context, new TaskSpec(
-            en ? $"Call the customer about {subject} ({attempt}/{max}): {who}" : $"致电客户确认{subject}（第{attempt}/{max}次）：{who}",
-            context.GetProperty<bool>("NoLink")
-                ? en ? $"The customer cannot be sent a link about {subject} (no consent to texts). Call them, go through each line and its price, and tick exactly the lines they approve on the phone. Nothing is done on a line they do not approve; if they cannot be reached, say so."
-                     : $"无法向客户发送{subject}链接（客户未同意接收短信）。请致电客户，逐项说明项目和价格，只勾选客户在电话中明确同意的项目；未同意的项目不施工。联系不上请选择“未联系上”。"
-                : en ? $"The customer has not answered the link about {subject}. Call them, go through each line and its price, and tick exactly the lines they approve on the phone. Nothing is done on a line they do not approve; if they cannot be reached, say so — they are not told they declined anything."
-               : $"客户未通过链接答复{subject}。请致电客户，逐项说明项目和价格，只勾选客户在电话中明确同意的项目；未同意的项目不施工。联系不上请选择“未联系上”，系统不会告知客户其“已拒绝”。",
-            staff,
-            form,
-            context.GetProperty<string>("CallRole"),
-            DueIn: context.GetProperty<TimeSpan>("CallDueIn")));
+        var (title, titleOther) = TaskSpec.Pick(en, $"致电客户确认{subjectZh}（第{attempt}/{max}次）：{who}", $"Call the customer about {subjectEn} ({attempt}/{max}): {who}");
+        var (instructions, instructionsOther) = context.GetProperty<bool>("NoLink")
+            ? TaskSpec.Pick(en, $"无法向客户发送{subjectZh}链接（客户未同意接收短信）。请致电客户，逐项说明项目和价格，只勾选客户在电话中明确同意的项目；未同意的项目不施工。联系不上请选择“未联系上”。",
+                $"The customer cannot be sent a link about {subjectEn} (no consent to texts). Call them, go through each line and its price, and tick exactly the lines they approve on the phone. Nothing is done on a line they do not approve; if they cannot be reached, say so.")
+            : TaskSpec.Pick(en, $"客户未通过链接答复{subjectZh}。请致电客户，逐项说明项目和价格，只勾选客户在电话中明确同意的项目；未同意的项目不施工。联系不上请选择“未联系上”，系统不会告知客户其“已拒绝”。",
+                $"The customer has not answered the link about {subjectEn}. Call them, go through each line and its price, and tick exactly the lines they approve on the phone. Nothing is done on a line they do not approve; if they cannot be reached, say so — they are not told they declined anything.");
+        _inbox.Open(context, new TaskSpec(title, instructions, staff, form, context.GetProperty<string>("CallRole"), DueIn: context.GetProperty<TimeSpan>("CallDueIn"))
+        {
+            TitleOther = titleOther,
+            InstructionsOther = instructionsOther,
+        });
     }
 
     private async ValueTask OnCallDoneAsync(ActivityExecutionContext context)

@@ -98,14 +98,19 @@ public sealed class DeclinedWorkFollowUp : WaitingActivity
         var (language, text) = Outbox.Choose(facts.Customer.Language, _liquid.RenderTemplate(SmsZhCn, context, model), _liquid.RenderTemplate(SmsEn, context, model));
         var (_, subject) = Outbox.Choose(language, _liquid.RenderTemplate(SubjectZhCn, context, model), _liquid.RenderTemplate(SubjectEn, context, model));
         var zh = language != "en";
-        var work = EstimateLine.Phrase(lines, language, markSafety: true);
         context.SetProperty("ReminderId", reminder.Id);
         context.SetProperty("Sms", new MessagePayload(language, text).ToJson());
         context.SetProperty("Email", new MessagePayload(language, text, subject, null, Transactional: false).ToJson());
         context.SetProperty("Window", TimeSpan.FromDays(Math.Max(1, context.Get(BookingWindowDays))));
         context.SetProperty("Language", zh ? "zh-CN" : "en");
-        context.SetProperty("CallTitle", zh ? $"未做项目跟进：{facts.Customer.Name} · {facts.Vehicle.Plate} · {facts.Customer.Phone}" : $"Declined work follow-up: {facts.Customer.Name} · {facts.Vehicle.Plate} · {facts.Customer.Phone}");
-        context.SetProperty("CallText", zh ? $"上次维修（{facts.Visit.Number}）建议但未做的项目：{work}。客户未同意接收营销信息，请致电了解并协助预约。" : $"Recommended at {facts.Visit.Number} and not done: {work}. The customer has not agreed to marketing messages: call, and help them book if they wish.");
+        var (workZh, workEn) = (EstimateLine.Phrase(lines, "zh-CN", markSafety: true), EstimateLine.Phrase(lines, "en", markSafety: true));
+        var (title, titleOther) = TaskSpec.Pick(!zh, $"未做项目跟进：{facts.Customer.Name} · {facts.Vehicle.Plate} · {facts.Customer.Phone}", $"Declined work follow-up: {facts.Customer.Name} · {facts.Vehicle.Plate} · {facts.Customer.Phone}");
+        var (callText, callTextOther) = TaskSpec.Pick(!zh, $"上次维修（{facts.Visit.Number}）建议但未做的项目：{workZh}。客户未同意接收营销信息，请致电了解并协助预约。",
+            $"Recommended at {facts.Visit.Number} and not done: {workEn}. The customer has not agreed to marketing messages: call, and help them book if they wish.");
+        context.SetProperty("CallTitle", title);
+        context.SetProperty("CallTitleOther", titleOther);
+        context.SetProperty("CallText", callText);
+        context.SetProperty("CallTextOther", callTextOther);
         context.SetProperty("Role", context.Get(CallRole));
         WaitUntil(context, DueBookmarkName, new DateTimeOffset(reminder.DueAt, TimeSpan.Zero));
     }
@@ -124,7 +129,11 @@ public sealed class DeclinedWorkFollowUp : WaitingActivity
         // No marketing message may go: the advisor calls instead.
         await _reminders.SetAsync(context, reminder.Id, ReminderStatus.FollowUp, r => r.SentAt = now);
         _inbox.Open(context, new TaskSpec(context.GetProperty<string>("CallTitle")!, context.GetProperty<string>("CallText"), context.GetProperty<string>("Language")!,
-            TaskForm.Parse(CallForm, null), context.GetProperty<string>("Role"), DueIn: TimeSpan.FromDays(2)));
+            TaskForm.Parse(CallForm, null), context.GetProperty<string>("Role"), DueIn: TimeSpan.FromDays(2))
+        {
+            TitleOther = context.GetProperty<string>("CallTitleOther"),
+            InstructionsOther = context.GetProperty<string>("CallTextOther"),
+        });
     }
 
     /// <summary>The window after the message is over and nothing was booked.</summary>

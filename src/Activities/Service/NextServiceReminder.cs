@@ -182,13 +182,13 @@ public sealed class NextServiceReminder : WaitingActivity
             return;
         await _reminders.SetAsync(context, reminder.Id, ReminderStatus.FollowUp);
         var zh = context.GetProperty<string>("Language") != "en";
-        _inbox.Open(context, new TaskSpec(
-            zh ? $"保养提醒跟进：{context.GetProperty<string>("Customer")}" : $"Service reminder follow-up: {context.GetProperty<string>("Customer")}",
-            zh ? "客户收到保养提醒后尚未预约，请致电了解并协助预约。" : "The customer has not booked since the reminder. Call, and help them book if they wish.",
-            zh ? "zh-CN" : "en",
-            TaskForm.Parse(FollowUpForm, null),
-            context.GetProperty<string>("Role"),
-            DueIn: TimeSpan.FromDays(2)));
+        var (title, titleOther) = TaskSpec.Pick(!zh, $"保养提醒跟进：{context.GetProperty<string>("Customer")}", $"Service reminder follow-up: {context.GetProperty<string>("Customer")}");
+        var (instructions, instructionsOther) = TaskSpec.Pick(!zh, "客户收到保养提醒后尚未预约，请致电了解并协助预约。", "The customer has not booked since the reminder. Call, and help them book if they wish.");
+        _inbox.Open(context, new TaskSpec(title, instructions, zh ? "zh-CN" : "en", TaskForm.Parse(FollowUpForm, null), context.GetProperty<string>("Role"), DueIn: TimeSpan.FromDays(2))
+        {
+            TitleOther = titleOther,
+            InstructionsOther = instructionsOther,
+        });
     }
 
     private async ValueTask OnCallDoneAsync(ActivityExecutionContext context)

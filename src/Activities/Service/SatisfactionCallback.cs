@@ -164,14 +164,15 @@ public sealed partial class SatisfactionCallback : WaitingActivity
         var now = DealershipRecords.Now(context);
         var closes = _records.DayAfter(now, 0, closing: true);
         var zh = context.GetProperty<string>("StaffLanguage") != "en";
-        _inbox.Open(context, new TaskSpec(
-            zh ? $"满意度回访：{context.GetProperty<string>("Customer")}" : $"Satisfaction callback: {context.GetProperty<string>("Customer")}",
-            zh ? "请以中立的方式询问客户对本次服务的评价，如实记录客户的评分和意见，不要引导客户打分。"
-               : "Ask the customer neutrally how the service went and record the score and comments exactly as given. Do not steer the answer.",
-            zh ? "zh-CN" : "en",
-            TaskForm.Parse(CallbackForm, null),
-            context.GetProperty<string>("Role"),
-            DueIn: closes > now.AddHours(1) ? closes - now : TimeSpan.FromHours(1)));
+        var (title, titleOther) = TaskSpec.Pick(!zh, $"满意度回访：{context.GetProperty<string>("Customer")}", $"Satisfaction callback: {context.GetProperty<string>("Customer")}");
+        var (instructions, instructionsOther) = TaskSpec.Pick(!zh, "请以中立的方式询问客户对本次服务的评价，如实记录客户的评分和意见，不要引导客户打分。",
+            "Ask the customer neutrally how the service went and record the score and comments exactly as given. Do not steer the answer.");
+        _inbox.Open(context, new TaskSpec(title, instructions, zh ? "zh-CN" : "en", TaskForm.Parse(CallbackForm, null), context.GetProperty<string>("Role"),
+            DueIn: closes > now.AddHours(1) ? closes - now : TimeSpan.FromHours(1))
+        {
+            TitleOther = titleOther,
+            InstructionsOther = instructionsOther,
+        });
     }
 
     /// <summary>After a call nobody answered: call again in store hours while calls are left before the last day closes; then the survey, or unreachable.</summary>

@@ -67,8 +67,12 @@ public sealed class HumanTask : WaitingActivity
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
         var language = context.Get(Language) == "en" ? "en" : "zh-CN";
-        var (_, title) = Messaging.Outbox.Choose(language, _liquid.RenderTemplate(TitleZhCn, context), _liquid.RenderTemplate(TitleEn, context));
-        var (_, instructions) = Messaging.Outbox.Choose(language, _liquid.RenderTemplate(InstructionsZhCn, context), _liquid.RenderTemplate(InstructionsEn, context));
+        var (titleZh, titleEn) = (_liquid.RenderTemplate(TitleZhCn, context), _liquid.RenderTemplate(TitleEn, context));
+        var (instructionsZh, instructionsEn) = (_liquid.RenderTemplate(InstructionsZhCn, context), _liquid.RenderTemplate(InstructionsEn, context));
+        var (_, title) = Messaging.Outbox.Choose(language, titleZh, titleEn);
+        var (_, instructions) = Messaging.Outbox.Choose(language, instructionsZh, instructionsEn);
+        // The other language's text, when the step has one: staff read the task in their own language.
+        string? Other(string mine, string? zh, string? en) => (language == "en" ? zh : en) is { Length: > 0 } other && other != mine ? other : null;
         _inbox.Open(context, new TaskSpec(
             string.IsNullOrEmpty(title) ? context.Node.Name ?? context.Node.Id : title,
             string.IsNullOrEmpty(instructions) ? null : instructions,
@@ -78,7 +82,11 @@ public sealed class HumanTask : WaitingActivity
             context.Get(Assignee),
             context.Get(DueIn),
             context.Get(EscalateToRole),
-            context.Get(NotBy)));
+            context.Get(NotBy))
+        {
+            TitleOther = Other(title, titleZh, titleEn),
+            InstructionsOther = Other(instructions, instructionsZh, instructionsEn),
+        });
     }
 
     /// <summary>The form with the options its fields take from elsewhere (the catalog) read now; the written list stays for a source nobody knows.</summary>

@@ -10,6 +10,18 @@ public sealed class HumanTaskRecord
     public required string BookmarkId { get; set; }
     public required string Title { get; set; }
     public string? Instructions { get; set; }
+
+    /// <summary>The title in the other language (the task's is <see cref="Language"/>): staff read a task in their own.</summary>
+    public string? TitleOther { get; set; }
+
+    /// <summary>The instructions in the other language.</summary>
+    public string? InstructionsOther { get; set; }
+
+    /// <summary>The title as a reader of <paramref name="language"/> reads it.</summary>
+    public string TitleIn(string language) => language == Language || string.IsNullOrEmpty(TitleOther) ? Title : TitleOther;
+
+    /// <summary>The instructions as a reader of <paramref name="language"/> reads them.</summary>
+    public string? InstructionsIn(string language) => language == Language || string.IsNullOrEmpty(InstructionsOther) ? Instructions : InstructionsOther;
     public string Language { get; set; } = "zh-CN";
 
     /// <summary>JSON: { fields: [{ name, label, type, required, options }], actions: ["Done", ...] }.</summary>

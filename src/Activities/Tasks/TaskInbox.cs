@@ -28,6 +28,8 @@ public sealed class TaskInbox(TaskStore store)
             BookmarkId = bookmark.Id,
             Title = spec.Title,
             Instructions = spec.Instructions,
+            TitleOther = spec.TitleOther,
+            InstructionsOther = spec.InstructionsOther,
             Language = spec.Language,
             Form = spec.Form.ToJson(),
             AssigneeRole = spec.Role,

@@ -43,7 +43,7 @@ public static class VisitSummary
         var estimates = (await db.Estimates.AsNoTracking().Include(e => e.Lines).Where(e => e.VisitId == visit.Id).ToListAsync(ct)).OrderBy(e => e.CreatedAt).ToList();
         var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines).FirstOrDefaultAsync(i => i.VisitId == visit.Id, ct);
         if (full && await db.CheckIns.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct) is { } checkIn)
-            html += $"<p>{(en ? "Check-in" : "预检")}: {checkIn.Odometer} km · {(en ? "fuel" : "油量")} {E(checkIn.FuelLevel)} · {E(checkIn.DamageNotes)} · {(en ? "valuables" : "贵重物品")} {E(checkIn.Valuables)} · " +
+            html += $"<p>{(en ? "Check-in" : "预检")}: {checkIn.Odometer} km · {(en ? "fuel" : "油量")} {E(checkIn.FuelLevel switch { "E" => en ? "empty" : "空", "F" => en ? "full" : "满", var level => level })} · {E(checkIn.DamageNotes)} · {(en ? "valuables" : "贵重物品")} {E(checkIn.Valuables)} · " +
                     $"{(en ? "wash" : "洗车")} {(checkIn.WashAccepted == true ? (en ? "yes" : "需要") : (en ? "no" : "不需要"))} · {(checkIn.Waiting == true ? (en ? "waiting in the lounge" : "休息区等候") : (en ? "left" : "离店"))}</p>";
         foreach (var estimate in estimates)
             html += $"<h3>{E(Pages.Words.Of(lang, estimate.Kind))} · {E(Pages.Words.Of(lang, estimate.Status))}</h3><table class=\"lines\">" + string.Concat(estimate.Lines.Select(l =>

@@ -1096,6 +1096,9 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.Property<string>("Instructions")
                         .HasColumnType("text");
 
+                    b.Property<string>("InstructionsOther")
+                        .HasColumnType("text");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1112,6 +1115,9 @@ namespace Followup.Activities.Data.Migrations.Postgres
 
                     b.Property<string>("Title")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TitleOther")
                         .HasColumnType("text");
 
                     b.HasKey("Id");

@@ -1081,6 +1081,9 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.Property<string>("Instructions")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("InstructionsOther")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1097,6 +1100,9 @@ namespace Followup.Activities.Data.Migrations.Sqlite
 
                     b.Property<string>("Title")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TitleOther")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
