@@ -116,7 +116,7 @@ public sealed class ServiceProcessTests
         Assert.DoesNotContain((await (await desk.StaffAsync("chen")).GetFromJsonAsync<JsonElement>("/api/tasks")).GetProperty("items").EnumerateArray(), t => S(t, "activityId") == "callback");
         await desk.AdvanceAsync(TimeSpan.FromMinutes(2));
         var callbackTask = await desk.TaskAsync("chen", number, "callback");
-        var taskPage = await (await desk.StaffAsync("chen")).GetStringAsync($"/inbox/{S(callbackTask, "id")}?lang=en");
+        var taskPage = System.Net.WebUtility.HtmlDecode(await (await desk.StaffAsync("chen")).GetStringAsync($"/inbox/{S(callbackTask, "id")}?lang=en"));
         Assert.Contains("<strong>Li Wei</strong> · +8613800138000", taskPage, StringComparison.Ordinal); // who to call, on the task itself
         Assert.Contains("沪A12345 Lavida", taskPage, StringComparison.Ordinal);
         await desk.CompleteAsync("chen", number, "callback", "Reached", new { score = "2", resolved = "no", comments = "The brakes still squeak" });

@@ -74,7 +74,7 @@ public static class InboxPages
         return StaffPages.Page<TaskPage>(context, new
         {
             Task = task,
-            Summary = new Microsoft.AspNetCore.Components.MarkupString(await VisitSummary.RenderAsync(context, task.CorrelationId, lang, full: false, ct)),
+            Facts = await VisitSummary.LoadAsync(context, task.CorrelationId, lang, full: false, ct),
             Steps = steps.Where(t => t.InstanceId == task.InstanceId).OrderBy(t => t.CreatedAt).ToList(),
             Errors = errors,
             Submitted = submitted,

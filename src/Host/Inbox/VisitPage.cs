@@ -31,7 +31,7 @@ public static class VisitPage
             return StaffPages.Page<Pages.Visits.VisitView>(context, new
             {
                 Number = correlationId,
-                Summary = new Microsoft.AspNetCore.Components.MarkupString(await VisitSummary.RenderAsync(context, correlationId, lang, full: true, ct)),
+                Facts = await VisitSummary.LoadAsync(context, correlationId, lang, full: true, ct),
                 Tasks = await tasksStore.ListByCorrelationAsync(correlationId, ct),
                 Approvals = await approvalStore.ListByCorrelationAsync(correlationId, ct),
                 Messages = contact ? (await outbox.ListAsync(correlationId, 100, ct)).OrderBy(m => m.CreatedAt).ToList() : [],
@@ -90,9 +90,8 @@ public static class VisitPage
             result == DecisionResult.Expired ? (en ? "This decision is no longer awaited." : "此确认已结束，不能再记录。") : (en ? "Choose among the lines shown." : "请在列出的项目中选择。"), ct);
     }
 
-    /// <summary>Managers, advisors and callback agents talk to customers; technicians work on the car.</summary>
-    public static bool SeesCustomerContact(HttpContext context) =>
-        context.User.IsInRole(Roles.Manager) || context.User.IsInRole(Roles.Advisor) || context.User.IsInRole(Roles.CallbackAgent);
+    /// <summary>Whether the caller sees customers' contact details and messages (<see cref="Roles.CustomerContact"/>).</summary>
+    public static bool SeesCustomerContact(HttpContext context) => Roles.CustomerContact.Any(context.User.IsInRole);
 
     /// <summary>Sends a pending approval's link to the customer again, by SMS, with the customer's consent.</summary>
     private static async Task<IResult> ResendAsync(string correlationId, string approvalId, HttpContext context, ApprovalStore store, OutboxStore outbox, IDbContextFactory<DealershipDbContext> factory,

@@ -1,71 +1,50 @@
-using System.Globalization;
-using System.Net;
 using Followup.Activities.Data;
-using Followup.Activities.Messaging;
-using Followup.Activities.Service.Steps;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Followup.Host.Inbox;
 
 /// <summary>
-/// Who and what a visit is about, for staff pages: the customer and the car, status and promised time; with
-/// <c>full</c> also the check-in sheet, concerns, estimates with the customer's decisions, the bill and the callback.
+/// Who and what a visit is about, for staff pages (<see cref="Pages.Visits.VisitSummaryView"/> shows it): the customer
+/// and the car, status and promised time, concerns, the estimates with the customer's decisions and the bill; with
+/// <c>full</c> also the check-in sheet, the callback and the comeback link.
 /// </summary>
 public static class VisitSummary
 {
-    public static async Task<string> RenderAsync(HttpContext context, string? number, string lang, bool full, CancellationToken ct)
+    /// <summary>What a visit's pages show of it; <see cref="Full"/> adds the check-in sheet, the callback and the comeback link.</summary>
+    public sealed record Facts(Visit Visit, Customer Customer, Vehicle Vehicle, string Status, IReadOnlyList<string> Concerns, IReadOnlyList<EstimateLine> DeclinedBefore,
+        IReadOnlyList<Estimate> Estimates, Invoice? Invoice, bool Full, CheckIn? CheckIn, CallbackRecord? Callback, string? ComebackOf)
+    {
+        /// <summary>The safety lines of decided estimates the customer did not approve.</summary>
+        public IReadOnlyList<string> DeclinedSafety =>
+            [.. Estimates.Where(e => e.Status != EstimateStatus.Pending).SelectMany(e => e.Lines).Where(l => l.Safety && l.Approved != true).Select(l => l.Description)];
+    }
+
+    /// <summary>The visit with this repair-order number as its pages show it; null when there is none.</summary>
+    public static async Task<Facts?> LoadAsync(HttpContext context, string? number, string lang, bool full, CancellationToken ct)
     {
         if (number is null)
-            return "";
+            return null;
         await using var db = await context.RequestServices.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync(ct);
         if (await db.Visits.AsNoTracking().FirstOrDefaultAsync(v => v.Number == number, ct) is not { } visit)
-            return "";
-        var en = lang == "en";
-        var store = context.RequestServices.GetRequiredService<IOptions<MessagingOptions>>().Value;
-        string Local(DateTime? utc) => utc is { } t ? store.Show(t, "MM-dd HH:mm") : "—";
-        static string E(object? s) => WebUtility.HtmlEncode(Convert.ToString(s, CultureInfo.InvariantCulture) ?? "");
+            return null;
         var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == visit.CustomerId, ct);
         var vehicle = await db.Vehicles.AsNoTracking().FirstAsync(v => v.Id == visit.VehicleId, ct);
         var concerns = await db.Concerns.AsNoTracking().Where(c => c.VisitId == visit.Id).OrderBy(c => c.Id).Select(c => c.Text).ToListAsync(ct);
-        var html = $"""
-            <section class="visit-summary">
-              <p><strong>{E(customer.Name)}</strong>{(VisitPage.SeesCustomerContact(context) ? $" · {E(customer.Phone)}" : "")} · {E(Pages.Words.Of(lang, customer.Language))}{(visit.Priority ? (en ? " · appointment" : " · 预约客户") : "")}</p>
-              <p>{E(vehicle.Plate)} {E(vehicle.Model)} · VIN {E(vehicle.Vin)}</p>
-              <p>{(en ? "Status" : "状态")}: {E(await StatusAsync(db, visit, lang, ct))} · {(en ? "Promised" : "承诺交车")}: {Local(visit.PromisedAt)} · {(en ? "Advisor" : "顾问")}: {E(visit.Advisor)} · {(en ? "Technician" : "技师")}: {E(visit.Technician)}</p>
-              {(concerns.Count == 0 ? "" : $"<p>{(en ? "Concerns" : "客户需求")}: {E(string.Join("; ", concerns))}</p>")}
-            """;
-        if (await DeclinedBeforeAsync(db, visit, ct) is { Count: > 0 } before)
-            html += $"<p class=\"declined-before\">{(en ? "Not done at the last visit" : "上次未做的项目")}: {E(EstimateLine.Phrase(before, en ? "en" : "zh-CN", markSafety: true))}</p>";
         // The lines and the bill on every page of the visit: the technician works the approved lines and leaves the
         // declined ones; the advisor explains the bill line by line.
-        var shop = context.RequestServices.GetRequiredService<IOptions<Activities.Service.StoreOptions>>().Value;
         var estimates = (await db.Estimates.AsNoTracking().Include(e => e.Lines).Where(e => e.VisitId == visit.Id).ToListAsync(ct)).OrderBy(e => e.CreatedAt).ToList();
         var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines).FirstOrDefaultAsync(i => i.VisitId == visit.Id, ct);
-        if (full && await db.CheckIns.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct) is { } checkIn)
-            html += $"<p>{(en ? "Check-in" : "预检")}: {checkIn.Odometer} km · {(en ? "fuel" : "油量")} {E(checkIn.FuelLevel switch { "E" => en ? "empty" : "空", "F" => en ? "full" : "满", var level => level })} · {E(checkIn.DamageNotes)} · {(en ? "valuables" : "贵重物品")} {E(checkIn.Valuables)} · " +
-                    $"{(en ? "wash" : "洗车")} {(checkIn.WashAccepted == true ? (en ? "yes" : "需要") : (en ? "no" : "不需要"))} · {(checkIn.Waiting == true ? (en ? "waiting in the lounge" : "休息区等候") : (en ? "left" : "离店"))}</p>";
-        foreach (var estimate in estimates)
-            html += $"<h3>{E(Pages.Words.Of(lang, estimate.Kind))} · {E(Pages.Words.Of(lang, estimate.Status))}</h3><table class=\"lines\">" + string.Concat(estimate.Lines.Select(l =>
-                $"<tr><td>{E(l.Description)}{Paid(l.PayType, en)}{(l.Safety ? (en ? " · safety" : " · 安全") : "")}</td><td>{E(shop.Money(l.Price))}</td><td>{(l.Approved switch { true => en ? "✓ approved" : "✓ 同意", false => en ? "✗ declined" : "✗ 未同意", _ => en ? "… waiting" : "… 待确认" })}</td></tr>")) + "</table>";
-        var declinedSafety = estimates.Where(e => e.Status != EstimateStatus.Pending).SelectMany(e => e.Lines).Where(l => l.Safety && l.Approved != true).Select(l => l.Description).ToList();
-        if (RecordInvoice.DeclinedSafetyNote(declinedSafety, en ? "en" : "zh-CN") is { } safetyNote)
-            html += $"<p class=\"safety\">⚠ {E(safetyNote)}</p>";
-        if (invoice != null)
-            html += $"<h3>{(en ? "Invoice" : "结算单")} {E(invoice.Number)} · {E(Pages.Words.Of(lang, invoice.Status))} · {E(shop.Money(invoice.Total))}</h3><table class=\"lines\">" + string.Concat(invoice.Lines.Select(l =>
-                $"<tr{(l.IsOverrun ? " class=\"overrun\"" : "")}><td>{E(l.Description)}{Paid(l.PayType, en)}</td><td>{E(shop.Money(l.Price))}</td><td>{(l.ApprovedPrice is { } a ? (en ? $"approved {shop.Money(a)}" : $"已批准 {shop.Money(a)}") : (en ? "not approved" : "未批准"))}</td></tr>")) + "</table>"
-                + (invoice.DeclinedSafety is { } printed ? $"<p class=\"safety\">{(en ? "On the invoice" : "结算单注明")}: {E(printed)}</p>" : "");
+        CheckIn? checkIn = null;
+        CallbackRecord? callback = null;
+        string? original = null;
         if (full)
         {
-            var callback = await db.Callbacks.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct);
+            checkIn = await db.CheckIns.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct);
+            callback = await db.Callbacks.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct);
             var comeback = await db.Comebacks.AsNoTracking().FirstOrDefaultAsync(c => c.VisitId == visit.Id, ct);
-            var original = comeback is null ? null : await db.Visits.AsNoTracking().Where(v => v.Id == comeback.OriginalVisitId).Select(v => v.Number).FirstOrDefaultAsync(ct);
-            if (callback != null)
-                html += $"<p>{(en ? "Callback" : "回访")}: {E(Pages.Words.Of(lang, callback.Status))} · {(en ? "score" : "评分")} {E(callback.Score)} · {E(callback.Comments)}</p>";
-            if (original != null)
-                html += $"<p class=\"comeback\">{(en ? "Comeback of" : "返修，原工单")} <a href=\"/visits/{E(original)}\">{E(original)}</a></p>";
+            original = comeback is null ? null : await db.Visits.AsNoTracking().Where(v => v.Id == comeback.OriginalVisitId).Select(v => v.Number).FirstOrDefaultAsync(ct);
         }
-        return html + "</section>";
+        return new Facts(visit, customer, vehicle, await StatusAsync(db, visit, lang, ct), concerns, await DeclinedBeforeAsync(db, visit, ct), estimates, invoice, full, checkIn, callback, original);
     }
 
     /// <summary>
@@ -99,12 +78,4 @@ public static class VisitSummary
             _ => Pages.Words.Of(lang, visit.Status),
         };
     }
-
-    /// <summary>Who pays a line, when it is not the customer.</summary>
-    private static string Paid(string payType, bool en) => payType switch
-    {
-        PayType.Warranty => en ? " · warranty" : " · 保修",
-        PayType.Internal => en ? " · internal" : " · 内部",
-        _ => "",
-    };
 }

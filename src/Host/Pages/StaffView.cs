@@ -23,6 +23,12 @@ public sealed class StaffView
     public required string Token { get; init; }
     public required MessagingOptions Messaging { get; init; }
 
+    /// <summary>The store as its settings say (name, currency, hours).</summary>
+    public required Activities.Service.StoreOptions Store { get; init; }
+
+    /// <summary>Whether this person sees customers' contact details (<see cref="Security.Roles.CustomerContact"/>).</summary>
+    public bool SeesCustomerContact => Is(Security.Roles.CustomerContact);
+
     public bool En => Lang == "en";
     public bool SignedIn => UserName != null;
     public bool Is(params string[] roles) => roles.Any(Roles.Contains);
@@ -55,6 +61,7 @@ public sealed class StaffView
             TokenName = tokens.FormFieldName,
             Token = tokens.RequestToken ?? "",
             Messaging = context.RequestServices.GetRequiredService<IOptions<MessagingOptions>>().Value,
+            Store = context.RequestServices.GetRequiredService<IOptions<Activities.Service.StoreOptions>>().Value,
         };
     }
 

@@ -17,4 +17,7 @@ public static class Roles
     public const string TechnicalLead = "TechnicalLead";
 
     public static readonly string[] All = [Manager, Advisor, Technician, TechnicalLead, CallbackAgent];
+
+    /// <summary>Who talks to customers and so sees their contact details and messages; technicians work on the car.</summary>
+    public static readonly string[] CustomerContact = [Manager, Advisor, CallbackAgent];
 }
