@@ -54,8 +54,10 @@ public sealed class StaffView
         return new StaffView
         {
             Lang = StaffText.Language(context),
-            Path = context.Request.PathBase + context.Request.Path,
-            Query = context.Request.Query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))).ToList(),
+            // A page answering a form's post switches language on the page the form was on (its address takes no GET).
+            Path = HttpMethods.IsGet(context.Request.Method) ? context.Request.PathBase + context.Request.Path
+                : Uri.TryCreate(context.Request.Headers.Referer.ToString(), UriKind.Absolute, out var referer) && referer.Host == context.Request.Host.Host ? referer.AbsolutePath : "/",
+            Query = HttpMethods.IsGet(context.Request.Method) ? context.Request.Query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))).ToList() : [],
             UserName = signedIn ? user.Identity!.Name : null,
             Roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
             TokenName = tokens.FormFieldName,
