@@ -78,6 +78,7 @@ public sealed class AccessTests
         ["POST /desk/customers/{id}"] = DeskStaff,
         ["POST /desk/customers/{id}/vehicles"] = DeskStaff,
         ["POST /desk/vehicles/{id}/book"] = DeskStaff,
+        ["POST /desk/vehicles/{id}"] = DeskStaff,
         ["POST /desk/vehicles/{id}/visit"] = DeskStaff,
         ["GET /inbox/"] = Staff,
         ["GET /inbox/{id}"] = Staff,

@@ -65,6 +65,18 @@ public sealed class DeskPagesTests
         Assert.Equal(AppointmentStatus.NoShow, (await Poll.UntilAsync(() => AppointmentAsync(desk, id), a => a.Status == AppointmentStatus.NoShow, what: "the no-show")).Status);
         await desk.TaskAsync("wang", id, "noShow");
 
+        // The car's details and the maker's service interval are edited at the desk; a nonsense interval is refused.
+        var refused = await PostAsync(advisor, $"/desk/customers/{customerId}", $"/desk/vehicles/{vehicleId}?lang=en", new() { ["plate"] = "沪A61061", ["model"] = "Lavida", ["year"] = "2022", ["intervalDays"] = "20" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("The service interval is between 30 and 1095 days.", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(advisor, $"/desk/customers/{customerId}", $"/desk/vehicles/{vehicleId}",
+            new() { ["plate"] = "沪B61061", ["model"] = "Lavida Plus", ["year"] = "2022", ["intervalDays"] = "365", ["intervalKm"] = "10000" })).StatusCode);
+        await using (var db = await desk.Host.Services.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync())
+        {
+            var car = await db.Vehicles.AsNoTracking().FirstAsync(v => v.Id == vehicleId);
+            Assert.Equal(("沪B61061", "Lavida Plus", (int?)365, (int?)10000), (car.Plate, car.Model, car.ServiceIntervalDays, car.ServiceIntervalKm));
+        }
+
         // A walk-in opens a visit and lands on its page.
         var walkIn = await PostAsync(advisor, $"/desk/customers/{customerId}", $"/desk/vehicles/{vehicleId}/visit");
         Assert.Equal(HttpStatusCode.Redirect, walkIn.StatusCode);

@@ -100,7 +100,7 @@ public sealed class FrontDeskBrowserTests
         await advisor.FillAsync("input[name=odometer]", "18000");
         await advisor.ClickAsync("form[action$='/vehicles'] button[type=submit]");
         await CheckAsync(advisor, "customer");
-        await advisor.ClickAsync("article.vehicle details summary");
+        await advisor.ClickAsync("article.vehicle details:has(form[action$='/book']) summary");
         // The clock reads 17:00 in Shanghai (09:00 UTC): the store has closed, the first slot is 09:00 tomorrow, store time.
         var first = advisor.Locator("article.vehicle select[name=slot] option:not([value=''])").First;
         await Assertions.Expect(first).ToContainTextAsync("09:00");

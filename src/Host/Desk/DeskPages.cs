@@ -163,6 +163,26 @@ public static class DeskPages
             return Results.LocalRedirect("/desk");
         }).RequireForm();
 
+        desk.MapPost("/vehicles/{id}", async (string id, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk frontDesk, ConsentStore consent, TimeProvider clock, CancellationToken ct) =>
+        {
+            var lang = StaffText.Language(context);
+            var form = await context.Request.ReadFormAsync(ct);
+            await using var db = await factory.CreateDbContextAsync(ct);
+            if (await db.Vehicles.FirstOrDefaultAsync(v => v.Id == id, ct) is not { } vehicle)
+                return Results.NotFound();
+            var input = new CustomersApi.VehicleInput(vehicle.CustomerId, vehicle.Vin, form["plate"], form["model"], Int(form["year"]), null, Int(form["intervalDays"]), Int(form["intervalKm"]));
+            var errors = CustomersApi.Check(input, lang, out _);
+            foreach (var (field, name) in new[] { ("year", "year"), ("intervalDays", "serviceIntervalDays"), ("intervalKm", "serviceIntervalKm") }.Where(f => form[f.Item1].ToString().Trim().Length > 0 && Int(form[f.Item1]) is null))
+                errors[name] = lang == "en" ? "Enter a whole number." : "请填写整数。";
+            if (errors.Count > 0)
+                return await CustomerAsync(vehicle.CustomerId, context, factory, frontDesk, consent, null, errors.ToDictionary(e => $"car:{id}.{e.Key}", e => e.Value), null, StatusCodes.Status400BadRequest, ct);
+            (vehicle.Plate, vehicle.Model, vehicle.Year) = (input.Plate?.Trim(), input.Model?.Trim(), input.Year);
+            (vehicle.ServiceIntervalDays, vehicle.ServiceIntervalKm) = (input.ServiceIntervalDays, input.ServiceIntervalKm);
+            db.Audit.Add(CustomersApi.Audit(context, "updated", "Vehicle", vehicle.Id, input, clock.GetUtcNow().UtcDateTime));
+            await db.SaveChangesAsync(ct);
+            return Results.LocalRedirect($"/desk/customers/{vehicle.CustomerId}");
+        }).RequireForm();
+
         desk.MapPost("/vehicles/{id}/visit", async (string id, HttpContext context, IDbContextFactory<DealershipDbContext> factory, FrontDesk frontDesk, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
