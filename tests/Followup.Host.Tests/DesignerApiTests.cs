@@ -117,6 +117,13 @@ public sealed class DesignerApiTests
             """))).Content.ReadFromJsonAsync<JsonObject>();
         Assert.False(string.IsNullOrEmpty(created!["workflowDefinition"]!["definitionId"]!.GetValue<string>()));
         Assert.Equal("Workflow1:a609d3816c604998", created["workflowDefinition"]!["root"]!["nodeId"]!.GetValue<string>());
+        // It comes back as the editor reads it: options an object, the lists empty, made now (not 0001-01-01).
+        var fresh = created["workflowDefinition"]!.AsObject();
+        Assert.IsType<JsonObject>(fresh["options"]);
+        Assert.All(new[] { "variables", "inputs", "outputs", "outcomes" }, name => Assert.Empty(Assert.IsType<JsonArray>(fresh[name])));
+        Assert.StartsWith("2026-03-02T09:00:00", fresh["createdAt"]!.ToString(), StringComparison.Ordinal);
+        var versions = await api.GetFromJsonAsync<JsonObject>($"/elsa/api/workflow-definitions?versionOptions=AllVersions&definitionIds={fresh["definitionId"]}");
+        Assert.All(versions!["items"]!.AsArray(), v => Assert.StartsWith("2026-", v!["createdAt"]!.ToString(), StringComparison.Ordinal));
     }
 
     [Fact]

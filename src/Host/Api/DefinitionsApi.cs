@@ -104,7 +104,8 @@ public static class DefinitionsApi
 
     public sealed record SaveRequest(JsonObject? Model, bool? Publish);
 
-    private static async Task<Results<Ok<SavedDefinition>, ValidationProblem>> SaveAsync([FromBody] SaveRequest request, WorkflowDefinitionService service, WorkflowDefinitionCache cache, IIdentityGenerator ids, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SavedDefinition>, ValidationProblem>> SaveAsync([FromBody] SaveRequest request, WorkflowDefinitionService service, WorkflowDefinitionCache cache, IIdentityGenerator ids,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         if (request.Model is not { } model)
             return Invalid("model", "The request has no workflow definition.");
@@ -114,8 +115,8 @@ public static class DefinitionsApi
             model["definitionId"] = ids.NewId();
         if (string.IsNullOrWhiteSpace(model["id"]?.GetValue<string>()))
             model["id"] = ids.NewId();
-        if (model["createdAt"]?.GetValue<string>() is { } created && created.StartsWith("0001-", StringComparison.Ordinal))
-            model.Remove("createdAt");
+        // A save makes a version now: its history shows when, not the time of the version it was edited from.
+        model["createdAt"] = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         var definitionId = model["definitionId"]!.GetValue<string>();
         var alreadyPublished = request.Publish == true && cache.Latest(definitionId) is { IsPublished: true };
         try
@@ -206,6 +207,11 @@ public static class DefinitionsApi
         json["isSystem"] = false;
         json["materializerName"] = "Json";
         json["createdAt"] = d.CreatedAt;
+        // A definition the designer created bare (options, variables, … null) comes back with Elsa's empty values: the editor reads them.
+        json["options"] ??= new JsonObject { ["autoUpdateConsumingWorkflows"] = false };
+        foreach (var list in (string[])["variables", "inputs", "outputs", "outcomes"])
+            json[list] ??= new JsonArray();
+        json["customProperties"] ??= new JsonObject();
         json["toolVersion"] ??= "3.8.0.0";
         json["links"] = JsonSerializer.SerializeToNode(Links(d), ApiJson.Options);
         return json;

@@ -59,6 +59,9 @@ public sealed class WorkflowDefinitionService(
                 {
                     // The file as written is checked before anything reads it into the engine's model.
                     var json = WorkflowDefinitionReader.ParseJson(text);
+                    // A definition that does not say when it was made was made now (a version's history shows it).
+                    if (json["createdAt"] is null || json["createdAt"]!.ToString().StartsWith("0001-", StringComparison.Ordinal))
+                        json["createdAt"] = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
                     if (DefinitionValidator.StructureErrors(json["root"] as JsonObject) is { Count: > 0 } structure)
                         throw new WorkflowValidationException(structure.Select(e => $"{source}: {e}").ToList());
                     parsed.Add((source, reader.Read(json)));
