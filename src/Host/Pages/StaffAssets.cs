@@ -34,7 +34,7 @@ public static class StaffAssets
         .card { max-width: 420px; margin: 8vh auto; display: grid; gap: 1rem; }
         h1 { font-size: 1.35rem; margin: 0 0 .8rem; } h2 { font-size: 1.1rem; margin: 1.2rem 0 .5rem; }
         table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #ddd; padding: .45rem; text-align: left; vertical-align: top; }
-        tr.overdue td { background: #fff3e0; }
+        tr.overdue td { background: #fff3e0; } td.time { white-space: nowrap; overflow-wrap: normal; }
         label { display: grid; gap: .3rem; font-size: .95rem; } label.inline { display: inline-flex; align-items: center; gap: .35rem; margin-right: 1rem; }
         input, select, textarea { padding: .5rem; font-size: 1rem; border: 1px solid #bbb; border-radius: 4px; max-width: 100%; font-family: inherit; }
         input[type=checkbox], input[type=radio] { width: 1.1rem; height: 1.1rem; }
