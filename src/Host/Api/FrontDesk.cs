@@ -26,6 +26,9 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
     {
         public bool Full => Taken >= Capacity;
         public int Free => Math.Max(0, Capacity - Taken);
+
+        /// <summary>The one capacity rule of staff bookings: a slot with room, or a full one a manager books over on purpose.</summary>
+        public bool Takes(bool manager, bool over) => !Full || (manager && over);
     }
 
     /// <summary>

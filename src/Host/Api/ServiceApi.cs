@@ -38,7 +38,7 @@ public static class ServiceApi
     private static async Task<ProblemHttpResult?> FullAsync(DealershipDbContext db, FrontDesk desk, HttpContext context, DateTime slot, string? except, bool? over, CancellationToken ct)
     {
         var state = await desk.SlotAsync(db, slot, except, ct);
-        if (!state.Full || (over == true && context.User.IsInRole(Roles.Manager)))
+        if (state.Takes(context.User.IsInRole(Roles.Manager), over == true))
             return null;
         return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The slot is full",
             detail: $"{state.Taken} of {state.Capacity} bookings taken. Choose another slot; a manager may book over capacity with override: true.");

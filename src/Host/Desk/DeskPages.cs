@@ -224,9 +224,7 @@ public static class DeskPages
         if (ParseSlot(form) is not { } slot || slot <= context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime)
             return en ? "Choose a time to come in." : "请选择到店时间。";
         var state = await frontDesk.SlotAsync(db, slot, except, ct);
-        if (!state.Full)
-            return null;
-        if (context.User.IsInRole(Roles.Manager) && form["override"] == "true")
+        if (state.Takes(context.User.IsInRole(Roles.Manager), form["override"] == "true"))
             return null;
         return context.User.IsInRole(Roles.Manager)
             ? en ? $"That time is full ({state.Taken} of {state.Capacity}). Tick \"book over capacity\" to book it anyway." : $"该时段已约满（{state.Taken}/{state.Capacity}）。如仍要预约，请勾选“超额预约”。"
