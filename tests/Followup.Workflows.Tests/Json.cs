@@ -9,6 +9,15 @@ internal static class Json
                     "activities": [ {{string.Join(",", activities)}} ], "connections": [ {{string.Join(",", connections)}} ] } }
         """;
 
+    /// <summary>A workflow whose root is the given activity (a Sequence, a Parallel...).</summary>
+    public static string WorkflowOf(string id, string root, string extra = "") => $$"""
+        { "id": "{{id}}-v1", "definitionId": "{{id}}", "name": "{{id}}", "version": 1, "isLatest": true, "isPublished": true, {{extra}} "root": {{root}} }
+        """;
+
+    /// <summary>A container (Sequence, Parallel) of the given activities.</summary>
+    public static string Container(string id, string type, params string[] activities) =>
+        $$"""{ "id": "{{id}}", "type": "{{type}}", "version": 1, "activities": [ {{string.Join(",", activities)}} ] }""";
+
     public static string Activity(string id, string type, string inputs = "", string custom = "") =>
         $$"""{ "id": "{{id}}", "type": "{{type}}", "version": 1 {{(inputs.Length > 0 ? "," + inputs : "")}}, "customProperties": { {{custom}} }, "metadata": { "designer": { "position": { "x": 1, "y": 2 } } } }""";
 

@@ -13,10 +13,11 @@ namespace Followup.Workflows.Expressions;
 
 /// <summary>
 /// JavaScript expressions on Jint, with Elsa's accessors: getVariable/setVariable, get{Variable}()/set{Variable}(),
-/// get{Input}(), getOutputFrom(), get{Output}From{Activity}(), getCurrentValue(), getCorrelationId()... Every script
+/// get{Input}(), getOutputFrom(), get{Output}From{Activity}(), getCurrentValue(), getCorrelationId(), and Elsa's helpers for
+/// identifiers, Base64 and bytes. Assignments to <c>variables.X</c> write back to the variable. Every script
 /// runs under time, statement, memory and recursion limits; exceeding one throws <see cref="ScriptLimitException"/>.
 /// </summary>
-public sealed partial class JavaScriptEvaluator(IOptions<EngineOptions> options, ActivityRegistry registry, IIdentityGenerator ids)
+public sealed partial class JavaScriptEvaluator(IOptions<EngineOptions> options, ActivityRegistry registry)
 {
     private const int MaxCachedScripts = 2048;
     private readonly ConcurrentDictionary<string, Prepared<Acornima.Ast.Script>> _scripts = new(StringComparer.Ordinal);
@@ -26,11 +27,13 @@ public sealed partial class JavaScriptEvaluator(IOptions<EngineOptions> options,
         if (string.IsNullOrWhiteSpace(script))
             return null;
         var prepared = Prepare(script);
-        var engine = CreateEngine(context);
+        var engine = CreateEngine(context, out var variables);
         configure?.Invoke(engine);
         try
         {
-            return ValueConverter.Normalize(engine.Evaluate(prepared).ToObject());
+            var result = ValueConverter.Normalize(engine.Evaluate(prepared).ToObject());
+            WriteBackVariables(engine, context, variables);
+            return result;
         }
         catch (Exception ex) when (ex is TimeoutException or StatementsCountOverflowException or MemoryLimitExceededException or RecursionDepthOverflowException)
         {
@@ -64,7 +67,23 @@ public sealed partial class JavaScriptEvaluator(IOptions<EngineOptions> options,
         return prepared;
     }
 
-    private Engine CreateEngine(ActivityExecutionContext context)
+    /// <summary>As in Elsa, what a script assigned to <c>variables.X</c> is written back to the workflow variable X.</summary>
+    private static void WriteBackVariables(Engine engine, ActivityExecutionContext context, Dictionary<string, string> before)
+    {
+        if (engine.GetValue("variables") is not Jint.Native.Object.ObjectInstance bag)
+            return;
+        foreach (var key in bag.GetOwnPropertyKeys())
+        {
+            var name = key.ToString();
+            var value = FromJs(bag.Get(key));
+            var json = JsonValues.ToNode(value)?.ToJsonString() ?? "null";
+            if (before.TryGetValue(name, out var old) && old == json)
+                continue;
+            context.SetVariable(name, value);
+        }
+    }
+
+    private Engine CreateEngine(ActivityExecutionContext context, out Dictionary<string, string> variablesAsJson)
     {
         var o = options.Value;
         var engine = new Engine(cfg => cfg
@@ -76,14 +95,21 @@ public sealed partial class JavaScriptEvaluator(IOptions<EngineOptions> options,
         var wec = context.Workflow;
         var scope = context.ScopeContext.Scope!;
 
+        // The loop helper first: a variable named CurrentValue defines its own getCurrentValue() below and wins.
+        engine.SetValue("getCurrentValue", (Func<JsValue>)(() => ToJs(engine, CurrentValue(context))));
         engine.SetValue("getVariable", (Func<string, JsValue>)(name => ToJs(engine, context.GetVariable(name))));
         engine.SetValue("setVariable", (Action<string, JsValue>)((name, value) => context.SetVariable(name, FromJs(value))));
         var variables = context.VisibleVariables();
+        variablesAsJson = variables.ToDictionary(kv => kv.Key, kv => JsonValues.ToNode(ValueConverter.Normalize(kv.Value))?.ToJsonString() ?? "null", StringComparer.Ordinal);
         engine.SetValue("variables", ToJs(engine, variables.ToDictionary(kv => kv.Key, kv => kv.Value)));
         foreach (var name in variables.Keys.Where(IsIdentifier))
         {
-            engine.SetValue($"get{name}", (Func<JsValue>)(() => ToJs(engine, context.GetVariable(name))));
-            engine.SetValue($"set{name}", (Action<JsValue>)(value => context.SetVariable(name, FromJs(value))));
+            // Elsa names accessors in Pascal case (getMyNumber() for myNumber); the name as written works too.
+            foreach (var accessor in new[] { name, Pascal(name) }.Distinct(StringComparer.Ordinal))
+            {
+                engine.SetValue($"get{accessor}", (Func<JsValue>)(() => ToJs(engine, context.GetVariable(name))));
+                engine.SetValue($"set{accessor}", (Action<JsValue>)(value => context.SetVariable(name, FromJs(value))));
+            }
         }
 
         var inputNames = scope.Definition.Inputs.Select(i => i.Name).Concat(scope.Inputs.Keys).Distinct(StringComparer.OrdinalIgnoreCase);
@@ -95,7 +121,6 @@ public sealed partial class JavaScriptEvaluator(IOptions<EngineOptions> options,
         foreach (var (activityName, outputName) in OutputAccessors(context))
             engine.SetValue($"get{outputName}From{activityName}", (Func<JsValue>)(() => ToJs(engine, ReadOutput(wec, activityName, outputName))));
         engine.SetValue("getLastResult", (Func<JsValue>)(() => ToJs(engine, wec.LastResult)));
-        engine.SetValue("getCurrentValue", (Func<JsValue>)(() => ToJs(engine, CurrentValue(context))));
 
         engine.SetValue("getCorrelationId", (Func<string?>)(() => wec.CorrelationId));
         engine.SetValue("setCorrelationId", (Action<string?>)(value => wec.CorrelationId = value));
@@ -105,14 +130,41 @@ public sealed partial class JavaScriptEvaluator(IOptions<EngineOptions> options,
         engine.SetValue("getWorkflowDefinitionVersion", (Func<int>)(() => wec.Definition.Version));
         engine.SetValue("getWorkflowInstanceName", (Func<string?>)(() => wec.Name));
         engine.SetValue("setWorkflowInstanceName", (Action<string?>)(value => wec.Name = value));
-        engine.SetValue("newGuid", (Func<string>)ids.NewId);
-        engine.SetValue("newGuidString", (Func<string>)ids.NewId);
-        engine.SetValue("getShortGuid", (Func<string>)(() => ids.NewId()[..12]));
+        ElsaFunctions(engine);
         engine.SetValue("isNullOrEmpty", (Func<JsValue, bool>)(v => v.IsNull() || v.IsUndefined() || v.ToString().Length == 0));
         engine.SetValue("isNullOrWhiteSpace", (Func<JsValue, bool>)(v => v.IsNull() || v.IsUndefined() || string.IsNullOrWhiteSpace(v.ToString())));
         engine.SetValue("toJson", (Func<JsValue, string>)(v => JsonValues.ToNode(FromJs(v))?.ToJsonString() ?? "null"));
         return engine;
     }
+
+    /// <summary>Elsa's helper functions for identifiers, strings and bytes (byte arrays are arrays of numbers).</summary>
+    private static void ElsaFunctions(Engine engine)
+    {
+        engine.SetValue("newGuid", (Func<string>)(() => Guid.NewGuid().ToString()));
+        engine.SetValue("newGuidString", (Func<string>)(() => Guid.NewGuid().ToString()));
+        engine.SetValue("getGuidString", (Func<string>)(() => Guid.NewGuid().ToString()));
+        engine.SetValue("newShortGuid", (Func<string>)ShortGuid);
+        engine.SetValue("getShortGuid", (Func<string>)ShortGuid);
+        engine.SetValue("parseGuid", (Func<string, string>)(value => Guid.Parse(value).ToString()));
+        engine.SetValue("stringToBase64", (Func<string, string>)(value => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value))));
+        engine.SetValue("stringFromBase64", (Func<string, string>)(value => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(value))));
+        engine.SetValue("bytesToString", (Func<JsValue, string>)(value => System.Text.Encoding.UTF8.GetString(Bytes(value))));
+        engine.SetValue("bytesFromString", (Func<string, JsValue>)(value => ToJs(engine, System.Text.Encoding.UTF8.GetBytes(value).Select(b => (object?)(long)b).ToList())));
+        engine.SetValue("bytesToBase64", (Func<JsValue, string>)(value => Convert.ToBase64String(Bytes(value))));
+        engine.SetValue("bytesFromBase64", (Func<string, JsValue>)(value => ToJs(engine, Convert.FromBase64String(value).Select(b => (object?)(long)b).ToList())));
+    }
+
+    private static string ShortGuid() => Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[] Bytes(JsValue value) => FromJs(value) switch
+    {
+        IEnumerable<object?> items => items.Select(i => Convert.ToByte(i, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+        byte[] bytes => bytes,
+        string s => System.Text.Encoding.UTF8.GetBytes(s),
+        _ => [],
+    };
+
+    private static string Pascal(string name) => char.ToUpperInvariant(name[0]) + name[1..];
 
     private IEnumerable<(string Activity, string Output)> OutputAccessors(ActivityExecutionContext context)
     {

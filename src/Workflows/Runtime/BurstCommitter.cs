@@ -148,7 +148,14 @@ public sealed class BurstCommitter(
             var output = new Dictionary<string, object?>(wec.Output);
             wec.AfterCommit.Add((services, ct) => services.GetRequiredService<IWorkflowRuntime>().TriggerAsync(
                 ExecuteWorkflow.BookmarkName, new ChildWorkflowStimulus(wec.InstanceId),
-                new TriggerOptions { InstanceId = parentId, StartNew = false, Input = new Dictionary<string, object?> { ["ChildWorkflowOutput"] = output } }, ct));
+                new TriggerOptions { InstanceId = parentId, StartNew = false, Input = new Dictionary<string, object?>
+                {
+                    [ChildWorkflows.InstanceIdKey] = wec.InstanceId,
+                    [ChildWorkflows.OutputKey] = output,
+                    [ChildWorkflows.StatusKey] = wec.Status.ToString(),
+                    [ChildWorkflows.SubStatusKey] = wec.SubStatus.ToString(),
+                },
+            }, ct));
         }
     }
 

@@ -75,6 +75,9 @@ public sealed class WorkflowExecutionContext
     public string? TriggerActivityId { get; internal set; }
     internal bool IsFirstBurst { get; set; }
 
+    /// <summary>An activity faulted in this burst: the instance ends Faulted once the work already scheduled has run.</summary>
+    internal bool FaultPending { get; set; }
+
     internal ActivityExecutionContext? RootContext { get; set; }
     internal List<ActivityExecutionContext> Contexts { get; } = [];
     internal LinkedList<WorkItem> Scheduler { get; } = new();

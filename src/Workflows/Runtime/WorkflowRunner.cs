@@ -95,7 +95,14 @@ public sealed class WorkflowRunner(
             }
         }
 
-        if (wec.Status == WorkflowStatus.Running)
+        if (wec.FaultPending)
+        {
+            wec.FaultPending = false;
+            wec.Status = WorkflowStatus.Finished;
+            wec.SubStatus = WorkflowSubStatus.Faulted;
+            wec.FinishedAt ??= Clock.GetUtcNow();
+        }
+        else if (wec.Status == WorkflowStatus.Running)
             wec.SubStatus = wec.RootContext?.Status == ActivityStatus.Completed ? WorkflowSubStatus.Finished : WorkflowSubStatus.Suspended;
         wec.IsFirstBurst = false;
     }
@@ -178,7 +185,7 @@ public sealed class WorkflowRunner(
         else
         {
             wec.Status = WorkflowStatus.Finished;
-            wec.SubStatus = WorkflowSubStatus.Finished;
+            wec.SubStatus = wec.FaultPending ? WorkflowSubStatus.Faulted : WorkflowSubStatus.Finished;
             wec.FinishedAt = Clock.GetUtcNow();
             wec.Bookmarks.Clear();
         }
@@ -202,7 +209,12 @@ public sealed class WorkflowRunner(
     }
 
     /// <summary>Cancels the whole instance: every running activity is cancelled and the instance ends as Cancelled.</summary>
-    public async Task CancelInstanceAsync(WorkflowExecutionContext wec)
+    public Task CancelInstanceAsync(WorkflowExecutionContext wec) => EndInstanceAsync(wec, WorkflowSubStatus.Cancelled, "Workflow cancelled");
+
+    /// <summary>Finishes the whole instance now (Elsa's Finish): whatever else runs is cancelled and the instance ends as Finished.</summary>
+    internal Task FinishInstanceAsync(WorkflowExecutionContext wec) => EndInstanceAsync(wec, WorkflowSubStatus.Finished, "Workflow finished");
+
+    private async Task EndInstanceAsync(WorkflowExecutionContext wec, WorkflowSubStatus subStatus, string journal)
     {
         if (wec.Status == WorkflowStatus.Finished)
             return;
@@ -215,9 +227,9 @@ public sealed class WorkflowRunner(
         wec.Scheduler.Clear();
         wec.Bookmarks.Clear();
         wec.Status = WorkflowStatus.Finished;
-        wec.SubStatus = WorkflowSubStatus.Cancelled;
+        wec.SubStatus = subStatus;
         wec.FinishedAt = Clock.GetUtcNow();
-        wec.AddJournal(null, "Workflow cancelled");
+        wec.AddJournal(null, journal);
     }
 
     private static void RemoveScheduledWork(WorkflowExecutionContext wec, ActivityExecutionContext context)
@@ -273,12 +285,8 @@ public sealed class WorkflowRunner(
         wec.Incidents.Add(incident);
         wec.AddJournal(context, "Faulted", root.Message);
         EngineLog.ActivityFaulted(logger, wec.InstanceId, context.Node.NodeId, context.Node.Type, root);
+        // As in Elsa, work already scheduled in other branches still runs; the instance ends Faulted when the burst ends.
         if (!wec.ContinueWithIncidents)
-        {
-            wec.Status = WorkflowStatus.Finished;
-            wec.SubStatus = WorkflowSubStatus.Faulted;
-            wec.FinishedAt = Clock.GetUtcNow();
-            wec.Scheduler.Clear();
-        }
+            wec.FaultPending = true;
     }
 }

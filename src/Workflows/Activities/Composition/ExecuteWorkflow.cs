@@ -21,7 +21,7 @@ public sealed class ExecuteWorkflow(IWorkflowRuntime runtime) : Activity
     [Input(Description = "Wait for the child workflow to finish.")]
     public Input<bool> WaitForCompletion { get; set; } = new(null);
 
-    [Output(Description = "The outputs of the child workflow.")]
+    [Output(Description = "The child instance as Elsa reports it: workflowInstanceId, status, subStatus and output (its outputs).")]
     public Output<object>? Result { get; set; }
 
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
@@ -30,7 +30,7 @@ public sealed class ExecuteWorkflow(IWorkflowRuntime runtime) : Activity
         var child = await runtime.StartAsync(request, context.CancellationToken);
         if (!context.Get(WaitForCompletion) || child.Status == WorkflowStatus.Finished)
         {
-            context.Set(Result, child.Output);
+            context.Set(Result, ChildWorkflows.Result(child.InstanceId, child.Status, child.SubStatus, child.Output));
             await context.CompleteAsync();
             return;
         }
@@ -39,7 +39,12 @@ public sealed class ExecuteWorkflow(IWorkflowRuntime runtime) : Activity
 
     public override ValueTask ResumeAsync(ActivityExecutionContext context)
     {
-        context.Set(Result, context.ResumeInput.GetValueOrDefault(ChildWorkflows.OutputKey));
+        var input = context.ResumeInput;
+        context.Set(Result, ChildWorkflows.Result(
+            input.GetValueOrDefault(ChildWorkflows.InstanceIdKey)?.ToString(),
+            Enum.TryParse<WorkflowStatus>(input.GetValueOrDefault(ChildWorkflows.StatusKey)?.ToString(), out var status) ? status : WorkflowStatus.Finished,
+            Enum.TryParse<WorkflowSubStatus>(input.GetValueOrDefault(ChildWorkflows.SubStatusKey)?.ToString(), out var subStatus) ? subStatus : WorkflowSubStatus.Finished,
+            input.GetValueOrDefault(ChildWorkflows.OutputKey)));
         return context.CompleteAsync();
     }
 }
@@ -50,6 +55,18 @@ public sealed record ChildWorkflowStimulus(string ChildInstanceId);
 internal static class ChildWorkflows
 {
     public const string OutputKey = "ChildWorkflowOutput";
+    public const string InstanceIdKey = "ChildWorkflowInstanceId";
+    public const string StatusKey = "ChildWorkflowStatus";
+    public const string SubStatusKey = "ChildWorkflowSubStatus";
+
+    /// <summary>Elsa's ExecuteWorkflowResult, as scripts read it (<c>getChildResult().output.Result</c>).</summary>
+    public static Dictionary<string, object?> Result(string? instanceId, WorkflowStatus status, WorkflowSubStatus subStatus, object? output) => new(StringComparer.Ordinal)
+    {
+        ["workflowInstanceId"] = instanceId,
+        ["status"] = status.ToString(),
+        ["subStatus"] = subStatus.ToString(),
+        ["output"] = output ?? new Dictionary<string, object?>(),
+    };
 
     public static StartWorkflowRequest Request(ActivityExecutionContext context, string? definitionId, string? correlationId, IDictionary<string, object>? input)
     {

@@ -51,6 +51,14 @@ internal static class Loops
         _ => [items],
     };
 
+    /// <summary>One more child of a container that waits for all of them completed: complete when none is left.</summary>
+    public static ValueTask CountDownAsync(ActivityExecutionContext context)
+    {
+        var pending = context.GetProperty<long>("Pending") - 1;
+        context.SetProperty("Pending", pending);
+        return pending <= 0 ? context.CompleteAsync() : ValueTask.CompletedTask;
+    }
+
     public static Dictionary<string, object?> Iteration(object? value, long index) => new()
     {
         ["CurrentValue"] = value,

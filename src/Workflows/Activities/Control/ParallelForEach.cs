@@ -25,10 +25,6 @@ public sealed class ParallelForEach : Activity, IBreakable
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask OnChildCompletedAsync(ActivityExecutionContext context, ActivityExecutionContext child, Outcomes outcomes)
-    {
-        var pending = context.GetProperty<long>("Pending") - 1;
-        context.SetProperty("Pending", pending);
-        return pending <= 0 ? context.CompleteAsync() : ValueTask.CompletedTask;
-    }
+    public override ValueTask OnChildCompletedAsync(ActivityExecutionContext context, ActivityExecutionContext child, Outcomes outcomes) =>
+        Loops.CountDownAsync(context);
 }

@@ -1,0 +1,137 @@
+using Followup.Workflows.Runtime;
+using static Followup.Workflows.Tests.Json;
+
+namespace Followup.Workflows.Tests;
+
+/// <summary>Elsa's semantics for Sequence, Break, Finish, For, Parallel, faults and scripts.</summary>
+public sealed class ElsaParityTests
+{
+    private static string Seq(string id, params string[] activities) => Container(id, "Elsa.Sequence", activities);
+
+    [Fact]
+    public async Task Break_OutsideALoop_StopsEveryEnclosingSequence()
+    {
+        await using var h = new WorkflowHarness();
+        var result = await h.RunAsync(WorkflowOf("break", Seq("outer",
+            WriteLine("o1", "Outer start"),
+            Seq("inner", WriteLine("i1", "Inner 1"), Activity("brk", "Elsa.Break"), WriteLine("i2", "Inner 2")),
+            WriteLine("o2", "Outer after inner"))));
+
+        Assert.Equal(["Outer start", "Inner 1"], h.Lines);
+        Assert.Equal(WorkflowSubStatus.Finished, result.SubStatus);
+    }
+
+    [Fact]
+    public async Task TerminalChild_CompletesItsSequence_AndTheParentGoesOn()
+    {
+        await using var h = new WorkflowHarness();
+        await h.RunAsync(WorkflowOf("end-in-seq", Seq("outer",
+            Seq("inner", WriteLine("a", "A"), Activity("end", "Elsa.End"), WriteLine("b", "B")),
+            WriteLine("c", "C"))));
+
+        Assert.Equal(["A", "C"], h.Lines);
+    }
+
+    [Fact]
+    public async Task For_CountsUpWithBreak_AndDownWithANegativeStep()
+    {
+        await using var h = new WorkflowHarness();
+        var body = Seq("body",
+            Activity("if", "Elsa.If", Input("condition", "Boolean", "getCurrentValue() == 2", "JavaScript") + """, "then": { "id": "brk", "type": "Elsa.Break", "version": 1 }"""),
+            WriteLine("line", "'up ' + getCurrentValue()", "JavaScript"));
+        await h.RunAsync(WorkflowOf("for-up", Seq("s",
+            Activity("for", "Elsa.For", Input("start", "Int32", "0") + "," + Input("end", "Int32", "3") + ", \"body\": " + body),
+            WriteLine("end", "End"))));
+        await h.RunAsync(WorkflowOf("for-down", Activity("down", "Elsa.For",
+            Input("start", "Int32", "5") + "," + Input("end", "Int32", "1") + "," + Input("step", "Int32", "-2") + "," + Input("outerBoundInclusive", "Boolean", "false")
+            + ", \"body\": " + WriteLine("d", "'down ' + getCurrentValue()", "JavaScript"))));
+
+        Assert.Equal(["up 0", "up 1", "End", "down 5", "down 3"], h.Lines);
+    }
+
+    [Fact]
+    public async Task Finish_EndsTheWorkflow_ThoughAnotherBranchStillWaits()
+    {
+        await using var h = new WorkflowHarness();
+        var result = await h.RunAsync(WorkflowOf("finish", Container("par", "Elsa.Parallel",
+            Event("wait", "NeverComes"),
+            Seq("s", WriteLine("a", "Line 1"), Activity("fin", "Elsa.Finish"), WriteLine("b", "Line 2")))));
+
+        Assert.Equal(["Line 1"], h.Lines);
+        Assert.Equal(WorkflowSubStatus.Finished, result.SubStatus);
+        Assert.Empty(result.Bookmarks);
+    }
+
+    [Fact]
+    public async Task Parallel_CompletesWhenEveryBranchCompleted()
+    {
+        await using var h = new WorkflowHarness();
+        var result = await h.RunAsync(WorkflowOf("par", Seq("s",
+            Container("par", "Elsa.Parallel", Event("parts", "PartsArrived"), WriteLine("a", "Branch done")),
+            WriteLine("after", "After parallel"))));
+        Assert.Equal(["Branch done"], h.Lines);
+        Assert.Equal(WorkflowSubStatus.Suspended, result.SubStatus);
+
+        await h.Runtime.PublishEventAsync("PartsArrived", null, null, null, CancellationToken.None);
+
+        Assert.Equal(["Branch done", "After parallel"], h.Lines);
+        Assert.Equal("Finished", (await h.InstanceAsync(result.InstanceId)).SubStatus);
+    }
+
+    [Fact]
+    public async Task Fault_LetsWorkAlreadyScheduledInOtherBranchesRun()
+    {
+        await using var h = new WorkflowHarness();
+        var result = await h.RunAsync(WorkflowOf("fault-par", Container("par", "Elsa.Parallel",
+            Activity("f", "Elsa.Fault", Input("message", "String", "Parts system unreachable")),
+            WriteLine("other", "Other branch ran"))));
+
+        Assert.Equal(["Other branch ran"], h.Lines);
+        Assert.Equal(WorkflowStatus.Finished, result.Status);
+        Assert.Equal(WorkflowSubStatus.Faulted, result.SubStatus);
+        Assert.Equal("Parts system unreachable", Assert.Single(result.Incidents).Message);
+    }
+
+    [Fact]
+    public async Task Scripts_UsePascalAccessors_WriteBackVariables_AndHaveElsasHelpers()
+    {
+        await using var h = new WorkflowHarness();
+        var result = await h.RunAsync(WorkflowOf("js", Seq("s",
+            Activity("js1", "Elsa.RunJavaScript", Input("script", "String", "setMyNumber(getMyNumber() + 1); variables.Product = { id: 2, price: 10 };")),
+            WriteLine("w1", "getMyNumber() + ' ' + variables.Product.id + ' ' + getProduct().price", "JavaScript"),
+            WriteLine("w2", "stringFromBase64(stringToBase64('保养')) + ' ' + bytesToString(bytesFromBase64(bytesToBase64(bytesFromString('ok'))))", "JavaScript"),
+            WriteLine("w3", "[newShortGuid().length, parseGuid(newGuid()).length, getGuidString().length].join(',')", "JavaScript"),
+            WriteLine("w4", "{{ Variables.Product.price }}", "Liquid")),
+            extra: """ "variables": [ { "id": "n", "name": "myNumber", "typeName": "Int32", "value": 41 }, { "id": "p", "name": "Product", "typeName": "Object" } ], """));
+
+        Assert.Equal(["42 2 10", "保养 ok", "22,36,36", "10"], h.Lines);
+        Assert.Equal(42, Convert.ToInt32(result.Variables["myNumber"], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task AVariableNamedCurrentValue_IsNotHiddenByTheLoopHelper()
+    {
+        await using var h = new WorkflowHarness();
+        await h.RunAsync(WorkflowOf("cv", Activity("each", "Elsa.ForEach",
+            Input("items", "Object", "[1, 2]", "JavaScript") + ", \"body\": " + WriteLine("w", "'v=' + getCurrentValue()", "JavaScript")),
+            extra: """ "variables": [ { "id": "cv", "name": "CurrentValue", "typeName": "String", "value": "mine" } ], """));
+
+        Assert.Equal(["v=mine", "v=mine"], h.Lines);
+    }
+
+    [Fact]
+    public async Task ExecuteWorkflow_ResultIsElsasObject_WithTheChildsOutput()
+    {
+        await using var h = new WorkflowHarness();
+        await h.ImportAsync(Workflow("child",
+            [Activity("out", "Elsa.SetOutput", Input("outputName", "String", "Result") + "," + Input("outputValue", "Object", "brake pads"))], [],
+            extra: """ "outputs": [ { "name": "Result", "type": "String" } ], """));
+        await h.RunAsync(WorkflowOf("parent", Seq("s",
+            Activity("run", "Elsa.ExecuteWorkflow", Input("workflowDefinitionId", "String", "child") + "," + Input("waitForCompletion", "Boolean", "true")
+                + """, "result": { "typeName": "Object", "memoryReference": { "id": "cr" } }"""),
+            WriteLine("w", "getChildResult().status + ' ' + getChildResult().output.Result + ' ' + (getChildResult().workflowInstanceId.length > 0)", "JavaScript")),
+            extra: """ "variables": [ { "id": "cr", "name": "ChildResult", "typeName": "Object" } ], """));
+
+        Assert.Equal(["Finished brake pads true"], h.Lines);
+    }
+}
