@@ -52,4 +52,31 @@ public sealed class CommandLineTests
         Assert.Equal("Finished", result["status"]!.GetValue<string>());
         Assert.Equal("Finished", result["subStatus"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task CommandLine_Run_SkipsABrokenFileOfTheFolder_AndReportsTheStoredInstance()
+    {
+        var folder = Directory.CreateTempSubdirectory("followup-cli").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "broken.json"), "{ \"id\": ");
+        await File.WriteAllTextAsync(Path.Combine(folder, "child.json"), Workflow("child",
+            [Activity("out", "Elsa.SetOutput", Input("outputName", "String", "Parts") + "," + Input("outputValue", "Object", "brake pads"))], [],
+            extra: """ "outputs": [ { "name": "Parts", "type": "String" } ], """));
+        var main = Path.Combine(folder, "parent.json");
+        await File.WriteAllTextAsync(main, Workflow("parent",
+            [Activity("run", "Elsa.DispatchWorkflow", Input("workflowDefinitionId", "String", "child") + "," + Input("waitForCompletion", "Boolean", "true")),
+             WriteLine("after", "Parent resumed")],
+            [Connection("run", "after")]));
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var exit = await CommandLine.RunAsync(["run", main, "--workflows", folder], stdout, stderr);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("broken.json", stderr.ToString(), StringComparison.Ordinal);
+        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("Parent resumed", lines);
+        var result = JsonNode.Parse(lines[^1][CommandLine.ResultMarker.Length..])!;
+        Assert.Equal("Finished", result["status"]!.GetValue<string>());
+        Assert.Equal("Finished", result["subStatus"]!.GetValue<string>());
+    }
 }

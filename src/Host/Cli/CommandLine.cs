@@ -54,7 +54,7 @@ public static class CommandLine
             var files = ReadFiles(parsed);
             var definitions = services.GetRequiredService<WorkflowDefinitionService>();
             var mode = parsed.Verb == "publish" || parsed.Load == "import" ? ImportMode.PublishedVersionOne : ImportMode.AsIs;
-            var loaded = await definitions.ImportManyAsync(files, mode, publish: false, CancellationToken.None, validateTriggers: parsed.Verb == "run");
+            var loaded = await ImportSkippingBrokenAsync(definitions, files, parsed, mode, stderr);
             var main = loaded[files.FindIndex(f => f.Source == parsed.MainFile)];
             return parsed.Verb == "publish"
                 ? await PublishAsync(definitions, main, stdout)
@@ -79,6 +79,35 @@ public static class CommandLine
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                 foreach (var suffix in new[] { "", "-wal", "-shm" })
                     File.Delete(dbPath + suffix);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Imports the files together. A file of the --workflows folder that does not load is reported and left out, and the
+    /// rest is imported again without it (an import with errors stores nothing); an error in the main file ends the run.
+    /// </summary>
+    private static async Task<IReadOnlyList<WorkflowDefinition>> ImportSkippingBrokenAsync(
+        WorkflowDefinitionService definitions, List<(string Source, string Json)> files, CliArguments parsed, ImportMode mode, TextWriter stderr)
+    {
+        while (true)
+        {
+            try
+            {
+                var loaded = await definitions.ImportManyAsync(files, mode, publish: false, CancellationToken.None, validateTriggers: parsed.Verb == "run");
+                return loaded;
+            }
+            catch (WorkflowValidationException ex)
+            {
+                var broken = files.Where(f => f.Source != parsed.MainFile && ex.Errors.Any(e => e.StartsWith(f.Source + ": ", StringComparison.Ordinal))).ToList();
+                if (broken.Count == 0)
+                    throw;
+                foreach (var file in broken)
+                {
+                    foreach (var error in ex.Errors.Where(e => e.StartsWith(file.Source + ": ", StringComparison.Ordinal)))
+                        await stderr.WriteLineAsync($"warning: not loaded: {error}");
+                    files.Remove(file);
+                }
             }
         }
     }
@@ -148,6 +177,8 @@ public static class CommandLine
             }
         }
 
+        // What is stored now: a child dispatched after a commit may have resumed this instance since its last burst returned.
+        result = await runtime.FindAsync(result.InstanceId, CancellationToken.None) ?? result;
         var line = new JsonObject
         {
             ["instanceId"] = result.InstanceId,

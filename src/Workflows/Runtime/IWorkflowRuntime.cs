@@ -17,6 +17,9 @@ public interface IWorkflowRuntime
     Task<WorkflowRunResult?> RetryAsync(string instanceId, CancellationToken cancellationToken);
 
     Task<WorkflowRunResult?> CancelAsync(string instanceId, CancellationToken cancellationToken);
+
+    /// <summary>The instance as stored now (status, outputs, variables, bookmarks), without running it; null when unknown.</summary>
+    Task<WorkflowRunResult?> FindAsync(string instanceId, CancellationToken cancellationToken);
 }
 
 public sealed record StartWorkflowRequest

@@ -79,6 +79,19 @@ public sealed class WorkflowRuntime(
     public async Task<WorkflowRunResult?> CancelAsync(string instanceId, CancellationToken cancellationToken) =>
         (await RunExistingAsync(instanceId, null, cancellationToken)).Run;
 
+    public async Task<WorkflowRunResult?> FindAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var record = await store.FindInstanceAsync(instanceId, cancellationToken);
+        if (record is null)
+            return null;
+        var state = JsonSerializer.Deserialize<WorkflowState>(record.State.Span, JsonValues.Options)!;
+        var definition = await FindVersionAsync(state.DefinitionVersionId, cancellationToken);
+        if (definition is null)
+            return null;
+        await using var scope = scopes.CreateAsyncScope();
+        return ToResult(runner.LoadInstance(GraphOf(definition), state, scope.ServiceProvider, definitions.FindVersion, cancellationToken));
+    }
+
     private async Task<ResumeResult> RunExistingAsync(string instanceId, RunRequest? request, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
