@@ -21,6 +21,7 @@ public static class DependencyInjection
         services.AddCheckedOptions<TwilioOptions>(TwilioOptions.SectionName);
         services.AddCheckedOptions<SmtpOptions>(SmtpOptions.SectionName);
         services.AddCheckedOptions<WebhookOptions>(WebhookOptions.SectionName);
+        services.AddCheckedOptions<Tasks.RunTaskOptions>(Tasks.RunTaskOptions.SectionName);
         services.AddCheckedOptions<Service.StoreOptions>(Service.StoreOptions.SectionName);
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
         services.AddSingleton<IMessageSender, WebhookSender>();

@@ -82,6 +82,21 @@ public sealed class TaskService(TaskStore store, IWorkflowRuntime runtime)
     }
 
     /// <summary>
+    /// An integration completes a run-task request (Elsa's <c>POST /tasks/{taskId}/complete</c>) with its result; the
+    /// workflow resumes as when a person completes it in the inbox.
+    /// </summary>
+    public async Task<TaskResult> CompleteRunTaskAsync(string id, object? result, string completedBy, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, cancellationToken) is not { } task)
+            return TaskResult.NotFound;
+        if (task.Status != HumanTaskStatus.Open)
+            return TaskResult.AlreadyCompleted;
+        var values = new Dictionary<string, object?> { [RunTask.ResultField] = result };
+        var resumed = await runtime.ResumeAsync(task.InstanceId, task.BookmarkId, TaskDecision.Input("Done", values, completedBy), cancellationToken);
+        return resumed.Outcome == ResumeOutcome.Resumed ? TaskResult.Done : TaskResult.AlreadyCompleted;
+    }
+
+    /// <summary>
     /// Tasks a database written before decisions committed with their workflow may hold: completed, while their
     /// workflow still waits (a crash came between the two). Their workflows are resumed with the recorded decision.
     /// </summary>

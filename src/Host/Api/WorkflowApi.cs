@@ -21,7 +21,23 @@ public static class WorkflowApi
         api.MapGet("/workflow-instances", ListInstancesAsync);
         api.MapGet("/workflow-instances/{id}", GetInstanceAsync).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/workflow-instances/{id}/journal", GetJournalAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/tasks/{taskId}/complete", CompleteTaskAsync).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
+    }
+
+    public sealed record CompleteTaskRequest(JsonElement? Result);
+
+    /// <summary>Elsa's run-task completion: the task's workflow resumes with the result as the step's output.</summary>
+    private static async Task<Results<Ok, ProblemHttpResult>> CompleteTaskAsync(string taskId, [FromBody] CompleteTaskRequest? request, HttpContext context,
+        Followup.Activities.Tasks.TaskService tasks, CancellationToken cancellationToken)
+    {
+        var result = request?.Result is { } r ? Followup.Workflows.Serialization.JsonValues.ToClr(r) : null;
+        return await tasks.CompleteRunTaskAsync(taskId, result, context.User.Identity?.Name ?? "api", cancellationToken) switch
+        {
+            Followup.Activities.Tasks.TaskResult.Done => TypedResults.Ok(),
+            Followup.Activities.Tasks.TaskResult.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Task not found", detail: $"No task '{taskId}'."),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Task already completed", detail: $"Task '{taskId}' is no longer open."),
+        };
     }
 
     public sealed record ExecuteRequest(string? CorrelationId, string? TriggerActivityId, string? VersionOptions, Dictionary<string, JsonElement>? Input);
