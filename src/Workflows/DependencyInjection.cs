@@ -38,6 +38,8 @@ public static class DependencyInjection
         services.AddSingleton<DefinitionValidator>();
         services.AddSingleton<WorkflowDefinitionService>();
         services.AddSingleton<JavaScriptEvaluator>();
+        services.AddSingleton<CSharpEvaluator>();
+        services.AddHttpClient(Activities.Http.HttpRequestActivity.ClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<LiquidEvaluator>();
         services.AddSingleton<ExpressionEvaluator>();
         services.AddSingleton<WorkflowRunner>();

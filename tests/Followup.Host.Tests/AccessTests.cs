@@ -45,6 +45,7 @@ public sealed class AccessTests
         ["POST /c/book/{token}"] = Everyone,
         ["POST /twilio/status"] = Everyone,
         ["POST /twilio/inbound"] = Everyone,
+        ["GET /workflows/{**path}"] = Everyone,
         ["GET /staff.css"] = Everyone,
         ["GET /favicon.svg"] = Everyone,
         ["GET /favicon.ico"] = Everyone,

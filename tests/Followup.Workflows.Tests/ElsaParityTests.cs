@@ -1,4 +1,5 @@
 using Followup.Workflows.Runtime;
+using Microsoft.Extensions.DependencyInjection;
 using static Followup.Workflows.Tests.Json;
 
 namespace Followup.Workflows.Tests;
@@ -133,5 +134,48 @@ public sealed class ElsaParityTests
             extra: """ "variables": [ { "id": "cr", "name": "ChildResult", "typeName": "Object" } ], """));
 
         Assert.Equal(["Finished brake pads true"], h.Lines);
+    }
+
+    [Fact]
+    public async Task CSharpExpressions_ReadAndWriteVariables_WhenTheHostAllowsThem()
+    {
+        await using var h = new WorkflowHarness(s => s.Configure<EngineOptions>(o => o.AllowCSharp = true));
+        await h.RunAsync(WorkflowOf("cs", Seq("s",
+            Activity("set", "Elsa.SetVariable", """ "variable": { "id": "uid", "name": "UserId" }, """ + Input("value", "Object", "return Variables.Route[\"userid\"];", "CSharp")),
+            Activity("js", "Elsa.RunJavaScript", Input("script", "String", "setCount(getCount() + 1)")),
+            WriteLine("w", "$\"users/{Variables.UserId} x{Variables.Count}\"", "CSharp")),
+            extra: """ "variables": [ { "id": "route", "name": "Route", "typeName": "ObjectDictionary", "value": { "userid": "7" } }, { "id": "uid", "name": "UserId", "typeName": "String" }, { "id": "n", "name": "Count", "typeName": "Int32", "value": 1 } ], """));
+
+        Assert.Equal(["users/7 x2"], h.Lines);
+    }
+
+    [Fact]
+    public async Task CSharpExpressions_AreRefusedByDefault_AndACompileErrorSaysWhy()
+    {
+        await using var off = new WorkflowHarness();
+        var refused = await off.RunAsync(WorkflowOf("cs-off", WriteLine("w", "\"hi\"", "CSharp")));
+        Assert.Equal(WorkflowSubStatus.Faulted, refused.SubStatus);
+        Assert.Contains("Engine:AllowCSharp", Assert.Single(refused.Incidents).Message, StringComparison.Ordinal);
+
+        await using var on = new WorkflowHarness(s => s.Configure<EngineOptions>(o => o.AllowCSharp = true));
+        var broken = await on.RunAsync(WorkflowOf("cs-bad", WriteLine("w", "return Variables.;", "CSharp")));
+        Assert.Equal(WorkflowSubStatus.Faulted, broken.SubStatus);
+        Assert.Contains("does not compile", Assert.Single(broken.Incidents).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnObjectOutput_BoundToAStringVariable_KeepsItsShape()
+    {
+        await using var h = new WorkflowHarness();
+        await h.ImportAsync(Workflow("child",
+            [Activity("out", "Elsa.SetOutput", Input("outputName", "String", "Response") + "," + Input("outputValue", "Object", "Hello from Child"))], [],
+            extra: """ "outputs": [ { "name": "Response", "type": "String" } ], """));
+        await h.RunAsync(WorkflowOf("parent", Seq("s",
+            Activity("run", "Elsa.DispatchWorkflow", Input("workflowDefinitionId", "String", "child") + "," + Input("waitForCompletion", "Boolean", "true")
+                + """, "result": { "typeName": "Object", "memoryReference": { "id": "co" } }"""),
+            WriteLine("w", "getChildOutput().Response", "JavaScript")),
+            extra: """ "variables": [ { "id": "co", "name": "ChildOutput", "typeName": "String" } ], """));
+
+        Assert.Equal(["Hello from Child"], h.Lines);
     }
 }

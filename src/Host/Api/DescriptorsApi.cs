@@ -13,13 +13,17 @@ public static class DescriptorsApi
     public static RouteGroupBuilder MapDescriptors(this RouteGroupBuilder api)
     {
         api.MapGet("/descriptors/activities", (ActivityRegistry registry) => List(registry.ListAll().Select(Activity).ToArray()));
-        api.MapGet("/descriptors/expression-descriptors", () => List(
-            Expression("Literal", "Literal", browsable: false),
-            Expression("Object", "Object", browsable: false, monaco: "json"),
-            Expression("Variable", "Variable"),
-            Expression("Input", "Input"),
-            Expression("JavaScript", "JavaScript", monaco: "javascript"),
-            Expression("Liquid", "Liquid", monaco: "liquid")));
+        api.MapGet("/descriptors/expression-descriptors", (Microsoft.Extensions.Options.IOptions<Followup.Workflows.Runtime.EngineOptions> engine) => List(
+            [
+                Expression("Literal", "Literal", browsable: false),
+                Expression("Object", "Object", browsable: false, monaco: "json"),
+                Expression("Variable", "Variable"),
+                Expression("Input", "Input"),
+                Expression("JavaScript", "JavaScript", monaco: "javascript"),
+                Expression("Liquid", "Liquid", monaco: "liquid"),
+                // C# is offered only where the host runs it (Engine:AllowCSharp).
+                .. engine.Value.AllowCSharp ? new[] { Expression("CSharp", "C#", monaco: "csharp") } : [],
+            ]));
         api.MapGet("/descriptors/workflow-activation-strategies", () => List(
             Strategy("Elsa.Workflows.Runtime.ActivationStrategies.AllowAlwaysStrategy", "Always", "Always allow a new instance.")));
         api.MapGet("/descriptors/log-persistence-strategies", () => List(

@@ -122,8 +122,15 @@ public static class CommandLine
         services.AddSingleton<ITimerScheduler, ManualTimerScheduler>();
         var database = WorkflowDatabase.Sqlite($"Data Source={dbPath}");
         services.AddFollowupWorkflows(database);
-        services.AddFollowupActivities(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), database);
-        services.Configure<EngineOptions>(o => o.FlowchartMode = args.FlowchartMode);
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(configuration);
+        services.AddFollowupActivities(configuration, database);
+        // The command line runs the operator's own files on their own machine: C# expressions are theirs to run.
+        services.Configure<EngineOptions>(o =>
+        {
+            o.FlowchartMode = args.FlowchartMode;
+            o.AllowCSharp = true;
+        });
         return services.BuildServiceProvider();
     }
 

@@ -111,6 +111,7 @@ public static class FollowupHosting
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapFollowupDashboard();
         app.MapElsaApi().MapWorkflowApi().MapDefinitionsApi();
+        app.MapHttpWorkflows();
         app.MapTwilioWebhooks();
         app.MapMessagesPage();
         var openApi = app.MapOpenApi("/openapi/{documentName}.json");

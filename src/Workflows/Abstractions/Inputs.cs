@@ -11,6 +11,7 @@ public sealed record Expression(string Type, JsonNode? Value)
     public const string Variable = "Variable";
     public const string Input = "Input";
     public const string JavaScript = "JavaScript";
+    public const string CSharp = "CSharp";
     public const string Liquid = "Liquid";
 
     public static Expression FromLiteral(object? value) =>

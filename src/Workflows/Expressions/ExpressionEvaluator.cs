@@ -7,10 +7,10 @@ using Followup.Workflows.Serialization;
 namespace Followup.Workflows.Expressions;
 
 /// <summary>Evaluates an input's expression in the context of an activity execution and converts the result.</summary>
-public sealed class ExpressionEvaluator(JavaScriptEvaluator javaScript, LiquidEvaluator liquid)
+public sealed class ExpressionEvaluator(JavaScriptEvaluator javaScript, LiquidEvaluator liquid, CSharpEvaluator cSharp)
 {
     public static readonly IReadOnlyList<string> SupportedTypes =
-        [Expression.Literal, Expression.Object, Expression.Json, Expression.Variable, Expression.Input, Expression.JavaScript, Expression.Liquid];
+        [Expression.Literal, Expression.Object, Expression.Json, Expression.Variable, Expression.Input, Expression.JavaScript, Expression.Liquid, Expression.CSharp];
 
     public object? Evaluate(Expression? expression, Type targetType, ActivityExecutionContext context)
     {
@@ -24,6 +24,7 @@ public sealed class ExpressionEvaluator(JavaScriptEvaluator javaScript, LiquidEv
             Expression.Input => context.ScopeContext.Scope!.Inputs.GetValueOrDefault(ReferenceName(expression.Value, context)),
             Expression.JavaScript => javaScript.Evaluate(expression.Text ?? "", context),
             Expression.Liquid => liquid.Render(expression.Text ?? "", context),
+            Expression.CSharp => cSharp.Evaluate(expression.Text ?? "", context),
             _ => throw new NotSupportedException($"Expression type '{expression.Type}' is not supported. Supported: {string.Join(", ", SupportedTypes)}."),
         };
         return ValueConverter.Convert(value, targetType);

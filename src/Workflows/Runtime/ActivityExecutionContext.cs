@@ -154,7 +154,11 @@ public sealed class ActivityExecutionContext
             if (declaration != null)
             {
                 ctx.Variables ??= new Dictionary<string, object?>(StringComparer.Ordinal);
-                ctx.Variables[declaration.Name] = ValueConverter.ConvertToAlias(value, declaration.TypeName);
+                // As in Elsa, an output keeps its shape in the variable it is bound to: an object bound to a String variable
+                // stays an object (a child workflow's outputs read as getChildOutput().Response), other values are converted.
+                ctx.Variables[declaration.Name] = value is IDictionary<string, object?> or List<object?> && declaration.TypeName is "String" or "string"
+                    ? value
+                    : ValueConverter.ConvertToAlias(value, declaration.TypeName);
                 return;
             }
         }

@@ -18,6 +18,12 @@ public sealed class EngineOptions : ICheckedOptions
     public int ScriptMaxRecursion { get; set; } = 200;
     public long ScriptMemoryLimitBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>
+    /// Runs C# expressions (Elsa's <c>CSharp</c> type). Off unless turned on: C# runs with the host's full rights and,
+    /// unlike JavaScript, has no limits, so a host lets it only when everyone who can publish a workflow may run code on it.
+    /// </summary>
+    public bool AllowCSharp { get; set; }
+
     /// <summary>Folder of the shipped workflow definitions loaded at start.</summary>
     public string? DefinitionsPath { get; set; }
 
