@@ -9,12 +9,12 @@ namespace Followup.Benchmarks;
 /// The designer's load in Debian's headless Chromium against a host process (Development, demo store): a manager signs
 /// in and opens /designer/ in a fresh browser (cold: nothing cached), then opens it again (warm: the browser's cache).
 /// Reports requests, bytes transferred (headers and encoded bodies) and the time until the definition list shows a row.
-/// <c>designer [runs] [host dll]</c>: the host dll defaults to the one built beside this benchmark, so a build of an
+/// <c>designer [runs] [host dll] [Mbit/s]</c>: the link is throttled to 20 Mbit/s with 20 ms latency unless told 0; the host dll defaults to the one built beside this benchmark, so a build of an
 /// earlier commit can be measured with this same harness.
 /// </summary>
 internal static class DesignerLoadBenchmark
 {
-    public static async Task RunAsync(int runs, string? hostDll)
+    public static async Task RunAsync(int runs, string? hostDll, int megabits)
     {
         hostDll ??= Path.Combine(AppContext.BaseDirectory, "Followup.Host.dll");
         var package = FindDesignerPackage();
@@ -25,7 +25,7 @@ internal static class DesignerLoadBenchmark
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
-        Console.WriteLine($"designer load, host {hostDll}");
+        Console.WriteLine($"designer load, host {hostDll}, link {(megabits > 0 ? $"{megabits} Mbit/s with 20 ms latency" : "loopback, unthrottled")}");
         Console.WriteLine("run | cold requests | cold KiB | cold ms | warm requests | warm KiB | warm ms");
         for (var run = 1; run <= runs; run++)
         {
@@ -33,6 +33,19 @@ internal static class DesignerLoadBenchmark
             await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
             var page = await context.NewPageAsync();
             page.SetDefaultTimeout(120_000);
+            if (megabits > 0)
+            {
+                // A store's line to the host: Chromium throttles what goes over the wire (compressed bytes).
+                var cdp = await context.NewCDPSessionAsync(page);
+                await cdp.SendAsync("Network.enable");
+                await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+                {
+                    ["offline"] = false,
+                    ["latency"] = 20,
+                    ["downloadThroughput"] = megabits * 1_000_000 / 8,
+                    ["uploadThroughput"] = megabits * 1_000_000 / 16,
+                });
+            }
             await page.GotoAsync(host.Address + "/account/login");
             await page.FillAsync("input[name=UserName]", "manager");
             await page.FillAsync("input[name=Password]", "manager-demo-2026");
@@ -62,6 +75,8 @@ internal static class DesignerLoadBenchmark
             {
                 var sizes = await response.Request.SizesAsync();
                 bytes += sizes.ResponseHeadersSize + sizes.ResponseBodySize;
+                if (Environment.GetEnvironmentVariable("FOLLOWUP_BENCH_VERBOSE") == "1" && sizes.ResponseHeadersSize > 0)
+                    Console.WriteLine($"  {response.Status} {sizes.ResponseHeadersSize + sizes.ResponseBodySize} {response.Url}");
             }
             catch (PlaywrightException)
             {

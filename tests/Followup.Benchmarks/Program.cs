@@ -11,11 +11,11 @@ using Microsoft.Extensions.Time.Testing;
 
 // N instances of a 12-step Elsa-JSON workflow on a SQLite file, all events driven:
 // 4 code steps, wait "EstimateApproved", 3 steps, wait "AdditionalWorkAuthorized", wait "TaskCompleted", a delay, a final step.
-// "designer [runs] [host dll]" measures the designer's cold and warm load in headless Chromium.
+// "designer [runs] [host dll|-] [Mbit/s]" measures the designer's cold and warm load in headless Chromium.
 // "timers N…" instead measures N timers falling due at once on the host's Hangfire and SQLite stack.
 if (args.FirstOrDefault() == "designer")
 {
-    await Followup.Benchmarks.DesignerLoadBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 3, args.Length > 2 ? args[2] : null);
+    await Followup.Benchmarks.DesignerLoadBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 3, args.Length > 2 && args[2] != "-" ? args[2] : null, args.Length > 3 ? int.Parse(args[3]) : 20);
     return;
 }
 if (args.FirstOrDefault() == "timers")

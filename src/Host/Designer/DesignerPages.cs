@@ -46,7 +46,14 @@ public static class DesignerPages
             types.Mappings[".blat"] = "application/octet-stream";
             types.Mappings[".pdb"] = "application/octet-stream";
             types.Mappings[".br"] = "application/octet-stream";
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(package), RequestPath = "/designer", ContentTypeProvider = types });
+            app.UsePrecompressed(package, "/designer");
+            app.UseStaticFiles(new StaticFileOptions
+            {
+                FileProvider = new PhysicalFileProvider(package),
+                RequestPath = "/designer",
+                ContentTypeProvider = types,
+                OnPrepareResponse = file => DesignerFiles.PrepareResponse(file.Context, file.File.Name, types),
+            });
         }
         var managers = app.MapGroup("/designer").RequireStaff(Roles.Manager);
         managers.MapGet("/", (HttpContext context, DesignerTokens tokens, UserManager<StaffUser> users) => PageAsync(context, tokens, users, package, null));
