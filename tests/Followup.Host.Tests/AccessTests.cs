@@ -52,6 +52,10 @@ public sealed class AccessTests
 
         ["GET /designer/"] = Managers,
         ["GET /designer/edit/{definitionId}"] = Managers,
+        ["GET /designer/instances"] = Managers,
+        ["GET /designer/instances/{id}"] = Managers,
+        ["GET /designer/workflows/instances/{id}/view"] = Managers,
+        ["POST /designer/instances/{id}/retry"] = Managers,
         ["GET /dashboard"] = Managers,
         ["GET /staff/"] = Managers,
         ["GET /settings/"] = Managers,

@@ -95,12 +95,22 @@ public static class DesignerPages
               <nav class="followup-bar">
                 <strong>Followup · {{T("designer")}}</strong>
                 <a href="/designer/">{{T("workflows")}}</a>
+                <a href="/designer/instances">{{T("instances")}}</a>
                 <form method="post" action="/account/logout">{{AccountPages.AntiforgeryField(context)}}<button type="submit">{{T("signout")}}</button></form>
               </nav>
               <main class="followup-main">{{element}}</main>
               <div id="blazor-error-ui">An unhandled error has occurred. <a href="" class="reload">Reload</a> <a class="dismiss">🗙</a></div>
               {{string.Concat(Scripts.Select(s => $"<script src=\"{s}\"></script>\n"))}}
               <script>
+                // The editor's Run moves the address to its own instance view: show the run's page instead, so a run is seen.
+                (function () {
+                  const push = history.pushState.bind(history);
+                  history.pushState = function (state, title, url) {
+                    const run = url && String(url).match(/workflows\/instances\/([^\/?#]+)\/view/);
+                    if (run) { location.href = '/designer/instances/' + run[1]; return; }
+                    return push(state, title, url);
+                  };
+                })();
                 customElements.whenDefined('elsa-workflow-definition-list').then(() => {
                   const list = document.querySelector('elsa-workflow-definition-list');
                   if (list) list.editWorkflowDefinition = id => { location.href = '/designer/edit/' + encodeURIComponent(id); };

@@ -107,6 +107,7 @@ public static class FollowupHosting
         app.MapStaffAccountPages();
         Followup.Host.Settings.SettingsPages.MapSettingsPages(app);
         app.MapDesigner();
+        Followup.Host.Designer.InstancePages.MapInstancePages(app);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapFollowupDashboard();

@@ -80,6 +80,7 @@ public sealed class StaffView
         {
             yield return ("/dashboard", T("服务看板", "Dashboard"));
             yield return ("/designer/", T("流程设计", "Designer"));
+            yield return ("/designer/instances", T("流程实例", "Workflow runs"));
             yield return ("/staff", T("员工账号", "Staff"));
             yield return ("/settings", T("门店设置", "Store settings"));
         }

@@ -16,6 +16,7 @@ public static class StaffText
         ["denied"] = ("您没有访问此页面的权限。", "You do not have access to this page."),
         ["designer"] = ("流程设计", "Workflow designer"),
         ["workflows"] = ("流程列表", "Workflows"),
+        ["instances"] = ("流程实例", "Workflow runs"),
         ["missing"] = ("设计器文件尚未安装：请在 src/Host/designer 中运行 npm ci。", "The designer files are not installed: run npm ci in src/Host/designer."),
         ["other.lang"] = ("English", "中文"),
     };
