@@ -178,4 +178,30 @@ public sealed class ElsaParityTests
 
         Assert.Equal(["Hello from Child"], h.Lines);
     }
+
+    [Fact]
+    public async Task WriteHttpResponse_WithoutARequest_CompletesAndSaysSo()
+    {
+        await using var h = new WorkflowHarness();
+        var result = await h.RunAsync(WorkflowOf("answer", Activity("w", "Elsa.WriteHttpResponse", Input("statusCode", "String", "OK"))));
+
+        Assert.Equal(WorkflowSubStatus.Finished, result.SubStatus);
+        Assert.Contains(await h.Queries.ListJournalAsync(result.InstanceId, CancellationToken.None), j => j.EventName == "Skipped" && j.Message == "no HTTP request to answer");
+    }
+
+    [Theory]
+    [InlineData("users/{userid}", "users/7", "userid=7")]
+    [InlineData("users/{userid}", "Users/7/", "userid=7")]
+    [InlineData("users/{userid}", "users", null)]
+    [InlineData("users/{userid}", "users/7/orders", null)]
+    [InlineData("orders/{id}/{line?}", "orders/5", "id=5")]
+    [InlineData("orders/{id:int}/{line?}", "orders/5/2", "id=5;line=2")]
+    [InlineData("files/{*rest}", "files/a/b%20c", "rest=a/b c")]
+    [InlineData("files/{**rest}", "files", "rest=")]
+    [InlineData("status", "state", null)]
+    public void HttpRoutes_MatchAPathToATemplate(string template, string path, string? values)
+    {
+        var match = Followup.Workflows.Activities.Http.HttpRoutes.Match(template, path);
+        Assert.Equal(values, match is null ? null : string.Join(";", match.Select(kv => $"{kv.Key}={kv.Value}")));
+    }
 }
