@@ -127,12 +127,38 @@ public sealed class HttpWorkflowTests : IDisposable
         var task = (await host.Services.GetRequiredService<TaskStore>().ListOpenAsync("liu", ["Manager"], true, CancellationToken.None)).Single(t => t.InstanceId == instanceId);
 
         var done = await api.PostAsJsonAsync($"/elsa/api/tasks/{task.Id}/complete", new { result = new { address = "li.lei@dealer.example" } });
-        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, done.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await api.PostAsJsonAsync($"/elsa/api/tasks/{task.Id}/complete", new { result = "again" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await api.PostAsJsonAsync("/elsa/api/tasks/no-such-task/complete", new { })).StatusCode);
 
         var instance = (await host.Services.GetRequiredService<Followup.Workflows.Runtime.IWorkflowRuntime>().FindAsync(instanceId, CancellationToken.None))!;
         Assert.Equal(Followup.Workflows.Runtime.WorkflowSubStatus.Finished, instance.SubStatus);
         Assert.Equal("li.lei@dealer.example", Assert.IsType<Dictionary<string, object?>>(instance.Variables["R"])["address"]);
+    }
+
+    [Fact]
+    public async Task FlowSendHttpRequest_SendsContentAndHeaders_AndAnUnexpectedStatusTakesTheUnmatchedWay()
+    {
+        _users.Given(Request.Create().WithPath("/api/orders").UsingPost().WithHeader("X-Store", "pudong").WithHeader("Authorization", "Bearer t0ken")
+                .WithBody(new WireMock.Matchers.JsonMatcher("""{ "part": "brake pads", "qty": 2 }""")))
+            .RespondWith(Response.Create().WithStatusCode(503).WithBody("busy"));
+        var order = Workflow("order",
+            [Activity("send", "Elsa.FlowSendHttpRequest", string.Join(",", Input("url", "String", _users.Url + "/api/orders"), Input("method", "String", "POST"),
+                Input("content", "Object", "({ part: 'brake pads', qty: 2 })", "JavaScript"), Input("authorization", "String", "Bearer t0ken"),
+                Input("requestHeaders", "Object", "{ \"X-Store\": \"pudong\" }", "Object"), Input("expectedStatusCodes", "Int32[]", "[200]", "Object"))
+                + """, "statusCode": { "typeName": "Object", "memoryReference": { "id": "status" } }"""),
+             Activity("ok", "Elsa.SetName", Input("value", "String", "ordered")),
+             Activity("other", "Elsa.SetName", Input("value", "String", "supplier said no"))],
+            [Connection("send", "ok", "200"), Connection("send", "other", "Unmatched status code")],
+            extra: """ "variables": [ { "id": "status", "name": "Status", "typeName": "Int32" } ], """);
+        await using var host = await HostAsync(false, ("order.json", order));
+
+        var started = await host.Api().PostAsJsonAsync("/elsa/api/workflow-definitions/order/execute", new { });
+
+        var id = started.Headers.GetValues("x-elsa-workflow-instance-id").Single();
+        var run = (await host.Services.GetRequiredService<Followup.Workflows.Runtime.IWorkflowRuntime>().FindAsync(id, CancellationToken.None))!;
+        Assert.Equal(Followup.Workflows.Runtime.WorkflowSubStatus.Finished, run.SubStatus);
+        Assert.Equal(503, Convert.ToInt32(run.Variables["Status"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("supplier said no", (await host.Queries.FindInstanceAsync(id, CancellationToken.None))!.Name);
     }
 }

@@ -28,13 +28,13 @@ public static class WorkflowApi
     public sealed record CompleteTaskRequest(JsonElement? Result);
 
     /// <summary>Elsa's run-task completion: the task's workflow resumes with the result as the step's output.</summary>
-    private static async Task<Results<Ok, ProblemHttpResult>> CompleteTaskAsync(string taskId, [FromBody] CompleteTaskRequest? request, HttpContext context,
+    private static async Task<Results<NoContent, ProblemHttpResult>> CompleteTaskAsync(string taskId, [FromBody] CompleteTaskRequest? request, HttpContext context,
         Followup.Activities.Tasks.TaskService tasks, CancellationToken cancellationToken)
     {
         var result = request?.Result is { } r ? Followup.Workflows.Serialization.JsonValues.ToClr(r) : null;
         return await tasks.CompleteRunTaskAsync(taskId, result, context.User.Identity?.Name ?? "api", cancellationToken) switch
         {
-            Followup.Activities.Tasks.TaskResult.Done => TypedResults.Ok(),
+            Followup.Activities.Tasks.TaskResult.Done => TypedResults.NoContent(),
             Followup.Activities.Tasks.TaskResult.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Task not found", detail: $"No task '{taskId}'."),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Task already completed", detail: $"Task '{taskId}' is no longer open."),
         };
