@@ -120,18 +120,25 @@ public sealed class ElsaParityTests
         Assert.Equal(["v=mine", "v=mine"], h.Lines);
     }
 
+    /// <summary>A child that sets one output, and a parent that runs it, waits, binds its result to a variable and writes <paramref name="line"/>.</summary>
+    private static async Task RunParentOfChildAsync(WorkflowHarness h, string runType, (string Name, string Value) output, (string Name, string Type) variable, string line)
+    {
+        await h.ImportAsync(Workflow("child",
+            [Activity("out", "Elsa.SetOutput", Input("outputName", "String", output.Name) + "," + Input("outputValue", "Object", output.Value))], [],
+            extra: $$""" "outputs": [ { "name": "{{output.Name}}", "type": "String" } ], """));
+        await h.RunAsync(WorkflowOf("parent", Seq("s",
+            Activity("run", runType, Input("workflowDefinitionId", "String", "child") + "," + Input("waitForCompletion", "Boolean", "true")
+                + """, "result": { "typeName": "Object", "memoryReference": { "id": "r" } }"""),
+            WriteLine("w", line, "JavaScript")),
+            extra: $$""" "variables": [ { "id": "r", "name": "{{variable.Name}}", "typeName": "{{variable.Type}}" } ], """));
+    }
+
     [Fact]
     public async Task ExecuteWorkflow_ResultIsElsasObject_WithTheChildsOutput()
     {
         await using var h = new WorkflowHarness();
-        await h.ImportAsync(Workflow("child",
-            [Activity("out", "Elsa.SetOutput", Input("outputName", "String", "Result") + "," + Input("outputValue", "Object", "brake pads"))], [],
-            extra: """ "outputs": [ { "name": "Result", "type": "String" } ], """));
-        await h.RunAsync(WorkflowOf("parent", Seq("s",
-            Activity("run", "Elsa.ExecuteWorkflow", Input("workflowDefinitionId", "String", "child") + "," + Input("waitForCompletion", "Boolean", "true")
-                + """, "result": { "typeName": "Object", "memoryReference": { "id": "cr" } }"""),
-            WriteLine("w", "getChildResult().status + ' ' + getChildResult().output.Result + ' ' + (getChildResult().workflowInstanceId.length > 0)", "JavaScript")),
-            extra: """ "variables": [ { "id": "cr", "name": "ChildResult", "typeName": "Object" } ], """));
+        await RunParentOfChildAsync(h, "Elsa.ExecuteWorkflow", ("Result", "brake pads"), ("ChildResult", "Object"),
+            "getChildResult().status + ' ' + getChildResult().output.Result + ' ' + (getChildResult().workflowInstanceId.length > 0)");
 
         Assert.Equal(["Finished brake pads true"], h.Lines);
     }
@@ -167,14 +174,7 @@ public sealed class ElsaParityTests
     public async Task AnObjectOutput_BoundToAStringVariable_KeepsItsShape()
     {
         await using var h = new WorkflowHarness();
-        await h.ImportAsync(Workflow("child",
-            [Activity("out", "Elsa.SetOutput", Input("outputName", "String", "Response") + "," + Input("outputValue", "Object", "Hello from Child"))], [],
-            extra: """ "outputs": [ { "name": "Response", "type": "String" } ], """));
-        await h.RunAsync(WorkflowOf("parent", Seq("s",
-            Activity("run", "Elsa.DispatchWorkflow", Input("workflowDefinitionId", "String", "child") + "," + Input("waitForCompletion", "Boolean", "true")
-                + """, "result": { "typeName": "Object", "memoryReference": { "id": "co" } }"""),
-            WriteLine("w", "getChildOutput().Response", "JavaScript")),
-            extra: """ "variables": [ { "id": "co", "name": "ChildOutput", "typeName": "String" } ], """));
+        await RunParentOfChildAsync(h, "Elsa.DispatchWorkflow", ("Response", "Hello from Child"), ("ChildOutput", "String"), "getChildOutput().Response");
 
         Assert.Equal(["Hello from Child"], h.Lines);
     }
