@@ -27,12 +27,15 @@ public sealed partial class JavaScriptEvaluator(IOptions<EngineOptions> options,
         if (string.IsNullOrWhiteSpace(script))
             return null;
         var prepared = Prepare(script);
-        var engine = CreateEngine(context, out var variables);
+        // Only a script that names the variables object can assign through it: the others skip its snapshot.
+        var writesVariables = script.Contains("variables", StringComparison.Ordinal);
+        var engine = CreateEngine(context, writesVariables, out var variables);
         configure?.Invoke(engine);
         try
         {
             var result = ValueConverter.Normalize(engine.Evaluate(prepared).ToObject());
-            WriteBackVariables(engine, context, variables);
+            if (writesVariables)
+                WriteBackVariables(engine, context, variables);
             return result;
         }
         catch (Exception ex) when (ex is TimeoutException or StatementsCountOverflowException or MemoryLimitExceededException or RecursionDepthOverflowException)
@@ -83,7 +86,7 @@ public sealed partial class JavaScriptEvaluator(IOptions<EngineOptions> options,
         }
     }
 
-    private Engine CreateEngine(ActivityExecutionContext context, out Dictionary<string, string> variablesAsJson)
+    private Engine CreateEngine(ActivityExecutionContext context, bool snapshotVariables, out Dictionary<string, string> variablesAsJson)
     {
         var o = options.Value;
         var engine = new Engine(cfg => cfg
@@ -100,7 +103,9 @@ public sealed partial class JavaScriptEvaluator(IOptions<EngineOptions> options,
         engine.SetValue("getVariable", (Func<string, JsValue>)(name => ToJs(engine, context.GetVariable(name))));
         engine.SetValue("setVariable", (Action<string, JsValue>)((name, value) => context.SetVariable(name, FromJs(value))));
         var variables = context.VisibleVariables();
-        variablesAsJson = variables.ToDictionary(kv => kv.Key, kv => JsonValues.ToNode(ValueConverter.Normalize(kv.Value))?.ToJsonString() ?? "null", StringComparer.Ordinal);
+        variablesAsJson = snapshotVariables
+            ? variables.ToDictionary(kv => kv.Key, kv => JsonValues.ToNode(ValueConverter.Normalize(kv.Value))?.ToJsonString() ?? "null", StringComparer.Ordinal)
+            : [];
         engine.SetValue("variables", ToJs(engine, variables.ToDictionary(kv => kv.Key, kv => kv.Value)));
         foreach (var name in variables.Keys.Where(IsIdentifier))
         {
