@@ -24,7 +24,11 @@ public sealed class MessagesPageTests
             Assert.Contains($"<a href=\"/visits/{number}\">{number}</a>", page);
             Assert.Contains("03-02 17:00", page); // 09:00 UTC is 17:00 in Shanghai
             Assert.DoesNotContain("Customer 97", page);
+            // Each SMS says how long it is on the network: an English estimate text with its link takes two GSM-7 segments or more.
+            Assert.Matches(@"<span class=""hint sms-length"">\d+ characters · \d+ segments?( \(Unicode\))?</span>", page);
         }
+        var zh = System.Net.WebUtility.HtmlDecode(await advisor.GetStringAsync($"/messages?lang=zh-CN&q={Uri.EscapeDataString(number)}"));
+        Assert.Matches(@"<span class=""hint sms-length"">\d+ 字 · \d+ 条", zh);
         Assert.Contains("Nothing yet.", await advisor.GetStringAsync("/messages?lang=en&q=nobody-at-all"));
         var all = await advisor.GetStringAsync("/messages?lang=en");
         Assert.Contains("Customer 96", all);
