@@ -161,4 +161,20 @@ public sealed class HttpWorkflowTests : IDisposable
         Assert.Equal(503, Convert.ToInt32(run.Variables["Status"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("supplier said no", (await host.Queries.FindInstanceAsync(id, CancellationToken.None))!.Name);
     }
+
+    [Fact]
+    public async Task HttpEndpoints_AnswerAtMostTheSetNumberOfRequestsAMinuteFromOneAddress()
+    {
+        _users.Given(Request.Create().WithPath("/api/users/2").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{ "data": { "id": 2 } }"""));
+        await using var host = await HostAsync();
+        host.Settings["HttpWorkflows:RequestsPerMinute"] = "3";
+        var client = host.CreateClient();
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+            answers.Add((await client.GetAsync("/workflows/users/2")).StatusCode);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], answers);
+    }
 }

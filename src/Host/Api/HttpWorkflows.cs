@@ -17,9 +17,25 @@ public static class HttpWorkflows
 {
     private const long MaxBodyBytes = 1024 * 1024;
 
+    public const string RateLimitPolicy = "http-workflows";
+
+    /// <summary>
+    /// At most <c>HttpWorkflows:RequestsPerMinute</c> requests a minute (120 unless set) from one address: an endpoint
+    /// open to anyone starts work on the server.
+    /// </summary>
+    public static IServiceCollection AddHttpWorkflows(this IServiceCollection services) =>
+        services.AddRateLimiter(o => o.AddPolicy(RateLimitPolicy, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+            context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
+            {
+                PermitLimit = context.RequestServices.GetRequiredService<IConfiguration>().GetValue("HttpWorkflows:RequestsPerMinute", 120),
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            })));
+
     public static WebApplication MapHttpWorkflows(this WebApplication app)
     {
-        app.Map("/workflows/{**path}", HandleAsync).DisableAntiforgery().WithTags("Workflows over HTTP");
+        app.Map("/workflows/{**path}", HandleAsync).DisableAntiforgery().RequireRateLimiting(RateLimitPolicy).WithTags("Workflows over HTTP");
         return app;
     }
 

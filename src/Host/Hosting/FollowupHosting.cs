@@ -45,6 +45,7 @@ public static class FollowupHosting
         builder.Services.AddFollowupStaff(database, configuration);
         builder.Services.AddHttpSecurity(configuration);
         builder.Services.AddCustomerPages();
+        builder.Services.AddHttpWorkflows();
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents();
         // Pages carry Chinese as it is, not as character references.
