@@ -24,14 +24,7 @@ public static class HttpWorkflows
     /// open to anyone starts work on the server.
     /// </summary>
     public static IServiceCollection AddHttpWorkflows(this IServiceCollection services) =>
-        services.AddRateLimiter(o => o.AddPolicy(RateLimitPolicy, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
-            context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
-            {
-                PermitLimit = context.RequestServices.GetRequiredService<IConfiguration>().GetValue("HttpWorkflows:RequestsPerMinute", 120),
-                Window = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-            })));
+        services.AddPerAddressLimit(RateLimitPolicy, "HttpWorkflows:RequestsPerMinute", 120);
 
     public static WebApplication MapHttpWorkflows(this WebApplication app)
     {

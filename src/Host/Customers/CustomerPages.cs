@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Threading.RateLimiting;
 using Followup.Activities.Approvals;
 using Followup.Host.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -57,19 +56,8 @@ public static class CustomerPages
     {
         services.AddSingleton<CustomerLinks>();
         services.AddSingleton<ICustomerLinks>(sp => sp.GetRequiredService<CustomerLinks>());
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Per address and minute (CustomerPages:RequestsPerMinute, 30 unless set): customers behind one carrier's NAT share an address.
-            o.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = context.RequestServices.GetRequiredService<IConfiguration>().GetValue("CustomerPages:RequestsPerMinute", 30),
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
-        });
+        // Customers behind one carrier's NAT share an address: CustomerPages:RequestsPerMinute raises the limit.
+        services.AddPerAddressLimit(RateLimitPolicy, "CustomerPages:RequestsPerMinute", 30);
         return services;
     }
 
