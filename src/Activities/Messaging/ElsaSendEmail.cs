@@ -32,12 +32,9 @@ public sealed partial class ElsaSendEmail : Activity
 
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        var recipients = new[] { To, Cc, Bcc }.SelectMany(i => Addresses(context.Get(i))).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var recipients = Outbox.SkipWithoutAddresses(context, [.. new[] { To, Cc, Bcc }.SelectMany(i => Addresses(context.Get(i))).Distinct(StringComparer.OrdinalIgnoreCase)]);
         if (recipients.Count == 0)
-        {
-            context.Workflow.AddJournal(context, "Skipped", "no address");
             return context.CompleteAsync();
-        }
         var html = context.Get(Body) ?? "";
         var text = System.Net.WebUtility.HtmlDecode(Tags().Replace(html.Replace("<br>", "\n", StringComparison.OrdinalIgnoreCase).Replace("</p>", "\n\n", StringComparison.OrdinalIgnoreCase), "")).Trim();
         var language = Cjk().IsMatch(text + context.Get(Subject)) ? "zh-CN" : "en";

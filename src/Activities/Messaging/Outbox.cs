@@ -90,12 +90,15 @@ public static class Outbox
     /// The address to send to; none (a customer without a mobile number or email, or who withheld consent) skips the
     /// message and says so in the journal. A malformed address is still an error.
     /// </summary>
-    public static string? SkipWithoutAddress(ActivityExecutionContext context, string? to)
+    public static string? SkipWithoutAddress(ActivityExecutionContext context, string? to) =>
+        SkipWithoutAddresses(context, string.IsNullOrWhiteSpace(to) ? [] : [to.Trim()]).FirstOrDefault();
+
+    /// <summary>The addresses to send to; none skips the message and says so in the journal.</summary>
+    public static IReadOnlyList<string> SkipWithoutAddresses(ActivityExecutionContext context, IReadOnlyList<string> to)
     {
-        if (!string.IsNullOrWhiteSpace(to))
-            return to.Trim();
-        context.Workflow.AddJournal(context, "Skipped", "no address");
-        return null;
+        if (to.Count == 0)
+            context.Workflow.AddJournal(context, "Skipped", "no address");
+        return to;
     }
 
     /// <summary>The customer's language picks the text; Chinese for any zh-*, English otherwise, the other one when it is empty.</summary>

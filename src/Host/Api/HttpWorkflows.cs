@@ -36,13 +36,14 @@ public static class HttpWorkflows
     {
         var method = http.Request.Method.ToUpperInvariant();
         var requested = (path ?? "").Trim('/');
+        IResult NoWorkflow() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No workflow answers this request",
+            detail: $"No published or waiting workflow has an HTTP endpoint for {method} /workflows/{requested}.");
         var matches = HttpRoutes.Of(definitions.All())
             .Select(r => (Route: r, Values: HttpRoutes.Match(r.Path, requested)))
             .Where(m => m.Values != null && m.Route.Methods.Contains(method))
             .ToList();
         if (matches.Count == 0)
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No workflow answers this request",
-                detail: $"No published or waiting workflow has an HTTP endpoint for {method} /workflows/{requested}.");
+            return NoWorkflow();
         // The most specific template wins (fewest parameters), as in routing.
         var (route, values) = matches.OrderBy(m => m.Route.Path.Count(c => c == '{')).First();
         if (route.Authorize && !await AuthorizedAsync(http, route.Policy, method))
@@ -74,8 +75,7 @@ public static class HttpWorkflows
         var results = await runtime.TriggerAsync(HttpEndpoint.BookmarkName, new HttpEndpointStimulus(route.Path, method),
             new TriggerOptions { Input = new Dictionary<string, object?> { [HttpEndpoint.RequestKey] = request } }, cancellationToken);
         if (results.Count == 0)
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No workflow answers this request",
-                detail: $"No published or waiting workflow has an HTTP endpoint for {method} /workflows/{requested}.");
+            return NoWorkflow();
         foreach (var result in results)
             http.Response.Headers.Append(WorkflowApi.InstanceIdHeader, result.InstanceId);
         if (slot.Response is { } response)

@@ -34,20 +34,20 @@ public static class InstancePages
                 .OrderBy(d => d.Name ?? d.DefinitionId, StringComparer.CurrentCulture).ToList();
             return StaffPages.Page<InstanceListPage>(context, new { Items = items, Total = total, Filter = filter, State = state, Workflows = workflows });
         });
-        managers.MapGet("/instances/{id}", (string id, HttpContext context, IServiceProvider services, CancellationToken ct) => ShowAsync(id, context, services, null, ct));
+        managers.MapGet("/instances/{id}", (string id, HttpContext context, IServiceProvider services, CancellationToken ct) => ShowAsync(id, context, services, ct));
         // Where the designer's Run button sends the browser (its own route inside the designer).
         managers.MapGet("/workflows/instances/{id}/view", (string id) => Results.Redirect($"/designer/instances/{Uri.EscapeDataString(id)}"));
         managers.MapPost("/instances/{id}/retry", async (string id, HttpContext context, IWorkflowRuntime runtime, IServiceProvider services, CancellationToken ct) =>
         {
             var retried = await runtime.RetryAsync(id, ct);
             return retried is null
-                ? await ShowAsync(id, context, services, null, ct)
+                ? await ShowAsync(id, context, services, ct)
                 : Results.Redirect($"/designer/instances/{Uri.EscapeDataString(id)}");
         });
         return app;
     }
 
-    private static async Task<IResult> ShowAsync(string id, HttpContext context, IServiceProvider services, string? message, CancellationToken ct)
+    private static async Task<IResult> ShowAsync(string id, HttpContext context, IServiceProvider services, CancellationToken ct)
     {
         var queries = services.GetRequiredService<WorkflowQueries>();
         if (await queries.FindInstanceAsync(id, ct) is not { } instance)

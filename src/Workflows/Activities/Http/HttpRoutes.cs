@@ -28,6 +28,12 @@ public static class HttpRoutes
             ? JsonValues.ToClr(e.Value)
             : null;
 
+    /// <summary>A headers input (an object of names to a value or a list of values) as header lines; several values joined by commas.</summary>
+    public static Dictionary<string, string> Headers(object? value) =>
+        (value as IDictionary<string, object?> ?? new Dictionary<string, object?>())
+            .Where(h => h.Value != null && !string.IsNullOrWhiteSpace(h.Key))
+            .ToDictionary(h => h.Key, h => h.Value is List<object?> many ? string.Join(",", many) : h.Value!.ToString()!, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The route values when <paramref name="path"/> matches <paramref name="template"/>; null otherwise.</summary>
     public static Dictionary<string, object?>? Match(string template, string path)
     {

@@ -67,11 +67,8 @@ public abstract class HttpRequestActivity(IHttpClientFactory clients) : Activity
             else
                 request.Headers.Authorization = AuthenticationHeaderValue.Parse(authorization);
         }
-        if (context.Get(RequestHeaders) is IDictionary<string, object?> headers)
-        {
-            foreach (var (name, value) in headers.Where(h => h.Value != null))
-                request.Headers.TryAddWithoutValidation(name, value is List<object?> many ? many.Select(v => v?.ToString() ?? "") : [value!.ToString()!]);
-        }
+        foreach (var (name, value) in HttpRoutes.Headers(context.Get(RequestHeaders)))
+            request.Headers.TryAddWithoutValidation(name, value);
 
         HttpResponseMessage response;
         try

@@ -26,10 +26,7 @@ public sealed class WriteHttpResponse : CodeActivity
     protected override ValueTask RunAsync(ActivityExecutionContext context)
     {
         var status = ParseStatus(context.Get(StatusCode), context);
-        var headers = (context.Get(ResponseHeaders) as IDictionary<string, object?> ?? new Dictionary<string, object?>())
-            .Where(h => h.Value != null && !string.IsNullOrWhiteSpace(h.Key))
-            .ToDictionary(h => h.Key, h => h.Value is List<object?> many ? string.Join(",", many) : h.Value!.ToString()!, StringComparer.OrdinalIgnoreCase);
-        var response = new HttpResponseData(status, context.Get(Content), context.Get(ContentType), headers);
+        var response = new HttpResponseData(status, context.Get(Content), context.Get(ContentType), HttpRoutes.Headers(context.Get(ResponseHeaders)));
         if (HttpResponseSlot.Current is { } slot)
             slot.Response = response;
         else
