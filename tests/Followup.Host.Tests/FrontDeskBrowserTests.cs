@@ -193,5 +193,16 @@ public sealed class FrontDeskBrowserTests
         await CheckAsync(phone, "desk-phone");
         await phone.GotoAsync(desk.Address + $"/visits/{number}");
         await CheckAsync(phone, "visit-phone");
+
+        // The messages the customer got, with each text's length, and the visit's workflow runs, as the manager sees them.
+        await manager.GotoAsync(desk.Address + $"/messages?q={Uri.EscapeDataString(number)}");
+        await Assertions.Expect(manager.Locator(".sms-length").First).ToContainTextAsync(T("条", "segment"));
+        await CheckAsync(manager, "messages");
+        await manager.GotoAsync(desk.Address + "/designer/instances?workflow=service-visit");
+        await CheckAsync(manager, "runs");
+        await manager.Locator($"table tr:has(a[href='/visits/{number}']) a[href^='/designer/instances/']").First.ClickAsync();
+        await Assertions.Expect(manager.Locator("dd[data-state]")).Not.ToBeEmptyAsync();
+        await Assertions.Expect(manager.Locator("main, body").First).ToContainTextAsync(T("经过", "Timeline"));
+        await CheckAsync(manager, "run");
     }
 }

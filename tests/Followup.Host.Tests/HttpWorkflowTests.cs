@@ -104,6 +104,9 @@ public sealed class HttpWorkflowTests : IDisposable
         var anonymous = await host.CreateClient().PostAsync("/workflows/orders/7/confirm", body());
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
+        var unreadable = await api.PostAsync("/workflows/orders/7/confirm", new StringContent("{ \"by\": ", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
+
         var confirmed = await api.PostAsync("/workflows/orders/7/confirm", body());
         Assert.Equal(HttpStatusCode.Accepted, confirmed.StatusCode);
         Assert.Equal("fleet-system", JsonNode.Parse(await confirmed.Content.ReadAsStringAsync())!["confirmedBy"]!.GetValue<string>());
