@@ -12,13 +12,14 @@ public static class DependencyInjection
 {
     public const string TwilioHttpClient = "twilio";
 
-    /// <summary>The dealership's activities, data and messaging. Without Twilio or SMTP settings messages stay in the local outbox.</summary>
+    /// <summary>The dealership's activities, data and messaging. SMS go through the chosen mainland provider, Twilio, or (without settings) stay in the local outbox, as email does without SMTP settings.</summary>
     public static IServiceCollection AddFollowupActivities(this IServiceCollection services, IConfiguration configuration, Workflows.Persistence.WorkflowDatabase database)
     {
         Data.DealershipDbContext.AddDealershipData(services, database);
         services.AddActivitiesFrom(typeof(DependencyInjection).Assembly);
         services.AddCheckedOptions<MessagingOptions>(MessagingOptions.SectionName);
         services.AddCheckedOptions<TwilioOptions>(TwilioOptions.SectionName);
+        services.AddCheckedOptions<SmsOptions>(SmsOptions.SectionName);
         services.AddCheckedOptions<SmtpOptions>(SmtpOptions.SectionName);
         services.AddCheckedOptions<WebhookOptions>(WebhookOptions.SectionName);
         services.AddCheckedOptions<Tasks.RunTaskOptions>(Tasks.RunTaskOptions.SectionName);
@@ -26,6 +27,7 @@ public static class DependencyInjection
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
         services.AddSingleton<IMessageSender, WebhookSender>();
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<UndeliveredSms>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<ConsentStore>();
         services.AddSingleton<Tasks.TaskStore>();
@@ -40,7 +42,16 @@ public static class DependencyInjection
         services.AddSingleton<Workflows.Management.IDefinitionRule, NoScoreCoaching>();
 
         var twilio = configuration.GetSection(TwilioOptions.SectionName).Get<TwilioOptions>() ?? new TwilioOptions();
-        if (twilio.Configured)
+        var sms = configuration.GetSection(SmsOptions.SectionName).Get<SmsOptions>() ?? new SmsOptions();
+        if (sms.UsesTemplates)
+        {
+            services.AddHttpClient(TemplateSmsSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+            if (sms.Provider == SmsProviders.Aliyun)
+                services.AddSingleton<IMessageSender, AliyunSmsSender>();
+            else
+                services.AddSingleton<IMessageSender, TencentSmsSender>();
+        }
+        else if (twilio.Configured)
         {
             var http = services.AddHttpClient(TwilioHttpClient);
             if (twilio.ApiBaseUrlOverride is { Length: > 0 } target)

@@ -105,6 +105,16 @@ public sealed class ActivityHarness : IAsyncDisposable
             await Runtime.ResumeAsync(due.InstanceId, due.BookmarkId, null, CancellationToken.None);
     }
 
+    /// <summary>A message's text with each short link (<c>/s/{code}</c>) written out as the signed link it opens.</summary>
+    public async Task<string> TextAsync(OutboxRecord message)
+    {
+        var text = MessagePayload.FromJson(message.Payload).Text;
+        await using var db = await DbAsync();
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, @"http://localhost:5080/s/([A-Za-z0-9]{8})"))
+            text = text.Replace(m.Value, (await db.ShortLinks.FindAsync(m.Groups[1].Value))!.Target, StringComparison.Ordinal);
+        return text;
+    }
+
     public async Task<List<OutboxRecord>> MessagesAsync() =>
         [.. (await _services.GetRequiredService<OutboxStore>().ListAsync(null, 100, CancellationToken.None)).OrderBy(m => m.CreatedAt).ThenBy(m => m.IdempotencyKey, StringComparer.Ordinal)];
 

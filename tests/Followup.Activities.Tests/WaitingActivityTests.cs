@@ -68,7 +68,8 @@ public sealed class WaitingActivityTests
         var run = await h.RunAsync(Approval("Followup.EstimateApproval"));
         var approval = Assert.Single(await h.ApprovalsAsync());
         var sms = Assert.Single(await h.MessagesAsync());
-        Assert.Equal($"Followup: Hello Li Wei, your service estimate is ready. Please review and approve it: https://dealer.example/c/{approval.Id}", MessagePayload.FromJson(sms.Payload).Text);
+        Assert.Matches(@"^Followup: Hello Li Wei, your service estimate is ready\. Please review and approve it: http://localhost:5080/s/[A-Za-z0-9]{8}$", MessagePayload.FromJson(sms.Payload).Text);
+        Assert.Equal($"Followup: Hello Li Wei, your service estimate is ready. Please review and approve it: https://dealer.example/c/{approval.Id}", await h.TextAsync(sms));
         Assert.True(sms.Urgent);
 
         var decided = await h.Services.GetRequiredService<ApprovalService>().DecideAsync(approval.Id, lines, "customer", "link", "Li Wei", "203.0.113.1", "phone", CancellationToken.None);
@@ -191,7 +192,7 @@ public sealed class WaitingActivityTests
         await using var h = await ActivityHarness.OpenAsync();
         await h.RunAsync(Approval("Followup.OverrunAuthorization",
             """[{ "id": "OIL", "description": "Oil change", "reason": "approved at 480.00, now 530.00", "labour": 160, "parts": 370, "approvedBefore": 480 }, { "id": "extra-1", "description": "Washer fluid", "reason": "not on the approved estimate", "parts": 30 }]"""));
-        var text = MessagePayload.FromJson(Assert.Single(await h.MessagesAsync()).Payload).Text;
+        var text = await h.TextAsync(Assert.Single(await h.MessagesAsync()));
         Assert.Contains("Hello Li Wei, your bill is ¥80.00 more than the estimate you approved: Oil change (approved at 480.00, now 530.00); Washer fluid (not on the approved estimate). Nothing beyond it is charged unless you agree. Please review it: https://dealer.example/c/", text, StringComparison.Ordinal);
         Assert.DoesNotContain("technician found", text, StringComparison.Ordinal);
     }
@@ -202,7 +203,7 @@ public sealed class WaitingActivityTests
         await using var h = await ActivityHarness.OpenAsync();
         await h.RunAsync(Approval("Followup.EstimateApproval").Replace("Li Wei", "{{ Link }}", StringComparison.Ordinal)
             .Replace("\"remindAfter\"", "\"requestEn\": { \"typeName\": \"String\", \"expression\": { \"type\": \"Literal\", \"value\": \"Dear {{ Name }}, {{ Total }} to approve here: {{ Link }} thanks\" } }, \"remindAfter\"", StringComparison.Ordinal));
-        var text = MessagePayload.FromJson(Assert.Single(await h.MessagesAsync()).Payload).Text;
+        var text = await h.TextAsync(Assert.Single(await h.MessagesAsync()));
         var approval = Assert.Single(await h.ApprovalsAsync());
         Assert.EndsWith($"Dear {{{{ Link }}}}, ¥630.00 to approve here: https://dealer.example/c/{approval.Id} thanks", text, StringComparison.Ordinal);
     }
@@ -351,7 +352,8 @@ public sealed class WaitingActivityTests
         await h.AdvanceAsync(TimeSpan.FromDays(1));
         var sent = await h.MessagesAsync();
         Assert.Equal(["sms", "email"], sent.Select(m => m.Channel));
-        Assert.Contains("https://dealer.example/c/book/vehicle-1", MessagePayload.FromJson(sent[0].Payload).Text, StringComparison.Ordinal);
+        Assert.Contains("https://dealer.example/c/book/vehicle-1", await h.TextAsync(sent[0]), StringComparison.Ordinal);
+        Assert.Contains("https://dealer.example/c/book/vehicle-1", await h.TextAsync(sent[1]), StringComparison.Ordinal); // the email, the same link
 
         Assert.DoesNotContain("km", MessagePayload.FromJson(sent[0].Payload).Text, StringComparison.Ordinal); // no mileage known, none promised
 
@@ -501,7 +503,7 @@ public sealed class WaitingActivityTests
         await h.AdvanceAsync(TimeSpan.FromMinutes(1));
         var sent = await h.MessagesAsync();
         Assert.Equal(["sms", "email"], sent.Select(m => m.Channel));
-        var text = MessagePayload.FromJson(sent[0].Payload).Text;
+        var text = await h.TextAsync(sent[0]);
         Assert.Contains("we recommended work that is not done yet: Front brake pads, Wiper blades. Some of it concerns your safety on the road", text, StringComparison.Ordinal);
         Assert.Contains("https://dealer.example/c/book/vehicle-1", text, StringComparison.Ordinal);
         Assert.DoesNotContain("declin", text, StringComparison.OrdinalIgnoreCase); // the wipers were never answered

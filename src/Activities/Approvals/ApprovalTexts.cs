@@ -16,3 +16,26 @@ public static class ApprovalTexts
             (_, false) => "{0}您好，这是您的维修估价单确认链接：{1}",
         }, name, link);
 }
+
+/// <summary>The SMS kinds (<see cref="Messaging.SmsTemplates"/>) of each approval's request and reminder.</summary>
+public static class ApprovalSms
+{
+    public static string RequestKind(string kind) => kind switch
+    {
+        "AdditionalWork" => Messaging.SmsTemplates.AdditionalWorkApproval,
+        "Overrun" => Messaging.SmsTemplates.ExtraChargesApproval,
+        _ => Messaging.SmsTemplates.EstimateApproval,
+    };
+
+    public static string ReminderKind(string kind) => kind switch
+    {
+        "AdditionalWork" => Messaging.SmsTemplates.AdditionalWorkReminder,
+        "Overrun" => Messaging.SmsTemplates.ExtraChargesReminder,
+        _ => Messaging.SmsTemplates.EstimateReminder,
+    };
+
+    /// <summary>What the customer is asked to approve, in money: each line's price beyond what was approved before.</summary>
+    public static decimal Total(IEnumerable<ApprovalLine> lines) => lines.Sum(l => l.Price - (l.ApprovedBefore ?? 0));
+
+    public static Dictionary<string, string> Values(string name, string total, string link) => new(StringComparer.Ordinal) { ["name"] = name, ["total"] = total, ["link"] = link };
+}

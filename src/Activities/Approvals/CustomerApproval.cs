@@ -29,6 +29,7 @@ public abstract class CustomerApproval : WaitingActivity
         When(ReminderBookmarkName, OnReminderDueAsync);
         When(TimeoutBookmarkName, OnTimeoutAsync);
         When(CallAgainBookmarkName, OpenCallAsync);
+        When(Messaging.MessageUndeliveredStimulus.Name, OnUndeliveredAsync);
         When(HumanTask.BookmarkName, OnCallDoneAsync);
         When(HumanTask.OverdueBookmarkName, inbox.EscalateAsync);
     }
@@ -56,6 +57,9 @@ public abstract class CustomerApproval : WaitingActivity
 
     [Input(Description = "The customer's mobile number for the link.")]
     public Input<string> Phone { get; set; } = new(null);
+
+    [Input(Description = "The customer's email (with their consent): the link goes there when no text can reach them, or when the text is refused.")]
+    public Input<string> Email { get; set; } = new(null);
 
     [Input(Description = "The customer's language (zh-CN or en).", DefaultValue = "zh-CN")]
     public Input<string> Language { get; set; } = new(null);
@@ -126,13 +130,16 @@ public abstract class CustomerApproval : WaitingActivity
         var remind = now + context.Get(RemindAfter);
         if (textable && remind < expires)
             WaitUntil(context, ReminderBookmarkName, remind, new { ApprovalId = id });
+        if (textable && !string.IsNullOrWhiteSpace(callRole))
+            Wait(context, Messaging.MessageUndeliveredStimulus.Name, new Messaging.MessageUndeliveredStimulus(context.Workflow.InstanceId), autoBurn: false);
         if (!callNow)
             WaitUntil(context, TimeoutBookmarkName, expires, new { ApprovalId = id });
         var language = context.Get(Language) == "en" ? "en" : "zh-CN";
         var name = context.Get(CustomerName) ?? "";
         // What later bursts need (inputs are evaluated when the step starts).
         context.SetProperty("ApprovalId", id);
-        context.SetProperty("Phone", context.Get(Phone));
+        context.SetProperty("Phone", textable ? context.Get(Phone) : null);
+        context.SetProperty("Email", context.Get(Email) is { Length: > 0 } email ? email : null);
         context.SetProperty("Reminder", Text(language, context.Get(ReminderZhCn), context.Get(ReminderEn), Reminder));
         context.SetProperty("CallRole", callRole);
         context.SetProperty("CallDueIn", context.Get(CallDueIn) ?? TimeSpan.FromMinutes(30));
@@ -154,9 +161,8 @@ public abstract class CustomerApproval : WaitingActivity
             CreatedAt = now.UtcDateTime,
         };
         context.Workflow.Records.Insert(record);
-        if (textable)
-            SendLink(context, Text(language, context.Get(RequestZhCn), context.Get(RequestEn), Request), id, name, language, lines, urgent: true);
-        else if (callNow)
+        SendLink(context, Text(language, context.Get(RequestZhCn), context.Get(RequestEn), Request), ApprovalSms.RequestKind(Kind), id, name, language, lines, urgent: true);
+        if (callNow)
         {
             context.SetProperty("NoLink", true);
             OpenCall(context, record);
@@ -172,7 +178,7 @@ public abstract class CustomerApproval : WaitingActivity
     private async ValueTask OnReminderDueAsync(ActivityExecutionContext context)
     {
         if (await ApprovalAsync(context) is { Status: ApprovalStatus.Pending } approval)
-            SendLink(context, context.GetProperty<string>("Reminder")!, approval.Id, approval.CustomerName, approval.Language, ApprovalContent.Lines(approval.Content), urgent: false);
+            SendLink(context, context.GetProperty<string>("Reminder")!, ApprovalSms.ReminderKind(Kind), approval.Id, approval.CustomerName, approval.Language, ApprovalContent.Lines(approval.Content), urgent: false);
     }
 
     /// <summary>The link expired unanswered: an advisor calls, unless the step is set to end at once.</summary>
@@ -185,7 +191,18 @@ public abstract class CustomerApproval : WaitingActivity
             await NotReachedAsync(context, approval);
             return;
         }
-        await OpenCallAsync(context);
+        // Calls already under way (the text could not be delivered) go on as they are.
+        if (context.GetProperty<int>("CallAttempt") == 0)
+            await OpenCallAsync(context);
+    }
+
+    /// <summary>The text with the link could not reach the customer: an advisor calls now rather than when the link expires.</summary>
+    private async ValueTask OnUndeliveredAsync(ActivityExecutionContext context)
+    {
+        if (context.GetProperty<int>("CallAttempt") > 0 || await ApprovalAsync(context) is not { Status: ApprovalStatus.Pending } approval)
+            return;
+        context.SetProperty("Undelivered", true);
+        OpenCall(context, approval);
     }
 
     private async ValueTask OpenCallAsync(ActivityExecutionContext context)
@@ -218,7 +235,10 @@ public abstract class CustomerApproval : WaitingActivity
         var max = context.GetProperty<int>("CallAttempts");
         var who = $"{approval.CustomerName} · {context.Workflow.CorrelationId}";
         var (title, titleOther) = TaskSpec.Pick(en, $"致电客户确认{subjectZh}（第{attempt}/{max}次）：{who}", $"Call the customer about {subjectEn} ({attempt}/{max}): {who}");
-        var (instructions, instructionsOther) = context.GetProperty<bool>("NoLink")
+        var (instructions, instructionsOther) = context.GetProperty<bool>("Undelivered")
+            ? TaskSpec.Pick(en, $"发给客户的{subjectZh}短信未能送达（号码有误、已退订或被运营商拒收）。请致电客户，逐项说明项目和价格，只勾选客户在电话中明确同意的项目；未同意的项目不施工。联系不上请选择“未联系上”。",
+                $"The text about {subjectEn} could not be delivered (a wrong number, an opt-out, or refused by the carrier). Call the customer, go through each line and its price, and tick exactly the lines they approve on the phone. Nothing is done on a line they do not approve; if they cannot be reached, say so.")
+            : context.GetProperty<bool>("NoLink")
             ? TaskSpec.Pick(en, $"无法向客户发送{subjectZh}链接（客户未同意接收短信）。请致电客户，逐项说明项目和价格，只勾选客户在电话中明确同意的项目；未同意的项目不施工。联系不上请选择“未联系上”。",
                 $"The customer cannot be sent a link about {subjectEn} (no consent to texts). Call them, go through each line and its price, and tick exactly the lines they approve on the phone. Nothing is done on a line they do not approve; if they cannot be reached, say so.")
             : TaskSpec.Pick(en, $"客户未通过链接答复{subjectZh}。请致电客户，逐项说明项目和价格，只勾选客户在电话中明确同意的项目；未同意的项目不施工。联系不上请选择“未联系上”，系统不会告知客户其“已拒绝”。",
@@ -296,20 +316,23 @@ public abstract class CustomerApproval : WaitingActivity
         context.Workflow.Records.Update(approval);
     }
 
-    private void SendLink(ActivityExecutionContext context, string template, string approvalId, string name, string language, IReadOnlyList<ApprovalLine> lines, bool urgent)
+    /// <summary>The link to the approval page, short (<see cref="ShortLinks"/>), by SMS as the request or the reminder kind.</summary>
+    private void SendLink(ActivityExecutionContext context, string template, string kind, string approvalId, string name, string language, IReadOnlyList<ApprovalLine> lines, bool urgent)
     {
-        if (context.GetProperty<string>("Phone") is not { Length: > 0 } phone)
+        var (phone, email) = (context.GetProperty<string>("Phone"), context.GetProperty<string>("Email"));
+        if (phone is null && email is null)
             return;
-        var link = _links.LinkFor(approvalId);
+        var link = ShortLinks.For(context, _links.LinkFor(approvalId), ICustomerLinks.ApprovalLinkLifetime);
+        var total = _store.Money(ApprovalSms.Total(lines));
         var text = Placeholders.Fill(template, new Dictionary<string, string>
         {
             ["Name"] = name,
-            ["Total"] = _store.Money(lines.Sum(l => l.Price - (l.ApprovedBefore ?? 0))),
+            ["Total"] = total,
             ["Items"] = string.Join(language == "en" ? "; " : "；", lines.Select(l => string.IsNullOrWhiteSpace(l.Reason) ? l.Description : $"{l.Description} ({l.Reason})")),
             ["Link"] = link,
         });
         if (!Placeholders.Uses(template, "Link"))
             text = $"{text}{(language == "en" ? " " : "")}{link}";
-        Outbox.Sms(context, phone, new MessagePayload(language, text), urgent);
+        Outbox.SmsOrEmail(context, phone, email, new MessagePayload(language, text).As(kind, ApprovalSms.Values(name, total, link)), urgent);
     }
 }

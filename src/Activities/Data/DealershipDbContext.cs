@@ -32,6 +32,7 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<Messaging.OutboxRecord> Outbox => Set<Messaging.OutboxRecord>();
     public DbSet<Messaging.ContactConsentRecord> ContactConsents => Set<Messaging.ContactConsentRecord>();
     public DbSet<Messaging.InboundMessageRecord> InboundMessages => Set<Messaging.InboundMessageRecord>();
+    public DbSet<Messaging.ShortLinkRecord> ShortLinks => Set<Messaging.ShortLinkRecord>();
     public DbSet<Tasks.HumanTaskRecord> HumanTasks => Set<Tasks.HumanTaskRecord>();
     public DbSet<Approvals.ApprovalRecord> Approvals => Set<Approvals.ApprovalRecord>();
 
@@ -184,6 +185,12 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.ProviderId).IsUnique();
             e.HasIndex(x => new { x.From, x.ReceivedAt });
+        });
+        modelBuilder.Entity<Messaging.ShortLinkRecord>(e =>
+        {
+            e.ToTable("ShortLinks");
+            e.HasKey(x => x.Code);
+            e.Property(x => x.Code).HasMaxLength(Messaging.ShortLinks.CodeLength);
         });
         modelBuilder.Entity<Tasks.HumanTaskRecord>(e =>
         {

@@ -6,27 +6,42 @@ namespace Followup.Activities.Messaging;
 public static class CustomerNotices
 {
     /// <summary>A changed promised time (step 5: any change is told to the customer); none without a mobile number or consent.</summary>
-    public static OutboxRecord? PromisedTimeChanged(Service.StoreOptions store, Customer customer, Visit visit, string localTime, DateTime at)
+    public static OutboxRecord? PromisedTimeChanged(Service.StoreOptions store, SmsOptions sms, Customer customer, Visit visit, string plate, string localTime, DateTime at)
     {
         if (customer.SmsTo() is not { } phone)
             return null;
         var text = customer.Language == "en"
-            ? $"Hello {customer.Name}, your car ({visit.Number}) will now be ready by {localTime}. We are sorry for any inconvenience."
-            : $"{customer.Name}您好，您的爱车（{visit.Number}）预计完工时间调整为{localTime}，给您带来不便敬请谅解。";
-        return Outbox.SmsRow(store, $"visit:{visit.Id}:promised:{visit.PromisedAt?.Ticks}", phone,
-            new MessagePayload(customer.Language == "en" ? "en" : "zh-CN", text), urgent: false, visit.Number, at);
+            ? $"Hello {customer.Name}, your {plate} will now be ready by {localTime}. We are sorry for the wait."
+            : Render(SmsTemplates.PromisedTimeChanged, customer.Name, ("plate", plate), ("time", localTime));
+        return Outbox.SmsRow(store, sms, $"visit:{visit.Id}:promised:{visit.PromisedAt?.Ticks}", phone,
+            new MessagePayload(customer.Language == "en" ? "en" : "zh-CN", text).As(SmsTemplates.PromisedTimeChanged, Values(customer.Name, ("plate", plate), ("time", localTime))), urgent: false, visit.Number, at);
     }
 
     /// <summary>The customer hears that the store cancelled their appointment (a cancellation they asked for by reply is answered in that reply).</summary>
-    public static OutboxRecord? AppointmentCancelled(Service.StoreOptions store, Customer customer, Appointment appointment, string localTime, DateTime at)
+    public static OutboxRecord? AppointmentCancelled(Service.StoreOptions store, SmsOptions sms, Customer customer, Appointment appointment, string localTime, DateTime at)
     {
         if (customer.SmsTo() is not { } phone)
             return null;
-        return Outbox.SmsRow(store, $"appointment:{appointment.Id}:cancelled", phone,
-            new MessagePayload(customer.Language == "en" ? "en" : "zh-CN", AppointmentCancelledText(store, customer, localTime)), urgent: false, appointment.Id, at);
+        return Outbox.SmsRow(store, sms, $"appointment:{appointment.Id}:cancelled", phone, AppointmentCancelledMessage(store, customer, localTime), urgent: false, appointment.Id, at);
     }
 
-    public static string AppointmentCancelledText(Service.StoreOptions store, Customer customer, string localTime) => customer.Language == "en"
-        ? $"Hello {customer.Name}, your appointment on {localTime} is cancelled.{(store.Phone.Length > 0 ? $" To book again, call us on {store.Phone}." : "")}"
-        : $"{customer.Name}您好，您{localTime}的到店预约已取消。{(store.Phone.Length > 0 ? $"如需重新预约请致电{store.Phone}。" : "")}";
+    /// <summary>"Your appointment is cancelled", in the customer's language, as the appointment-cancelled kind.</summary>
+    public static MessagePayload AppointmentCancelledMessage(Service.StoreOptions store, Customer customer, string localTime)
+    {
+        var text = customer.Language == "en"
+            ? $"Hello {customer.Name}, your appointment on {localTime} is cancelled.{(store.Phone.Length > 0 ? $" To book again, call us on {store.Phone}." : "")}"
+            : $"{customer.Name}您好，您{localTime}的到店预约已取消。{(store.Phone.Length > 0 ? $"如需重新预约请致电{store.Phone}。" : "")}";
+        return new MessagePayload(customer.Language == "en" ? "en" : "zh-CN", text)
+            .As(SmsTemplates.AppointmentCancelled, Values(customer.Name, ("time", localTime), ("phone", store.Phone)));
+    }
+
+    private static Dictionary<string, string> Values(string name, params (string Key, string Value)[] values)
+    {
+        var all = new Dictionary<string, string>(StringComparer.Ordinal) { ["name"] = name };
+        foreach (var (key, value) in values)
+            all[key] = value;
+        return all;
+    }
+
+    private static string Render(string kind, string name, params (string Key, string Value)[] values) => SmsTemplates.Find(kind)!.Render(Values(name, values));
 }

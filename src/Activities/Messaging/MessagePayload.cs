@@ -24,3 +24,12 @@ public sealed record MessagePayload(string Language, string Text, string? Subjec
 
     public static MessagePayload FromJson(string json) => JsonSerializer.Deserialize<MessagePayload>(json, Json)!;
 }
+
+/// <summary>
+/// A message of a workflow's step could not reach the customer (the provider refused it, or the number opted out):
+/// a step waiting for the customer's answer to it (an approval) asks staff to call instead.
+/// </summary>
+public sealed record MessageUndeliveredStimulus(string InstanceId)
+{
+    public const string Name = "Followup.MessageUndelivered";
+}

@@ -9,13 +9,46 @@ namespace Followup.Activities.Messaging;
 /// <summary>The one path every activity sends through: validate the address, render, write to the outbox with the step.</summary>
 public static class Outbox
 {
-    /// <summary>An SMS: signed with the store's name; <paramref name="marketing"/> (a reminder, a survey) also says how to opt out.</summary>
+    /// <summary>
+    /// An SMS as the customer will read it (<see cref="SmsOptions.AsSent"/>): signed, a marketing one (a reminder, a
+    /// survey) with how to opt out. Its <see cref="MessagePayload.FallbackEmail"/> gets it by email if it cannot go.
+    /// </summary>
     public static void Sms(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent, DateTime? notBefore = null, bool marketing = false)
     {
         var region = context.GetRequiredService<IOptions<MessagingOptions>>().Value.DefaultRegion;
+        var sent = context.GetRequiredService<IOptions<SmsOptions>>().Value.AsSent(context.GetRequiredService<IOptions<Service.StoreOptions>>().Value, payload, marketing);
+        Enqueue(context, Channels.Sms, Phone.Normalize(to, region), sent.ToJson(), urgent, notBefore);
+    }
+
+    /// <summary>
+    /// A text to a customer who may not be reachable by SMS: by SMS when there is a number to text (and by email should
+    /// that fail), else by email when there is an address, else nothing (said in the journal). Returns whether it went.
+    /// </summary>
+    public static bool SmsOrEmail(ActivityExecutionContext context, string? phone, string? email, MessagePayload payload, bool urgent, DateTime? notBefore = null, bool marketing = false)
+    {
+        email = string.IsNullOrWhiteSpace(email) ? null : email.Trim();
+        if (!string.IsNullOrWhiteSpace(phone))
+        {
+            Sms(context, phone, payload with { FallbackEmail = email }, urgent, notBefore, marketing);
+            return true;
+        }
+        if (email is null)
+        {
+            context.Workflow.AddJournal(context, "Skipped", "no address");
+            return false;
+        }
         var store = context.GetRequiredService<IOptions<Service.StoreOptions>>().Value;
-        var text = store.SmsText(payload.Language, payload.Text, marketing);
-        Enqueue(context, Channels.Sms, Phone.Normalize(to, region), (payload with { Text = text, Transactional = !marketing }).ToJson(), urgent, notBefore);
+        Email(context, email, FallbackEmail(store, payload, marketing), urgent);
+        return true;
+    }
+
+    /// <summary>An SMS's text as an email, signed with the store's name, for a customer the SMS cannot reach.</summary>
+    public static MessagePayload FallbackEmail(Service.StoreOptions store, MessagePayload sms, bool marketing)
+    {
+        var en = sms.Language == "en";
+        var name = store.NameIn(sms.Language);
+        var text = sms.Text.StartsWith('【') && sms.Text.IndexOf('】', StringComparison.Ordinal) is > 0 and var end ? sms.Text[(end + 1)..] : sms.Text;
+        return new MessagePayload(sms.Language, $"{text}\n\n{name}", en ? $"A message from {name}" : $"{name}的消息", null, Transactional: !marketing);
     }
 
     public static void Email(ActivityExecutionContext context, string to, MessagePayload payload, bool urgent)
@@ -65,9 +98,9 @@ public static class Outbox
         return record;
     }
 
-    /// <summary>An SMS decided outside a workflow step, signed as every SMS is (<see cref="Service.StoreOptions.SmsText"/>).</summary>
-    public static OutboxRecord SmsRow(Service.StoreOptions store, string idempotencyKey, string recipient, MessagePayload payload, bool urgent, string? correlationId, DateTime at) =>
-        Row(idempotencyKey, Channels.Sms, recipient, payload with { Text = store.SmsText(payload.Language, payload.Text, marketing: false) }, urgent, correlationId, at);
+    /// <summary>An SMS decided outside a workflow step, as the customer will read it (<see cref="SmsOptions.AsSent"/>).</summary>
+    public static OutboxRecord SmsRow(Service.StoreOptions store, SmsOptions sms, string idempotencyKey, string recipient, MessagePayload payload, bool urgent, string? correlationId, DateTime at) =>
+        Row(idempotencyKey, Channels.Sms, recipient, sms.AsSent(store, payload, marketing: false), urgent, correlationId, at);
 
     /// <summary>
     /// A message decided outside a workflow step (a staff change), for <see cref="OutboxStore.AddAsync"/>; the key makes

@@ -10,7 +10,8 @@ namespace Followup.Activities.Messaging;
 /// Sends one outbox message, under a lock on it. Its state is committed before the provider is called ("Sending",
 /// with the attempt's start), so after a crash or an unanswered call the next attempt first asks the provider whether
 /// the message went out, and never sends it twice. Opted-out recipients are blocked; non-urgent messages wait for
-/// the end of quiet hours; transient failures back off; permanent ones fail and stay visible.
+/// the end of quiet hours; transient failures back off; permanent ones fail and stay visible. An SMS that cannot go
+/// is followed up by <see cref="UndeliveredSms"/> (by email, and a call where an answer was awaited).
 /// </summary>
 public sealed partial class OutboxDispatcher(
     OutboxStore store,
@@ -20,6 +21,7 @@ public sealed partial class OutboxDispatcher(
     TimeProvider clock,
     IOptions<MessagingOptions> options,
     CrashPoints crashes,
+    UndeliveredSms undelivered,
     ILogger<OutboxDispatcher> logger)
 {
     public async Task DispatchAsync(string messageId, CancellationToken cancellationToken)
@@ -54,6 +56,7 @@ public sealed partial class OutboxDispatcher(
         if (await consents.BlocksAsync(row.Channel, row.Recipient, marketing: !payload.Transactional, cancellationToken))
         {
             await SaveAsync(row, OutboxStatus.Blocked, now, "the recipient opted out", cancellationToken: cancellationToken);
+            await undelivered.HandleAsync(row, cancellationToken);
             return;
         }
         if (!row.Urgent && QuietHoursEnd(now) is { } quietUntil)
@@ -85,6 +88,7 @@ public sealed partial class OutboxDispatcher(
             if (row.Attempts >= options.Value.MaxAttempts)
             {
                 await SaveAsync(row, OutboxStatus.Failed, now, ex.Message, error: ex.Message, cancellationToken: CancellationToken.None);
+                await undelivered.HandleAsync(row, CancellationToken.None);
                 return;
             }
             row.NotBefore = (now + RetryDelay(row.Attempts)).UtcDateTime;
@@ -96,6 +100,7 @@ public sealed partial class OutboxDispatcher(
             Log.SendFailed(logger, row.Id, row.Channel, row.Attempts, $"refused, code {ex.Code}");
             row.ErrorCode = ex.Code;
             await SaveAsync(row, OutboxStatus.Failed, now, ex.Message, error: ex.Message, cancellationToken: CancellationToken.None);
+            await undelivered.HandleAsync(row, CancellationToken.None);
         }
     }
 

@@ -29,6 +29,21 @@ public sealed class SmsOptions : ICheckedOptions
 
     public bool UsesTemplates => Provider is SmsProviders.Aliyun or SmsProviders.Tencent;
 
+    /// <summary>The signature a mainland provider puts before every text.</summary>
+    public string Signature(Service.StoreOptions store) => string.IsNullOrWhiteSpace(SignName) ? store.Name : SignName.Trim();
+
+    /// <summary>
+    /// An SMS as the customer will read it: through a mainland provider, its registered Chinese template filled in
+    /// under the registered signature; otherwise the text signed with the store's name, a marketing text with the
+    /// opt-out line (<see cref="Service.StoreOptions.SmsText"/>).
+    /// </summary>
+    public MessagePayload AsSent(Service.StoreOptions store, MessagePayload payload, bool marketing)
+    {
+        if (UsesTemplates && SmsTemplates.Find(payload.Template) is { } template)
+            return payload with { Language = "zh-CN", Text = $"【{Signature(store)}】{template.Render(payload.Parameters)}", Transactional = !marketing };
+        return payload with { Text = store.SmsText(payload.Language, payload.Text, marketing), Transactional = !marketing };
+    }
+
     /// <summary>The template id of a kind with the chosen provider, or null.</summary>
     public string? TemplateId(string? kind) => kind is null ? null : Provider switch
     {

@@ -18,14 +18,13 @@ namespace Followup.Activities.Service;
 public sealed class DeclinedWorkFollowUp : WaitingActivity
 {
     private readonly LiquidEvaluator _liquid;
-    private readonly Approvals.ICustomerLinks _links;
     private readonly DealershipRecords _records;
     private readonly ReminderSteps _reminders;
     private readonly TaskInbox _inbox;
 
-    public DeclinedWorkFollowUp(LiquidEvaluator liquid, Approvals.ICustomerLinks links, DealershipRecords records, ReminderSteps reminders, TaskInbox inbox)
+    public DeclinedWorkFollowUp(LiquidEvaluator liquid, DealershipRecords records, ReminderSteps reminders, TaskInbox inbox)
     {
-        (_liquid, _links, _records, _reminders, _inbox) = (liquid, links, records, reminders, inbox);
+        (_liquid, _records, _reminders, _inbox) = (liquid, records, reminders, inbox);
         When(DueBookmarkName, OnDueAsync);
         When(WindowBookmarkName, OnWindowOverAsync);
         When(HumanTask.BookmarkName, OnCallDoneAsync);
@@ -93,13 +92,20 @@ public sealed class DeclinedWorkFollowUp : WaitingActivity
             ["Plate"] = facts.Vehicle.Plate ?? facts.Vehicle.Model,
             ["Work"] = EstimateLine.Phrase(lines, facts.Customer.Language),
             ["Safety"] = lines.Any(l => l.Safety),
-            ["BookingUrl"] = context.Get(BookingUrl) is { Length: > 0 } url ? url : _links.BookingLinkFor(facts.Vehicle.Id),
+            ["BookingUrl"] = context.Get(BookingUrl) is { Length: > 0 } url ? url : ReminderSteps.BookingLinkMark,
         };
         var (language, text) = Outbox.Choose(facts.Customer.Language, _liquid.RenderTemplate(SmsZhCn, context, model), _liquid.RenderTemplate(SmsEn, context, model));
         var (_, subject) = Outbox.Choose(language, _liquid.RenderTemplate(SubjectZhCn, context, model), _liquid.RenderTemplate(SubjectEn, context, model));
         var zh = language != "en";
         context.SetProperty("ReminderId", reminder.Id);
-        context.SetProperty("Sms", new MessagePayload(language, text).ToJson());
+        context.SetProperty("VehicleId", facts.Vehicle.Id);
+        context.SetProperty("Sms", new MessagePayload(language, text).As(SmsTemplates.DeclinedWorkReminder, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["name"] = facts.Customer.Name,
+            ["plate"] = (string)model["Plate"]!,
+            ["work"] = EstimateLine.Phrase(lines, "zh-CN"),
+            ["link"] = (string)model["BookingUrl"]!,
+        }).ToJson());
         context.SetProperty("Email", new MessagePayload(language, text, subject, null, Transactional: false).ToJson());
         context.SetProperty("Window", TimeSpan.FromDays(Math.Max(1, context.Get(BookingWindowDays))));
         context.SetProperty("Language", zh ? "zh-CN" : "en");

@@ -20,14 +20,13 @@ namespace Followup.Activities.Service;
 public sealed class NextServiceReminder : WaitingActivity
 {
     private readonly LiquidEvaluator _liquid;
-    private readonly Approvals.ICustomerLinks _links;
     private readonly DealershipRecords _records;
     private readonly ReminderSteps _reminders;
     private readonly TaskInbox _inbox;
 
-    public NextServiceReminder(LiquidEvaluator liquid, Approvals.ICustomerLinks links, DealershipRecords records, ReminderSteps reminders, TaskInbox inbox)
+    public NextServiceReminder(LiquidEvaluator liquid, DealershipRecords records, ReminderSteps reminders, TaskInbox inbox)
     {
-        (_liquid, _links, _records, _reminders, _inbox) = (liquid, links, records, reminders, inbox);
+        (_liquid, _records, _reminders, _inbox) = (liquid, records, reminders, inbox);
         When(NoticeBookmarkName, OnNoticeDueAsync);
         When(FollowUpBookmarkName, OnFollowUpDueAsync);
         When(OverdueBookmarkName, OnOverdueAsync);
@@ -112,14 +111,22 @@ public sealed class NextServiceReminder : WaitingActivity
             ["DueDate"] = _records.LocalTime(due.At)[..10],
             ["DueKm"] = due.Km,
             ["Declined"] = EstimateLine.Phrase(await _reminders.NotApprovedAsync(context, visitId), facts.Customer.Language),
-            ["BookingUrl"] = context.Get(BookingUrl) is { Length: > 0 } url ? url : _links.BookingLinkFor(facts.Vehicle.Id),
+            ["BookingUrl"] = context.Get(BookingUrl) is { Length: > 0 } url ? url : ReminderSteps.BookingLinkMark,
         };
         var (language, text) = Outbox.Choose(facts.Customer.Language, _liquid.RenderTemplate(SmsZhCn, context, model), _liquid.RenderTemplate(SmsEn, context, model));
         var (_, subject) = Outbox.Choose(language, _liquid.RenderTemplate(SubjectZhCn, context, model), _liquid.RenderTemplate(SubjectEn, context, model));
         context.SetProperty("ReminderId", reminder.Id);
-        context.SetProperty("Sms", new MessagePayload(language, text).ToJson());
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["name"] = facts.Customer.Name,
+            ["plate"] = (string)model["Plate"]!,
+            ["date"] = (string)model["DueDate"]!,
+            ["link"] = (string)model["BookingUrl"]!,
+        };
+        context.SetProperty("VehicleId", facts.Vehicle.Id);
+        context.SetProperty("Sms", new MessagePayload(language, text).As(SmsTemplates.ServiceReminder, values).ToJson());
         var (_, overdue) = Outbox.Choose(language, _liquid.RenderTemplate(OverdueZhCn, context, model), _liquid.RenderTemplate(OverdueEn, context, model));
-        context.SetProperty("Overdue", new MessagePayload(language, overdue).ToJson());
+        context.SetProperty("Overdue", new MessagePayload(language, overdue).As(SmsTemplates.ServiceOverdue, values).ToJson());
         context.SetProperty("OverdueEmail", new MessagePayload(language, overdue, subject, null, Transactional: false).ToJson());
         context.SetProperty("DueAt", due.At);
         context.SetProperty("Email", new MessagePayload(language, text, subject, null, Transactional: false).ToJson());

@@ -6,8 +6,21 @@ using Microsoft.EntityFrameworkCore;
 namespace Followup.Activities.Service;
 
 /// <summary>What the reminders share: their record, the marketing messages consent allows, and the work a visit left undone.</summary>
-public sealed class ReminderSteps(DealershipRecords records, ConsentStore consents)
+public sealed class ReminderSteps(DealershipRecords records, ConsentStore consents, Approvals.ICustomerLinks links)
 {
+    /// <summary>
+    /// Where the booking link goes in a reminder written when it is scheduled: the link itself is made when the message
+    /// goes (months later), so it has not expired by then.
+    /// </summary>
+    public const string BookingLinkMark = "{booking-link}";
+
+    /// <summary>The message with <see cref="BookingLinkMark"/> replaced by a fresh short booking link for the car.</summary>
+    private static MessagePayload WithLink(MessagePayload message, string link) => message with
+    {
+        Text = message.Text.Replace(BookingLinkMark, link, StringComparison.Ordinal),
+        Parameters = message.Parameters?.ToDictionary(p => p.Key, p => p.Value.Replace(BookingLinkMark, link, StringComparison.Ordinal), StringComparer.Ordinal),
+    };
+
     /// <summary>Adds a reminder with the step, closing any earlier one of its kind still working for the car (one live reminder of each kind per car).</summary>
     public Task ScheduleAsync(ActivityExecutionContext context, ReminderRecord reminder) =>
         records.WriteAsync(context, $"reminder:{reminder.Kind}:scheduled", "Vehicle", reminder.VehicleId, async (db, ct) =>
@@ -41,6 +54,11 @@ public sealed class ReminderSteps(DealershipRecords records, ConsentStore consen
     {
         var phone = customer.SmsTo(marketing: true) is { } p && !await consents.BlocksAsync(Channels.Sms, p, marketing: true, context.CancellationToken) ? p : null;
         var address = customer.EmailTo(marketing: true) is { } a && !await consents.BlocksAsync(Channels.Email, a, marketing: true, context.CancellationToken) ? a : null;
+        if ((phone != null || address != null) && sms.Text.Contains(BookingLinkMark, StringComparison.Ordinal) | email.Text.Contains(BookingLinkMark, StringComparison.Ordinal))
+        {
+            var link = ShortLinks.For(context, links.BookingLinkFor(context.GetProperty<string>("VehicleId")!), Approvals.ICustomerLinks.BookingLinkLifetime);
+            (sms, email) = (WithLink(sms, link), WithLink(email, link));
+        }
         if (phone != null)
             Outbox.Sms(context, phone, sms, urgent: false, marketing: true);
         if (address != null)

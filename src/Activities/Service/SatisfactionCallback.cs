@@ -113,7 +113,8 @@ public sealed partial class SatisfactionCallback : WaitingActivity
         context.SetProperty("Role", context.Get(AssigneeRole));
         context.SetProperty("StaffLanguage", context.Get(StaffLanguage) == "en" ? "en" : "zh-CN");
         var (language, survey) = Outbox.Choose(facts.Customer.Language, context.Get(SurveyZhCn), context.Get(SurveyEn));
-        context.SetProperty("Survey", new MessagePayload(language, Fill(survey, facts)).ToJson());
+        context.SetProperty("Survey", new MessagePayload(language, Fill(survey, facts))
+            .As(SmsTemplates.SatisfactionSurvey, new Dictionary<string, string>(StringComparer.Ordinal) { ["name"] = facts.Customer.Name, ["plate"] = facts.Vehicle.Plate ?? facts.Vehicle.Model ?? "" }).ToJson());
         context.SetProperty("Phone", facts.Customer.Phone);
         context.SetProperty("Customer", $"{facts.Customer.Name} · {facts.Vehicle.Plate} · {facts.Visit.Number}");
         WaitUntil(context, DueBookmarkName, new DateTimeOffset(first, TimeSpan.Zero));

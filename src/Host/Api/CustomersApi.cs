@@ -124,7 +124,7 @@ public static class CustomersApi
             return replay is not null ? replay : TypedResults.Created($"/api/visits/{visit!.Id}", VisitView.From(visit));
         }).WithSummary("Open a visit (repair order) for a car that arrived: the number is assigned and the service-visit workflow starts.");
         api.MapPost("/visits/{id}/status", async Task<Results<Ok<VisitView>, ValidationProblem, ProblemHttpResult>> (string id, VisitStatusInput input, HttpContext context, IDbContextFactory<DealershipDbContext> factory, OutboxStore store,
-            IOutboxQueue queue, IOptions<WebhookOptions> webhooks, IOptions<MessagingOptions> messaging, IOptions<Activities.Service.StoreOptions> shop, TimeProvider clock, CancellationToken ct) =>
+            IOutboxQueue queue, IOptions<WebhookOptions> webhooks, IOptions<MessagingOptions> messaging, IOptions<Activities.Service.StoreOptions> shop, IOptions<SmsOptions> sms, TimeProvider clock, CancellationToken ct) =>
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             if (await db.Visits.FirstOrDefaultAsync(v => v.Id == id, ct) is not { } visit)
@@ -145,7 +145,7 @@ public static class CustomersApi
             await db.SaveChangesAsync(ct);
             var rows = VisitWebhooks.Rows(webhooks.Value, visit, now).ToList();
             if (promisedBefore != null && visit.PromisedAt != promisedBefore && await db.Customers.AsNoTracking().FirstAsync(c => c.Id == visit.CustomerId, ct) is var customer
-                && CustomerNotices.PromisedTimeChanged(shop.Value, customer, visit, messaging.Value.Show(visit.PromisedAt!.Value), now) is { } notice)
+                && CustomerNotices.PromisedTimeChanged(shop.Value, sms.Value, customer, visit, await db.Vehicles.Where(v => v.Id == visit.VehicleId).Select(v => v.Plate ?? "").FirstAsync(ct), messaging.Value.Show(visit.PromisedAt!.Value), now) is { } notice)
                 rows.Add(notice);
             await store.AddAsync(rows, ct);
             foreach (var row in rows)

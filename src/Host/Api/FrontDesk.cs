@@ -16,7 +16,7 @@ namespace Followup.Host.Api;
 /// appointments (answers the vehicle's open reminder, starts the appointment workflow).
 /// </summary>
 public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, IWorkflowRunStore store, WorkflowQueries queries, TimeProvider clock, IConfiguration configuration,
-    IOptions<MessagingOptions> messaging, IOptions<StoreOptions> shop, OutboxStore outbox, IOutboxQueue queue, ILogger<FrontDesk> logger)
+    IOptions<MessagingOptions> messaging, IOptions<StoreOptions> shop, IOptions<SmsOptions> sms, OutboxStore outbox, IOutboxQueue queue, ILogger<FrontDesk> logger)
 {
     /// <summary>Bookings one hourly slot takes (Service:SlotCapacity, 3 unless set): the self-service page offers only free slots, staff book over it only as a manager.</summary>
     public int SlotCapacity => shop.Value.SlotCapacity ?? configuration.GetValue("Service:SlotCapacity", 3);
@@ -105,7 +105,7 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
     {
         await CancelAsync(db, appointment, actor, reason, cancellationToken);
         var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == appointment.CustomerId, cancellationToken);
-        if (CustomerNotices.AppointmentCancelled(shop.Value, customer, appointment, messaging.Value.Show(appointment.SlotAt), clock.GetUtcNow().UtcDateTime) is { } notice)
+        if (CustomerNotices.AppointmentCancelled(shop.Value, sms.Value, customer, appointment, messaging.Value.Show(appointment.SlotAt), clock.GetUtcNow().UtcDateTime) is { } notice)
         {
             await outbox.AddAsync([notice], cancellationToken);
             await queue.EnqueueAsync(notice.Id, cancellationToken);

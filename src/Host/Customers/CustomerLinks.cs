@@ -20,11 +20,11 @@ public sealed class CustomerLinks(IDataProtectionProvider protection, IOptions<M
     private readonly ITimeLimitedDataProtector _approvals = protection.CreateProtector("Followup.CustomerLink.Approval").ToTimeLimitedDataProtector();
     private readonly ITimeLimitedDataProtector _bookings = protection.CreateProtector("Followup.CustomerLink.Booking").ToTimeLimitedDataProtector();
 
-    public string Token(string approvalId) => _approvals.Protect(approvalId, TimeSpan.FromDays(30));
+    public string Token(string approvalId) => _approvals.Protect(approvalId, ICustomerLinks.ApprovalLinkLifetime);
 
     public string LinkFor(string approvalId) => $"{messaging.Value.PublicBaseUrl.TrimEnd('/')}/c/{Token(approvalId)}";
 
-    public string BookingLinkFor(string vehicleId) => $"{messaging.Value.PublicBaseUrl.TrimEnd('/')}/c/book/{_bookings.Protect(vehicleId, TimeSpan.FromDays(60))}";
+    public string BookingLinkFor(string vehicleId) => $"{messaging.Value.PublicBaseUrl.TrimEnd('/')}/c/book/{_bookings.Protect(vehicleId, ICustomerLinks.BookingLinkLifetime)}";
 
     /// <summary>The approval id, or null for a tampered, foreign or very old token.</summary>
     public string? Read(string token) => Read(_approvals, token);

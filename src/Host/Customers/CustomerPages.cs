@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Followup.Host.Staff;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Followup.Host.Customers;
@@ -67,10 +68,30 @@ public static class CustomerPages
         pages.MapGet("/{token}", async (string token, HttpContext context, CustomerLinks links, ApprovalStore store, TimeProvider clock, IAntiforgery antiforgery, CancellationToken ct) =>
             await RenderAsync(token, context, links, store, clock, antiforgery, null, ct));
         pages.MapPost("/{token}", DecideAsync).RequireForm();
+        app.MapGet("/s/{code}", OpenShortLinkAsync).RequireRateLimiting(RateLimitPolicy);
         app.MapPost("/api/approvals/{id}/decision", RecordAsync)
             .RequireStaffOrApiKey(Roles.Advisor, Roles.Manager).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithTags("Approvals").WithSummary("Record a customer's decision taken in person or by phone (the approved line ids).");
         return app;
+    }
+
+    /// <summary>
+    /// A short link from an SMS: a redirect to the signed link it stands for, which decides what the customer may do.
+    /// An unknown code is 404 and an expired one 410, each with a page that says so in the browser's language.
+    /// </summary>
+    private static async Task<IResult> OpenShortLinkAsync(string code, HttpContext context, IDbContextFactory<Activities.Data.DealershipDbContext> factory, TimeProvider clock, CancellationToken ct)
+    {
+        var lang = BrowserLanguage(context);
+        if (!Activities.Messaging.ShortLinks.IsCode(code))
+            return Refusal(lang, "invalid", StatusCodes.Status404NotFound);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var link = await db.ShortLinks.AsNoTracking().FirstOrDefaultAsync(l => l.Code == code, ct);
+        if (link is null)
+            return Refusal(lang, "invalid", StatusCodes.Status404NotFound);
+        if (link.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
+            return Refusal(lang, "expired", StatusCodes.Status410Gone);
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Redirect(link.Target);
     }
 
     /// <summary>The language of a page that knows no customer yet (a refused link): the browser's.</summary>

@@ -53,6 +53,7 @@ public static class FollowupHosting
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddSingleton<Attachments>();
         builder.Services.AddSingleton<Followup.Host.Api.FrontDesk>();
+        builder.Services.AddSingleton<Followup.Host.Messaging.SmsReplies>();
         builder.Services.AddSingleton<Followup.Host.Settings.StoreSettings>();
 
         var otel = builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("followup"));
@@ -115,6 +116,7 @@ public static class FollowupHosting
         app.MapElsaApi().MapWorkflowApi().MapDefinitionsApi();
         app.MapHttpWorkflows();
         app.MapTwilioWebhooks();
+        app.MapMainlandSmsWebhooks();
         app.MapMessagesPage();
         var openApi = app.MapOpenApi("/openapi/{documentName}.json");
         if (!app.Environment.IsDevelopment())

@@ -95,7 +95,7 @@ public static class VisitPage
 
     /// <summary>Sends a pending approval's link to the customer again, by SMS, with the customer's consent.</summary>
     private static async Task<IResult> ResendAsync(string correlationId, string approvalId, HttpContext context, ApprovalStore store, OutboxStore outbox, IDbContextFactory<DealershipDbContext> factory,
-        ICustomerLinks links, IOutboxQueue queue, TimeProvider clock, IOptions<Activities.Service.StoreOptions> shop, CancellationToken ct)
+        ICustomerLinks links, IOutboxQueue queue, TimeProvider clock, IOptions<Activities.Service.StoreOptions> shop, IOptions<SmsOptions> sms, IOptions<MessagingOptions> messaging, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (await store.FindAsync(approvalId, ct) is not { } approval || approval.CorrelationId != correlationId)
@@ -107,8 +107,13 @@ public static class VisitPage
             .Join(db.Customers.AsNoTracking(), v => v.CustomerId, c => c.Id, (_, c) => c).FirstOrDefaultAsync(ct);
         if (customer?.SmsTo() is not { } phone)
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The customer cannot be sent an SMS (no mobile number, or no consent)");
-        var text = ApprovalTexts.Resend(approval.Kind, approval.Language, approval.CustomerName, links.LinkFor(approval.Id));
-        var row = Outbox.SmsRow(shop.Value, $"approval:{approval.Id}:resend:{now.Ticks}", phone, new MessagePayload(approval.Language, text), urgent: true, correlationId, now);
+        var link = ShortLinks.New(links.LinkFor(approval.Id), now + ICustomerLinks.ApprovalLinkLifetime, now);
+        db.ShortLinks.Add(link);
+        var url = ShortLinks.Url(messaging.Value, link.Code);
+        var text = ApprovalTexts.Resend(approval.Kind, approval.Language, approval.CustomerName, url);
+        var values = ApprovalSms.Values(approval.CustomerName, shop.Value.Money(ApprovalSms.Total(ApprovalContent.Lines(approval.Content))), url);
+        var row = Outbox.SmsRow(shop.Value, sms.Value, $"approval:{approval.Id}:resend:{now.Ticks}", phone,
+            new MessagePayload(approval.Language, text).As(ApprovalSms.ReminderKind(approval.Kind), values) with { FallbackEmail = customer.EmailTo() }, urgent: true, correlationId, now);
         db.Audit.Add(AuditEntry.Of(Api.CustomersApi.Actor(context), "resent-link", "Approval", approval.Id, now));
         await db.SaveChangesAsync(ct);
         await outbox.AddAsync([row], ct);

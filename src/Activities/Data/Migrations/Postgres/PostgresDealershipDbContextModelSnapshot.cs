@@ -1036,6 +1036,27 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.ToTable("Outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Followup.Activities.Messaging.ShortLinkRecord", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Code");
+
+                    b.ToTable("ShortLinks", (string)null);
+                });
+
             modelBuilder.Entity("Followup.Activities.Tasks.HumanTaskRecord", b =>
                 {
                     b.Property<string>("Id")

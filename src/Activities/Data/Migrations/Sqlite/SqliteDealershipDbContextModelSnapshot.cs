@@ -1021,6 +1021,27 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.ToTable("Outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Followup.Activities.Messaging.ShortLinkRecord", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Code");
+
+                    b.ToTable("ShortLinks", (string)null);
+                });
+
             modelBuilder.Entity("Followup.Activities.Tasks.HumanTaskRecord", b =>
                 {
                     b.Property<string>("Id")
