@@ -45,6 +45,11 @@ public sealed class AccessTests
         ["POST /c/book/{token}"] = Everyone,
         ["POST /twilio/status"] = Everyone,
         ["POST /twilio/inbound"] = Everyone,
+        ["GET /s/{code}"] = Everyone,
+        ["POST /sms/aliyun/report"] = Everyone,
+        ["POST /sms/aliyun/reply"] = Everyone,
+        ["POST /sms/tencent/report"] = Everyone,
+        ["POST /sms/tencent/reply"] = Everyone,
         ["GET /workflows/{**path}"] = Everyone,
         ["GET /staff.css"] = Everyone,
         ["GET /favicon.svg"] = Everyone,
@@ -212,8 +217,8 @@ public sealed class AccessTests
         var checkedCount = 0;
         foreach (var (key, method, path) in Endpoints(host).Where(e => e.Method is "POST" or "PUT" or "DELETE" or "PATCH"))
         {
-            // Signed provider webhooks take no token (a provider cannot have one); they check the provider's signature.
-            if (key.StartsWith("POST /twilio/", StringComparison.Ordinal))
+            // Provider webhooks take no token (a provider cannot have one); they check the provider's signature or secret.
+            if (key.StartsWith("POST /twilio/", StringComparison.Ordinal) || key.StartsWith("POST /sms/", StringComparison.Ordinal))
                 continue;
             foreach (var body in new HttpContent?[] { new StringContent("{}", Encoding.UTF8, "application/json"), new FormUrlEncodedContent([]), null })
             {

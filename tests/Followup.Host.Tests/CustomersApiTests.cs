@@ -105,7 +105,7 @@ public sealed class CustomersApiTests
         // A new promised time is told to the customer.
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/visits/{lateId}/status", new { status = "QualityCheck", promisedAt = now.AddHours(4) })).StatusCode);
         var notice = Assert.Single(await host.Outbox.ListAsync("RO-2026-000002", 10, CancellationToken.None));
-        Assert.Equal(("+8613800138000", "【Followup】Li Wei您好，您的爱车（RO-2026-000002）预计完工时间调整为2026-03-02 21:00，给您带来不便敬请谅解。"),
+        Assert.Equal(("+8613800138000", "【Followup】Li Wei您好，您的爱车沪A12345的预计完工时间调整为2026-03-02 21:00，给您带来不便，敬请谅解。"),
             (notice.Recipient, Followup.Activities.Messaging.MessagePayload.FromJson(notice.Payload).Text));
         Assert.Single(Regex.Matches(board, "<tr class=\"late\">"));
         Assert.Contains("RO-2026-000001", board, StringComparison.Ordinal);

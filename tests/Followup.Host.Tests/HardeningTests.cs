@@ -15,7 +15,7 @@ namespace Followup.Host.Tests;
 [Collection(HangfireCollection.Name)]
 public sealed partial class HardeningTests
 {
-    [GeneratedRegex(@"/c/(book/)?[A-Za-z0-9_\-]{20,}")]
+    [GeneratedRegex(@"/c/(book/)?[A-Za-z0-9_\-]{20,}|/s/[A-Za-z0-9]{8}")]
     private static partial Regex TokenRegex();
 
     /// <summary>A visit whose estimate went to the customer by SMS (the link in it), opened for a customer named <paramref name="name"/>.</summary>
@@ -45,7 +45,7 @@ public sealed partial class HardeningTests
 
         var advisorPage = WebUtility.HtmlDecode(await (await desk.StaffAsync("wang")).GetStringAsync($"/visits/{number}?lang=en"));
         Assert.Contains("+8613900000011", advisorPage, StringComparison.Ordinal);
-        Assert.Contains("your service estimate is ready. Please review and approve it: [approval link]", advisorPage, StringComparison.Ordinal);
+        Assert.Contains("your service estimate is ready. Please review and approve it: [customer link]", advisorPage, StringComparison.Ordinal);
         Assert.Contains("not opened", advisorPage, StringComparison.Ordinal);
         Assert.DoesNotMatch(TokenRegex(), advisorPage);
         Assert.DoesNotMatch(TokenRegex(), await (await desk.StaffAsync("liu")).GetStringAsync("/messages"));
@@ -53,7 +53,7 @@ public sealed partial class HardeningTests
 
         // The customer opens the link: staff see that, and still not the link.
         var sms = await desk.SentAsync(Channels.Sms, "your service estimate is ready", number);
-        var link = new Uri(Regex.Match(ServiceDesk.Text(sms), @"http\S+/c/\S+").Value).PathAndQuery;
+        var link = await ShortLink.PathAsync(desk.Host.CreateClient(desk.Host.ClientOptionsFor(redirects: false)), ServiceDesk.Text(sms));
         Assert.Equal(HttpStatusCode.OK, (await desk.Host.CreateClient().GetAsync(link)).StatusCode);
         advisorPage = WebUtility.HtmlDecode(await (await desk.StaffAsync("wang")).GetStringAsync($"/visits/{number}?lang=en"));
         Assert.Contains("opened 03-02 17:00", advisorPage, StringComparison.Ordinal);
@@ -64,7 +64,7 @@ public sealed partial class HardeningTests
         var resend = await wang.PostAsync($"/visits/{number}/approvals/{approvalId}/resend", new FormUrlEncodedContent([]));
         Assert.Equal(HttpStatusCode.Redirect, resend.StatusCode);
         var again = await desk.SentAsync(Channels.Sms, "here is the link to review your service estimate again", number);
-        var secondLink = new Uri(Regex.Match(ServiceDesk.Text(again), @"http\S+/c/\S+").Value).PathAndQuery;
+        var secondLink = await ShortLink.PathAsync(desk.Host.CreateClient(desk.Host.ClientOptionsFor(redirects: false)), ServiceDesk.Text(again));
         Assert.Equal(HttpStatusCode.OK, (await desk.Host.CreateClient().GetAsync(secondLink)).StatusCode);
         var refused = await (await desk.StaffAsync("zhang")).PostAsync($"/visits/{number}/approvals/{approvalId}/resend", new FormUrlEncodedContent([]));
         Assert.Contains("/account/denied", refused.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
@@ -106,7 +106,7 @@ public sealed partial class HardeningTests
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
         Assert.Equal("application/problem+json", json.Content.Headers.ContentType?.MediaType);
         var sms = await desk.SentAsync(Channels.Sms, "your service estimate is ready", number);
-        var link = new Uri(Regex.Match(ServiceDesk.Text(sms), @"http\S+/c/\S+").Value).PathAndQuery;
+        var link = await ShortLink.PathAsync(desk.Host.CreateClient(desk.Host.ClientOptionsFor(redirects: false)), ServiceDesk.Text(sms));
         var phone = desk.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
         var page = await phone.GetStringAsync(link);
         var customerJson = new HttpRequestMessage(HttpMethod.Post, link) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };

@@ -369,18 +369,5 @@ public sealed class MessagingTests : IDisposable
         TwilioRequests.PostSignedAsync(client, PublicUrl, path, form, token);
 
     /// <summary>The provider accepts the first message but its answer never arrives (a dropped connection, a crash before the commit).</summary>
-    private sealed class LoseAnswerOnce : DelegatingHandler
-    {
-        private int _lost;
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var response = await base.SendAsync(request, cancellationToken);
-            if (request.Method == HttpMethod.Post && Interlocked.Exchange(ref _lost, 1) == 0)
-                throw new HttpRequestException("The connection was reset after the request was sent.");
-            return response;
-        }
-    }
-
     public void Dispose() => _twilio.Stop();
 }

@@ -171,7 +171,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
 
     /// <summary>The path of the customer's link in the latest SMS of a visit containing the text.</summary>
     public async Task<string> LinkAsync(string correlationId, string containing) =>
-        new Uri(LinkRegex().Match(Text(await SentAsync(Channels.Sms, containing, correlationId))).Value).PathAndQuery;
+        await ShortLink.PathAsync(Host.CreateClient(Host.ClientOptionsFor(redirects: false)), Text(await SentAsync(Channels.Sms, containing, correlationId)));
 
     /// <summary>The customer opens the link of the latest approval SMS on their phone and approves the given lines (all when null).</summary>
     public async Task ApproveByLinkAsync(string correlationId, string containing, string[]? lines = null, string name = "Customer", bool decline = false)
@@ -190,7 +190,8 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
     /// <summary>The customer opens the booking link of a message on their phone and books the first free slot; returns the slot.</summary>
     public async Task<string> BookByLinkAsync(OutboxRecord message)
     {
-        var link = new Uri(BookingLinkRegex().Match(Text(message)).Value).PathAndQuery;
+        var link = await ShortLink.PathAsync(Host.CreateClient(Host.ClientOptionsFor(redirects: false)), Text(message));
+        Assert.StartsWith("/c/book/", link, StringComparison.Ordinal);
         var phone = Host.CreateClient(Host.ClientOptionsFor());
         var page = await phone.GetStringAsync(link);
         var slot = Regex.Match(page, "name=\"slot\" value=\"([^\"]+)\"").Groups[1].Value;
@@ -242,9 +243,4 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
         _smtp.Stop();
     }
 
-    [GeneratedRegex(@"http\S+/c/\S+")]
-    private static partial Regex LinkRegex();
-
-    [GeneratedRegex(@"http\S+/c/book/\S+")]
-    private static partial Regex BookingLinkRegex();
 }

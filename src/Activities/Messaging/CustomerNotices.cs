@@ -32,7 +32,7 @@ public static class CustomerNotices
             ? $"Hello {customer.Name}, your appointment on {localTime} is cancelled.{(store.Phone.Length > 0 ? $" To book again, call us on {store.Phone}." : "")}"
             : $"{customer.Name}您好，您{localTime}的到店预约已取消。{(store.Phone.Length > 0 ? $"如需重新预约请致电{store.Phone}。" : "")}";
         return new MessagePayload(customer.Language == "en" ? "en" : "zh-CN", text)
-            .As(SmsTemplates.AppointmentCancelled, Values(customer.Name, ("time", localTime), ("phone", store.Phone)));
+            .As(store.Phone.Length > 0 ? SmsTemplates.AppointmentCancelled : SmsTemplates.AppointmentCancelledNoPhone, Values(customer.Name, ("time", localTime), ("phone", store.Phone)));
     }
 
     private static Dictionary<string, string> Values(string name, params (string Key, string Value)[] values)

@@ -33,6 +33,7 @@ public static partial class SmsTemplates
     public const string AppointmentBooked = "appointment-booked";
     public const string AppointmentReminder = "appointment-reminder";
     public const string AppointmentCancelled = "appointment-cancelled";
+    public const string AppointmentCancelledNoPhone = "appointment-cancelled-no-phone";
     public const string PromisedTime = "promised-time";
     public const string PromisedTimeWaiting = "promised-time-waiting";
     public const string PromisedTimeChanged = "promised-time-changed";
@@ -56,6 +57,7 @@ public static partial class SmsTemplates
         new(AppointmentBooked, "${name}您好，您已预约${time}到${place}（${plate}，${service}）。到店请告知预约，我们将优先接待；如需取消请回复“取消”。"),
         new(AppointmentReminder, "${name}您好，提醒您已预约${time}到${place}（${plate}，${service}）。如需取消请回复“取消”。"),
         new(AppointmentCancelled, "${name}您好，您${time}的到店预约已取消。如需重新预约请致电${phone}。"),
+        new(AppointmentCancelledNoPhone, "${name}您好，您${time}的到店预约已取消。"),
         new(PromisedTime, "${name}您好，您的爱车${plate}预计${time}完工。完工后我们会短信通知您。"),
         new(PromisedTimeWaiting, "${name}您好，您的爱车${plate}预计${time}完工。休息区为您准备了免费茶水和无线网络。"),
         new(PromisedTimeChanged, "${name}您好，您的爱车${plate}的预计完工时间调整为${time}，给您带来不便，敬请谅解。"),

@@ -8,14 +8,17 @@ namespace Followup.Host.Security;
 /// </summary>
 public static partial class CustomerLinkMask
 {
-    public static string Mask(string text, string language) => LinkRegex().Replace(text, m => (m.Groups["book"].Success, language == "en") switch
+    public static string Mask(string text, string language) => LinkRegex().Replace(text, m => (m.Groups["short"].Success, m.Groups["book"].Success, language == "en") switch
     {
-        (true, true) => "[booking link]",
-        (true, false) => "〔预约链接〕",
-        (false, true) => "[approval link]",
-        (false, false) => "〔确认链接〕",
+        (true, _, true) => "[customer link]",
+        (true, _, false) => "〔客户链接〕",
+        (_, true, true) => "[booking link]",
+        (_, true, false) => "〔预约链接〕",
+        (_, false, true) => "[approval link]",
+        (_, false, false) => "〔确认链接〕",
     });
 
-    [GeneratedRegex(@"https?://[^\s/]+(?:/[^\s/]+)*?/c/(?<book>book/)?[A-Za-z0-9_\-]+")]
+    /// <summary>A signed link (/c/…, /c/book/…) or a short one standing for it (/s/…).</summary>
+    [GeneratedRegex(@"https?://[^\s/]+(?:/[^\s/]+)*?/(?:c/(?<book>book/)?[A-Za-z0-9_\-]+|(?<short>s/[A-Za-z0-9]{8}))")]
     private static partial Regex LinkRegex();
 }
