@@ -38,7 +38,7 @@ public sealed class ApprovalTests
     {
         var messages = await Poll.UntilAsync(() => host.Outbox.ListAsync(null, 20, CancellationToken.None), m => m.Count(o => o.Channel == Channels.Sms) > index, what: "the link SMS");
         var text = MessagePayload.FromJson(messages.Where(o => o.Channel == Channels.Sms).OrderBy(o => o.CreatedAt).ElementAt(index).Payload).Text;
-        return (await ShortLink.OpenAsync(host.CreateClient(host.ClientOptionsFor(redirects: false)), text)).Replace("http://localhost:5080", address, StringComparison.Ordinal);
+        return (await ShortLink.OpenAsync(host.NoRedirectClient(), text)).Replace("http://localhost:5080", address, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public sealed partial class HardeningTests
 
         // The customer opens the link: staff see that, and still not the link.
         var sms = await desk.SentAsync(Channels.Sms, "your service estimate is ready", number);
-        var link = await ShortLink.PathAsync(desk.Host.CreateClient(desk.Host.ClientOptionsFor(redirects: false)), ServiceDesk.Text(sms));
+        var link = await ShortLink.PathAsync(desk.Host.NoRedirectClient(), ServiceDesk.Text(sms));
         Assert.Equal(HttpStatusCode.OK, (await desk.Host.CreateClient().GetAsync(link)).StatusCode);
         advisorPage = WebUtility.HtmlDecode(await (await desk.StaffAsync("wang")).GetStringAsync($"/visits/{number}?lang=en"));
         Assert.Contains("opened 03-02 17:00", advisorPage, StringComparison.Ordinal);
@@ -64,7 +64,7 @@ public sealed partial class HardeningTests
         var resend = await wang.PostAsync($"/visits/{number}/approvals/{approvalId}/resend", new FormUrlEncodedContent([]));
         Assert.Equal(HttpStatusCode.Redirect, resend.StatusCode);
         var again = await desk.SentAsync(Channels.Sms, "here is the link to review your service estimate again", number);
-        var secondLink = await ShortLink.PathAsync(desk.Host.CreateClient(desk.Host.ClientOptionsFor(redirects: false)), ServiceDesk.Text(again));
+        var secondLink = await ShortLink.PathAsync(desk.Host.NoRedirectClient(), ServiceDesk.Text(again));
         Assert.Equal(HttpStatusCode.OK, (await desk.Host.CreateClient().GetAsync(secondLink)).StatusCode);
         var refused = await (await desk.StaffAsync("zhang")).PostAsync($"/visits/{number}/approvals/{approvalId}/resend", new FormUrlEncodedContent([]));
         Assert.Contains("/account/denied", refused.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
@@ -106,7 +106,7 @@ public sealed partial class HardeningTests
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
         Assert.Equal("application/problem+json", json.Content.Headers.ContentType?.MediaType);
         var sms = await desk.SentAsync(Channels.Sms, "your service estimate is ready", number);
-        var link = await ShortLink.PathAsync(desk.Host.CreateClient(desk.Host.ClientOptionsFor(redirects: false)), ServiceDesk.Text(sms));
+        var link = await ShortLink.PathAsync(desk.Host.NoRedirectClient(), ServiceDesk.Text(sms));
         var phone = desk.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
         var page = await phone.GetStringAsync(link);
         var customerJson = new HttpRequestMessage(HttpMethod.Post, link) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };

@@ -81,6 +81,11 @@ public sealed class HostFactory : WebApplicationFactory<Program>
     public WebApplicationFactoryClientOptions ClientOptionsFor(bool redirects = true, bool cookies = true) =>
         new() { AllowAutoRedirect = redirects, HandleCookies = cookies, BaseAddress = new Uri(_kestrel ?? "http://localhost") };
 
+    /// <summary>A client that does not follow redirects, in memory or on Kestrel (where the factory's client follows them itself).</summary>
+    public HttpClient NoRedirectClient() => _kestrel is null
+        ? CreateClient(ClientOptionsFor(redirects: false))
+        : new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(_kestrel) };
+
     /// <summary>Creates a staff member with a role.</summary>
     public async Task AddStaffAsync(string userName, string password, string role)
     {

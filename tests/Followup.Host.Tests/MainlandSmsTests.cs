@@ -147,6 +147,24 @@ public sealed class MainlandSmsTests
         Assert.Equal(4, callback.GetProperty("score").GetInt32());
     }
 
+    [Fact]
+    public async Task A_survey_that_cannot_be_delivered_becomes_a_call()
+    {
+        using var fake = new MainlandSmsFake("Aliyun") { RefusedNumber = "13522223333" };
+        await using var desk = await ServiceDesk.OpenAsync(host =>
+        {
+            fake.Configure(host);
+            File.WriteAllText(Path.Combine(host.Folder, "workflows", "survey-test.json"), SurveyOnly("survey-test"));
+        });
+        var (_, vehicleId) = await desk.CustomerAsync("Zhou Jie", "+86 135 2222 3333", null, "zh-CN", 13, 30000, "沪D34567");
+        var (visitId, _) = await desk.WalkInAsync(vehicleId);
+        (await desk.Api.PostAsJsonAsync("/elsa/api/workflow-definitions/survey-test/execute", new { correlationId = "CB-2", input = new { VisitId = visitId } })).EnsureSuccessStatusCode();
+        await desk.AdvanceAsync(TimeSpan.FromHours(16));
+        var survey = await Poll.UntilAsync(async () => (await desk.MessagesAsync("CB-2")).SingleOrDefault(m => m.Channel == Channels.Sms), m => m?.Status == OutboxStatus.Failed, what: "the survey refused");
+        Assert.Equal(SmsTemplates.SatisfactionSurvey, MessagePayload.FromJson(survey!.Payload).Template);
+        Assert.Equal(["callback"], await Poll.UntilAsync(() => desk.OpenTasksAsync("chen", "CB-2"), t => t.Count == 1, what: "the call instead"));
+    }
+
     private static string Notify(string id, string to, string template = "vehicle-ready") => Workflow(id,
         [Activity("start", "Elsa.Start"),
          Activity("sms", "Followup.SendSms", string.Join(",", Input("to", "String", to), Input("language", "String", "zh-CN"), Input("email", "String", "li.wei@example.com"),
@@ -254,5 +272,62 @@ public sealed class MainlandSmsTests
         Assert.Contains("sends only registered templates", unsent.Error, StringComparison.Ordinal);
         Assert.Equal(1, fake.SendAttempts);
         await Poll.UntilAsync(() => Task.FromResult(smtp.ReceivedEmailCount), n => n == 2, what: "the second email instead");
+    }
+
+    private static string Estimate(string id) => Workflow(id,
+        [Activity("start", "Elsa.Start"),
+         Activity("approval", "Followup.EstimateApproval", string.Join(",",
+             Input("customerName", "String", "Li Wei"), Input("phone", "String", "13800138000"), Input("email", "String", "li.wei@example.com"), Input("language", "String", "zh-CN"),
+             Input("lines", "String", """[{ "id": "OIL", "description": "Oil change", "labour": 160, "parts": 320 }]"""), Input("expiresIn", "TimeSpan", "1.00:00:00"))),
+         Activity("end", "Elsa.End")],
+        [Connection("start", "approval"), Connection("approval", "end", "Approved")]);
+
+    [Fact]
+    public async Task An_estimate_whose_text_is_refused_goes_by_email_and_the_advisor_is_asked_to_call_at_once_and_its_short_link_expires()
+    {
+        using var fake = new MainlandSmsFake("Aliyun") { RefusedNumber = "13800138000" };
+        using var smtp = netDumbster.smtp.Configuration.Configure().WithAddress(IPAddress.Loopback).WithRandomPort().Build();
+        await using var host = NotifyHost(fake, smtp);
+        File.WriteAllText(Path.Combine(host.Folder, "workflows", "estimate.json"), Estimate("estimate"));
+        await host.AddStaffAsync("wang", "advisor-pass-2026", Followup.Host.Security.Roles.Advisor);
+        (await host.Api().PostAsJsonAsync("/elsa/api/workflow-definitions/estimate/execute", new { correlationId = "RO-1" })).EnsureSuccessStatusCode();
+        var sms = await SmsAsync(host, o => o.Status == OutboxStatus.Failed);
+        Assert.Equal((SmsTemplates.EstimateApproval, "isv.MOBILE_NUMBER_ILLEGAL"), (MessagePayload.FromJson(sms.Payload).Template, sms.ErrorCode));
+
+        // The advisor is asked to call now, not when the link would have expired tomorrow.
+        var advisor = await host.SignedInAsync("wang", "advisor-pass-2026");
+        var task = await Poll.UntilAsync(async () => (await advisor.GetFromJsonAsync<JsonElement>("/api/tasks")).GetProperty("items").EnumerateArray().ToList(), l => l.Count == 1, what: "the call task");
+        Assert.Equal("致电客户确认维修估价单（第1/3次）：Li Wei · RO-1", task[0].GetProperty("title").GetString());
+        Assert.StartsWith("发给客户的维修估价单短信未能送达", task[0].GetProperty("instructions").GetString(), StringComparison.Ordinal);
+
+        // The link went by email instead, short, and it opens the estimate until it expires.
+        await Poll.UntilAsync(() => Task.FromResult(smtp.ReceivedEmailCount), n => n == 1, what: "the link by email");
+        var mail = smtp.ReceivedEmail[0].MessageParts[0].BodyData;
+        var phone = host.NoRedirectClient();
+        phone.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        var link = await ShortLink.PathAsync(phone, mail);
+        Assert.StartsWith("/c/", link, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync(link)).StatusCode);
+        var unknown = await phone.GetAsync("/s/Zz9Zz9Zz");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("This link is not valid", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await phone.GetAsync("/s/short")).StatusCode);
+        host.Clock.Advance(TimeSpan.FromDays(31));
+        var expired = await phone.GetAsync(new Uri(ShortLink.Pattern().Match(mail).Value).PathAndQuery);
+        Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
+        Assert.Contains("This link has expired", await expired.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_customer_without_a_number_to_text_gets_the_message_by_email()
+    {
+        using var fake = new MainlandSmsFake("Tencent");
+        using var smtp = netDumbster.smtp.Configuration.Configure().WithAddress(IPAddress.Loopback).WithRandomPort().Build();
+        await using var host = NotifyHost(fake, smtp, to: "");
+        await Poll.StartAsync(host.Api(), "notify");
+        await Poll.UntilAsync(() => Task.FromResult(smtp.ReceivedEmailCount), n => n == 1, what: "the email");
+        Assert.Equal($"{Store}的消息", smtp.ReceivedEmail[0].Subject);
+        Assert.DoesNotContain(await host.Outbox.ListAsync(null, 10, CancellationToken.None), o => o.Channel == Channels.Sms);
+        Assert.Equal(0, fake.SendAttempts);
     }
 }

@@ -171,7 +171,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
 
     /// <summary>The path of the customer's link in the latest SMS of a visit containing the text.</summary>
     public async Task<string> LinkAsync(string correlationId, string containing) =>
-        await ShortLink.PathAsync(Host.CreateClient(Host.ClientOptionsFor(redirects: false)), Text(await SentAsync(Channels.Sms, containing, correlationId)));
+        await ShortLink.PathAsync(Host.NoRedirectClient(), Text(await SentAsync(Channels.Sms, containing, correlationId)));
 
     /// <summary>The customer opens the link of the latest approval SMS on their phone and approves the given lines (all when null).</summary>
     public async Task ApproveByLinkAsync(string correlationId, string containing, string[]? lines = null, string name = "Customer", bool decline = false)
@@ -190,7 +190,7 @@ internal sealed partial class ServiceDesk : IAsyncDisposable
     /// <summary>The customer opens the booking link of a message on their phone and books the first free slot; returns the slot.</summary>
     public async Task<string> BookByLinkAsync(OutboxRecord message)
     {
-        var link = await ShortLink.PathAsync(Host.CreateClient(Host.ClientOptionsFor(redirects: false)), Text(message));
+        var link = await ShortLink.PathAsync(Host.NoRedirectClient(), Text(message));
         Assert.StartsWith("/c/book/", link, StringComparison.Ordinal);
         var phone = Host.CreateClient(Host.ClientOptionsFor());
         var page = await phone.GetStringAsync(link);

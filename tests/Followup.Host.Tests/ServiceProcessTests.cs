@@ -302,7 +302,7 @@ public sealed class ServiceProcessTests
         // No mileage history to project from: due by date, 180 days on; the reminder goes 14 days before.
         await desk.AdvanceAsync(TimeSpan.FromDays(167));
         var reminder = await desk.SentAsync(Channels.Sms, "is due for service around", number);
-        var link = await ShortLink.PathAsync(desk.Host.CreateClient(desk.Host.ClientOptionsFor(redirects: false)), ServiceDesk.Text(reminder));
+        var link = await ShortLink.PathAsync(desk.Host.NoRedirectClient(), ServiceDesk.Text(reminder));
         var phone = desk.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
         var page = await phone.GetStringAsync(link);
         Assert.Contains("沪D34567", page, StringComparison.Ordinal);

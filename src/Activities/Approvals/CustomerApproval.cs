@@ -131,7 +131,7 @@ public abstract class CustomerApproval : WaitingActivity
         if (textable && remind < expires)
             WaitUntil(context, ReminderBookmarkName, remind, new { ApprovalId = id });
         if (textable && !string.IsNullOrWhiteSpace(callRole))
-            Wait(context, Messaging.MessageUndeliveredStimulus.Name, new Messaging.MessageUndeliveredStimulus(context.Workflow.InstanceId), autoBurn: false);
+            Wait(context, Messaging.MessageUndeliveredStimulus.Name, new Messaging.MessageUndeliveredStimulus(context.Workflow.InstanceId, context.Node.Id), autoBurn: false);
         if (!callNow)
             WaitUntil(context, TimeoutBookmarkName, expires, new { ApprovalId = id });
         var language = context.Get(Language) == "en" ? "en" : "zh-CN";

@@ -5,24 +5,28 @@ namespace Followup.Activities.Messaging;
 /// <summary>Messages to the customer about a change staff made outside a workflow step.</summary>
 public static class CustomerNotices
 {
-    /// <summary>A changed promised time (step 5: any change is told to the customer); none without a mobile number or consent.</summary>
+    /// <summary>A changed promised time (step 5: any change is told to the customer); by email without a number to text; none without either.</summary>
     public static OutboxRecord? PromisedTimeChanged(Service.StoreOptions store, SmsOptions sms, Customer customer, Visit visit, string plate, string localTime, DateTime at)
     {
-        if (customer.SmsTo() is not { } phone)
-            return null;
         var text = customer.Language == "en"
             ? $"Hello {customer.Name}, your {plate} will now be ready by {localTime}. We are sorry for the wait."
             : Render(SmsTemplates.PromisedTimeChanged, customer.Name, ("plate", plate), ("time", localTime));
-        return Outbox.SmsRow(store, sms, $"visit:{visit.Id}:promised:{visit.PromisedAt?.Ticks}", phone,
-            new MessagePayload(customer.Language == "en" ? "en" : "zh-CN", text).As(SmsTemplates.PromisedTimeChanged, Values(customer.Name, ("plate", plate), ("time", localTime))), urgent: false, visit.Number, at);
+        var message = new MessagePayload(customer.Language == "en" ? "en" : "zh-CN", text).As(SmsTemplates.PromisedTimeChanged, Values(customer.Name, ("plate", plate), ("time", localTime)));
+        return Notice(store, sms, customer, $"visit:{visit.Id}:promised:{visit.PromisedAt?.Ticks}", message, visit.Number, at);
     }
 
     /// <summary>The customer hears that the store cancelled their appointment (a cancellation they asked for by reply is answered in that reply).</summary>
-    public static OutboxRecord? AppointmentCancelled(Service.StoreOptions store, SmsOptions sms, Customer customer, Appointment appointment, string localTime, DateTime at)
+    public static OutboxRecord? AppointmentCancelled(Service.StoreOptions store, SmsOptions sms, Customer customer, Appointment appointment, string localTime, DateTime at) =>
+        Notice(store, sms, customer, $"appointment:{appointment.Id}:cancelled", AppointmentCancelledMessage(store, customer, localTime), appointment.Id, at);
+
+    /// <summary>By SMS (and by email should it not go) to a customer who consents to texts, else by email with consent, else nothing.</summary>
+    private static OutboxRecord? Notice(Service.StoreOptions store, SmsOptions sms, Customer customer, string key, MessagePayload message, string correlationId, DateTime at)
     {
-        if (customer.SmsTo() is not { } phone)
-            return null;
-        return Outbox.SmsRow(store, sms, $"appointment:{appointment.Id}:cancelled", phone, AppointmentCancelledMessage(store, customer, localTime), urgent: false, appointment.Id, at);
+        if (customer.SmsTo() is { } phone)
+            return Outbox.SmsRow(store, sms, key, phone, message with { FallbackEmail = customer.EmailTo() }, urgent: false, correlationId, at);
+        return customer.EmailTo() is { } email
+            ? Outbox.Row(key + ":email", Channels.Email, email, Outbox.FallbackEmail(store, message, marketing: false), urgent: false, correlationId, at)
+            : null;
     }
 
     /// <summary>"Your appointment is cancelled", in the customer's language, as the appointment-cancelled kind.</summary>

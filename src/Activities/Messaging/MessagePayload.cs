@@ -27,9 +27,9 @@ public sealed record MessagePayload(string Language, string Text, string? Subjec
 
 /// <summary>
 /// A message of a workflow's step could not reach the customer (the provider refused it, or the number opted out):
-/// a step waiting for the customer's answer to it (an approval) asks staff to call instead.
+/// the step that sent it, waiting for the customer's answer (an approval, a survey), asks staff to call instead.
 /// </summary>
-public sealed record MessageUndeliveredStimulus(string InstanceId)
+public sealed record MessageUndeliveredStimulus(string InstanceId, string ActivityId)
 {
     public const string Name = "Followup.MessageUndelivered";
 }

@@ -69,7 +69,7 @@ public static partial class SmsTemplates
         new(EstimateReminder, "${name}您好，提醒您确认维修估价单：${link}", NeedsAnswer: true),
         new(AdditionalWorkApproval, "${name}您好，技师在检修中发现需要追加的项目，请查看并确认：${link}", NeedsAnswer: true),
         new(AdditionalWorkReminder, "${name}您好，提醒您确认追加项目：${link}", NeedsAnswer: true),
-        new(ExtraChargesApproval, "${name}您好，您本次的费用比已确认的估价高出${total}，未经您确认不会收取，请查看并确认：${link}", NeedsAnswer: true),
+        new(ExtraChargesApproval, "${name}您好，本次费用超出已确认估价${total}，经您确认才收取：${link}", NeedsAnswer: true),
         new(ExtraChargesReminder, "${name}您好，提醒您确认超出估价的${total}费用：${link}", NeedsAnswer: true),
         new(SatisfactionSurvey, "${name}您好，感谢您近日到店保养（${plate}）。请回复1-5为本次服务打分（5为非常满意），如有未解决的问题也请直接回复告诉我们。回复TD退订", Marketing: true, NeedsAnswer: true),
         new(ServiceReminder, "${name}您好，您的爱车${plate}预计将于${date}需要保养，欢迎预约：${link} 回复TD退订", Marketing: true),

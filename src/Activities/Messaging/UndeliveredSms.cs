@@ -26,8 +26,8 @@ public sealed class UndeliveredSms(OutboxStore store, IServiceProvider services,
             if (services.GetService<IOutboxQueue>() is { } queue)
                 await queue.EnqueueAsync(fallback.Id, cancellationToken);
         }
-        if (row.InstanceId is { } instanceId)
-            await services.GetRequiredService<IWorkflowRuntime>().TriggerAsync(MessageUndeliveredStimulus.Name, new MessageUndeliveredStimulus(instanceId),
+        if (row is { InstanceId: { } instanceId, ActivityId: { } activityId })
+            await services.GetRequiredService<IWorkflowRuntime>().TriggerAsync(MessageUndeliveredStimulus.Name, new MessageUndeliveredStimulus(instanceId, activityId),
                 new TriggerOptions { StartNew = false, Input = new Dictionary<string, object?> { ["reason"] = row.Error ?? row.Status } }, cancellationToken);
     }
 }

@@ -34,6 +34,7 @@ public sealed partial class SatisfactionCallback : WaitingActivity
         When(DueBookmarkName, context => AttemptAsync(context, CallbackId(context)));
         When(DeadlineBookmarkName, context => GiveUpAsync(context, CallbackId(context)));
         When(SmsReplyStimulus.Name, OnReplyAsync);
+        When(MessageUndeliveredStimulus.Name, OnSurveyUndeliveredAsync);
         When(HumanTask.BookmarkName, OnCallDoneAsync);
         When(HumanTask.OverdueBookmarkName, inbox.EscalateAsync);
     }
@@ -207,7 +208,27 @@ public sealed partial class SatisfactionCallback : WaitingActivity
         var phone = context.GetProperty<string>("Phone")!;
         Outbox.Sms(context, phone, MessagePayload.FromJson(context.GetProperty<string>("Survey")!), urgent: false, sendAt == now ? null : sendAt, marketing: true);
         Wait(context, SmsReplyStimulus.Name, new SmsReplyStimulus(phone), autoBurn: false);
+        Wait(context, MessageUndeliveredStimulus.Name, new MessageUndeliveredStimulus(context.Workflow.InstanceId, context.Node.Id), autoBurn: false);
         WaitUntil(context, DeadlineBookmarkName, new DateTimeOffset(sendAt + context.GetProperty<TimeSpan>("SurveyWindow"), TimeSpan.Zero));
+    }
+
+    /// <summary>
+    /// The survey could not reach the customer: a survey-only callback is made by phone instead (its calls, then
+    /// unreachable); after the calls nobody answered, the customer is unreachable now rather than when the survey's
+    /// window closes.
+    /// </summary>
+    private async ValueTask OnSurveyUndeliveredAsync(ActivityExecutionContext context)
+    {
+        var callbackId = CallbackId(context);
+        context.ClearBookmarks();
+        context.SetProperty("CanSurvey", false);
+        if (context.GetProperty<string>("Mode") == "sms")
+        {
+            context.SetProperty("Mode", "call");
+            await AttemptAsync(context, callbackId);
+            return;
+        }
+        await GiveUpAsync(context, callbackId);
     }
 
     private async ValueTask GiveUpAsync(ActivityExecutionContext context, string callbackId)

@@ -9,5 +9,10 @@ public sealed record MessageView(string Id, string Channel, string Recipient, st
 {
     public static MessageView From(OutboxRecord m) => new(m.Id, m.Channel, m.Recipient, m.Status, m.Attempts, m.Urgent, m.ProviderId, m.Error, m.ErrorCode,
         m.CorrelationId, m.CreatedAt, m.UpdatedAt,
-        MessagePayload.FromJson(m.Payload) is { } p ? p with { Text = CustomerLinkMask.Mask(p.Text, "en"), Html = p.Html is null ? null : CustomerLinkMask.Mask(p.Html, "en") } : null);
+        MessagePayload.FromJson(m.Payload) is { } p ? p with
+        {
+            Text = CustomerLinkMask.Mask(p.Text, "en"),
+            Html = p.Html is null ? null : CustomerLinkMask.Mask(p.Html, "en"),
+            Parameters = p.Parameters?.ToDictionary(v => v.Key, v => CustomerLinkMask.Mask(v.Value, "en")),
+        } : null);
 }

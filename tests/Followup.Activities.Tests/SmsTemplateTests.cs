@@ -1,0 +1,83 @@
+using Followup.Activities.Messaging;
+
+namespace Followup.Activities.Tests;
+
+/// <summary>The message kinds registered with mainland providers: their texts, their length, the page that lists them, and the settings that map them.</summary>
+public sealed class SmsTemplateTests
+{
+    /// <summary>Values of a realistic length: the ones docs/sms-templates.md measures with.</summary>
+    private static readonly Dictionary<string, string> Sample = new()
+    {
+        ["name"] = "李先生", ["plate"] = "沪A12345", ["time"] = "2026-03-05 10:00", ["place"] = "浦东大众4S店", ["service"] = "保养", ["phone"] = "021-58881234",
+        ["amount"] = "¥630.00", ["hours"] = "08:30–18:00", ["total"] = "¥80.00", ["link"] = "https://fw.pdvw.cn/s/Ab3dE9xK", ["date"] = "2026-09-01", ["work"] = "前刹车片、雨刮片",
+    };
+
+    private static string AsReceived(SmsTemplate template) => "【浦东大众4S店】" + template.Render(Sample);
+
+    [Fact]
+    public void Every_text_that_asks_for_an_answer_by_link_fits_one_segment_and_none_takes_more_than_two()
+    {
+        foreach (var template in SmsTemplates.All)
+        {
+            var length = SmsLength.Of(AsReceived(template));
+            Assert.True(length.Segments <= 2, $"{template.Kind}: {length.Units} characters");
+            if (template.NeedsAnswer && template.Parameters.Contains("link"))
+                Assert.True(length.Segments == 1, $"{template.Kind}: {length.Units} characters, {AsReceived(template)}");
+            if (template.Marketing)
+                Assert.EndsWith("回复TD退订", template.Text, StringComparison.Ordinal);
+        }
+        Assert.Equal(21, SmsTemplates.All.Count);
+        Assert.Equal(SmsTemplates.All.Count, SmsTemplates.Kinds.Count());
+    }
+
+    [Fact]
+    public void Tencent_numbers_the_parameters_in_their_order_and_a_missing_value_is_left_empty()
+    {
+        var booked = SmsTemplates.Find(SmsTemplates.AppointmentBooked)!;
+        Assert.Equal(["name", "time", "place", "plate", "service"], booked.Parameters);
+        Assert.StartsWith("{1}您好，您已预约{2}到{3}（{4}，{5}）。", booked.Numbered, StringComparison.Ordinal);
+        Assert.Equal("您好，您的到店预约已取消。", SmsTemplates.Find(SmsTemplates.AppointmentCancelledNoPhone)!.Render(null));
+        Assert.Null(SmsTemplates.Find("no-such-kind"));
+    }
+
+    [Fact]
+    public void The_page_a_store_registers_from_lists_every_text_as_written_here_with_its_measured_length()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Followup.sln")))
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Followup.sln not found above the test's folder");
+        var page = File.ReadAllText(Path.Combine(root, "docs", "sms-templates.md"));
+        foreach (var template in SmsTemplates.All)
+        {
+            Assert.Contains($"| `{template.Kind}` | ", page, StringComparison.Ordinal);
+            Assert.Contains($" | {template.Text} | {template.Numbered} | {string.Join(", ", template.Parameters)} |", page, StringComparison.Ordinal);
+            var length = SmsLength.Of(AsReceived(template));
+            Assert.Contains($"| `{template.Kind}` | {length.Units} | {length.Segments} |", page, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_mainland_provider_needs_its_keys_a_callback_secret_and_a_template_for_every_kind()
+    {
+        Assert.Empty(new SmsOptions().Problems());
+        Assert.Empty(new SmsOptions { Provider = "Twilio" }.Problems());
+        Assert.Equal(["Provider: Twilio, Aliyun or Tencent (or empty), not 'Aliyn'."], new SmsOptions { Provider = "Aliyn" }.Problems());
+
+        var aliyun = new SmsOptions { Provider = "Aliyun", Aliyun = { Templates = { [SmsTemplates.VehicleReady] = "SMS_1", ["vehicle-redy"] = "SMS_2" } } };
+        var problems = aliyun.Problems().ToList();
+        Assert.Contains(problems, p => p.StartsWith("CallbackToken:", StringComparison.Ordinal));
+        Assert.Contains("Aliyun:AccessKeyId: needed to send through Aliyun.", problems);
+        Assert.Contains("Aliyun:AccessKeySecret: needed to send through Aliyun.", problems);
+        Assert.Contains(problems, p => p.StartsWith("Aliyun:Templates: the approved template id of every message kind; missing appointment-booked,", StringComparison.Ordinal) && !p.Contains("vehicle-ready", StringComparison.Ordinal));
+        Assert.Contains("Aliyun:Templates: no message kind is called vehicle-redy.", problems);
+
+        var tencent = new SmsOptions
+        {
+            Provider = "Tencent", CallbackToken = new string('x', 32),
+            Tencent = { SecretId = "id", SecretKey = "key", SdkAppId = "1400000001", Templates = SmsTemplates.Kinds.ToDictionary(k => k, k => "1") },
+        };
+        Assert.Empty(tencent.Problems());
+        tencent.Tencent.SdkAppId = null;
+        Assert.Equal(["Tencent:SdkAppId: needed to send through Tencent."], tencent.Problems());
+    }
+}
