@@ -45,6 +45,7 @@ public static class DependencyInjection
         var sms = configuration.GetSection(SmsOptions.SectionName).Get<SmsOptions>() ?? new SmsOptions();
         if (sms.UsesTemplates)
         {
+            // Alibaba's requests carry the number and the template's values in the query, which the client's request log leaves out (as * since .NET 9).
             services.AddHttpClient(TemplateSmsSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
             if (sms.Provider == SmsProviders.Aliyun)
                 services.AddSingleton<IMessageSender, AliyunSmsSender>();

@@ -218,6 +218,23 @@ public sealed class MainlandSmsTests
     [Theory]
     [InlineData("Aliyun")]
     [InlineData("Tencent")]
+    public async Task Neither_the_number_nor_the_customers_name_is_written_to_the_log(string provider)
+    {
+        using var fake = new MainlandSmsFake(provider);
+        using var smtp = netDumbster.smtp.Configuration.Configure().WithAddress(IPAddress.Loopback).WithRandomPort().Build();
+        var log = new CapturedLog(Microsoft.Extensions.Logging.LogLevel.Trace);
+        await using var host = NotifyHost(fake, smtp);
+        host.Settings["Logging:LogLevel:Default"] = "Trace";
+        host.TestServices = s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(log);
+        await Poll.StartAsync(host.Api(), "notify");
+        await SmsAsync(host, o => o.Status == OutboxStatus.Sent);
+        Assert.Contains(log.Messages, m => m.Contains("HttpClient.sms", StringComparison.Ordinal) && m.Contains("Start processing HTTP request POST", StringComparison.Ordinal)); // the requests are logged…
+        Assert.DoesNotContain(log.Messages, m => m.Contains("13800138000", StringComparison.Ordinal) || m.Contains("Li Wei", StringComparison.Ordinal) || m.Contains("%E6", StringComparison.Ordinal)); // …without what they carry
+    }
+
+    [Theory]
+    [InlineData("Aliyun")]
+    [InlineData("Tencent")]
     public async Task A_5xx_is_retried_once_and_the_message_is_accepted_once(string provider)
     {
         using var fake = new MainlandSmsFake(provider) { Unavailable = 1 };
