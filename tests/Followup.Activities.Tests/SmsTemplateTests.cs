@@ -1,4 +1,5 @@
 using Followup.Activities.Messaging;
+using static Followup.Workflows.Tests.Json;
 
 namespace Followup.Activities.Tests;
 
@@ -79,5 +80,27 @@ public sealed class SmsTemplateTests
         Assert.Empty(tencent.Problems());
         tencent.Tencent.SdkAppId = null;
         Assert.Equal(["Tencent:SdkAppId: needed to send through Tencent."], tencent.Problems());
+    }
+
+    private static string Sms(string template, string parameters) => Activity("step", "Followup.SendSms", string.Join(",",
+        Input("to", "String", ActivityHarness.Phone), Input("language", "String", "zh-CN"), Input("textZhCn", "String", "您的爱车已完工。"),
+        Input("template", "String", template), Input("parameters", "String", parameters)));
+
+    [Fact]
+    public async Task A_send_sms_step_names_its_kind_and_values_and_a_wrong_kind_or_values_fault_it_with_what_is_wrong()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        await h.RunAsync(Sms(SmsTemplates.VehicleReady, """{ "name": "{{ 'Li' | append: ' Wei' }}", "plate": "沪A12345" }"""));
+        var sent = MessagePayload.FromJson(Assert.Single(await h.MessagesAsync()).Payload);
+        Assert.Equal((SmsTemplates.VehicleReady, "Li Wei", "沪A12345"), (sent.Template, sent.Parameters!["name"], sent.Parameters["plate"]));
+
+        var wrongKind = await h.RunAsync(Sms("vehicle-redy", "{}"));
+        Assert.Equal(Workflows.Runtime.WorkflowSubStatus.Faulted, wrongKind.SubStatus);
+        Assert.Contains("'vehicle-redy' is not a message kind; the kinds are appointment-booked,", wrongKind.Incidents.Single().Message, StringComparison.Ordinal);
+        var notJson = await h.RunAsync(Sms(SmsTemplates.VehicleReady, "name: Li"));
+        Assert.Contains("The template's values are not JSON", notJson.Incidents.Single().Message, StringComparison.Ordinal);
+        var notObject = await h.RunAsync(Sms(SmsTemplates.VehicleReady, "[1]"));
+        Assert.Contains("The template's values are a JSON object", notObject.Incidents.Single().Message, StringComparison.Ordinal);
+        Assert.Single(await h.MessagesAsync());
     }
 }

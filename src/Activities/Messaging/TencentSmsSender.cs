@@ -54,7 +54,7 @@ public sealed class TencentSmsSender(IHttpClientFactory http, IOptions<SmsOption
 
     /// <summary>Internal errors and rate limits may pass; anything else (signature, template, number, balance) will not.</summary>
     private static bool Transient(string? code) => code is not null && (code.StartsWith("InternalError", StringComparison.Ordinal) || code.StartsWith("RequestLimitExceeded", StringComparison.Ordinal)
-        || code is "LimitExceeded.PhoneNumberThirtySecondLimit" or "LimitExceeded.PhoneNumberOneHourLimit" or "ResourceUnavailable" or "FailedOperation.FailResolvePacket");
+        || code is "LimitExceeded.PhoneNumberThirtySecondLimit" or "LimitExceeded.PhoneNumberOneHourLimit" or "ResourceUnavailable");
 
     /// <summary>One signed call; the Response object, or the provider's error as a refusal.</summary>
     private async Task<JsonNode?> CallAsync(string action, JsonObject body, Func<Task>? handingOver, CancellationToken cancellationToken)
