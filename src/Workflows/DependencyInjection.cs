@@ -28,6 +28,7 @@ public static class DependencyInjection
         services.TryAddSingleton<IIdentityGenerator, SequentialGuidIdentityGenerator>();
         services.TryAddSingleton<IConsoleOutput, StandardConsoleOutput>();
         services.TryAddSingleton<IWorkflowLock, InProcessWorkflowLock>();
+        services.TryAddSingleton<Management.IDefinitionChanges, Management.LocalDefinitionChanges>();
         services.TryAddSingleton<ITimerScheduler, InProcessTimerScheduler>();
         services.TryAddSingleton(new CrashPoints());
         services.AddActivitiesFrom(typeof(DependencyInjection).Assembly);
@@ -54,6 +55,7 @@ public static class DependencyInjection
         {
             services.AddSingleton<IWorkflowRunStore, Persistence.Postgres.PostgresRunStore>();
             services.Replace(ServiceDescriptor.Singleton<IWorkflowLock, Persistence.Postgres.PostgresWorkflowLock>());
+            services.Replace(ServiceDescriptor.Singleton<Management.IDefinitionChanges, Persistence.Postgres.PostgresDefinitionChanges>());
             services.AddPooledDbContextFactory<Persistence.Postgres.PostgresWorkflowDbContext>(options => database.Configure(options));
             services.AddSingleton<IDbContextFactory<WorkflowDbContext>, Persistence.Postgres.PostgresContextFactory>();
         }

@@ -42,8 +42,10 @@ public static class WorkflowApi
 
     public sealed record ExecuteRequest(string? CorrelationId, string? TriggerActivityId, string? VersionOptions, Dictionary<string, JsonElement>? Input);
 
-    private static async Task<Results<Ok<ExecuteResponse>, ProblemHttpResult>> ExecuteAsync(string definitionId, [FromBody] ExecuteRequest? request, IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ExecuteResponse>, ProblemHttpResult>> ExecuteAsync(string definitionId, [FromBody] ExecuteRequest? request, IWorkflowRuntime runtime, WorkflowDefinitionCache definitions, WorkflowDefinitionService service, HttpResponse response, CancellationToken cancellationToken)
     {
+        // Another host may have published since this one last heard: the stored versions are checked now and then.
+        await service.EnsureCurrentAsync(definitionId, cancellationToken);
         var versionOptions = request?.VersionOptions ?? "Published";
         var definition = versionOptions.Equals("Latest", StringComparison.OrdinalIgnoreCase)
             ? definitions.Latest(definitionId)

@@ -72,7 +72,11 @@ public static class FollowupHosting
         var stopping = app.Lifetime.ApplicationStopping;
         // Wrong settings stop the host here, naming each, before anything is opened with them.
         app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+        // Hosts starting together on one database take turns: migrations, seeds and imports run one host at a time, and
+        // each finds what the one before it wrote (on SQLite, one host, the lock is this process's).
+        await using var startup = await app.Services.GetRequiredService<Followup.Workflows.Scheduling.IWorkflowLock>().AcquireNamedAsync("startup", stopping);
         await app.Services.InitializeWorkflowsAsync(stopping);
+        app.Services.GetRequiredService<Followup.Workflows.Management.IDefinitionChanges>().Listen(stopping);
         // Demo users have passwords everyone can read in the README: never outside Development.
         var demo = app.Configuration.GetValue<bool>("Demo:Seed") && app.Environment.IsDevelopment();
         if (app.Configuration.GetValue<bool>("Demo:Seed") && !demo)

@@ -21,8 +21,12 @@ public sealed class SchedulingOptions : ICheckedOptions
     /// <summary>How often due delayed jobs are moved to their queue.</summary>
     public TimeSpan SchedulePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>A job taken by a host that died is given to another worker after this long. Resumes take milliseconds, so minutes are plenty.</summary>
-    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// A job taken by a host that died is given to another worker after this long. A job takes milliseconds (a resume, a
+    /// message), so two minutes never cut a live one short; what the dead host held is done meanwhile by the others'
+    /// sweep and drain, so the wait delays only the job's own bookkeeping.
+    /// </summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How overdue (on the engine's clock) a timer must be before the sweep fires it itself.</summary>
     public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(30);

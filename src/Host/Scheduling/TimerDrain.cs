@@ -8,11 +8,14 @@ namespace Followup.Host.Scheduling;
 /// transactions in the job store (enqueue, fetch, processing, succeeded), more than the engine's resume, whose bursts
 /// share group commits; when many timers fall due together (the morning's callbacks, a host back after downtime)
 /// the first of their jobs to run wakes the drain, and the drain resumes the rest. Their jobs still run and find the
-/// bookmark consumed: exactly once holds through the instance lock and that check, on one host or several.
+/// timer handled. Each due timer is claimed once: whoever resumes it (a job or a drain, on any host) first takes its
+/// claim (<c>timer:{id}</c>, not waited for) and then checks it is still there, so nobody else tries it meanwhile and
+/// exactly once holds on one host or several.
 /// </summary>
 public sealed class TimerDrain(
     IWorkflowRunStore store,
     IWorkflowRuntime runtime,
+    Followup.Workflows.Scheduling.IWorkflowLock locks,
     WorkflowMetrics metrics,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -38,9 +41,12 @@ public sealed class TimerDrain(
     public async Task<bool> OthersDueAsync(string bookmarkId, CancellationToken cancellationToken) =>
         (await store.ListTimersAsync(clock.GetUtcNow().UtcDateTime, DateTime.MinValue, "", 2, cancellationToken)).Any(t => t.Id != bookmarkId);
 
-    /// <summary>Resumes one due timer and records how late it fired; false when another resume got there first.</summary>
+    /// <summary>Resumes one due timer and records how late it fired; false when another resume has it or had it.</summary>
     public async Task<bool> ResumeAsync(BookmarkRecord timer, CancellationToken cancellationToken)
     {
+        await using var claim = await locks.TryAcquireNamedAsync($"timer:{timer.Id}", cancellationToken);
+        if (claim is null || await store.FindBookmarkAsync(timer.InstanceId, timer.Id, cancellationToken) is null)
+            return false;
         var result = await runtime.ResumeAsync(timer.InstanceId, timer.Id, null, cancellationToken);
         if (result.Outcome != ResumeOutcome.Resumed)
             return false;

@@ -32,15 +32,72 @@ public sealed class WorkflowDefinitionService(
     DefinitionValidator validator,
     IServiceProvider services,
     TimeProvider clock,
+    IDefinitionChanges changeFeed,
     IOptions<EngineOptions> options)
 {
+    /// <summary>How often a start compares a shared definition with the stored one, should a change notice have been lost.</summary>
+    public static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(1);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _checked = new(StringComparer.Ordinal);
+
+    /// <summary>When each version was last changed, as stored (read back, so at the database's precision).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> _stamps = new(StringComparer.Ordinal);
 
     /// <summary>Loads every stored version into the cache (at start).</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         foreach (var record in await store.ListDefinitionsAsync(cancellationToken))
+        {
             cache.Set(reader.Read(record.Json));
+            _stamps[record.Id] = record.UpdatedAt;
+        }
+    }
+
+    /// <summary>
+    /// Makes the cache hold what is stored for one definition (null: for all): versions another host added, published,
+    /// retracted or deleted.
+    /// </summary>
+    public async Task ReloadAsync(string? definitionId, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var stored = definitionId is null ? await store.ListDefinitionsAsync(cancellationToken) : await store.ListDefinitionsAsync(definitionId, cancellationToken);
+            var ids = stored.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in (definitionId is null ? cache.All() : cache.Versions(definitionId)).Where(d => !ids.Contains(d.Id)))
+                cache.Remove(gone.Id);
+            foreach (var record in stored)
+            {
+                if (cache.FindVersion(record.Id) is not { } cached || cached.IsLatest != record.IsLatest || cached.IsPublished != record.IsPublished || _stamps.GetValueOrDefault(record.Id) != record.UpdatedAt)
+                    cache.Set(reader.Read(record.Json));
+                _stamps[record.Id] = record.UpdatedAt;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Before a start by definition id on hosts that share definitions: at most once a second per definition, compares
+    /// the stored versions with the cache and reloads the definition when they differ (a change notice that was lost).
+    /// </summary>
+    public async Task EnsureCurrentAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        if (!changeFeed.Shared)
+            return;
+        var now = clock.GetUtcNow();
+        if (_checked.TryGetValue(definitionId, out var last) && now - last < CheckEvery)
+            return;
+        _checked[definitionId] = now;
+        var stored = await store.ListVersionStampsAsync(definitionId, cancellationToken);
+        var cached = cache.Versions(definitionId);
+        var same = stored.Count == cached.Count && stored.All(s => cache.FindVersion(s.Id) is { } c && c.IsLatest == s.IsLatest && c.IsPublished == s.IsPublished
+            && (!_stamps.TryGetValue(s.Id, out var stamp) || stamp == s.UpdatedAt));
+        if (!same)
+            await ReloadAsync(definitionId, cancellationToken);
     }
 
     public async Task<WorkflowDefinition> ImportAsync(string json, ImportMode mode, bool publish, CancellationToken cancellationToken) =>
@@ -225,7 +282,7 @@ public sealed class WorkflowDefinitionService(
         }
         foreach (var c in changes)
             cache.Set(c);
-        await PersistAsync(changes, [target.Id], cancellationToken);
+        await PersistAsync(changes, [target], cancellationToken);
         if (target.IsPublished)
             await ReplaceTriggersAsync(definitionId, [], cancellationToken);
         return true;
@@ -238,7 +295,7 @@ public sealed class WorkflowDefinitionService(
             return false;
         foreach (var v in versions)
             cache.Remove(v.Id);
-        await PersistAsync([], versions.Select(v => v.Id).ToList(), cancellationToken);
+        await PersistAsync([], versions, cancellationToken);
         await ReplaceTriggersAsync(definitionId, [], cancellationToken);
         return true;
     }
@@ -308,7 +365,8 @@ public sealed class WorkflowDefinitionService(
             await scheduler.SyncAsync(old, triggers, cancellationToken);
     }
 
-    private Task PersistAsync(IReadOnlyList<WorkflowDefinition> upserts, IReadOnlyList<string> deletes, CancellationToken cancellationToken)
+    /// <summary>Stores the changes, then tells the other hosts which definitions changed.</summary>
+    private async Task PersistAsync(IReadOnlyList<WorkflowDefinition> upserts, IReadOnlyList<WorkflowDefinition> deletes, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var records = upserts.Select(d => new WorkflowDefinitionRecord
@@ -324,7 +382,8 @@ public sealed class WorkflowDefinitionService(
             CreatedAt = d.CreatedAt == default ? now : d.CreatedAt.UtcDateTime,
             UpdatedAt = now,
         }).ToList();
-        return store.SaveDefinitionsAsync(records, deletes, cancellationToken);
+        await store.SaveDefinitionsAsync(records, [.. deletes.Select(d => d.Id)], cancellationToken);
+        await changeFeed.AnnounceAsync([.. upserts.Concat(deletes).Select(d => d.DefinitionId).Distinct(StringComparer.Ordinal)], cancellationToken);
     }
 
     public JsonObject Export(WorkflowDefinition definition) => WorkflowDefinitionWriter.ForExport(definition.Json);

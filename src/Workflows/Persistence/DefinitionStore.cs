@@ -11,6 +11,22 @@ public sealed class DefinitionStore(IDbContextFactory<WorkflowDbContext> factory
         return await db.WorkflowDefinitions.AsNoTracking().OrderBy(d => d.DefinitionId).ThenBy(d => d.Version).ToListAsync(cancellationToken);
     }
 
+    /// <summary>The stored versions of one definition.</summary>
+    public async Task<List<WorkflowDefinitionRecord>> ListDefinitionsAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.WorkflowDefinitions.AsNoTracking().Where(d => d.DefinitionId == definitionId).OrderBy(d => d.Version).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>What identifies the stored state of one definition cheaply: each version's id, number, flags and last change.</summary>
+    public async Task<List<(string Id, int Version, bool IsLatest, bool IsPublished, DateTime UpdatedAt)>> ListVersionStampsAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return (await db.WorkflowDefinitions.AsNoTracking().Where(d => d.DefinitionId == definitionId)
+            .Select(d => new { d.Id, d.Version, d.IsLatest, d.IsPublished, d.UpdatedAt }).ToListAsync(cancellationToken))
+            .Select(d => (d.Id, d.Version, d.IsLatest, d.IsPublished, d.UpdatedAt)).OrderBy(d => d.Version).ToList();
+    }
+
     /// <summary>Writes definition versions (inserted or replaced) and deletes others, in one transaction.</summary>
     public async Task SaveDefinitionsAsync(IReadOnlyList<WorkflowDefinitionRecord> upserts, IReadOnlyList<string> deletedIds, CancellationToken cancellationToken)
     {

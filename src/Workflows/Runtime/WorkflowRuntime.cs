@@ -35,6 +35,8 @@ public sealed class WorkflowRuntime(
 
     public async Task<WorkflowRunResult> StartAsync(StartWorkflowRequest request, CancellationToken cancellationToken)
     {
+        if (request.DefinitionVersionId is null && request.DefinitionId is { } definitionId)
+            await definitionService.EnsureCurrentAsync(definitionId, cancellationToken);
         var definition = FindDefinition(request);
         await using var scope = scopes.CreateAsyncScope();
         var wec = runner.CreateInstance(GraphOf(definition), new NewInstance

@@ -1,9 +1,27 @@
 namespace Followup.Workflows.Scheduling;
 
-/// <summary>A lock per instance within this process (one host on a SQLite file).</summary>
+/// <summary>Locks within this process (one host on a SQLite file).</summary>
 public sealed class InProcessWorkflowLock : IWorkflowLock
 {
+    private const string NamePrefix = "\u0001";
     private readonly Dictionary<string, (SemaphoreSlim Gate, int Users)> _locks = new(StringComparer.Ordinal);
+
+    public Task<IAsyncDisposable> AcquireNamedAsync(string name, CancellationToken cancellationToken) => AcquireAsync(NamePrefix + name, cancellationToken);
+
+    public Task<IAsyncDisposable?> TryAcquireNamedAsync(string name, CancellationToken cancellationToken)
+    {
+        var key = NamePrefix + name;
+        SemaphoreSlim gate;
+        lock (_locks)
+        {
+            var entry = _locks.TryGetValue(key, out var found) ? found : (Gate: new SemaphoreSlim(1, 1), Users: 0);
+            if (!entry.Gate.Wait(0))
+                return Task.FromResult<IAsyncDisposable?>(null);
+            _locks[key] = (entry.Gate, entry.Users + 1);
+            gate = entry.Gate;
+        }
+        return Task.FromResult<IAsyncDisposable?>(new Releaser(() => Release(key, gate, entered: true)));
+    }
 
     public async Task<IAsyncDisposable> AcquireAsync(string instanceId, CancellationToken cancellationToken)
     {
