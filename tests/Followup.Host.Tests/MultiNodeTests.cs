@@ -64,6 +64,7 @@ public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper ou
             WHERE s.name = 'Processing' AND j.invocationdata::text LIKE '%ResumeAsync%'
             """);
         Assert.True(servers.Single() >= 2, "both hosts resumed timers");
+        Assert.DoesNotContain("already consumed", first.Output + second.Output, StringComparison.Ordinal); // each timer claimed once
     }
 
     private static async Task<int> CountAsync(HostProcess host, string subStatus) =>
