@@ -14,7 +14,7 @@ public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper ou
     private const int Count = 1000;
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "followup-multinode-tests", Guid.NewGuid().ToString("N"));
 
-    private static readonly string DueTogether = Workflow("due-together",
+    internal static readonly string DueTogether = Workflow("due-together",
         [Activity("start", "Elsa.Start"), Activity("at", "Elsa.StartAt", Input("dateTime", "DateTimeOffset", "At", "Input")),
          WriteLine("after", "Resumed"), Activity("end", "Elsa.End")],
         [Connection("start", "at"), Connection("at", "after"), Connection("after", "end")],
@@ -53,10 +53,7 @@ public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper ou
 
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
-        var completions = await ScalarListAsync(connection, """
-            SELECT count(*) FROM "JournalBursts" b, json_array_elements(b."Entries"::json->'e') e
-            WHERE e->>'n' LIKE '%:after' AND e->>'e' = 'Completed' GROUP BY b."InstanceId"
-            """);
+        var completions = await CompletionsPerInstanceAsync(connection);
         Assert.Equal(Count, completions.Count);
         Assert.All(completions, c => Assert.Equal(1L, c));
         var servers = await ScalarListAsync(connection, """
@@ -67,7 +64,13 @@ public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper ou
         Assert.DoesNotContain("already consumed", first.Output + second.Output, StringComparison.Ordinal); // each timer claimed once
     }
 
-    private static async Task<int> CountAsync(HostProcess host, string subStatus) =>
+    /// <summary>For each instance of due-together, how often its step after the timer completed (the journal's word).</summary>
+    internal static Task<List<long>> CompletionsPerInstanceAsync(NpgsqlConnection connection) => ScalarListAsync(connection, """
+        SELECT count(*) FROM "JournalBursts" b, json_array_elements(b."Entries"::json->'e') e
+        WHERE e->>'n' LIKE '%:after' AND e->>'e' = 'Completed' GROUP BY b."InstanceId"
+        """);
+
+    internal static async Task<int> CountAsync(HostProcess host, string subStatus) =>
         (await host.Api.GetFromJsonAsync<JsonElement>($"/elsa/api/workflow-instances?definitionId=due-together&subStatus={subStatus}&pageSize=1"))
             .GetProperty("totalCount").GetInt32();
 

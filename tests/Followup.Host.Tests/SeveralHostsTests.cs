@@ -107,12 +107,6 @@ public sealed partial class SeveralHostsTests(PostgresServer postgres, ITestOutp
         Assert.DoesNotContain("Unprotect", a.Output + b.Output, StringComparison.Ordinal);
     }
 
-    private static readonly string DueTogether = Workflow("due-together",
-        [Activity("start", "Elsa.Start"), Activity("at", "Elsa.StartAt", Input("dateTime", "DateTimeOffset", "At", "Input")),
-         WriteLine("after", "Resumed"), Activity("end", "Elsa.End")],
-        [Connection("start", "at"), Connection("at", "after"), Connection("after", "end")],
-        extra: """ "inputs": [ { "type": "DateTimeOffset", "name": "At" } ], """);
-
     [Fact]
     public async Task Two_hundred_timers_finish_exactly_once_with_one_host_killed_while_they_fall_due_and_none_is_resumed_twice()
     {
@@ -122,7 +116,7 @@ public sealed partial class SeveralHostsTests(PostgresServer postgres, ITestOutp
         await using var _ = a;
         await using var __ = b;
         await Task.WhenAll(a.StartAsync(), b.StartAsync());
-        (await a.Api.PostAsJsonAsync("/elsa/api/workflow-definitions", new { model = JsonNode.Parse(DueTogether), publish = true })).EnsureSuccessStatusCode();
+        (await a.Api.PostAsJsonAsync("/elsa/api/workflow-definitions", new { model = JsonNode.Parse(MultiNodeTests.DueTogether), publish = true })).EnsureSuccessStatusCode();
 
         var at = DateTimeOffset.UtcNow.AddSeconds(20);
         var hosts = new[] { a, b };
@@ -134,28 +128,15 @@ public sealed partial class SeveralHostsTests(PostgresServer postgres, ITestOutp
         await a.KillAsync();
         var killedAt = Stopwatch.StartNew();
 
-        await Poll.UntilAsync(() => CountAsync(b, "Finished"), n => n == count, TimeSpan.FromSeconds(150), "every instance to finish on B");
+        await Poll.UntilAsync(() => MultiNodeTests.CountAsync(b, "Finished"), n => n == count, TimeSpan.FromSeconds(150), "every instance to finish on B");
         output.WriteLine($"all {count} finished {killedAt.Elapsed.TotalSeconds:F1} s after A was killed");
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
-        await using var completions = new NpgsqlCommand("""
-            SELECT count(*) FROM "JournalBursts" b, json_array_elements(b."Entries"::json->'e') e
-            WHERE e->>'n' LIKE '%:after' AND e->>'e' = 'Completed' GROUP BY b."InstanceId"
-            """, connection);
-        var perInstance = new List<long>();
-        await using (var reader = await completions.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-                perInstance.Add(reader.GetInt64(0));
-        }
+        var perInstance = await MultiNodeTests.CompletionsPerInstanceAsync(connection);
         Assert.Equal(count, perInstance.Count);
         Assert.All(perInstance, n => Assert.Equal(1L, n));
         Assert.Empty(AlreadyConsumed().Matches(a.Output + b.Output));
     }
-
-    private static async Task<int> CountAsync(HostProcess host, string subStatus) =>
-        (await host.Api.GetFromJsonAsync<JsonElement>($"/elsa/api/workflow-instances?definitionId=due-together&subStatus={subStatus}&pageSize=1"))
-            .GetProperty("totalCount").GetInt32();
 
     [GeneratedRegex("already consumed")]
     private static partial Regex AlreadyConsumed();
