@@ -63,8 +63,9 @@ public sealed partial class PostgresDefinitionChanges(WorkflowDatabase database,
             {
                 break;
             }
-            catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or IOException or TimeoutException)
+            catch (Exception ex)
             {
+                // Whatever broke the connection (the server restarted, the network), listening starts again.
                 Log.ListenFailed(logger, ex);
                 first = false;
                 await Task.Delay(TimeSpan.FromSeconds(1), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
