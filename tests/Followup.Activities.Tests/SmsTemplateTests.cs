@@ -103,4 +103,27 @@ public sealed class SmsTemplateTests
         Assert.Contains("The template's values are a JSON object", notObject.Incidents.Single().Message, StringComparison.Ordinal);
         Assert.Single(await h.MessagesAsync());
     }
+
+    [Fact]
+    public void A_staff_notice_goes_by_sms_with_the_email_behind_it_by_email_without_a_number_to_text_and_not_at_all_without_either()
+    {
+        var store = new Service.StoreOptions { Name = "浦东大众4S店" };
+        var visit = new Data.Visit { Id = "v1", Number = "RO-1", CustomerId = "c1", VehicleId = "car1", PromisedAt = new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc) };
+        var at = new DateTime(2026, 3, 2, 8, 0, 0, DateTimeKind.Utc);
+        Data.Customer Customer(bool sms, bool email) => new() { Id = "c1", Name = "李先生", Phone = "+8613800138000", Email = "li@example.com", SmsConsent = sms, EmailConsent = email };
+        OutboxRecord? Notice(Data.Customer customer) => CustomerNotices.PromisedTimeChanged(store, new SmsOptions(), customer, visit, "沪A12345", "2026-03-02 17:00", at);
+
+        var sms = Notice(Customer(sms: true, email: true))!;
+        var payload = MessagePayload.FromJson(sms.Payload);
+        Assert.Equal((Channels.Sms, "+8613800138000", "li@example.com", SmsTemplates.PromisedTimeChanged), (sms.Channel, sms.Recipient, payload.FallbackEmail, payload.Template));
+        Assert.Equal("【浦东大众4S店】李先生您好，您的爱车沪A12345的预计完工时间调整为2026-03-02 17:00，给您带来不便，敬请谅解。", payload.Text);
+
+        var email = Notice(Customer(sms: false, email: true))!;
+        var mail = MessagePayload.FromJson(email.Payload);
+        Assert.Equal((Channels.Email, "li@example.com", "浦东大众4S店的消息"), (email.Channel, email.Recipient, mail.Subject));
+        Assert.Equal("李先生您好，您的爱车沪A12345的预计完工时间调整为2026-03-02 17:00，给您带来不便，敬请谅解。\n\n浦东大众4S店", mail.Text);
+
+        Assert.Null(Notice(Customer(sms: false, email: false)));
+        Assert.Null(CustomerNotices.AppointmentCancelled(store, new SmsOptions(), Customer(sms: false, email: false), new Data.Appointment { Id = "a1", CustomerId = "c1", VehicleId = "car1" }, "2026-03-05 10:00", at));
+    }
 }
