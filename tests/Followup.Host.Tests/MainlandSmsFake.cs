@@ -43,6 +43,9 @@ internal sealed class MainlandSmsFake : IDisposable
     /// <summary>Answers to SendSms still to give 503 before accepting.</summary>
     public int Unavailable { get; set; }
 
+    /// <summary>The query APIs answer 503 while set (the provider cannot be asked about an earlier attempt).</summary>
+    public bool QueryUnavailable { get; set; }
+
     /// <summary>A number the provider refuses (a permanent error).</summary>
     public string? RefusedNumber { get; set; }
 
@@ -93,6 +96,8 @@ internal sealed class MainlandSmsFake : IDisposable
             }
             return Provider == "Aliyun" ? AliyunSend(input) : TencentSend(JsonNode.Parse(request.Body!)!.AsObject());
         }
+        if (QueryUnavailable && action is "QuerySendDetails" or "PullSmsSendStatusByPhoneNumber")
+            return Json(503, new JsonObject { ["Code"] = "ServiceUnavailable", ["Message"] = "busy" });
         if (action is "QuerySendDetails")
             return Json(200, new JsonObject
             {

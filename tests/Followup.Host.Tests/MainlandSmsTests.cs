@@ -272,6 +272,30 @@ public sealed class MainlandSmsTests
     [Theory]
     [InlineData("Aliyun")]
     [InlineData("Tencent")]
+    public async Task When_the_provider_cannot_be_asked_about_a_lost_answer_nothing_is_sent_until_it_can(string provider)
+    {
+        using var fake = new MainlandSmsFake(provider) { QueryUnavailable = true };
+        using var smtp = netDumbster.smtp.Configuration.Configure().WithAddress(IPAddress.Loopback).WithRandomPort().Build();
+        await using var host = NotifyHost(fake, smtp);
+        host.TestServices = s => s.AddHttpClient(TemplateSmsSender.HttpClientName).AddHttpMessageHandler(() => new LoseAnswerOnce());
+        await Poll.StartAsync(host.Api(), "notify");
+        await SmsAsync(host, o => o.Attempts == 1 && o.Status == OutboxStatus.Sending && o.NotBefore != null);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await SweepAsync(host);
+        var waiting = await SmsAsync(host, o => o.Status == OutboxStatus.Sending && o.Error == $"{provider} answered 503");
+        Assert.Equal((1, 1), (fake.SendAttempts, waiting.Attempts));
+
+        fake.QueryUnavailable = false;
+        host.Clock.Advance(TimeSpan.FromMinutes(10));
+        await SweepAsync(host);
+        await SmsAsync(host, o => o.Status == OutboxStatus.Sent);
+        Assert.Equal((1, 1), (fake.SendAttempts, fake.Accepted.Count));
+        Assert.Equal(0, smtp.ReceivedEmailCount);
+    }
+
+    [Theory]
+    [InlineData("Aliyun")]
+    [InlineData("Tencent")]
     public async Task A_number_the_provider_refuses_fails_at_once_with_its_code_and_a_text_without_a_template_is_not_sent(string provider)
     {
         using var fake = new MainlandSmsFake(provider) { RefusedNumber = provider == "Aliyun" ? "13800138000" : "+8613800138000" };
@@ -330,6 +354,8 @@ public sealed class MainlandSmsTests
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("This link is not valid", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await phone.GetAsync("/s/short")).StatusCode);
+        using (var chinese = new HttpRequestMessage(HttpMethod.Get, "/s/Zz9Zz9Zz") { Headers = { { "Accept-Language", "zh-CN" } } })
+            Assert.Contains("此链接无效", await (await host.CreateClient().SendAsync(chinese)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
         host.Clock.Advance(TimeSpan.FromDays(31));
         var expired = await phone.GetAsync(new Uri(ShortLink.Pattern().Match(mail).Value).PathAndQuery);
         Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);

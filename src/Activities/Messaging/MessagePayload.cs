@@ -24,12 +24,3 @@ public sealed record MessagePayload(string Language, string Text, string? Subjec
 
     public static MessagePayload FromJson(string json) => JsonSerializer.Deserialize<MessagePayload>(json, Json)!;
 }
-
-/// <summary>
-/// A message of a workflow's step could not reach the customer (the provider refused it, or the number opted out):
-/// the step that sent it, waiting for the customer's answer (an approval, a survey), asks staff to call instead.
-/// </summary>
-public sealed record MessageUndeliveredStimulus(string InstanceId, string ActivityId)
-{
-    public const string Name = "Followup.MessageUndelivered";
-}

@@ -26,19 +26,15 @@ public static class Outbox
     /// </summary>
     public static bool SmsOrEmail(ActivityExecutionContext context, string? phone, string? email, MessagePayload payload, bool urgent, DateTime? notBefore = null, bool marketing = false)
     {
-        email = string.IsNullOrWhiteSpace(email) ? null : email.Trim();
         if (!string.IsNullOrWhiteSpace(phone))
         {
-            Sms(context, phone, payload with { FallbackEmail = email }, urgent, notBefore, marketing);
+            Sms(context, phone, payload with { FallbackEmail = string.IsNullOrWhiteSpace(email) ? null : email.Trim() }, urgent, notBefore, marketing);
             return true;
         }
-        if (email is null)
-        {
-            context.Workflow.AddJournal(context, "Skipped", "no address");
+        if (SkipWithoutAddress(context, email) is not { } address)
             return false;
-        }
         var store = context.GetRequiredService<IOptions<Service.StoreOptions>>().Value;
-        Email(context, email, FallbackEmail(store, payload, marketing), urgent);
+        Email(context, address, FallbackEmail(store, payload, marketing), urgent);
         return true;
     }
 

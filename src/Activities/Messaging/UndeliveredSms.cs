@@ -31,3 +31,12 @@ public sealed class UndeliveredSms(OutboxStore store, IServiceProvider services,
                 new TriggerOptions { StartNew = false, Input = new Dictionary<string, object?> { ["reason"] = row.Error ?? row.Status } }, cancellationToken);
     }
 }
+
+/// <summary>
+/// A message of a workflow's step could not reach the customer (the provider refused it, or the number opted out):
+/// the step that sent it, waiting for the customer's answer (an approval, a survey), asks staff to call instead.
+/// </summary>
+public sealed record MessageUndeliveredStimulus(string InstanceId, string ActivityId)
+{
+    public const string Name = "Followup.MessageUndelivered";
+}

@@ -54,7 +54,7 @@ public sealed class ReminderSteps(DealershipRecords records, ConsentStore consen
     {
         var phone = customer.SmsTo(marketing: true) is { } p && !await consents.BlocksAsync(Channels.Sms, p, marketing: true, context.CancellationToken) ? p : null;
         var address = customer.EmailTo(marketing: true) is { } a && !await consents.BlocksAsync(Channels.Email, a, marketing: true, context.CancellationToken) ? a : null;
-        if ((phone != null || address != null) && sms.Text.Contains(BookingLinkMark, StringComparison.Ordinal) | email.Text.Contains(BookingLinkMark, StringComparison.Ordinal))
+        if ((phone != null || address != null) && (sms.Text.Contains(BookingLinkMark, StringComparison.Ordinal) || email.Text.Contains(BookingLinkMark, StringComparison.Ordinal)))
         {
             var link = ShortLinks.For(context, links.BookingLinkFor(context.GetProperty<string>("VehicleId")!), Approvals.ICustomerLinks.BookingLinkLifetime);
             (sms, email) = (WithLink(sms, link), WithLink(email, link));

@@ -44,15 +44,8 @@ public sealed class WorkflowDefinitionService(
     /// <summary>When each version was last changed, as stored (read back, so at the database's precision).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> _stamps = new(StringComparer.Ordinal);
 
-    /// <summary>Loads every stored version into the cache (at start).</summary>
-    public async Task LoadAsync(CancellationToken cancellationToken)
-    {
-        foreach (var record in await store.ListDefinitionsAsync(cancellationToken))
-        {
-            cache.Set(reader.Read(record.Json));
-            _stamps[record.Id] = record.UpdatedAt;
-        }
-    }
+    /// <summary>Loads every stored version into the cache (at start, and when a version is missing).</summary>
+    public Task LoadAsync(CancellationToken cancellationToken) => ReloadAsync(null, cancellationToken);
 
     /// <summary>
     /// Makes the cache hold what is stored for one definition (null: for all): versions another host added, published,
@@ -69,7 +62,7 @@ public sealed class WorkflowDefinitionService(
                 cache.Remove(gone.Id);
             foreach (var record in stored)
             {
-                if (cache.FindVersion(record.Id) is not { } cached || cached.IsLatest != record.IsLatest || cached.IsPublished != record.IsPublished || _stamps.GetValueOrDefault(record.Id) != record.UpdatedAt)
+                if (!Cached(record.Id, record.IsLatest, record.IsPublished, record.UpdatedAt))
                     cache.Set(reader.Read(record.Json));
                 _stamps[record.Id] = record.UpdatedAt;
             }
@@ -79,6 +72,14 @@ public sealed class WorkflowDefinitionService(
             _gate.Release();
         }
     }
+
+    /// <summary>
+    /// Whether the cache holds this stored version as it is: the same flags, and the same last change when it was read
+    /// back before (a version this host wrote itself and has not read back is what it wrote).
+    /// </summary>
+    private bool Cached(string versionId, bool isLatest, bool isPublished, DateTime updatedAt) =>
+        cache.FindVersion(versionId) is { } cached && cached.IsLatest == isLatest && cached.IsPublished == isPublished
+        && (!_stamps.TryGetValue(versionId, out var stamp) || stamp == updatedAt);
 
     /// <summary>
     /// Before a start by definition id on hosts that share definitions: at most once a second per definition, compares
@@ -93,10 +94,7 @@ public sealed class WorkflowDefinitionService(
             return;
         _checked[definitionId] = now;
         var stored = await store.ListVersionStampsAsync(definitionId, cancellationToken);
-        var cached = cache.Versions(definitionId);
-        var same = stored.Count == cached.Count && stored.All(s => cache.FindVersion(s.Id) is { } c && c.IsLatest == s.IsLatest && c.IsPublished == s.IsPublished
-            && (!_stamps.TryGetValue(s.Id, out var stamp) || stamp == s.UpdatedAt));
-        if (!same)
+        if (stored.Count != cache.Versions(definitionId).Count || !stored.All(s => Cached(s.Id, s.IsLatest, s.IsPublished, s.UpdatedAt)))
             await ReloadAsync(definitionId, cancellationToken);
     }
 
