@@ -18,6 +18,11 @@ if (args.FirstOrDefault() == "designer")
     await Followup.Benchmarks.DesignerLoadBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 3, args.Length > 2 && args[2] != "-" ? args[2] : null, args.Length > 3 ? int.Parse(args[3]) : 20);
     return;
 }
+if (args.FirstOrDefault() == "visits")
+{
+    await Followup.Benchmarks.VisitBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 1_000, args.Length > 2 ? int.Parse(args[2]) : 16);
+    return;
+}
 if (args.FirstOrDefault() == "timers")
 {
     foreach (var n in args.Skip(1).Select(int.Parse).DefaultIfEmpty(10_000))

@@ -1,0 +1,290 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Followup.Activities.Messaging;
+using Followup.Host.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Followup.Benchmarks;
+
+/// <summary>
+/// The shipped service visit, its satisfaction callback and its next-service reminder, driven over HTTP as the
+/// store's staff and customers drive them: an advisor opens the visit, each person finds their task in their inbox
+/// (<c>GET /api/tasks</c>) and completes it, the customer opens the estimate's short link on their phone and approves
+/// it on the page, a callback agent works the calls when they fall due, and an advisor follows up the reminders. The
+/// waits (the callback two days on, the reminder months on) pass on a fake clock.
+/// </summary>
+internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer, int callers)
+{
+    /// <summary>A store's people, one of each per caller: each caller is an advisor with their own workshop.</summary>
+    private sealed record Crew(HttpClient Advisor, HttpClient Technician, HttpClient Inspector, HttpClient Agent, string TechnicianName);
+
+    private readonly List<Crew> _crews = [];
+    private int _polls;
+
+    public static async Task RunAsync(int n, int callers, Dictionary<string, string?>? settings = null, string store = "SQLite", Func<TimeSpan>? databaseCpu = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("followup-visit-bench").FullName;
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero)); // 09:00 in Shanghai
+        await using var host = await BenchHost.StartAsync(folder, clock, settings ?? BenchHost.SqliteSettings(folder));
+        var timer = new RequestTimer();
+        var bench = new VisitBenchmark(host, timer, callers);
+        await bench.StaffAsync();
+        // A first, unreported run of visits through the same host lets the JIT compile the hot paths at its top tier.
+        timer.Recording = false;
+        var warm = await bench.CustomersAsync(Math.Max(callers * 4, n / 5), first: 1);
+        await bench.VisitsAsync(warm);
+        await bench.AftercareAsync(warm.Length);
+        var customers = await bench.CustomersAsync(n, first: warm.Length + 1);
+        timer.Recording = true;
+        timer.Clear();
+        bench._polls = 0;
+
+        var cpu = Stats.Cpu();
+        var dbCpu = databaseCpu?.Invoke() ?? TimeSpan.Zero;
+        var allocated = GC.GetTotalAllocatedBytes();
+        var total = Stopwatch.StartNew();
+        var visits = Stopwatch.StartNew();
+        await bench.VisitsAsync(customers);
+        visits.Stop();
+        var aftercare = Stopwatch.StartNew();
+        await bench.AftercareAsync(n);
+        aftercare.Stop();
+        total.Stop();
+        cpu = Stats.Cpu() - cpu;
+        dbCpu = (databaseCpu?.Invoke() ?? TimeSpan.Zero) - dbCpu;
+
+        var all = timer.All();
+        Console.WriteLine($"visits N={n} on {store}, {callers} callers: {n / total.Elapsed.TotalSeconds:F0} complete visits/s ({total.Elapsed.TotalSeconds:F1} s: " +
+            $"open to delivery {visits.Elapsed.TotalSeconds:F1} s = {n / visits.Elapsed.TotalSeconds:F0} visits/s, callbacks and reminders {aftercare.Elapsed.TotalSeconds:F1} s)");
+        Console.WriteLine($"  {all.Length} requests, {all.Length / total.Elapsed.TotalSeconds:F0} requests/s, p50 {Stats.Percentile(all, 50):F1} ms, p99 {Stats.Percentile(all, 99):F1} ms, " +
+            $"{(double)all.Length / n:F1} requests and {(double)bench._polls / n:F1} inbox re-reads per visit");
+        Console.WriteLine($"  CPU per visit {cpu.TotalMilliseconds / n:F1} ms (this process: host and callers){(databaseCpu is null ? "" : $" + {dbCpu.TotalMilliseconds / n:F1} ms (database server)")}, " +
+            $"allocated per visit {(GC.GetTotalAllocatedBytes() - allocated) / n / 1024} KiB, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB");
+        foreach (var line in timer.Breakdown())
+            Console.WriteLine(line);
+    }
+
+    private async Task StaffAsync()
+    {
+        for (var k = 0; k < callers; k++)
+        {
+            await host.AddStaffAsync($"advisor{k}", Roles.Advisor);
+            await host.AddStaffAsync($"tech{k}", Roles.Technician);
+            await host.AddStaffAsync($"inspector{k}", Roles.Technician);
+            await host.AddStaffAsync($"agent{k}", Roles.CallbackAgent);
+        }
+        await SignInAsync();
+    }
+
+    /// <summary>Everyone signs in (again: a sign-in lasts a working day, and the clock moves on by days).</summary>
+    private async Task SignInAsync()
+    {
+        foreach (var crew in _crews)
+        {
+            crew.Advisor.Dispose();
+            crew.Technician.Dispose();
+            crew.Inspector.Dispose();
+            crew.Agent.Dispose();
+        }
+        _crews.Clear();
+        var timing = timer.Handle();
+        for (var k = 0; k < callers; k++)
+            _crews.Add(new Crew(await BenchHost.SignInAsync(host.Address, $"advisor{k}", timing), await BenchHost.SignInAsync(host.Address, $"tech{k}", timing),
+                await BenchHost.SignInAsync(host.Address, $"inspector{k}", timing), await BenchHost.SignInAsync(host.Address, $"agent{k}", timing), $"tech{k}"));
+    }
+
+    /// <summary>Customers with a car each, registered at the desk before their visit (not timed).</summary>
+    private async Task<string[]> CustomersAsync(int n, int first)
+    {
+        var vehicles = new string[n];
+        await Parallel.ForAsync(0, n, new ParallelOptions { MaxDegreeOfParallelism = callers }, async (i, _) =>
+        {
+            var desk = _crews[i % callers].Advisor;
+            var serial = first + i;
+            var customer = await Created(await desk.PostAsJsonAsync("/api/customers", new
+            {
+                name = $"Customer {serial}", phone = $"+86 139 {serial / 10000 % 10000:D4} {serial % 10000:D4}", language = "en", smsConsent = true, emailConsent = false, marketingConsent = true,
+            }));
+            var vehicle = await Created(await desk.PostAsJsonAsync("/api/vehicles", new
+            {
+                customerId = customer.GetProperty("id").GetString(), vin = Followup.Activities.Data.Vin.WithCheckDigit($"LSVAU2180N{serial:D7}"),
+                plate = $"沪B{serial:D5}", model = "Lavida", year = 2022, odometer = 20000,
+            }));
+            vehicles[i] = vehicle.GetProperty("id").GetString()!;
+        });
+        return vehicles;
+    }
+
+    /// <summary>Every visit from its opening to the car's delivery, <c>callers</c> at a time.</summary>
+    private Task VisitsAsync(string[] vehicles) =>
+        Parallel.ForAsync(0, vehicles.Length, new ParallelOptions { MaxDegreeOfParallelism = callers }, async (i, _) => await VisitAsync(_crews[i % callers], vehicles[i]));
+
+    private async Task VisitAsync(Crew crew, string vehicleId)
+    {
+        var visit = await Created(await crew.Advisor.PostAsJsonAsync("/api/visits", new { vehicleId }));
+        var number = visit.GetProperty("number").GetString()!;
+        await CompleteAsync(crew.Advisor, number, "reception", "Done", new { greeted = "true" });
+        await CompleteAsync(crew.Advisor, number, "preInspection", "Done", new { odometer = "25000", fuel = "3/4", covers = "true", wash = "no", waiting = "leave", acknowledged = "true" });
+        await CompleteAsync(crew.Advisor, number, "needs", "Done", new { concerns = "", services = "OIL", warranty = "NotCovered", signed = "true" });
+        await ApproveByLinkAsync(number);
+        await CompleteAsync(crew.Technician, number, "handover", "Done", new { technician = crew.TechnicianName, received = "true" });
+        await CompleteAsync(crew.Technician, number, "work", "WorkDone", new { });
+        await CompleteAsync(crew.Inspector, number, "qualityCheck", "Passed", new { });
+        await CompleteAsync(crew.Advisor, number, "settlement", "Done", new { explained = "true", payment = "card" });
+        await CompleteAsync(crew.Advisor, number, "delivery", "Done", new { walkaround = "true", informed = "true" });
+    }
+
+    /// <summary>
+    /// Two days on the callback agents' calls fall due and each is reached (satisfied, resolved); months on the
+    /// reminders go, and a week later the advisors call those who have not booked and book them.
+    /// </summary>
+    private async Task AftercareAsync(int n)
+    {
+        await host.AdvanceAsync(TimeSpan.FromDays(3));
+        await SignInAsync();
+        await WorkQueueAsync(c => c.Agent, "callback", "Reached", new { score = "5", resolved = "yes", comments = "" }, n);
+        await host.AdvanceAsync(TimeSpan.FromDays(200));
+        await host.AdvanceAsync(TimeSpan.FromDays(8));
+        await SignInAsync();
+        await WorkQueueAsync(c => c.Advisor, "reminder", "Done", new { result = "booked", notes = "" }, n);
+    }
+
+    /// <summary>Each caller takes the tasks of a step from the top of their inbox until <paramref name="n"/> are done.</summary>
+    private async Task WorkQueueAsync(Func<Crew, HttpClient> who, string activityId, string action, object values, int n)
+    {
+        var done = 0;
+        var idle = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, callers, new ParallelOptions { MaxDegreeOfParallelism = callers }, async (k, _) =>
+        {
+            var staff = who(_crews[k]);
+            while (Volatile.Read(ref done) < n)
+            {
+                var tasks = (await Inbox(staff)).Where(t => t.GetProperty("activityId").GetString() == activityId).ToList();
+                if (tasks.Count == 0)
+                {
+                    if (idle.Elapsed > TimeSpan.FromSeconds(60))
+                        throw new TimeoutException($"{n - done} {activityId} tasks never came");
+                    Interlocked.Increment(ref _polls);
+                    await Task.Delay(20);
+                    continue;
+                }
+                // Callers working one list take different rows of it, as people at desks side by side do.
+                var task = tasks[k % tasks.Count];
+                using var response = await staff.PostAsJsonAsync($"/api/tasks/{task.GetProperty("id").GetString()}/complete", new { action, values });
+                if (response.StatusCode == HttpStatusCode.NoContent)
+                {
+                    Interlocked.Increment(ref done);
+                    idle.Restart();
+                }
+                else if (response.StatusCode != HttpStatusCode.Conflict)
+                    throw new InvalidOperationException($"{activityId}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        });
+    }
+
+    private static async Task<List<JsonElement>> Inbox(HttpClient staff) =>
+        [.. (await staff.GetFromJsonAsync<JsonElement>("/api/tasks")).GetProperty("items").EnumerateArray()];
+
+    /// <summary>Finds the open task of a step of a visit in the staff member's inbox (reading it again until it is there) and completes it.</summary>
+    private async Task CompleteAsync(HttpClient staff, string number, string activityId, string action, object values)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var task = (await Inbox(staff)).FirstOrDefault(t => t.GetProperty("correlationId").GetString() == number && t.GetProperty("activityId").GetString() == activityId);
+            if (task.ValueKind == JsonValueKind.Object)
+            {
+                using var response = await staff.PostAsJsonAsync($"/api/tasks/{task.GetProperty("id").GetString()}/complete", new { action, values });
+                if (response.StatusCode != HttpStatusCode.NoContent)
+                    throw new InvalidOperationException($"{number} {activityId}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                return;
+            }
+            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+                throw new TimeoutException($"{number}: no {activityId} task");
+            Interlocked.Increment(ref _polls);
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>The customer taps the short link in the estimate's text and approves every line on the page.</summary>
+    private async Task ApproveByLinkAsync(string number)
+    {
+        var outbox = host.Services.GetRequiredService<OutboxStore>();
+        var deadline = Stopwatch.StartNew();
+        string? link = null;
+        while (link is null)
+        {
+            link = (await outbox.ListAsync(number, 50, CancellationToken.None)).Select(m => ShortLink().Match(MessagePayload.FromJson(m.Payload).Text))
+                .FirstOrDefault(m => m.Success)?.Value;
+            if (link is null)
+            {
+                if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+                    throw new TimeoutException($"{number}: no estimate text");
+                await Task.Delay(5);
+            }
+        }
+        using var phone = new HttpClient(((RequestTimer.Handler)timer.Handle()).Wrap(Phone())) { BaseAddress = new Uri(host.Address) };
+        string signed;
+        using (var redirect = await phone.GetAsync(new Uri(link).PathAndQuery))
+            signed = redirect.Headers.Location?.PathAndQuery ?? throw new InvalidOperationException($"{number}: {link} answered {redirect.StatusCode}");
+        var page = await phone.GetStringAsync(signed);
+        var form = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", BenchHost.AntiforgeryToken(page)), new("signedName", "Customer"), new("consent", "true"), new("decision", "approve") };
+        form.AddRange(Line().Matches(page).Select(m => new KeyValuePair<string, string>("line", m.Groups[1].Value)));
+        using var answer = await phone.PostAsync(signed, new FormUrlEncodedContent(form));
+        if (!answer.IsSuccessStatusCode)
+            throw new InvalidOperationException($"{number} approval: {answer.StatusCode}");
+    }
+
+    private int _phones;
+
+    /// <summary>
+    /// A customer's phone: its own cookies and its own address (127.x.y.z), as customers reach the store from
+    /// addresses of their own and the customer pages limit requests per address.
+    /// </summary>
+    private SocketsHttpHandler Phone()
+    {
+        var n = Interlocked.Increment(ref _phones);
+        var address = new IPAddress([127, (byte)(1 + n / 65536 % 250), (byte)(n / 256 % 256), (byte)(1 + n % 250)]);
+        return new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = true,
+            CookieContainer = new CookieContainer(),
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(address, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+    }
+
+    private static async Task<JsonElement> Created(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            if (response.StatusCode != HttpStatusCode.Created)
+                throw new InvalidOperationException($"{response.RequestMessage?.RequestUri}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+    }
+
+    [GeneratedRegex(@"http\S+/s/[A-Za-z0-9]{8}")]
+    private static partial Regex ShortLink();
+
+    [GeneratedRegex("name=\"line\" value=\"([^\"]+)\"")]
+    private static partial Regex Line();
+}
