@@ -23,6 +23,16 @@ if (args.FirstOrDefault() == "visits")
     await Followup.Benchmarks.VisitBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 1_000, args.Length > 2 ? int.Parse(args[2]) : 16);
     return;
 }
+if (args.FirstOrDefault() == "waiting")
+{
+    await Followup.Benchmarks.WaitingBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 100_000, args.Length > 2 ? int.Parse(args[2]) : 10_000, args.Length > 3 ? int.Parse(args[3]) : 50_000);
+    return;
+}
+if (args.FirstOrDefault() == "waiting-measure")
+{
+    await Followup.Benchmarks.WaitingBenchmark.MeasureAsync(args[1], int.Parse(args[2]));
+    return;
+}
 if (args.FirstOrDefault() == "timers")
 {
     foreach (var n in args.Skip(1).Select(int.Parse).DefaultIfEmpty(10_000))

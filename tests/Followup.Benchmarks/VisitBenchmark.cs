@@ -22,6 +22,8 @@ internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer,
     /// <summary>A store's people, one of each per caller: each caller is an advisor with their own workshop.</summary>
     private sealed record Crew(HttpClient Advisor, HttpClient Technician, HttpClient Inspector, HttpClient Agent, string TechnicianName);
 
+    private const int WarmUp = 400;
+
     private readonly List<Crew> _crews = [];
     private int _polls;
 
@@ -33,9 +35,10 @@ internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer,
         var timer = new RequestTimer();
         var bench = new VisitBenchmark(host, timer, callers);
         await bench.StaffAsync();
-        // A first, unreported run of visits through the same host lets the JIT compile the hot paths at its top tier.
+        // A first, unreported run of visits through the same host lets the JIT compile the hot paths at its top tier
+        // (the host's code is large: about 60,000 methods are compiled before it runs at full speed).
         timer.Recording = false;
-        var warm = await bench.CustomersAsync(Math.Max(callers * 4, n / 5), first: 1);
+        var warm = await bench.CustomersAsync(WarmUp, first: 1);
         await bench.VisitsAsync(warm);
         await bench.AftercareAsync(warm.Length);
         var customers = await bench.CustomersAsync(n, first: warm.Length + 1);
@@ -46,6 +49,7 @@ internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer,
         var cpu = Stats.Cpu();
         var dbCpu = databaseCpu?.Invoke() ?? TimeSpan.Zero;
         var allocated = GC.GetTotalAllocatedBytes();
+        var (jitted, jitTime, gcPaused) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime(), GC.GetTotalPauseDuration());
         var total = Stopwatch.StartNew();
         var visits = Stopwatch.StartNew();
         await bench.VisitsAsync(customers);
@@ -64,6 +68,8 @@ internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer,
             $"{(double)all.Length / n:F1} requests and {(double)bench._polls / n:F1} inbox re-reads per visit");
         Console.WriteLine($"  CPU per visit {cpu.TotalMilliseconds / n:F1} ms (this process: host and callers){(databaseCpu is null ? "" : $" + {dbCpu.TotalMilliseconds / n:F1} ms (database server)")}, " +
             $"allocated per visit {(GC.GetTotalAllocatedBytes() - allocated) / n / 1024} KiB, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB");
+        Console.WriteLine($"  JIT during the run: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted} methods, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms; " +
+            $"GC pauses {(GC.GetTotalPauseDuration() - gcPaused).TotalMilliseconds:F0} ms");
         foreach (var line in timer.Breakdown())
             Console.WriteLine(line);
     }

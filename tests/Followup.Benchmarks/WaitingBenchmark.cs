@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Followup.Activities.Data;
+using Followup.Host.Security;
+using Followup.Workflows.Persistence;
+using Followup.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Followup.Benchmarks;
+
+/// <summary>
+/// One store with a large number of waiting instances of the shipped workflows: half satisfaction callbacks (their
+/// first call due in two days) and half next-service reminders (due in months), for visits delivered in the last day,
+/// beside a year of visits before them. Measures the host's start-up to ready and its memory on that database, a
+/// resume among them (the callback's call falling due, as its timer job resumes it), the inbox of the callback agents
+/// with the calls those resumes opened, and the dashboard over the year.
+/// </summary>
+internal static class WaitingBenchmark
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 2, 1, 0, 0, TimeSpan.Zero); // 09:00 in Shanghai
+
+    public static async Task RunAsync(int waiting, int openTasks, int yearOfVisits)
+    {
+        var folder = Directory.CreateTempSubdirectory("followup-waiting-bench").FullName;
+        var clock = new FakeTimeProvider(Now);
+        var settings = BenchHost.SqliteSettings(folder);
+        settings["Hangfire:SchedulePollInterval"] = "00:10:00"; // nothing falls due meanwhile on the fake clock
+        var recent = waiting / 2;
+        var seeding = Stopwatch.StartNew();
+        await using (var host = await BenchHost.StartAsync(folder, clock, settings))
+        {
+            await host.AddStaffAsync("manager", Roles.Manager);
+            await host.AddStaffAsync("agent", Roles.CallbackAgent);
+            var (numbers, visitIds) = await SeedVisitsAsync(host, recent, yearOfVisits);
+            var runtime = host.Services.GetRequiredService<IWorkflowRuntime>();
+            var started = 0;
+            await Parallel.ForAsync(0, recent, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            {
+                foreach (var definition in new[] { "satisfaction-callback", "service-reminder" })
+                {
+                    var result = await runtime.StartAsync(new StartWorkflowRequest
+                    {
+                        DefinitionId = definition, CorrelationId = numbers[i], Input = new Dictionary<string, object?> { ["VisitId"] = visitIds[i] },
+                    }, ct);
+                    if (result.Status != WorkflowStatus.Running)
+                        throw new InvalidOperationException($"{definition} for {numbers[i]}: {result.Status} {result.SubStatus}");
+                }
+                if (Interlocked.Increment(ref started) % 10_000 == 0)
+                    Console.WriteLine($"  {started * 2:N0} instances waiting after {seeding.Elapsed.TotalSeconds:F0} s");
+            });
+        }
+        Console.WriteLine($"waiting N={waiting:N0}: seeded {recent:N0} recent visits with a callback and a reminder each and {yearOfVisits:N0} visits over the year before in {seeding.Elapsed.TotalSeconds:F0} s; " +
+            $"database {new FileInfo(Path.Combine(folder, "followup.db")).Length / 1024 / 1024} MiB");
+        // The rest in a process of its own, as a host restarted on that database: its memory is the host's alone.
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+        foreach (var arg in new[] { typeof(WaitingBenchmark).Assembly.Location, "waiting-measure", folder, openTasks.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(arg);
+        using var measure = Process.Start(info)!;
+        await measure.WaitForExitAsync();
+        if (measure.ExitCode != 0)
+            throw new InvalidOperationException($"the measuring process exited with {measure.ExitCode}");
+    }
+
+    /// <summary>The host started on a seeded store in this (fresh) process, and what it is measured doing.</summary>
+    public static async Task MeasureAsync(string folder, int openTasks)
+    {
+        var clock = new FakeTimeProvider(Now);
+        await using var again = await BenchHost.StartAsync(folder, clock, BenchHost.SqliteSettings(folder));
+        var ready = await new HttpClient { BaseAddress = new Uri(again.Address) }.GetAsync("/health/ready");
+        Console.WriteLine($"  start-up to ready: {again.StartedIn.TotalSeconds:F2} s ({(int)ready.StatusCode}); working set then {WorkingSetMiB()} MiB");
+
+        // Resumes among the waiting: the soonest timers are the callbacks' first calls; each opens a call task.
+        var store = again.Services.GetRequiredService<IWorkflowRunStore>();
+        var timers = await store.ListTimersAsync(null, DateTime.MinValue, "", openTasks, CancellationToken.None);
+        var runtime2 = again.Services.GetRequiredService<IWorkflowRuntime>();
+        var latencies = new ConcurrentBag<double>();
+        // The first few hundred are not reported: the JIT compiles the resume's code meanwhile.
+        var warm = Math.Min(500, timers.Count / 5);
+        await Parallel.ForEachAsync(timers.Take(warm), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (timer, ct) => await runtime2.ResumeAsync(timer.InstanceId, timer.Id, null, ct));
+        var resumeTime = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(timers.Skip(warm), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (timer, ct) =>
+        {
+            var sw = Stopwatch.StartNew();
+            var result = await runtime2.ResumeAsync(timer.InstanceId, timer.Id, null, ct);
+            latencies.Add(sw.Elapsed.TotalMilliseconds);
+            if (result.Outcome != ResumeOutcome.Resumed)
+                throw new InvalidOperationException($"{timer.InstanceId}: {result.Message}");
+        });
+        var sorted = latencies.Order().ToArray();
+        Console.WriteLine($"  {sorted.Length:N0} resumes ({timers.Select(t => t.DefinitionId).Distinct().Single()}, 16 at a time): {sorted.Length / resumeTime.Elapsed.TotalSeconds:F0}/s, " +
+            $"p50 {Stats.Percentile(sorted, 50):F1} ms, p99 {Stats.Percentile(sorted, 99):F1} ms");
+
+        var timer = new RequestTimer();
+        var agent = await BenchHost.SignInAsync(again.Address, "agent", timer.Handle());
+        var manager = await BenchHost.SignInAsync(again.Address, "manager", timer.Handle());
+        timer.Clear();
+        await GetAsync(agent, "/api/tasks", 20);
+        await GetAsync(agent, "/inbox/?lang=en", 20);
+        var from = Uri.EscapeDataString(Now.AddDays(-366).ToString("O"));
+        await GetAsync(manager, $"/dashboard?from={from}&lang=en", 10);
+        await GetAsync(manager, $"/api/kpis?from={from}", 10);
+        Console.WriteLine($"  the agent's inbox holds {(await agent.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/tasks")).GetProperty("items").GetArrayLength():N0} open tasks; working set now {WorkingSetMiB()} MiB, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB");
+
+        async Task GetAsync(HttpClient client, string path, int times)
+        {
+            var each = new List<double>();
+            for (var i = 0; i < times + 2; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                using var response = await client.GetAsync(path);
+                var bytes = (await response.Content.ReadAsByteArrayAsync()).Length;
+                if (!response.IsSuccessStatusCode)
+                    throw new InvalidOperationException($"{path}: {response.StatusCode}");
+                if (i >= 2) // the first two warm the JIT
+                    each.Add(sw.Elapsed.TotalMilliseconds);
+                if (i == times + 1)
+                {
+                    var s = each.Order().ToArray();
+                    Console.WriteLine($"  GET {path.Split('?')[0],-16} {bytes / 1024,6} KiB  p50 {Stats.Percentile(s, 50),7:F1} ms  p99 {Stats.Percentile(s, 99),7:F1} ms  ({times} requests, one at a time)");
+                }
+            }
+        }
+    }
+
+    private static long WorkingSetMiB()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64 / 1024 / 1024;
+    }
+
+    /// <summary>
+    /// The store's records written directly: <paramref name="recent"/> visits delivered in the last day and
+    /// <paramref name="year"/> visits delivered over the year before, each with its customer and car.
+    /// </summary>
+    private static async Task<(string[] Numbers, string[] VisitIds)> SeedVisitsAsync(BenchHost host, int recent, int year)
+    {
+        var factory = host.Services.GetRequiredService<IDbContextFactory<DealershipDbContext>>();
+        var numbers = new string[recent];
+        var ids = new string[recent];
+        var total = recent + year;
+        const int Batch = 5_000;
+        for (var start = 0; start < total; start += Batch)
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            for (var i = start; i < Math.Min(total, start + Batch); i++)
+            {
+                // The year's visits first (oldest first), then the last day's.
+                var delivered = i < year
+                    ? Now.UtcDateTime.AddDays(-366 + 365.0 * i / year)
+                    : Now.UtcDateTime.AddHours(-24 + 24.0 * (i - year) / recent);
+                var serial = i + 1;
+                var customer = new Customer
+                {
+                    Id = $"c{serial:D7}", Name = $"Customer {serial}", Phone = $"+86139{serial:D8}", Language = i % 3 == 0 ? "en" : "zh-CN",
+                    SmsConsent = true, MarketingConsent = true, CreatedAt = delivered.AddDays(-30), UpdatedAt = delivered.AddDays(-30),
+                };
+                var vehicle = new Vehicle
+                {
+                    Id = $"v{serial:D7}", CustomerId = customer.Id, Vin = Vin.WithCheckDigit($"LSVAU2180N{serial:D7}"), Plate = $"沪B{serial:D6}", Model = "Lavida", Year = 2022,
+                    CreatedAt = customer.CreatedAt,
+                };
+                var visit = new Visit
+                {
+                    Id = $"visit{serial:D7}", Number = $"RO-{delivered.Year}-{serial:D6}", CustomerId = customer.Id, VehicleId = vehicle.Id, Status = VisitStatus.Delivered,
+                    Advisor = $"advisor{serial % 8}", Technician = $"tech{serial % 12}", CreatedAt = delivered.AddHours(-3), UpdatedAt = delivered,
+                    GreetedAt = delivered.AddHours(-3), PromisedAt = delivered.AddMinutes(-10), ReadyAt = delivered.AddMinutes(-30), DeliveredAt = delivered,
+                };
+                db.Customers.Add(customer);
+                db.Vehicles.Add(vehicle);
+                db.Visits.Add(visit);
+                db.Set<MileageReading>().Add(new MileageReading { VehicleId = vehicle.Id, Kilometres = 20_000 + serial % 5_000, ReadAt = visit.CreatedAt, Source = "visit" });
+                if (i >= year)
+                    (numbers[i - year], ids[i - year]) = (visit.Number, visit.Id);
+            }
+            await db.SaveChangesAsync();
+        }
+        return (numbers, ids);
+    }
+}
