@@ -33,6 +33,12 @@ if (args.FirstOrDefault() == "waiting-measure")
     await Followup.Benchmarks.WaitingBenchmark.MeasureAsync(args[1], int.Parse(args[2]));
     return;
 }
+if (args.FirstOrDefault() == "hosts")
+{
+    await Followup.Benchmarks.HostsBenchmark.RunAsync(args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : [1, 2, 3],
+        args.Length > 2 ? int.Parse(args[2]) : 400, args.Length > 3 ? int.Parse(args[3]) : 1_000, args.Length > 4 ? int.Parse(args[4]) : 8);
+    return;
+}
 if (args.FirstOrDefault() == "timers")
 {
     foreach (var n in args.Skip(1).Select(int.Parse).DefaultIfEmpty(10_000))

@@ -17,10 +17,14 @@ namespace Followup.Benchmarks;
 /// it on the page, a callback agent works the calls when they fall due, and an advisor follows up the reminders. The
 /// waits (the callback two days on, the reminder months on) pass on a fake clock.
 /// </summary>
-internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer, int callers)
+internal sealed partial class VisitBenchmark(RequestTimer timer, int callers, Func<int, string> addressOf, Func<string, Task<string?>> estimateText, Func<string, string, Task<bool>> completed)
 {
+    /// <summary>The host in this process, for what passes on its clock (the aftercare).</summary>
+    private BenchHost? _host;
+
+    private static string Password => BenchHost.Password;
     /// <summary>A store's people, one of each per caller: each caller is an advisor with their own workshop.</summary>
-    private sealed record Crew(HttpClient Advisor, HttpClient Technician, HttpClient Inspector, HttpClient Agent, string TechnicianName);
+    private sealed record Crew(HttpClient Advisor, HttpClient Technician, HttpClient Inspector, HttpClient Agent, string TechnicianName, string Address);
 
     private const int WarmUp = 400;
 
@@ -33,8 +37,18 @@ internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer,
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero)); // 09:00 in Shanghai
         await using var host = await BenchHost.StartAsync(folder, clock, settings ?? BenchHost.SqliteSettings(folder));
         var timer = new RequestTimer();
-        var bench = new VisitBenchmark(host, timer, callers);
-        await bench.StaffAsync();
+        var outbox = host.Services.GetRequiredService<OutboxStore>();
+        var bench = new VisitBenchmark(timer, callers, _ => host.Address,
+            async number => string.Join("\n", (await outbox.ListAsync(number, 50, CancellationToken.None)).Select(m => MessagePayload.FromJson(m.Payload).Text)),
+            (_, _) => Task.FromResult(false)) { _host = host };
+        for (var k = 0; k < callers; k++)
+        {
+            await host.AddStaffAsync($"advisor{k}", Roles.Advisor);
+            await host.AddStaffAsync($"tech{k}", Roles.Technician);
+            await host.AddStaffAsync($"inspector{k}", Roles.Technician);
+            await host.AddStaffAsync($"agent{k}", Roles.CallbackAgent);
+        }
+        await bench.SignInAsync();
         // A first, unreported run of visits through the same host lets the JIT compile the hot paths at its top tier
         // (the host's code is large: about 60,000 methods are compiled before it runs at full speed).
         timer.Recording = false;
@@ -46,6 +60,8 @@ internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer,
         timer.Clear();
         bench._polls = 0;
 
+        using var allocations = Environment.GetEnvironmentVariable("FOLLOWUP_BENCH_ALLOCATIONS") == "1" ? new AllocationTypes() : null;
+        allocations?.On = true;
         var cpu = Stats.Cpu();
         var dbCpu = databaseCpu?.Invoke() ?? TimeSpan.Zero;
         var allocated = GC.GetTotalAllocatedBytes();
@@ -72,22 +88,17 @@ internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer,
             $"GC pauses {(GC.GetTotalPauseDuration() - gcPaused).TotalMilliseconds:F0} ms");
         foreach (var line in timer.Breakdown())
             Console.WriteLine(line);
-    }
-
-    private async Task StaffAsync()
-    {
-        for (var k = 0; k < callers; k++)
+        if (allocations != null)
         {
-            await host.AddStaffAsync($"advisor{k}", Roles.Advisor);
-            await host.AddStaffAsync($"tech{k}", Roles.Technician);
-            await host.AddStaffAsync($"inspector{k}", Roles.Technician);
-            await host.AddStaffAsync($"agent{k}", Roles.CallbackAgent);
+            allocations.On = false;
+            Console.WriteLine("  allocated, by the type sampled every ~100 KB:");
+            foreach (var line in allocations.Top(25, n))
+                Console.WriteLine(line);
         }
-        await SignInAsync();
     }
 
     /// <summary>Everyone signs in (again: a sign-in lasts a working day, and the clock moves on by days).</summary>
-    private async Task SignInAsync()
+    public async Task SignInAsync()
     {
         foreach (var crew in _crews)
         {
@@ -97,14 +108,20 @@ internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer,
             crew.Agent.Dispose();
         }
         _crews.Clear();
-        var timing = timer.Handle();
         for (var k = 0; k < callers; k++)
-            _crews.Add(new Crew(await BenchHost.SignInAsync(host.Address, $"advisor{k}", timing), await BenchHost.SignInAsync(host.Address, $"tech{k}", timing),
-                await BenchHost.SignInAsync(host.Address, $"inspector{k}", timing), await BenchHost.SignInAsync(host.Address, $"agent{k}", timing), $"tech{k}"));
+            _crews.Add(await CrewAsync(k));
+    }
+
+    private async Task<Crew> CrewAsync(int k)
+    {
+        var timing = timer.Handle();
+        var address = addressOf(_moved.GetValueOrDefault(k, k));
+        return new Crew(await BenchHost.SignInAsync(address, $"advisor{k}", timing), await BenchHost.SignInAsync(address, $"tech{k}", timing),
+            await BenchHost.SignInAsync(address, $"inspector{k}", timing), await BenchHost.SignInAsync(address, $"agent{k}", timing), $"tech{k}", address);
     }
 
     /// <summary>Customers with a car each, registered at the desk before their visit (not timed).</summary>
-    private async Task<string[]> CustomersAsync(int n, int first)
+    public async Task<string[]> CustomersAsync(int n, int first)
     {
         var vehicles = new string[n];
         await Parallel.ForAsync(0, n, new ParallelOptions { MaxDegreeOfParallelism = callers }, async (i, _) =>
@@ -125,24 +142,103 @@ internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer,
         return vehicles;
     }
 
-    /// <summary>Every visit from its opening to the car's delivery, <c>callers</c> at a time.</summary>
-    private Task VisitsAsync(string[] vehicles) =>
-        Parallel.ForAsync(0, vehicles.Length, new ParallelOptions { MaxDegreeOfParallelism = callers }, async (i, _) => await VisitAsync(_crews[i % callers], vehicles[i]));
-
-    private async Task VisitAsync(Crew crew, string vehicleId)
+    /// <summary>
+    /// Every visit from its opening to the car's delivery, <c>callers</c> at a time; <paramref name="onVisit"/> hears
+    /// of each one finished (the count so far).
+    /// </summary>
+    public Task VisitsAsync(string[] vehicles, Func<int, Task>? onVisit = null)
     {
-        var visit = await Created(await crew.Advisor.PostAsJsonAsync("/api/visits", new { vehicleId }));
-        var number = visit.GetProperty("number").GetString()!;
-        await CompleteAsync(crew.Advisor, number, "reception", "Done", new { greeted = "true" });
-        await CompleteAsync(crew.Advisor, number, "preInspection", "Done", new { odometer = "25000", fuel = "3/4", covers = "true", wash = "no", waiting = "leave", acknowledged = "true" });
-        await CompleteAsync(crew.Advisor, number, "needs", "Done", new { concerns = "", services = "OIL", warranty = "NotCovered", signed = "true" });
-        await ApproveByLinkAsync(number);
-        await CompleteAsync(crew.Technician, number, "handover", "Done", new { technician = crew.TechnicianName, received = "true" });
-        await CompleteAsync(crew.Technician, number, "work", "WorkDone", new { });
-        await CompleteAsync(crew.Inspector, number, "qualityCheck", "Passed", new { });
-        await CompleteAsync(crew.Advisor, number, "settlement", "Done", new { explained = "true", payment = "card" });
-        await CompleteAsync(crew.Advisor, number, "delivery", "Done", new { walkaround = "true", informed = "true" });
+        var finished = 0;
+        return Parallel.ForAsync(0, vehicles.Length, new ParallelOptions { MaxDegreeOfParallelism = callers }, async (i, _) =>
+        {
+            await VisitAsync(i % callers, vehicles[i]);
+            if (onVisit != null)
+                await onVisit(Interlocked.Increment(ref finished));
+        });
     }
+
+    private async Task VisitAsync(int k, string vehicleId)
+    {
+        var visit = await Created(await Step(k, c => c.Advisor.PostAsJsonAsync("/api/visits", new { vehicleId })));
+        var number = visit.GetProperty("number").GetString()!;
+        await CompleteAsync(k, c => c.Advisor, number, "reception", "Done", new { greeted = "true" });
+        await CompleteAsync(k, c => c.Advisor, number, "preInspection", "Done", new { odometer = "25000", fuel = "3/4", covers = "true", wash = "no", waiting = "leave", acknowledged = "true" });
+        await CompleteAsync(k, c => c.Advisor, number, "needs", "Done", new { concerns = "", services = "OIL", warranty = "NotCovered", signed = "true" });
+        try
+        {
+            await ApproveByLinkAsync(k, number);
+        }
+        catch (HttpRequestException)
+        {
+            // The host died while the customer was on the page: they open the link again; if their answer had been
+            // committed the page has no form any more, and the workshop's task shows the answer was kept.
+            await MoveAsync(k, _crews[k]);
+            try
+            {
+                await ApproveByLinkAsync(k, number);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+        await CompleteAsync(k, c => c.Technician, number, "handover", "Done", new { technician = $"tech{k}", received = "true" });
+        await CompleteAsync(k, c => c.Technician, number, "work", "WorkDone", new { });
+        await CompleteAsync(k, c => c.Inspector, number, "qualityCheck", "Passed", new { });
+        await CompleteAsync(k, c => c.Advisor, number, "settlement", "Done", new { explained = "true", payment = "card" });
+        await CompleteAsync(k, c => c.Advisor, number, "delivery", "Done", new { walkaround = "true", informed = "true" });
+    }
+
+    /// <summary>Hosts the callers were moved away from when their host stopped answering.</summary>
+    public int Moves;
+
+    /// <summary>
+    /// A request of caller <paramref name="k"/>'s crew. When its host does not answer (killed), the caller signs in
+    /// to the next host, as a load balancer would send them there, and the request is made again.
+    /// </summary>
+    private async Task<HttpResponseMessage> Step(int k, Func<Crew, Task<HttpResponseMessage>> request)
+    {
+        var crew = _crews[k];
+        try
+        {
+            return await request(crew);
+        }
+        catch (HttpRequestException)
+        {
+            await MoveAsync(k, crew);
+            return await request(_crews[k]);
+        }
+    }
+
+    private readonly SemaphoreSlim _moving = new(1, 1);
+
+    private async Task MoveAsync(int k, Crew failed)
+    {
+        await _moving.WaitAsync();
+        try
+        {
+            if (_crews[k] == failed)
+            {
+                _dead.Add(failed.Address);
+                for (var next = k + 1; ; next++)
+                {
+                    if (!_dead.Contains(addressOf(next)))
+                    {
+                        _moved[k] = next;
+                        break;
+                    }
+                }
+                _crews[k] = await CrewAsync(k);
+                Interlocked.Increment(ref Moves);
+            }
+        }
+        finally
+        {
+            _moving.Release();
+        }
+    }
+
+    private readonly HashSet<string> _dead = [];
+    private readonly Dictionary<int, int> _moved = [];
 
     /// <summary>
     /// Two days on the callback agents' calls fall due and each is reached (satisfied, resolved); months on the
@@ -150,6 +246,7 @@ internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer,
     /// </summary>
     private async Task AftercareAsync(int n)
     {
+        var host = _host!;
         await host.AdvanceAsync(TimeSpan.FromDays(3));
         await SignInAsync();
         await WorkQueueAsync(c => c.Agent, "callback", "Reached", new { score = "5", resolved = "yes", comments = "" }, n);
@@ -195,19 +292,35 @@ internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer,
     private static async Task<List<JsonElement>> Inbox(HttpClient staff) =>
         [.. (await staff.GetFromJsonAsync<JsonElement>("/api/tasks")).GetProperty("items").EnumerateArray()];
 
-    /// <summary>Finds the open task of a step of a visit in the staff member's inbox (reading it again until it is there) and completes it.</summary>
-    private async Task CompleteAsync(HttpClient staff, string number, string activityId, string action, object values)
+    /// <summary>
+    /// Finds the open task of a step of a visit in the staff member's inbox (reading it again until it is there) and
+    /// completes it. A completion whose host died before it answered may have been committed: it is then done.
+    /// </summary>
+    private async Task CompleteAsync(int k, Func<Crew, HttpClient> who, string number, string activityId, string action, object values)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var task = (await Inbox(staff)).FirstOrDefault(t => t.GetProperty("correlationId").GetString() == number && t.GetProperty("activityId").GetString() == activityId);
+            using var inbox = await Step(k, c => who(c).GetAsync("/api/tasks"));
+            var task = (await inbox.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray()
+                .FirstOrDefault(t => t.GetProperty("correlationId").GetString() == number && t.GetProperty("activityId").GetString() == activityId);
             if (task.ValueKind == JsonValueKind.Object)
             {
-                using var response = await staff.PostAsJsonAsync($"/api/tasks/{task.GetProperty("id").GetString()}/complete", new { action, values });
-                if (response.StatusCode != HttpStatusCode.NoContent)
-                    throw new InvalidOperationException($"{number} {activityId}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                return;
+                var crew = _crews[k];
+                try
+                {
+                    using var response = await who(crew).PostAsJsonAsync($"/api/tasks/{task.GetProperty("id").GetString()}/complete", new { action, values });
+                    if (response.StatusCode != HttpStatusCode.NoContent)
+                        throw new InvalidOperationException($"{number} {activityId}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    return;
+                }
+                catch (HttpRequestException)
+                {
+                    await MoveAsync(k, crew);
+                    if (await completed(number, activityId))
+                        return;
+                    continue;
+                }
             }
             if (deadline.Elapsed > TimeSpan.FromSeconds(30))
                 throw new TimeoutException($"{number}: no {activityId} task");
@@ -217,15 +330,13 @@ internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer,
     }
 
     /// <summary>The customer taps the short link in the estimate's text and approves every line on the page.</summary>
-    private async Task ApproveByLinkAsync(string number)
+    private async Task ApproveByLinkAsync(int k, string number)
     {
-        var outbox = host.Services.GetRequiredService<OutboxStore>();
         var deadline = Stopwatch.StartNew();
         string? link = null;
         while (link is null)
         {
-            link = (await outbox.ListAsync(number, 50, CancellationToken.None)).Select(m => ShortLink().Match(MessagePayload.FromJson(m.Payload).Text))
-                .FirstOrDefault(m => m.Success)?.Value;
+            link = ShortLink().Match(await estimateText(number) ?? "") is { Success: true } found ? found.Value : null;
             if (link is null)
             {
                 if (deadline.Elapsed > TimeSpan.FromSeconds(30))
@@ -233,7 +344,8 @@ internal sealed partial class VisitBenchmark(BenchHost host, RequestTimer timer,
                 await Task.Delay(5);
             }
         }
-        using var phone = new HttpClient(((RequestTimer.Handler)timer.Handle()).Wrap(Phone())) { BaseAddress = new Uri(host.Address) };
+        // The phone reaches whichever host answers (the caller's, once it has moved).
+        using var phone = new HttpClient(((RequestTimer.Handler)timer.Handle()).Wrap(Phone())) { BaseAddress = new Uri(_crews[k].Address) };
         string signed;
         using (var redirect = await phone.GetAsync(new Uri(link).PathAndQuery))
             signed = redirect.Headers.Location?.PathAndQuery ?? throw new InvalidOperationException($"{number}: {link} answered {redirect.StatusCode}");

@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Followup.Testing;
+using Npgsql;
+
+namespace Followup.Benchmarks;
+
+/// <summary>
+/// 1, 2 and 3 host processes on one PostgreSQL (the Debian package, started here with fsync on and asynchronous
+/// commit, as SQLite's WAL commits without a sync): service visits driven over HTTP through all of them, and timers
+/// falling due while they run. With two or more hosts, one is killed with -9 half-way: its callers move to the
+/// next host (as a load balancer would send them) and every visit must still reach delivery, every timer fire once.
+/// </summary>
+internal static class HostsBenchmark
+{
+    private const string ApiKey = "bench-api-key-2f8c1d";
+
+    private const string DueTogether = """
+        { "id": "due-together-v1", "definitionId": "due-together", "name": "due-together", "version": 1, "isPublished": true,
+          "inputs": [ { "type": "DateTimeOffset", "name": "At" } ],
+          "root": { "id": "flow", "type": "Elsa.Flowchart", "activities": [
+            { "id": "start", "type": "Elsa.Start" },
+            { "id": "at", "type": "Elsa.StartAt", "dateTime": { "typeName": "DateTimeOffset", "expression": { "type": "Input", "value": "At" } } },
+            { "id": "after", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "Resumed" } } },
+            { "id": "end", "type": "Elsa.End" } ],
+            "connections": [
+              { "source": { "activity": "start", "port": "Done" }, "target": { "activity": "at", "port": "In" } },
+              { "source": { "activity": "at", "port": "Done" }, "target": { "activity": "after", "port": "In" } },
+              { "source": { "activity": "after", "port": "Done" }, "target": { "activity": "end", "port": "In" } } ] } }
+        """;
+
+    public static async Task RunAsync(int[] hostCounts, int visits, int timers, int callers)
+    {
+        await using var postgres = await PostgresCluster.StartAsync("-c synchronous_commit=off -c shared_buffers=256MB");
+        foreach (var hosts in hostCounts)
+            await RunAsync(postgres, hosts, visits, timers, callers);
+    }
+
+    private static async Task RunAsync(PostgresCluster postgres, int count, int visits, int timers, int callers)
+    {
+        var database = await PostgresCluster.CreateDatabaseAsync(postgres.ConnectionString);
+        var root = Directory.CreateTempSubdirectory("followup-hosts-bench").FullName;
+        var workflows = Path.Combine(root, "workflows");
+        Directory.CreateDirectory(workflows);
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "workflows-json"), "*.json"))
+            File.Copy(file, Path.Combine(workflows, Path.GetFileName(file)));
+        File.WriteAllText(Path.Combine(workflows, "due-together.json"), DueTogether);
+        var settings = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Database__Provider"] = "Postgres",
+            ["Hangfire__Storage"] = "Postgres",
+            ["ConnectionStrings__Followup"] = database,
+            ["Engine__DefinitionsPath"] = workflows,
+            ["Elsa__ApiKeys__0"] = ApiKey,
+            ["Storage__AttachmentsPath"] = Path.Combine(root, "attachments"),
+            ["Messaging__PublicBaseUrl"] = "http://127.0.0.1",
+            ["Messaging__QuietHoursStart"] = "00:00",
+            ["Messaging__QuietHoursEnd"] = "00:00",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        var hosts = Enumerable.Range(0, count).Select(i => new Host(Path.Combine(root, $"host{i}"), settings)).ToList();
+        try
+        {
+            await Task.WhenAll(hosts.Select(h => h.StartAsync()));
+            for (var k = 0; k < callers; k++)
+            {
+                foreach (var (user, role) in new[] { ($"advisor{k}", "Advisor"), ($"tech{k}", "Technician"), ($"inspector{k}", "Technician"), ($"agent{k}", "CallbackAgent") })
+                    await hosts[0].AddUserAsync(user, role);
+            }
+            await using var data = NpgsqlDataSource.Create(database);
+            var timer = new RequestTimer { Recording = false };
+            var bench = new VisitBenchmark(timer, callers, k => hosts[k % count].Address, number => EstimateTextAsync(data, number), (number, step) => CompletedAsync(data, number, step));
+            await bench.SignInAsync();
+            // Untimed visits first, through every host, so that each has compiled its hot code.
+            await bench.VisitsAsync(await bench.CustomersAsync(callers * 10, first: 1));
+            var vehicles = await bench.CustomersAsync(visits, first: callers * 10 + 1);
+            timer.Recording = true;
+
+            // The timers fall due a few seconds into the visits.
+            var at = DateTimeOffset.UtcNow.AddSeconds(15 + timers / 100);
+            await Parallel.ForAsync(0, timers, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+                (await hosts[i % count].Api.PostAsJsonAsync("/elsa/api/workflow-definitions/due-together/execute", new { input = new { At = at } })).EnsureSuccessStatusCode());
+
+            var cpu = hosts.Select(h => h.Cpu()).ToArray();
+            var dbCpu = postgres.Cpu();
+            var driverCpu = Stats.Cpu();
+            var killedAt = -1;
+            var clock = Stopwatch.StartNew();
+            await bench.VisitsAsync(vehicles, async done =>
+            {
+                if (count > 1 && done == visits / 2 && Interlocked.CompareExchange(ref killedAt, done, -1) == -1)
+                {
+                    cpu[0] = hosts[0].Cpu() - cpu[0];
+                    await hosts[0].KillAsync();
+                }
+            });
+            clock.Stop();
+            var hostCpu = hosts.Select((h, i) => i == 0 && killedAt >= 0 ? cpu[0] : h.Cpu() - cpu[i]).ToArray();
+            dbCpu = postgres.Cpu() - dbCpu;
+            driverCpu = Stats.Cpu() - driverCpu;
+
+            // Every timer fired exactly once, on whichever host claimed it.
+            var wait = Stopwatch.StartNew();
+            long finished;
+            while ((finished = await ScalarAsync(data, """SELECT count(*) FROM "WorkflowInstances" WHERE "DefinitionId" = 'due-together' AND "SubStatus" = 'Finished'""")) < timers
+                && wait.Elapsed < TimeSpan.FromMinutes(3))
+                await Task.Delay(500);
+            var twice = await ScalarAsync(data, """
+                SELECT count(*) FROM (SELECT b."InstanceId" FROM "JournalBursts" b, json_array_elements(b."Entries"::json->'e') e
+                WHERE e->>'n' LIKE '%:after' AND e->>'e' = 'Completed' GROUP BY b."InstanceId" HAVING count(*) > 1) t
+                """);
+            var delivered = await ScalarAsync(data, """SELECT count(*) FROM "Visits" WHERE "Status" = 'Delivered'""");
+            var all = timer.All();
+            Console.WriteLine($"hosts={count} on PostgreSQL, {visits} visits by {callers} callers{(killedAt >= 0 ? $", host 1 killed with -9 after visit {killedAt} ({bench.Moves} callers moved)" : "")}:");
+            Console.WriteLine($"  {visits / clock.Elapsed.TotalSeconds:F1} visits/s opened to delivered ({visits / clock.Elapsed.TotalSeconds / count:F1} per host), {all.Length / clock.Elapsed.TotalSeconds:F0} requests/s, " +
+                $"p50 {Stats.Percentile(all, 50):F1} ms, p99 {Stats.Percentile(all, 99):F1} ms");
+            Console.WriteLine($"  CPU per visit: hosts {hostCpu.Sum(c => c.TotalMilliseconds) / visits:F1} ms ({string.Join(" + ", hostCpu.Select(c => $"{c.TotalMilliseconds / visits:F1}"))}), " +
+                $"PostgreSQL {dbCpu.TotalMilliseconds / visits:F1} ms, callers {driverCpu.TotalMilliseconds / visits:F1} ms");
+            Console.WriteLine($"  visits delivered {delivered - callers * 10}/{visits}; timers finished {finished}/{timers}, fired more than once {twice}");
+        }
+        finally
+        {
+            foreach (var host in hosts)
+                await host.KillAsync();
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<string?> EstimateTextAsync(NpgsqlDataSource data, string number)
+    {
+        await using var command = data.CreateCommand("""SELECT string_agg("Payload", E'\n') FROM "Outbox" WHERE "CorrelationId" = $1""");
+        command.Parameters.AddWithValue(number);
+        return await command.ExecuteScalarAsync() as string is { } payloads ? System.Text.RegularExpressions.Regex.Unescape(payloads) : null;
+    }
+
+    private static async Task<bool> CompletedAsync(NpgsqlDataSource data, string number, string activityId)
+    {
+        await using var command = data.CreateCommand("""SELECT count(*) FROM "HumanTasks" WHERE "CorrelationId" = $1 AND "ActivityId" = $2 AND "Status" = 'Completed'""");
+        command.Parameters.AddWithValue(number);
+        command.Parameters.AddWithValue(activityId);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlDataSource data, string sql)
+    {
+        await using var command = data.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A host process (<c>dotnet Followup.Host.dll</c>) with a home of its own.</summary>
+    private sealed class Host(string home, Dictionary<string, string> settings)
+    {
+        private readonly StringBuilder _output = new();
+        private readonly int _port = FreePort();
+        private Process? _process;
+
+        public string Address => $"http://127.0.0.1:{_port}";
+
+        public HttpClient Api { get; } = new HttpClient { BaseAddress = new Uri("http://127.0.0.1") };
+
+        private static string Dll => Path.Combine(AppContext.BaseDirectory, "Followup.Host.dll");
+
+        private ProcessStartInfo Info(params string[] args)
+        {
+            Directory.CreateDirectory(home);
+            var info = new ProcessStartInfo("dotnet") { WorkingDirectory = home, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            info.ArgumentList.Add(Dll);
+            foreach (var arg in args)
+                info.ArgumentList.Add(arg);
+            foreach (var (k, v) in settings)
+                info.Environment[k] = v;
+            info.Environment["HOME"] = home;
+            return info;
+        }
+
+        public async Task StartAsync()
+        {
+            Api.BaseAddress = new Uri(Address);
+            Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", ApiKey);
+            _process = Process.Start(Info("--urls", Address, "--contentRoot", AppContext.BaseDirectory))!;
+            _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+            _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                if (_process.HasExited)
+                    throw new InvalidOperationException($"The host exited with {_process.ExitCode}:\n{_output}");
+                try
+                {
+                    if ((await Api.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                        return;
+                }
+                catch (HttpRequestException)
+                {
+                }
+                if (deadline.Elapsed > TimeSpan.FromSeconds(120))
+                    throw new TimeoutException($"The host did not become ready:\n{_output}");
+                await Task.Delay(200);
+            }
+        }
+
+        /// <summary>A staff account, made with the host's own command as an operator would.</summary>
+        public async Task AddUserAsync(string user, string role)
+        {
+            var info = Info("users", "add", user, "--role", role);
+            info.Environment["FOLLOWUP_PASSWORD"] = BenchHost.Password;
+            using var process = Process.Start(info)!;
+            process.StandardInput.Close();
+            var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"users add {user}: {output}");
+        }
+
+        public TimeSpan Cpu()
+        {
+            if (_process is null || _process.HasExited)
+                return TimeSpan.Zero;
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+
+        public async Task KillAsync()
+        {
+            if (_process is not { HasExited: false } process)
+                return;
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
