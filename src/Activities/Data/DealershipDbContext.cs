@@ -232,22 +232,32 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
     {
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContextFactory<PostgresDealershipDbContext>(o => database.Configure(o, HistoryTable));
+            services.AddPooledDbContextFactory<PostgresDealershipDbContext>(o => database.Configure(o, HistoryTable));
             services.AddSingleton<IDbContextFactory<DealershipDbContext>>(sp => new Factory<PostgresDealershipDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresDealershipDbContext>>()));
         }
         else
         {
-            services.AddDbContextFactory<SqliteDealershipDbContext>(o => database.Configure(o, HistoryTable));
+            services.AddPooledDbContextFactory<SqliteDealershipDbContext>(o => database.Configure(o, HistoryTable));
             services.AddSingleton<IDbContextFactory<DealershipDbContext>>(sp => new Factory<SqliteDealershipDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteDealershipDbContext>>()));
         }
         // Completed tasks, decided approvals and messages to send are written with the bursts that produce them.
         return services.AddWorkflowRecords<DealershipDbContext>();
     }
 
-    /// <summary>A context on an open connection (a workflow burst's), for writes inside its transaction.</summary>
-    public static DealershipDbContext Over(System.Data.Common.DbConnection connection, DatabaseProvider provider) => provider == DatabaseProvider.Postgres
-        ? new PostgresDealershipDbContext(new DbContextOptionsBuilder<PostgresDealershipDbContext>().UseNpgsql(connection).Options)
-        : new SqliteDealershipDbContext(new DbContextOptionsBuilder<SqliteDealershipDbContext>().UseSqlite(connection).Options);
+    /// <summary>
+    /// A context on an open connection (a workflow burst's), for writes inside its transaction. The options are built
+    /// once per provider and the connection is set on each context: building options for every context made EF Core
+    /// compute their identity again each time.
+    /// </summary>
+    public static DealershipDbContext Over(System.Data.Common.DbConnection connection, DatabaseProvider provider)
+    {
+        DealershipDbContext context = provider == DatabaseProvider.Postgres ? new PostgresDealershipDbContext(OverPostgres) : new SqliteDealershipDbContext(OverSqlite);
+        context.Database.SetDbConnection(connection);
+        return context;
+    }
+
+    private static readonly DbContextOptions<PostgresDealershipDbContext> OverPostgres = new DbContextOptionsBuilder<PostgresDealershipDbContext>().UseNpgsql().Options;
+    private static readonly DbContextOptions<SqliteDealershipDbContext> OverSqlite = new DbContextOptionsBuilder<SqliteDealershipDbContext>().UseSqlite().Options;
 
     private sealed class Factory<T>(IDbContextFactory<T> inner) : IDbContextFactory<DealershipDbContext> where T : DealershipDbContext
     {
