@@ -10,12 +10,16 @@ namespace Followup.Workflows.Persistence.Sql;
 /// </summary>
 public sealed class BurstTransaction : IAsyncDisposable
 {
-    private BurstTransaction(WorkflowDatabase database, DbConnection connection, DbTransaction transaction)
+    private BurstTransaction(WorkflowDatabase database, DbConnection connection, DbTransaction transaction, SemaphoreSlim? turn)
     {
         Database = database;
         Connection = connection;
         Transaction = transaction;
+        _turn = turn;
     }
+
+    /// <summary>SQLite: the writers' turn this transaction holds until it ends (<see cref="Sqlite.SqliteWriteTurns"/>).</summary>
+    private SemaphoreSlim? _turn;
 
     public WorkflowDatabase Database { get; }
     public DbConnection Connection { get; }
@@ -23,10 +27,21 @@ public sealed class BurstTransaction : IAsyncDisposable
 
     public static async Task<BurstTransaction> BeginAsync(WorkflowDatabase database, CancellationToken cancellationToken)
     {
-        var connection = await database.OpenAsync(forWriting: true, cancellationToken);
-        // SQLite: BEGIN IMMEDIATE, so the write lock is taken up front rather than on a later upgrade that could fail.
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        return new BurstTransaction(database, connection, transaction);
+        var turn = database.Provider == DatabaseProvider.Sqlite ? Sqlite.SqliteWriteTurns.For(database) : null;
+        if (turn != null)
+            await turn.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = await database.OpenAsync(forWriting: true, cancellationToken);
+            // SQLite: BEGIN IMMEDIATE, so the write lock is taken up front rather than on a later upgrade that could fail.
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            return new BurstTransaction(database, connection, transaction, turn);
+        }
+        catch
+        {
+            turn?.Release();
+            throw;
+        }
     }
 
     /// <summary>A context of the given kind on this transaction's connection, enlisted in it.</summary>
@@ -39,7 +54,14 @@ public sealed class BurstTransaction : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Transaction.DisposeAsync();
-        await Connection.DisposeAsync();
+        try
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _turn, null)?.Release();
+        }
     }
 }

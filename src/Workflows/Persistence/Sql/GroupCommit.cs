@@ -27,6 +27,8 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
     /// </summary>
     private const int WriterCacheKiB = 2_000;
 
+    private readonly SemaphoreSlim? _turns = database.Provider == DatabaseProvider.Sqlite ? SqliteWriteTurns.For(database) : null;
+
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private int _started;
     private Task _writer = Task.CompletedTask;
@@ -57,9 +59,19 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
         {
             while (group.Count < MaxGroup && _queue.Reader.TryRead(out var pending))
                 group.Add(pending);
-            if (Interlocked.Exchange(ref _catchUp, 0) == 1)
-                CatchUp();
-            await WriteGroupAsync(group);
+            // SQLite: the group waits its turn behind bursts that hold a transaction open, rather than retrying.
+            if (_turns != null)
+                await _turns.WaitAsync();
+            try
+            {
+                if (Interlocked.Exchange(ref _catchUp, 0) == 1)
+                    CatchUp();
+                await WriteGroupAsync(group);
+            }
+            finally
+            {
+                _turns?.Release();
+            }
             group.Clear();
         }
     }
