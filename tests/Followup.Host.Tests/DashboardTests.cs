@@ -97,6 +97,32 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task A_year_of_a_busy_store_has_more_visits_than_a_statement_takes_parameters_and_its_figures_still_come()
+    {
+        await using var host = new HostFactory();
+        await SeedAsync(host);
+        await using (var db = await host.Services.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync())
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            // 33,000 visits in 2025, each delivered: more than SQLite's 32,766 parameters.
+            db.Visits.AddRange(Enumerable.Range(0, 33_000).Select(i => Visit($"Y{i}", "li", new DateTime(2025, 1, 1, 1, 0, 0, DateTimeKind.Utc).AddMinutes(i * 15), 2,
+                delivered: new DateTime(2025, 1, 1, 3, 0, 0, DateTimeKind.Utc).AddMinutes(i * 15))));
+            await db.SaveChangesAsync();
+        }
+        await host.AddStaffAsync("liu", "manager-pass-2026", Roles.Manager);
+        var manager = await host.SignedInAsync("liu", "manager-pass-2026");
+
+        var year = await manager.GetAsync("/api/kpis?from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z");
+        Assert.Equal(HttpStatusCode.OK, year.StatusCode);
+        var figures = await year.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(33_000, figures.GetProperty("visits").GetInt32());
+        Assert.Equal((33_000, 33_000), R(figures, "greetedWithinSla"));
+        var page = await manager.GetAsync("/dashboard?from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&lang=en");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("33000", (await page.Content.ReadAsStringAsync()).Replace(",", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_figures_for_the_store_and_for_one_advisor_match_the_worked_out_answers()
     {
         await using var host = new HostFactory();

@@ -61,8 +61,11 @@ public static class ServiceKpis
 
     public static async Task<KpiReport> ComputeAsync(DealershipDbContext db, DateTime from, DateTime to, string? advisor, DateTime now, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
-        var visits = await db.Visits.AsNoTracking().Where(v => v.CreatedAt >= from && v.CreatedAt < to && (advisor == null || v.Advisor == advisor)).ToListAsync(cancellationToken);
-        var ids = visits.Select(v => v.Id).ToList();
+        var inPeriod = db.Visits.AsNoTracking().Where(v => v.CreatedAt >= from && v.CreatedAt < to && (advisor == null || v.Advisor == advisor));
+        var visits = await inPeriod.ToListAsync(cancellationToken);
+        // The period's visits as a subquery, not a list of ids: a year of a busy store is more ids than a statement may
+        // carry as parameters (SQLite takes 32,766).
+        var ids = inPeriod.Select(v => v.Id);
         var estimates = await db.Estimates.AsNoTracking().Include(e => e.Lines).Where(e => ids.Contains(e.VisitId)).ToListAsync(cancellationToken);
         var invoices = await db.Invoices.AsNoTracking().Include(i => i.Lines).Where(i => ids.Contains(i.VisitId)).ToListAsync(cancellationToken);
         var callbacks = await db.Callbacks.AsNoTracking().Where(c => ids.Contains(c.VisitId)).ToListAsync(cancellationToken);
