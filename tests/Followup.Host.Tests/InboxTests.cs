@@ -112,6 +112,53 @@ public sealed class InboxTests
     }
 
     [Fact]
+    public async Task A_long_inbox_shows_the_soonest_due_and_counts_the_rest()
+    {
+        await using var host = await NewHostAsync();
+        var now = host.Clock.GetUtcNow().UtcDateTime;
+        await using (var db = await host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>().CreateDbContextAsync())
+        {
+            // 250 open calls, due an hour apart, entered in reverse; the last has no due time.
+            for (var i = 250; i >= 1; i--)
+            {
+                db.HumanTasks.Add(new Followup.Activities.Tasks.HumanTaskRecord
+                {
+                    Id = $"t{i:D3}", InstanceId = $"i{i:D3}", ActivityId = "call", BookmarkId = $"b{i:D3}", Title = $"回访 {i:D3}", TitleOther = $"Call {i:D3}", Form = "{}",
+                    AssigneeRole = Roles.Advisor, DueAt = i == 250 ? null : now.AddHours(i), CreatedAt = now,
+                });
+            }
+            await db.SaveChangesAsync();
+        }
+        var li = await host.SignedInAsync("li", "advisor-pass-123");
+
+        var page = System.Net.WebUtility.HtmlDecode(await li.GetStringAsync("/inbox/?lang=en"));
+        Assert.Equal(100, System.Text.RegularExpressions.Regex.Matches(page, "data-task=").Count);
+        Assert.Contains("Call 001", page, StringComparison.Ordinal);
+        Assert.Contains("Call 100", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Call 101", page, StringComparison.Ordinal);
+        Assert.Contains("150 more, due later; they show here as the ones above are done.", page, StringComparison.Ordinal);
+        Assert.Contains("另有 150 项任务，截止时间更晚", System.Net.WebUtility.HtmlDecode(await li.GetStringAsync("/inbox/?lang=zh-CN")), StringComparison.Ordinal);
+        Assert.Contains("150 more", System.Net.WebUtility.HtmlDecode(await li.GetStringAsync("/inbox/?partial=true&lang=en")), StringComparison.Ordinal);
+
+        var first = await li.GetFromJsonAsync<JsonElement>("/api/tasks");
+        Assert.Equal(250, first.GetProperty("total").GetInt32());
+        Assert.Equal(200, first.GetProperty("items").GetArrayLength());
+        var all = await li.GetFromJsonAsync<JsonElement>("/api/tasks?take=1000");
+        var titles = all.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").GetString()).ToList();
+        Assert.Equal(Enumerable.Range(1, 250).Select(i => $"t{i:D3}"), titles); // soonest due first, the one without a due time last
+        foreach (var bad in new[] { "0", "1001" })
+        {
+            var refused = await li.GetAsync($"/api/tasks?take={bad}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("Take between 1 and 1000 tasks.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        // The technician sees none of the advisors' calls, and no count of them.
+        var zhang = await host.SignedInAsync("zhang", "technician-pass-123");
+        Assert.Equal(0, (await zhang.GetFromJsonAsync<JsonElement>("/api/tasks")).GetProperty("total").GetInt32());
+        Assert.Contains("No open tasks.", await zhang.GetStringAsync("/inbox/?lang=en"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Roles_see_only_their_tasks_a_task_completes_once_and_forms_need_the_antiforgery_token()
     {
         await using var host = await NewHostAsync();

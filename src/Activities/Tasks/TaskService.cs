@@ -18,8 +18,9 @@ public enum TaskResult
 /// </summary>
 public sealed class TaskService(TaskStore store, IWorkflowRuntime runtime)
 {
-    public Task<List<HumanTaskRecord>> ListAsync(StaffMember staff, bool everything, CancellationToken cancellationToken) =>
-        store.ListOpenAsync(staff.UserName, staff.Roles, everything && staff.IsManager, cancellationToken);
+    /// <summary>The first <paramref name="take"/> open tasks of a staff member (of everyone, for a manager asking), soonest due first, and how many there are.</summary>
+    public Task<OpenTasks> ListAsync(StaffMember staff, bool everything, int take, CancellationToken cancellationToken) =>
+        store.ListOpenAsync(staff.UserName, staff.Roles, everything && staff.IsManager, take, cancellationToken);
 
     public static bool MayWork(HumanTaskRecord task, StaffMember staff) =>
         staff.IsManager

@@ -13,7 +13,14 @@ public sealed class TaskStore(IDbContextFactory<DealershipDbContext> factory)
     }
 
     /// <summary>Open tasks for a person: assigned to them, or to one of their roles (or escalated from one) and not claimed by someone else (every open task with <paramref name="all"/>); soonest due first.</summary>
-    public async Task<List<HumanTaskRecord>> ListOpenAsync(string userName, IReadOnlyList<string> roles, bool all, CancellationToken cancellationToken)
+    public async Task<List<HumanTaskRecord>> ListOpenAsync(string userName, IReadOnlyList<string> roles, bool all, CancellationToken cancellationToken) =>
+        (await ListOpenAsync(userName, roles, all, int.MaxValue, cancellationToken)).Tasks;
+
+    /// <summary>
+    /// The open tasks a staff member sees (every open task with <paramref name="all"/>), soonest due first (those without
+    /// a due time last), at most <paramref name="take"/> of them, and how many there are in all.
+    /// </summary>
+    public async Task<OpenTasks> ListOpenAsync(string userName, IReadOnlyList<string> roles, bool all, int take, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var roleList = roles.ToList();
@@ -24,8 +31,8 @@ public sealed class TaskStore(IDbContextFactory<DealershipDbContext> factory)
                 || (t.AssigneeUser == null && t.ClaimedBy == null && ((t.AssigneeRole != null && roleList.Contains(t.AssigneeRole)) || (t.EscalatedFrom != null && roleList.Contains(t.EscalatedFrom)))))
                 && (t.ExcludedUser == null || t.ExcludedUser != userName));
         }
-        var tasks = await query.ToListAsync(cancellationToken);
-        return [.. tasks.OrderBy(t => t.DueAt ?? DateTime.MaxValue).ThenBy(t => t.CreatedAt)];
+        var tasks = await query.OrderBy(t => t.DueAt == null).ThenBy(t => t.DueAt).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id).Take(take).ToListAsync(cancellationToken);
+        return new OpenTasks(tasks, tasks.Count < take ? tasks.Count : await query.CountAsync(cancellationToken));
     }
 
     /// <summary>Sets who works on an open task; false when it is not open (or, with <paramref name="onlyIfFree"/>, when someone else has it).</summary>
@@ -60,3 +67,6 @@ public sealed class TaskStore(IDbContextFactory<DealershipDbContext> factory)
             """).AsNoTracking().ToListAsync(cancellationToken);
     }
 }
+
+/// <summary>A page of open tasks, soonest due first, and how many open tasks there are in all.</summary>
+public sealed record OpenTasks(List<HumanTaskRecord> Tasks, int Total);

@@ -52,13 +52,16 @@ public static class InboxPages
         return app;
     }
 
+    /// <summary>The tasks the inbox shows, soonest due first; the rest are counted below them.</summary>
+    public const int PageSize = 100;
+
     private static async Task<IResult> ListAsync(HttpContext context, TaskService tasks, TimeProvider clock, CancellationToken ct, bool all = false, bool partial = false)
     {
-        var list = await tasks.ListAsync(Staff(context.User), all, ct);
+        var list = await tasks.ListAsync(Staff(context.User), all, PageSize, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         return partial
-            ? StaffPages.Page<TaskRows>(context, new { Tasks = list, Now = now })
-            : StaffPages.Page<InboxPage>(context, new { Tasks = list, Now = now, All = all && context.User.IsInRole(Roles.Manager) });
+            ? StaffPages.Page<TaskRows>(context, new { Tasks = list.Tasks, Total = list.Total, Now = now })
+            : StaffPages.Page<InboxPage>(context, new { Tasks = list.Tasks, Total = list.Total, Now = now, All = all && context.User.IsInRole(Roles.Manager) });
     }
 
     private static async Task<IResult> TaskPageAsync(string id, HttpContext context, TaskStore store, CancellationToken ct) =>

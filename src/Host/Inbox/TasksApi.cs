@@ -13,13 +13,23 @@ public static class TasksApi
 
     public sealed record ReassignRequest(string? User, string? Role);
 
+    /// <summary>The soonest-due open tasks and how many there are in all.</summary>
+    public sealed record TaskList(IReadOnlyList<TaskView> Items, int Total);
+
+    public const int DefaultTake = 200;
+    public const int MaxTake = 1000;
+
     public static WebApplication MapTasksApi(this WebApplication app)
     {
         var api = app.MapGroup("/api/tasks").RequireStaff()
             .WithTags("Tasks").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status403Forbidden);
-        api.MapGet("/", async Task<Ok<ItemList<TaskView>>> (HttpContext context, TaskService tasks, CancellationToken ct, bool all = false) =>
-            TypedResults.Ok(new ItemList<TaskView>((await tasks.ListAsync(InboxPages.Staff(context.User), all, ct)).Select(TaskView.From).ToList())))
-            .WithSummary("Open tasks of the signed-in staff member (all open tasks for managers with all=true), soonest due first.");
+        api.MapGet("/", async Task<Results<Ok<TaskList>, ValidationProblem>> (HttpContext context, TaskService tasks, CancellationToken ct, bool all = false, int take = DefaultTake) =>
+        {
+            if (take is < 1 or > MaxTake)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["take"] = [$"Take between 1 and {MaxTake} tasks."] });
+            var page = await tasks.ListAsync(InboxPages.Staff(context.User), all, take, ct);
+            return TypedResults.Ok(new TaskList(page.Tasks.Select(TaskView.From).ToList(), page.Total));
+        }).WithSummary($"Open tasks of the signed-in staff member (all open tasks for managers with all=true), soonest due first: the first take (default {DefaultTake}, at most {MaxTake}) and how many there are.");
         api.MapPost("/{id}/claim", async Task<Results<NoContent, ProblemHttpResult>> (string id, HttpContext context, TaskService tasks, CancellationToken ct) =>
             ToResult(await tasks.ClaimAsync(id, InboxPages.Staff(context.User), ct)))
             .WithSummary("Claim a task of one of your roles so others see it is taken.");
