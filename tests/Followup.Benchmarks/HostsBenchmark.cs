@@ -68,11 +68,11 @@ internal static class HostsBenchmark
         try
         {
             await Task.WhenAll(hosts.Select(h => h.StartAsync()));
-            for (var k = 0; k < callers; k++)
+            await Parallel.ForAsync(0, callers, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (k, _) =>
             {
                 foreach (var (user, role) in new[] { ($"advisor{k}", "Advisor"), ($"tech{k}", "Technician"), ($"inspector{k}", "Technician"), ($"agent{k}", "CallbackAgent") })
                     await hosts[0].AddUserAsync(user, role);
-            }
+            });
             await using var data = NpgsqlDataSource.Create(database);
             var timer = new RequestTimer { Recording = false };
             var bench = new VisitBenchmark(timer, callers, k => hosts[k % count].Address, number => EstimateTextAsync(data, number), (number, step) => CompletedAsync(data, number, step));
@@ -87,6 +87,7 @@ internal static class HostsBenchmark
             await Parallel.ForAsync(0, timers, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
                 (await hosts[i % count].Api.PostAsJsonAsync("/elsa/api/workflow-definitions/due-together/execute", new { input = new { At = at } })).EnsureSuccessStatusCode());
 
+            var size = await ScalarAsync(data, "SELECT pg_database_size(current_database())");
             var cpu = hosts.Select(h => h.Cpu()).ToArray();
             var dbCpu = postgres.Cpu();
             var driverCpu = Stats.Cpu();
@@ -116,13 +117,15 @@ internal static class HostsBenchmark
                 WHERE e->>'n' LIKE '%:after' AND e->>'e' = 'Completed' GROUP BY b."InstanceId" HAVING count(*) > 1) t
                 """);
             var delivered = await ScalarAsync(data, """SELECT count(*) FROM "Visits" WHERE "Status" = 'Delivered'""");
+            size = await ScalarAsync(data, "SELECT pg_database_size(current_database())") - size;
             var all = timer.All();
             Console.WriteLine($"hosts={count} on PostgreSQL, {visits} visits by {callers} callers{(killedAt >= 0 ? $", host 1 killed with -9 after visit {killedAt} ({bench.Moves} callers moved)" : "")}:");
             Console.WriteLine($"  {visits / clock.Elapsed.TotalSeconds:F1} visits/s opened to delivered ({visits / clock.Elapsed.TotalSeconds / count:F1} per host), {all.Length / clock.Elapsed.TotalSeconds:F0} requests/s, " +
                 $"p50 {Stats.Percentile(all, 50):F1} ms, p99 {Stats.Percentile(all, 99):F1} ms");
             Console.WriteLine($"  CPU per visit: hosts {hostCpu.Sum(c => c.TotalMilliseconds) / visits:F1} ms ({string.Join(" + ", hostCpu.Select(c => $"{c.TotalMilliseconds / visits:F1}"))}), " +
                 $"PostgreSQL {dbCpu.TotalMilliseconds / visits:F1} ms, callers {driverCpu.TotalMilliseconds / visits:F1} ms");
-            Console.WriteLine($"  visits delivered {delivered - callers * 10}/{visits}; timers finished {finished}/{timers}, fired more than once {twice}");
+            Console.WriteLine($"  visits delivered {delivered - callers * 10}/{visits}; timers finished {finished}/{timers}, fired more than once {twice}; " +
+                $"the database grew {size / 1024.0 / visits:F0} KiB per visit (the timers' instances included)");
         }
         finally
         {

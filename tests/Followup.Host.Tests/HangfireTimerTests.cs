@@ -52,6 +52,32 @@ public sealed class HangfireTimerTests
     }
 
     [Fact]
+    public async Task A_host_whose_job_store_lost_the_timers_jobs_starts_at_once_and_gives_them_new_ones_beside_its_start()
+    {
+        string id;
+        var folder = "";
+        await using (var first = new HostFactory(("wait.json", ThreeDayWait)))
+        {
+            id = await Poll.StartAsync(first.Api(), "callback-wait");
+            folder = first.Folder;
+            Assert.Equal("Suspended", await Poll.SubStatusAsync(first.Api(), id));
+        }
+        // The same database, a new in-memory job store: the waiting timer's job is gone.
+        await using var host = new HostFactory(("wait.json", ThreeDayWait));
+        host.Settings["ConnectionStrings:Followup"] = $"Data Source={Path.Combine(folder, "followup.db")}";
+        var api = host.Api();
+        Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));
+        await host.Services.GetRequiredService<TimerSweep>().Recovered;
+        var monitor = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        Assert.Equal(1, monitor.ScheduledCount());
+
+        host.Clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
+        await host.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
+        await Poll.UntilAsync(() => Poll.SubStatusAsync(api, id), s => s == "Finished", what: "the workflow to finish");
+        Assert.Single(await Poll.JournalAsync(api, id), j => j.GetProperty("activityId").GetString() == "call" && j.GetProperty("eventName").GetString() == "Completed");
+    }
+
+    [Fact]
     public async Task Timers_falling_due_together_are_resumed_by_the_first_job_and_each_exactly_once()
     {
         await using var host = new HostFactory(("wait.json", ThreeDayWait));

@@ -89,7 +89,7 @@ public static class FollowupHosting
         await app.Services.GetRequiredService<Followup.Host.Settings.StoreSettings>().LoadAsync(stopping);
         var folder = app.Configuration["Engine:DefinitionsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows-json");
         await ShippedWorkflows.ImportAsync(app.Services, folder, stopping);
-        await app.Services.StartFollowupSchedulingAsync(stopping);
+        app.Services.StartFollowupScheduling(stopping);
         await app.Services.GetRequiredService<Followup.Activities.Tasks.StrandedDecisions>().ResumeAsync(stopping);
         await using (var dealership = await app.Services.GetRequiredService<IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>().CreateDbContextAsync(stopping))
             await app.Services.GetRequiredService<Followup.Host.Api.FrontDesk>().RecoverAsync(dealership, stopping);

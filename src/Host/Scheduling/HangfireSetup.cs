@@ -93,10 +93,10 @@ public static class HangfireSetup
             var other => throw new InvalidOperationException($"Unknown Hangfire storage '{other}'. Use Sqlite, Postgres or InMemory."),
         };
 
-    /// <summary>Re-creates lost jobs, registers the minute sweep and runs it once.</summary>
-    public static async Task StartFollowupSchedulingAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>Re-creates lost jobs (beside the start), registers the minute sweep and runs it once.</summary>
+    public static void StartFollowupScheduling(this IServiceProvider services, CancellationToken cancellationToken)
     {
-        await services.GetRequiredService<TimerSweep>().RecoverAsync(cancellationToken);
+        services.GetRequiredService<TimerSweep>().StartRecovery(cancellationToken);
         services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<TimerJobs>(SweepJobId, HangfireTimerScheduler.Queue,
             j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
         services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Messaging.OutboxJobs>(Messaging.OutboxJobs.SweepJobId, Messaging.HangfireOutboxQueue.Queue,

@@ -22,4 +22,7 @@ internal static partial class SchedulingLog
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Timer sweep: {Fired} due timers fired, {Rescheduled} rescheduled")]
     public static partial void Swept(ILogger logger, int fired, int rescheduled);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Error, Message = "Re-creating the jobs of waiting timers stopped; the timer sweep still resumes them when they fall due")]
+    public static partial void RecoveryFailed(ILogger logger, Exception exception);
 }

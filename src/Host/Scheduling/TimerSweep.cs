@@ -66,7 +66,31 @@ public sealed class TimerSweep(
             SchedulingLog.Swept(logger, fired, rescheduled);
     }
 
-    /// <summary>At start: every pending timer and timed trigger whose job the job store does not know gets a new one.</summary>
+    /// <summary>The start's check of the waiting timers' jobs (<see cref="StartRecovery"/>), done or not.</summary>
+    public Task Recovered { get; private set; } = Task.CompletedTask;
+
+    /// <summary>
+    /// At start, beside the host's work rather than before it: the check asks the job store about every waiting timer,
+    /// which takes seconds for a store with a hundred thousand of them. Meanwhile nothing due is missed: the sweep
+    /// (at start and every minute) resumes every timer that falls due, whether its job exists or not.
+    /// </summary>
+    public void StartRecovery(CancellationToken cancellationToken) =>
+        Recovered = Task.Run(async () =>
+        {
+            try
+            {
+                await RecoverAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception ex)
+            {
+                SchedulingLog.RecoveryFailed(logger, ex);
+            }
+        }, CancellationToken.None);
+
+    /// <summary>Every pending timer and timed trigger whose job the job store does not know gets a new one.</summary>
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
         using var connection = jobStorage.GetConnection();
