@@ -28,6 +28,11 @@ if (args.FirstOrDefault() == "waiting")
     await Followup.Benchmarks.WaitingBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 100_000, args.Length > 2 ? int.Parse(args[2]) : 10_000, args.Length > 3 ? int.Parse(args[3]) : 50_000);
     return;
 }
+if (args.FirstOrDefault() == "dashboard")
+{
+    await Followup.Benchmarks.WaitingBenchmark.DashboardAsync(args.Length > 1 ? int.Parse(args[1]) : 50_000);
+    return;
+}
 if (args.FirstOrDefault() == "waiting-measure")
 {
     await Followup.Benchmarks.WaitingBenchmark.MeasureAsync(args[1], int.Parse(args[2]));

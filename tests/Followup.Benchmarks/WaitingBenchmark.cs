@@ -134,6 +134,39 @@ internal static class WaitingBenchmark
         }
     }
 
+    /// <summary>
+    /// The manager's dashboard over a year of <paramref name="visits"/> visits, each with its estimate, bill and
+    /// callback, on a store seeded for it.
+    /// </summary>
+    public static async Task DashboardAsync(int visits)
+    {
+        var folder = Directory.CreateTempSubdirectory("followup-dashboard-bench").FullName;
+        var clock = new FakeTimeProvider(Now);
+        await using var host = await BenchHost.StartAsync(folder, clock, BenchHost.SqliteSettings(folder));
+        await host.AddStaffAsync("manager", Roles.Manager);
+        var seeding = Stopwatch.StartNew();
+        await SeedVisitsAsync(host, 0, visits, records: true);
+        Console.WriteLine($"dashboard over a year of {visits:N0} visits (each with an estimate, a bill and a callback), seeded in {seeding.Elapsed.TotalSeconds:F0} s:");
+        var manager = await BenchHost.SignInAsync(host.Address, "manager");
+        var year = $"from={Uri.EscapeDataString(Now.AddDays(-367).ToString("O"))}&to={Uri.EscapeDataString(Now.ToString("O"))}";
+        foreach (var path in new[] { $"/dashboard?{year}&lang=en", $"/api/kpis?{year}", "/dashboard?lang=en" })
+        {
+            var each = new List<double>();
+            for (var i = 0; i < 12; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                using var response = await manager.GetAsync(path);
+                await response.Content.ReadAsByteArrayAsync();
+                if (!response.IsSuccessStatusCode)
+                    throw new InvalidOperationException($"{path}: {response.StatusCode}");
+                if (i >= 2)
+                    each.Add(sw.Elapsed.TotalMilliseconds);
+            }
+            var sorted = each.Order().ToArray();
+            Console.WriteLine($"  GET {(path.Contains("from=", StringComparison.Ordinal) ? path.Split('?')[0] + " (the year)" : path.Split('?')[0] + " (30 days)"),-26} p50 {Stats.Percentile(sorted, 50),7:F1} ms  max {sorted[^1],7:F1} ms  (10 requests, one at a time)");
+        }
+    }
+
     private static long WorkingSetMiB()
     {
         using var process = Process.GetCurrentProcess();
@@ -144,7 +177,7 @@ internal static class WaitingBenchmark
     /// The store's records written directly: <paramref name="recent"/> visits delivered in the last day and
     /// <paramref name="year"/> visits delivered over the year before, each with its customer and car.
     /// </summary>
-    private static async Task<(string[] Numbers, string[] VisitIds)> SeedVisitsAsync(BenchHost host, int recent, int year)
+    private static async Task<(string[] Numbers, string[] VisitIds)> SeedVisitsAsync(BenchHost host, int recent, int year, bool records = false)
     {
         var factory = host.Services.GetRequiredService<IDbContextFactory<DealershipDbContext>>();
         var numbers = new string[recent];
@@ -182,6 +215,27 @@ internal static class WaitingBenchmark
                 db.Vehicles.Add(vehicle);
                 db.Visits.Add(visit);
                 db.Set<MileageReading>().Add(new MileageReading { VehicleId = vehicle.Id, Kilometres = 20_000 + serial % 5_000, ReadAt = visit.CreatedAt, Source = "visit" });
+                if (records && i < year)
+                {
+                    // What the dashboard reads of a visit: its estimate (approved), its bill (settled) and its callback (done).
+                    var estimate = new Estimate
+                    {
+                        Id = $"e{serial:D7}", VisitId = visit.Id, Kind = EstimateKind.Estimate, Status = EstimateStatus.Approved, CreatedAt = visit.CreatedAt.AddMinutes(20), DecidedAt = visit.CreatedAt.AddMinutes(35),
+                        Lines = [new EstimateLine { EstimateId = $"e{serial:D7}", LineKey = "OIL", Description = "Oil change", Labour = 120, Parts = 360, Approved = true },
+                                 new EstimateLine { EstimateId = $"e{serial:D7}", LineKey = "CABINF", Description = "Cabin filter", Labour = 40, Parts = 110, Approved = serial % 4 != 0 }],
+                    };
+                    db.Estimates.Add(estimate);
+                    db.Invoices.Add(new Invoice
+                    {
+                        Id = $"inv{serial:D7}", VisitId = visit.Id, Number = $"INV-{delivered.Year}-{serial:D6}", Status = InvoiceStatus.Settled, CreatedAt = delivered.AddMinutes(-20),
+                        Lines = [new InvoiceLine { InvoiceId = $"inv{serial:D7}", LineKey = "OIL", Description = "Oil change", Parts = 480 }],
+                    });
+                    db.Callbacks.Add(new CallbackRecord
+                    {
+                        Id = $"cb{serial:D7}", VisitId = visit.Id, DueAt = delivered.AddDays(2), DeadlineAt = delivered.AddDays(3), Status = CallbackStatus.Done, Attempts = 1,
+                        Score = 1 + serial % 5, Resolved = true, Agent = "agent", DoneAt = delivered.AddDays(2).AddHours(1),
+                    });
+                }
                 if (i >= year)
                     (numbers[i - year], ids[i - year]) = (visit.Number, visit.Id);
             }
