@@ -87,7 +87,8 @@ public static class ServiceKpis
         var additionalLines = estimates.Where(e => e.Kind == EstimateKind.AdditionalWork).SelectMany(e => e.Lines).Where(l => l.Approved != null).ToList();
         var promised = visits.Where(v => v.PromisedAt != null && v.ReadyAt != null).ToList();
         var settled = invoices.Where(i => i.Status == InvoiceStatus.Settled).ToList();
-        var estimated = settled.Sum(i => mainEstimates.Where(e => e.VisitId == i.VisitId).Sum(e => e.ApprovedTotal));
+        var estimatesByVisit = mainEstimates.ToLookup(e => e.VisitId);
+        var estimated = settled.Sum(i => estimatesByVisit[i.VisitId].Sum(e => e.ApprovedTotal));
         var invoiced = settled.Sum(i => i.Total);
         var delivered = visits.Where(v => v.DeliveredAt != null).ToDictionary(v => v.Id);
         // Days in the store's time zone: a callback is counted once it is done or its third day after delivery is over.
