@@ -56,15 +56,14 @@ public sealed class HangfireTimerTests
     {
         string id;
         var folder = "";
-        await using (var first = new HostFactory(("wait.json", ThreeDayWait)))
+        await using (var first = new HostFactory(("wait.json", ThreeDayWait)) { KeepsFolder = true })
         {
             id = await Poll.StartAsync(first.Api(), "callback-wait");
             folder = first.Folder;
             Assert.Equal("Suspended", await Poll.SubStatusAsync(first.Api(), id));
         }
         // The same database, a new in-memory job store: the waiting timer's job is gone.
-        await using var host = new HostFactory(("wait.json", ThreeDayWait));
-        host.Settings["ConnectionStrings:Followup"] = $"Data Source={Path.Combine(folder, "followup.db")}";
+        await using var host = HostFactory.Over(folder);
         var api = host.Api();
         Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));
         await host.Services.GetRequiredService<TimerSweep>().Recovered;

@@ -25,13 +25,21 @@ public sealed class HostFactory : WebApplicationFactory<Program>
     public const string ApiKey = "test-key-4f1c2a";
 
     public HostFactory(params (string File, string Json)[] workflows)
+        : this(Path.Combine(Path.GetTempPath(), "followup-host-tests", Guid.NewGuid().ToString("N")))
     {
-        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
-        Folder = Path.Combine(Path.GetTempPath(), "followup-host-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(Folder, "workflows"));
         foreach (var (file, json) in workflows)
             File.WriteAllText(Path.Combine(Folder, "workflows", file), json);
     }
+
+    private HostFactory(string folder)
+    {
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+        Folder = folder;
+    }
+
+    /// <summary>A second host on the folder (database, definitions) of one disposed with <see cref="KeepsFolder"/>.</summary>
+    public static HostFactory Over(string folder) => new(folder);
 
     public string Folder { get; }
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
@@ -40,6 +48,9 @@ public sealed class HostFactory : WebApplicationFactory<Program>
 
     /// <summary>The host's environment: Testing unless a test needs another (Development, Production).</summary>
     public string Environment { get; init; } = "Testing";
+
+    /// <summary>Leaves the folder (database, definitions) in place when disposed, for a second host to start on it.</summary>
+    public bool KeepsFolder { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -140,6 +151,8 @@ public sealed class HostFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+        if (KeepsFolder)
+            return;
         try
         {
             Directory.Delete(Folder, recursive: true);
