@@ -30,7 +30,7 @@ if (args.FirstOrDefault() == "waiting")
 }
 if (args.FirstOrDefault() == "dashboard")
 {
-    await Followup.Benchmarks.WaitingBenchmark.DashboardAsync(args.Length > 1 ? int.Parse(args[1]) : 50_000);
+    await Followup.Benchmarks.WaitingBenchmark.DashboardAsync(args.Length > 1 ? int.Parse(args[1]) : 50_000, args.Length > 2 ? args[2] : null);
     return;
 }
 if (args.FirstOrDefault() == "waiting-measure")

@@ -136,17 +136,19 @@ internal static class WaitingBenchmark
 
     /// <summary>
     /// The manager's dashboard over a year of <paramref name="visits"/> visits, each with its estimate, bill and
-    /// callback, on a store seeded for it.
+    /// callback, on a store seeded for it, or on the <paramref name="seeded"/> folder of an earlier run (the measured
+    /// build's migrations apply to it first).
     /// </summary>
-    public static async Task DashboardAsync(int visits)
+    public static async Task DashboardAsync(int visits, string? seeded = null)
     {
-        var folder = Directory.CreateTempSubdirectory("followup-dashboard-bench").FullName;
+        var folder = seeded ?? Directory.CreateTempSubdirectory("followup-dashboard-bench").FullName;
         var clock = new FakeTimeProvider(Now);
         await using var host = await BenchHost.StartAsync(folder, clock, BenchHost.SqliteSettings(folder));
         await host.AddStaffAsync("manager", Roles.Manager);
         var seeding = Stopwatch.StartNew();
-        await SeedVisitsAsync(host, 0, visits, records: true);
-        Console.WriteLine($"dashboard over a year of {visits:N0} visits (each with an estimate, a bill and a callback), seeded in {seeding.Elapsed.TotalSeconds:F0} s:");
+        if (seeded == null)
+            await SeedVisitsAsync(host, 0, visits, records: true);
+        Console.WriteLine($"dashboard over a year of {visits:N0} visits (each with an estimate, a bill and a callback), seeded in {seeding.Elapsed.TotalSeconds:F0} s in {folder}:");
         var manager = await BenchHost.SignInAsync(host.Address, "manager");
         var year = $"from={Uri.EscapeDataString(Now.AddDays(-367).ToString("O"))}&to={Uri.EscapeDataString(Now.ToString("O"))}";
         foreach (var path in new[] { $"/dashboard?{year}&lang=en", $"/api/kpis?{year}", "/dashboard?lang=en" })
