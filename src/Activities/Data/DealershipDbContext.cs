@@ -72,6 +72,8 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => x.Number).IsUnique();
             e.HasIndex(x => new { x.Status, x.PromisedAt });
             e.HasIndex(x => x.VehicleId);
+            // The dashboard's period.
+            e.HasIndex(x => x.CreatedAt);
         });
         modelBuilder.Entity<Appointment>(e =>
         {

@@ -11,5 +11,8 @@ public sealed class Estimate
     public DateTime? DecidedAt { get; set; }
     public List<EstimateLine> Lines { get; set; } = [];
 
-    public decimal ApprovedTotal => Lines.Where(l => l.Approved == true).Sum(l => l.Price);
+    public decimal ApprovedTotal => ApprovedTotalOf(Lines);
+
+    /// <summary>What the customer approved of these lines.</summary>
+    public static decimal ApprovedTotalOf(IEnumerable<EstimateLine> lines) => lines.Where(l => l.Approved == true).Sum(l => l.Price);
 }

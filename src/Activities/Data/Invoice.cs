@@ -15,5 +15,8 @@ public sealed class Invoice
     /// <summary>The safety-related work the customer declined or never answered, printed on the invoice; null when there is none.</summary>
     public string? DeclinedSafety { get; set; }
 
-    public decimal Total => Lines.Sum(l => l.Price);
+    public decimal Total => TotalOf(Lines);
+
+    /// <summary>What these lines come to.</summary>
+    public static decimal TotalOf(IEnumerable<InvoiceLine> lines) => lines.Sum(l => l.Price);
 }

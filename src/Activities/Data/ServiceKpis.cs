@@ -54,26 +54,46 @@ public sealed record KpiReport
     public required Ratio AppointmentShow { get; init; }
 }
 
-/// <summary>Computes the dashboard's figures from the records (in memory per period: SQLite cannot sum decimals).</summary>
+/// <summary>
+/// Computes the dashboard's figures from the records: only the columns the figures need are read, and summed in memory
+/// per period (SQLite cannot sum decimals).
+/// </summary>
 public static class ServiceKpis
 {
     private static Ratio Booked(List<ReminderRecord> reminders) => new(reminders.Count(r => r.Status == ReminderStatus.Booked), reminders.Count);
 
+    private sealed record VisitTimes(string Id, DateTime CreatedAt, DateTime? GreetedAt, DateTime? PromisedAt, DateTime? ReadyAt, DateTime? DeliveredAt);
+
+    private sealed record EstimateFacts(string Id, string VisitId, string Kind, string Status, DateTime CreatedAt, DateTime? DecidedAt);
+
+    private sealed record CallbackFacts(string VisitId, string Status, int? Score, DateTime? DoneAt);
+
     public static async Task<KpiReport> ComputeAsync(DealershipDbContext db, DateTime from, DateTime to, string? advisor, DateTime now, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var inPeriod = db.Visits.AsNoTracking().Where(v => v.CreatedAt >= from && v.CreatedAt < to && (advisor == null || v.Advisor == advisor));
-        var visits = await inPeriod.ToListAsync(cancellationToken);
+        var visits = await inPeriod.Select(v => new VisitTimes(v.Id, v.CreatedAt, v.GreetedAt, v.PromisedAt, v.ReadyAt, v.DeliveredAt)).ToListAsync(cancellationToken);
         // The period's visits as a subquery, not a list of ids: a year of a busy store is more ids than a statement may
         // carry as parameters (SQLite takes 32,766).
         var ids = inPeriod.Select(v => v.Id);
-        var estimates = await db.Estimates.AsNoTracking().Include(e => e.Lines).Where(e => ids.Contains(e.VisitId)).ToListAsync(cancellationToken);
-        var invoices = await db.Invoices.AsNoTracking().Include(i => i.Lines).Where(i => ids.Contains(i.VisitId)).ToListAsync(cancellationToken);
-        var callbacks = await db.Callbacks.AsNoTracking().Where(c => ids.Contains(c.VisitId)).ToListAsync(cancellationToken);
+        var periodEstimates = db.Estimates.AsNoTracking().Where(e => ids.Contains(e.VisitId));
+        var estimates = await periodEstimates.Select(e => new EstimateFacts(e.Id, e.VisitId, e.Kind, e.Status, e.CreatedAt, e.DecidedAt)).ToListAsync(cancellationToken);
+        // Lines carry only what their price is made of; the price itself is the line's own rule.
+        var decidedLines = (await db.Set<EstimateLine>().AsNoTracking()
+            .Where(l => l.Approved != null && periodEstimates.Select(e => e.Id).Contains(l.EstimateId))
+            .Select(l => new EstimateLine { EstimateId = l.EstimateId, LineKey = "", Description = "", Approved = l.Approved, PayType = l.PayType, Labour = l.Labour, Parts = l.Parts })
+            .ToListAsync(cancellationToken)).ToLookup(l => l.EstimateId);
+        var settledInvoices = db.Invoices.AsNoTracking().Where(i => i.Status == InvoiceStatus.Settled && ids.Contains(i.VisitId));
+        var settled = await settledInvoices.Select(i => i.VisitId).ToListAsync(cancellationToken);
+        var invoiced = Invoice.TotalOf(await db.Set<InvoiceLine>().AsNoTracking()
+            .Where(l => settledInvoices.Select(i => i.Id).Contains(l.InvoiceId))
+            .Select(l => new InvoiceLine { InvoiceId = l.InvoiceId, LineKey = "", Description = "", PayType = l.PayType, Labour = l.Labour, Parts = l.Parts, Discount = l.Discount })
+            .ToListAsync(cancellationToken));
+        var callbacks = await db.Callbacks.AsNoTracking().Where(c => ids.Contains(c.VisitId)).Select(c => new CallbackFacts(c.VisitId, c.Status, c.Score, c.DoneAt)).ToListAsync(cancellationToken);
         var comebacks = await db.Comebacks.AsNoTracking().CountAsync(c => ids.Contains(c.VisitId), cancellationToken);
         var reminders = await db.Reminders.AsNoTracking().Where(r => r.SentAt >= from && r.SentAt < to).ToListAsync(cancellationToken);
         if (advisor != null)
         {
-            var advised = await db.Visits.AsNoTracking().Where(v => v.Advisor == advisor).Select(v => v.Id).ToListAsync(cancellationToken);
+            var advised = (await db.Visits.AsNoTracking().Where(v => v.Advisor == advisor).Select(v => v.Id).ToListAsync(cancellationToken)).ToHashSet();
             reminders = reminders.Where(r => r.VisitId != null && advised.Contains(r.VisitId)).ToList();
         }
         var appointments = await db.Appointments.AsNoTracking()
@@ -84,12 +104,10 @@ public static class ServiceKpis
         var mainEstimates = estimates.Where(e => e.Kind == EstimateKind.Estimate).ToList();
         var decided = mainEstimates.Where(e => e.Status != EstimateStatus.Pending).ToList();
         var approved = decided.Where(e => e.Status is EstimateStatus.Approved or EstimateStatus.PartiallyApproved).ToList();
-        var additionalLines = estimates.Where(e => e.Kind == EstimateKind.AdditionalWork).SelectMany(e => e.Lines).Where(l => l.Approved != null).ToList();
+        var additionalLines = estimates.Where(e => e.Kind == EstimateKind.AdditionalWork).SelectMany(e => decidedLines[e.Id]).ToList();
         var promised = visits.Where(v => v.PromisedAt != null && v.ReadyAt != null).ToList();
-        var settled = invoices.Where(i => i.Status == InvoiceStatus.Settled).ToList();
         var estimatesByVisit = mainEstimates.ToLookup(e => e.VisitId);
-        var estimated = settled.Sum(i => estimatesByVisit[i.VisitId].Sum(e => e.ApprovedTotal));
-        var invoiced = settled.Sum(i => i.Total);
+        var estimated = settled.Sum(visit => estimatesByVisit[visit].Sum(e => Estimate.ApprovedTotalOf(decidedLines[e.Id])));
         var delivered = visits.Where(v => v.DeliveredAt != null).ToDictionary(v => v.Id);
         // Days in the store's time zone: a callback is counted once it is done or its third day after delivery is over.
         DateTime Day(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).Date;
