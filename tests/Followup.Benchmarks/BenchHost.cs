@@ -106,10 +106,7 @@ internal sealed partial class BenchHost : IAsyncDisposable
         return client;
     }
 
-    public static string AntiforgeryToken(string page) => Token().Match(page).Groups[1].Value;
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
+    public static string AntiforgeryToken(string page) => Followup.Testing.HostProcess.AntiforgeryToken(page);
 
     /// <summary>Moves the clock and runs the timer sweep, as its recurring job does: what fell due is resumed.</summary>
     public async Task AdvanceAsync(TimeSpan by)

@@ -1,10 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
 using Followup.Testing;
 using Npgsql;
 
@@ -18,7 +13,6 @@ namespace Followup.Benchmarks;
 /// </summary>
 internal static class HostsBenchmark
 {
-    private const string ApiKey = "bench-api-key-2f8c1d";
 
     private const string DueTogether = """
         { "id": "due-together-v1", "definitionId": "due-together", "name": "due-together", "version": 1, "isPublished": true,
@@ -57,21 +51,28 @@ internal static class HostsBenchmark
             ["Hangfire__Storage"] = "Postgres",
             ["ConnectionStrings__Followup"] = database,
             ["Engine__DefinitionsPath"] = workflows,
-            ["Elsa__ApiKeys__0"] = ApiKey,
             ["Storage__AttachmentsPath"] = Path.Combine(root, "attachments"),
             ["Messaging__PublicBaseUrl"] = "http://127.0.0.1",
             ["Messaging__QuietHoursStart"] = "00:00",
             ["Messaging__QuietHoursEnd"] = "00:00",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Followup"] = "Warning",
+            // For the users added with the host's own command, as an operator would.
+            ["FOLLOWUP_PASSWORD"] = BenchHost.Password,
         };
-        var hosts = Enumerable.Range(0, count).Select(i => new Host(Path.Combine(root, $"host{i}"), settings)).ToList();
+        var hosts = Enumerable.Range(0, count).Select(i => Path.Combine(root, $"host{i}"))
+            .Select(home => new HostProcess(Directory.CreateDirectory(home).FullName, new Dictionary<string, string>(settings) { ["HOME"] = home })).ToList();
         try
         {
             await Task.WhenAll(hosts.Select(h => h.StartAsync()));
             await Parallel.ForAsync(0, callers, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (k, _) =>
             {
                 foreach (var (user, role) in new[] { ($"advisor{k}", "Advisor"), ($"tech{k}", "Technician"), ($"inspector{k}", "Technician"), ($"agent{k}", "CallbackAgent") })
-                    await hosts[0].AddUserAsync(user, role);
+                {
+                    var (exitCode, output, error) = await hosts[0].RunCommandAsync(null, "users", "add", user, "--role", role);
+                    if (exitCode != 0)
+                        throw new InvalidOperationException($"users add {user}: {output}{error}");
+                }
             });
             await using var data = NpgsqlDataSource.Create(database);
             var timer = new RequestTimer { Recording = false };
@@ -154,96 +155,5 @@ internal static class HostsBenchmark
     {
         await using var command = data.CreateCommand(sql);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A host process (<c>dotnet Followup.Host.dll</c>) with a home of its own.</summary>
-    private sealed class Host(string home, Dictionary<string, string> settings)
-    {
-        private readonly StringBuilder _output = new();
-        private readonly int _port = FreePort();
-        private Process? _process;
-
-        public string Address => $"http://127.0.0.1:{_port}";
-
-        public HttpClient Api { get; } = new HttpClient { BaseAddress = new Uri("http://127.0.0.1") };
-
-        private static string Dll => Path.Combine(AppContext.BaseDirectory, "Followup.Host.dll");
-
-        private ProcessStartInfo Info(params string[] args)
-        {
-            Directory.CreateDirectory(home);
-            var info = new ProcessStartInfo("dotnet") { WorkingDirectory = home, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-            info.ArgumentList.Add(Dll);
-            foreach (var arg in args)
-                info.ArgumentList.Add(arg);
-            foreach (var (k, v) in settings)
-                info.Environment[k] = v;
-            info.Environment["HOME"] = home;
-            return info;
-        }
-
-        public async Task StartAsync()
-        {
-            Api.BaseAddress = new Uri(Address);
-            Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", ApiKey);
-            _process = Process.Start(Info("--urls", Address, "--contentRoot", AppContext.BaseDirectory))!;
-            _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-            _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-            var deadline = Stopwatch.StartNew();
-            while (true)
-            {
-                if (_process.HasExited)
-                    throw new InvalidOperationException($"The host exited with {_process.ExitCode}:\n{_output}");
-                try
-                {
-                    if ((await Api.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
-                        return;
-                }
-                catch (HttpRequestException)
-                {
-                }
-                if (deadline.Elapsed > TimeSpan.FromSeconds(120))
-                    throw new TimeoutException($"The host did not become ready:\n{_output}");
-                await Task.Delay(200);
-            }
-        }
-
-        /// <summary>A staff account, made with the host's own command as an operator would.</summary>
-        public async Task AddUserAsync(string user, string role)
-        {
-            var info = Info("users", "add", user, "--role", role);
-            info.Environment["FOLLOWUP_PASSWORD"] = BenchHost.Password;
-            using var process = Process.Start(info)!;
-            process.StandardInput.Close();
-            var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"users add {user}: {output}");
-        }
-
-        public TimeSpan Cpu()
-        {
-            if (_process is null || _process.HasExited)
-                return TimeSpan.Zero;
-            _process.Refresh();
-            return _process.TotalProcessorTime;
-        }
-
-        public async Task KillAsync()
-        {
-            if (_process is not { HasExited: false } process)
-                return;
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class HangfireCollection
 /// </summary>
 public sealed class HostFactory : WebApplicationFactory<Program>
 {
-    public const string ApiKey = "test-key-4f1c2a";
+    public const string ApiKey = Followup.Testing.HostProcess.ApiKey;
 
     public HostFactory(params (string File, string Json)[] workflows)
         : this(Path.Combine(Path.GetTempPath(), "followup-host-tests", Guid.NewGuid().ToString("N")))
@@ -129,8 +129,7 @@ public sealed class HostFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>The antiforgery token of a page's form, as a browser would post it back.</summary>
-    public static string AntiforgeryToken(string page) =>
-        System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+    public static string AntiforgeryToken(string page) => Followup.Testing.HostProcess.AntiforgeryToken(page);
 
     public HttpClient Api()
     {

@@ -4,11 +4,17 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Followup.Host.Tests;
+namespace Followup.Testing;
 
-/// <summary>The real host as a separate process (<c>dotnet Followup.Host.dll</c>), to stop gracefully, kill and start again.</summary>
-public sealed class HostProcess : IAsyncDisposable
+/// <summary>
+/// The real host as a separate process (<c>dotnet Followup.Host.dll</c> as the build copies it beside the tests or the
+/// benchmarks), to stop gracefully, kill and start again. Testing environment and an API key unless the environment
+/// given says otherwise.
+/// </summary>
+public sealed partial class HostProcess : IAsyncDisposable
 {
+    public const string ApiKey = "test-key-4f1c2a";
+
     private readonly Dictionary<string, string> _environment;
     private readonly StringBuilder _output = new();
     private Process? _process;
@@ -18,8 +24,8 @@ public sealed class HostProcess : IAsyncDisposable
         WorkingDirectory = workingDirectory;
         _environment = environment;
         Port = FreePort();
-        Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}") };
-        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", HostFactory.ApiKey);
+        Api = new HttpClient { BaseAddress = new Uri(Address) };
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", ApiKey);
     }
 
     public string WorkingDirectory { get; }
@@ -77,16 +83,19 @@ public sealed class HostProcess : IAsyncDisposable
         var login = await client.GetStringAsync("/account/login");
         var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = HostFactory.AntiforgeryToken(login),
+            ["__RequestVerificationToken"] = AntiforgeryToken(login),
             ["UserName"] = userName,
             ["Password"] = password,
         }));
         if (response.StatusCode != HttpStatusCode.Redirect)
             throw new InvalidOperationException($"Sign-in of {userName} failed: {response.StatusCode}");
-        client.DefaultRequestHeaders.Add(Followup.Host.Security.HttpSecurity.AntiforgeryHeader, HostFactory.AntiforgeryToken(await client.GetStringAsync("/")));
+        client.DefaultRequestHeaders.Add(Followup.Host.Security.HttpSecurity.AntiforgeryHeader, AntiforgeryToken(await client.GetStringAsync("/")));
         return client;
     }
     public int Port { get; }
+
+    /// <summary>Where the host listens, without a trailing slash.</summary>
+    public string Address => $"http://127.0.0.1:{Port}";
     public HttpClient Api { get; }
 
     public string Output
@@ -131,7 +140,7 @@ public sealed class HostProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (true)
         {
             if (_process.HasExited)
@@ -173,12 +182,27 @@ public sealed class HostProcess : IAsyncDisposable
     private void ApplyEnvironment(ProcessStartInfo info)
     {
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        info.Environment["Elsa__ApiKeys__0"] = HostFactory.ApiKey;
+        info.Environment["Elsa__ApiKeys__0"] = ApiKey;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Followup"] = "Information";
         foreach (var (k, v) in _environment)
             info.Environment[k] = v;
     }
+
+    /// <summary>The process's CPU time so far (zero once it has ended).</summary>
+    public TimeSpan Cpu()
+    {
+        if (_process is not { HasExited: false } process)
+            return TimeSpan.Zero;
+        process.Refresh();
+        return process.TotalProcessorTime;
+    }
+
+    /// <summary>The antiforgery token of a page's form, as a browser would post it back.</summary>
+    public static string AntiforgeryToken(string page) => Token().Match(page).Groups[1].Value;
+
+    [System.Text.RegularExpressions.GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex Token();
 
     private void Append(string? line)
     {
