@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.RegularExpressions;
 using Followup.Host.Hosting;
 using Followup.Host.Scheduling;
 using Microsoft.AspNetCore.Builder;
@@ -18,7 +17,7 @@ namespace Followup.Benchmarks;
 /// and Hangfire on SQLite files unless told otherwise, messages to the local outbox) on a fake clock, so months of
 /// waiting pass at once. Staff sign in through the login form as a browser does.
 /// </summary>
-internal sealed partial class BenchHost : IAsyncDisposable
+internal sealed class BenchHost : IAsyncDisposable
 {
     public const string Password = "bench-pass-2026";
 
@@ -93,17 +92,7 @@ internal sealed partial class BenchHost : IAsyncDisposable
         var cookies = new CookieContainer();
         var inner = new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = cookies, UseCookies = true, MaxConnectionsPerServer = 64 };
         var client = new HttpClient(timing is RequestTimer.Handler t ? t.Wrap(inner) : inner) { BaseAddress = new Uri(address) };
-        var login = await client.GetStringAsync("/account/login");
-        using var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = AntiforgeryToken(login),
-            ["UserName"] = userName,
-            ["Password"] = Password,
-        }));
-        if (response.StatusCode != HttpStatusCode.Redirect)
-            throw new InvalidOperationException($"Sign-in of {userName} failed: {response.StatusCode}");
-        client.DefaultRequestHeaders.Add(Followup.Host.Security.HttpSecurity.AntiforgeryHeader, AntiforgeryToken(await client.GetStringAsync("/")));
-        return client;
+        return await Followup.Testing.HostProcess.SignInAsync(client, userName, Password);
     }
 
     public static string AntiforgeryToken(string page) => Followup.Testing.HostProcess.AntiforgeryToken(page);

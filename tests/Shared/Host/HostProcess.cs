@@ -77,11 +77,17 @@ public sealed partial class HostProcess : IAsyncDisposable
     }
 
     /// <summary>A browser signed in through the login form, sending the page's antiforgery token with its changes.</summary>
-    public async Task<HttpClient> SignInAsync(string userName, string password, CookieContainer? cookies = null)
+    public Task<HttpClient> SignInAsync(string userName, string password, CookieContainer? cookies = null) =>
+        SignInAsync(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new CookieContainer() }) { BaseAddress = Api.BaseAddress }, userName, password);
+
+    /// <summary>
+    /// Signs a client (one that keeps cookies and does not follow redirects) in through the login form, as a browser
+    /// does, and has it send the signed-in page's antiforgery token with its changes.
+    /// </summary>
+    public static async Task<HttpClient> SignInAsync(HttpClient client, string userName, string password)
     {
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new CookieContainer() }) { BaseAddress = Api.BaseAddress };
         var login = await client.GetStringAsync("/account/login");
-        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = AntiforgeryToken(login),
             ["UserName"] = userName,
@@ -92,6 +98,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         client.DefaultRequestHeaders.Add(Followup.Host.Security.HttpSecurity.AntiforgeryHeader, AntiforgeryToken(await client.GetStringAsync("/")));
         return client;
     }
+
     public int Port { get; }
 
     /// <summary>Where the host listens, without a trailing slash.</summary>
