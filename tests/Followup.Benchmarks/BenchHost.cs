@@ -42,6 +42,17 @@ internal sealed class BenchHost : IAsyncDisposable
         ["Hangfire:SqlitePath"] = Path.Combine(folder, "hangfire.db"),
     };
 
+    /// <summary>The store every benchmark runs: its name, attachments in <paramref name="folder"/>, messages at any hour.</summary>
+    public static Dictionary<string, string?> StoreSettings(string folder) => new()
+    {
+        ["Storage:AttachmentsPath"] = Path.Combine(folder, "attachments"),
+        ["Messaging:PublicBaseUrl"] = "http://127.0.0.1",
+        ["Messaging:QuietHoursStart"] = "00:00",
+        ["Messaging:QuietHoursEnd"] = "00:00",
+        ["Store:Name"] = "浦东大众4S店",
+        ["Store:NameEn"] = "Pudong VW",
+    };
+
     /// <summary>
     /// Starts the host on <paramref name="folder"/> (created when missing) with the given settings; the time it took
     /// from building to ready is <see cref="StartedIn"/>.
@@ -51,17 +62,9 @@ internal sealed class BenchHost : IAsyncDisposable
         Directory.CreateDirectory(folder);
         var started = Stopwatch.StartNew();
         var args = new List<string> { "--urls", "http://127.0.0.1:0" };
-        var all = new Dictionary<string, string?>
-        {
-            ["Storage:AttachmentsPath"] = Path.Combine(folder, "attachments"),
-            ["Messaging:PublicBaseUrl"] = "http://127.0.0.1",
-            ["Messaging:QuietHoursStart"] = "00:00",
-            ["Messaging:QuietHoursEnd"] = "00:00",
-            ["Hangfire:SweepGrace"] = "00:00:00",
-            ["Store:Name"] = "浦东大众4S店",
-            ["Store:NameEn"] = "Pudong VW",
-            ["Logging:LogLevel:Default"] = "Error",
-        };
+        var all = StoreSettings(folder);
+        all["Hangfire:SweepGrace"] = "00:00:00";
+        all["Logging:LogLevel:Default"] = "Error";
         foreach (var (k, v) in settings)
             all[k] = v;
         foreach (var (k, v) in all)

@@ -44,22 +44,17 @@ internal static class HostsBenchmark
         foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "workflows-json"), "*.json"))
             File.Copy(file, Path.Combine(workflows, Path.GetFileName(file)));
         File.WriteAllText(Path.Combine(workflows, "due-together.json"), DueTogether);
-        var settings = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Database__Provider"] = "Postgres",
-            ["Hangfire__Storage"] = "Postgres",
-            ["ConnectionStrings__Followup"] = database,
-            ["Engine__DefinitionsPath"] = workflows,
-            ["Storage__AttachmentsPath"] = Path.Combine(root, "attachments"),
-            ["Messaging__PublicBaseUrl"] = "http://127.0.0.1",
-            ["Messaging__QuietHoursStart"] = "00:00",
-            ["Messaging__QuietHoursEnd"] = "00:00",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Logging__LogLevel__Followup"] = "Warning",
-            // For the users added with the host's own command, as an operator would.
-            ["FOLLOWUP_PASSWORD"] = BenchHost.Password,
-        };
+        // The host's settings as environment variables (Section__Key).
+        var settings = BenchHost.StoreSettings(root).ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        settings["ASPNETCORE_ENVIRONMENT"] = "Production";
+        settings["Database__Provider"] = "Postgres";
+        settings["Hangfire__Storage"] = "Postgres";
+        settings["ConnectionStrings__Followup"] = database;
+        settings["Engine__DefinitionsPath"] = workflows;
+        settings["Logging__LogLevel__Default"] = "Warning";
+        settings["Logging__LogLevel__Followup"] = "Warning";
+        // For the users added with the host's own command, as an operator would.
+        settings["FOLLOWUP_PASSWORD"] = BenchHost.Password;
         var hosts = Enumerable.Range(0, count).Select(i => Path.Combine(root, $"host{i}"))
             .Select(home => new HostProcess(Directory.CreateDirectory(home).FullName, new Dictionary<string, string>(settings) { ["HOME"] = home })).ToList();
         try
