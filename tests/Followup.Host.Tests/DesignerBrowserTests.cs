@@ -53,8 +53,8 @@ public sealed class DesignerBrowserTests
         await Poll.UntilAsync(async () => FirstCallDay(await api.GetFromJsonAsync<JsonElement>("/elsa/api/workflow-definitions/by-definition-id/satisfaction-callback?versionOptions=Latest")),
             d => d == "1", TimeSpan.FromSeconds(30), "the designer's auto-save of the change");
         await page.Locator("button.mud-icon-button:has(path[d^='M19.35 10.04'])").ClickAsync();
-        await Poll.UntilAsync(async () => await api.GetFromJsonAsync<JsonElement>("/elsa/api/workflow-definitions/by-definition-id/satisfaction-callback?versionOptions=Published"),
-            d => d.GetProperty("version").GetInt32() == 2, TimeSpan.FromSeconds(30), "version 2 to be published");
+        await Poll.UntilAsync(() => Poll.PublishedVersionAsync(api, "satisfaction-callback"),
+            version => version == 2, TimeSpan.FromSeconds(30), "version 2 to be published");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "designer-editor.png"), FullPage = true });
 
         // The main visit flow opens in the designer with Followup's service activities.

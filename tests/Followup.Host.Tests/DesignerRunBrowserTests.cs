@@ -56,8 +56,8 @@ public sealed class DesignerRunBrowserTests
 
             // Publish, then run: the run's page shows it finished.
             await page.Locator("button.mud-icon-button:has(path[d^='M19.35 10.04'])").ClickAsync();
-            await Poll.UntilAsync(async () => await host.Api().GetFromJsonAsync<System.Text.Json.JsonElement>($"/elsa/api/workflow-definitions/by-definition-id/{definitionId}?versionOptions=Published"),
-                d => d.GetProperty("version").GetInt32() >= 1, TimeSpan.FromSeconds(30), "the new workflow to be published");
+            await Poll.UntilAsync(() => Poll.PublishedVersionAsync(host.Api(), definitionId),
+                version => version >= 1, TimeSpan.FromSeconds(30), "the new workflow to be published");
             await page.Locator("button.mud-icon-button:has(path[d^='M8 5v14l11-7z'])").First.ClickAsync();
             await page.WaitForURLAsync("**/designer/instances/**");
             await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Tyre check");

@@ -27,6 +27,16 @@ internal static class Poll
         return response.Headers.GetValues("x-elsa-workflow-instance-id").Single();
     }
 
+    /// <summary>The published version of a definition, or 0 while none is published yet (the API answers 404 until then).</summary>
+    public static async Task<int> PublishedVersionAsync(HttpClient api, string definitionId)
+    {
+        using var response = await api.GetAsync($"/elsa/api/workflow-definitions/by-definition-id/{definitionId}?versionOptions=Published");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            return 0;
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32();
+    }
+
     public static async Task<JsonElement> InstanceAsync(HttpClient api, string instanceId) =>
         (await api.GetFromJsonAsync<JsonElement>($"/elsa/api/workflow-instances/{instanceId}")).GetProperty("instance");
 
