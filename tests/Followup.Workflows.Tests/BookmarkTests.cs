@@ -286,21 +286,32 @@ public sealed class BookmarkTests
     }
 
     [Fact]
-    public void CopiesOfCommittedInstances_AreBounded_AndFinishedOnesDropped()
+    public void CopiesOfCommittedInstances_AreBoundedByTheirBytes_AndFinishedOnesDropped()
     {
-        var recent = new Persistence.Sqlite.RecentInstances(capacity: 10);
-        Persistence.WorkflowInstanceRecord Row(int i, string status) => new()
+        // Room for ten copies of a 744-byte state (1,000 bytes with the row).
+        var recent = new Persistence.Sqlite.RecentInstances(capacityBytes: 10_000);
+        Persistence.WorkflowInstanceRecord Row(int i, string status, int stateBytes = 744) => new()
         {
-            Id = $"visit-{i}", DefinitionId = "d", DefinitionVersionId = "d-1", Status = status, SubStatus = "Suspended", State = "{}", Revision = 1,
+            Id = $"visit-{i}", DefinitionId = "d", DefinitionVersionId = "d-1", Status = status, SubStatus = "Suspended",
+            State = "{\"v\":\"" + new string('x', stateBytes - 8) + "\"}", Revision = 1,
         };
 
         for (var i = 0; i < 25; i++)
             recent.Committed(Row(i, "Running"));
         var kept = Enumerable.Range(0, 25).Where(i => recent.Find($"visit-{i}") != null).ToList();
-        recent.Committed(Row(kept[0], "Finished"));
-
         Assert.InRange(kept.Count, 9, 10);
+        Assert.Equal(kept.Count * 1_000, recent.Bytes);
+
+        // A copy replaced by its next commit weighs what the new one does; a finished one is dropped.
+        recent.Committed(Row(kept[1], "Running", stateBytes: 244));
+        Assert.Equal((kept.Count - 1) * 1_000 + 500, recent.Bytes);
+        recent.Committed(Row(kept[0], "Finished"));
         Assert.Null(recent.Find($"visit-{kept[0]}"));
         Assert.NotNull(recent.Find($"visit-{kept[1]}"));
+        Assert.Equal((kept.Count - 2) * 1_000 + 500, recent.Bytes);
+
+        // A state larger than a tenth of the room is not kept: it would push out many others for one.
+        recent.Committed(Row(100, "Running", stateBytes: 2_000));
+        Assert.Null(recent.Find("visit-100"));
     }
 }

@@ -11,8 +11,12 @@ namespace Followup.Workflows.Persistence.Sqlite;
 public sealed class SqliteRunStore(IDbContextFactory<WorkflowDbContext> factory, WorkflowDatabase database, RecordModels records)
     : SqlRunStore(factory, database, records)
 {
-    /// <summary>Enough for every visit a dealership has open and more; each copy is a row with its JSON state.</summary>
-    private readonly RecentInstances _recent = new(capacity: 10_000);
+    /// <summary>
+    /// 32 MiB: every visit a dealership has open many times over (a service visit's state is about 4 KB), and a burst
+    /// of ten thousand small instances in flight; not a copy of every instance waiting for days, however large their
+    /// states grow.
+    /// </summary>
+    private readonly RecentInstances _recent = new(capacityBytes: 32 << 20);
 
     private SqliteReads? _reads;
 
