@@ -7,6 +7,7 @@ using Followup.Activities.Messaging;
 using Followup.Host.Security;
 using Followup.Workflows.Persistence;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using static Followup.Workflows.Tests.Json;
 
 namespace Followup.Host.Tests;
@@ -267,6 +268,31 @@ public sealed partial class HardeningTests
             numbers.Add((await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!);
         Assert.Equal(Enumerable.Range(1, 16).Select(i => $"RO-2026-{i:D6}"), numbers.Order(StringComparer.Ordinal));
         Assert.Empty(log.Messages);
+    }
+
+    [Fact]
+    public async Task Opening_a_visit_reads_the_years_visits_only_to_start_the_years_series()
+    {
+        // Each visit opened used to read every visit of the year for the highest number: a store's thousandth visit of
+        // the year cost a thousand rows, its fifty-thousandth fifty thousand.
+        const string Commands = "Microsoft.EntityFrameworkCore.Database.Command";
+        var log = new CapturedLog(LogLevel.Information);
+        await using var desk = await ServiceDesk.OpenAsync(h => h.TestServices = s => s
+            .AddSingleton<ILoggerProvider>(log)
+            .AddLogging(b => b.AddFilter<CapturedLog>(Commands, LogLevel.Information)));
+        var (_, vehicleId) = await desk.CustomerAsync("Long History", "+86 139 0000 0052", null, "en", 52, 10000, "沪B00052");
+        int ReadsOfTheYearsNumbers() => log.Messages.Count(m => m.StartsWith(Commands, StringComparison.Ordinal) && m.Contains("FROM \"Visits\" WHERE \"Number\" LIKE", StringComparison.Ordinal));
+
+        var numbers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var opened = await desk.Api.PostAsJsonAsync("/api/visits", new { vehicleId });
+            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+            numbers.Add((await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!);
+            // The year's first visit starts the series; the later ones advance it alone.
+            Assert.Equal(1, ReadsOfTheYearsNumbers());
+        }
+        Assert.Equal(["RO-2026-000001", "RO-2026-000002", "RO-2026-000003"], numbers);
     }
 
     [Fact]

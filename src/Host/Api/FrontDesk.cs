@@ -155,18 +155,25 @@ public sealed class FrontDesk(IWorkflowRuntime runtime, WorkflowDefinitionCache 
     /// <summary>
     /// Repair orders are numbered per year: RO-2026-000001, RO-2026-000002, … The year's series is advanced in one
     /// statement, which waits for any other writer: two desks at the same moment get two numbers, never the same one.
-    /// A series not stored yet starts after the year's highest number.
+    /// Only a series not stored yet reads the year's visits, to start after the highest number among them: a stored
+    /// one is advanced alone, so opening a visit costs the same in a store's first week and after a year of visits.
     /// </summary>
     private static async Task<string> NextNumberAsync(DealershipDbContext db, DateTime now, CancellationToken cancellationToken)
     {
         var prefix = $"RO-{now:yyyy}-";
         var next = await db.Database.SqlQueryRaw<long>(
             """
-            INSERT INTO "NumberSeries" ("Name", "Last")
-            SELECT {0}, COALESCE(MAX(CAST(SUBSTR("Number", {1}) AS BIGINT)), 0) + 1 FROM "Visits" WHERE "Number" LIKE {2}
-            ON CONFLICT ("Name") DO UPDATE SET "Last" = "NumberSeries"."Last" + 1
+            UPDATE "NumberSeries" SET "Last" = "Last" + 1 WHERE "Name" = {0}
             RETURNING "Last" AS "Value"
-            """, prefix, prefix.Length + 1, prefix + "%").ToListAsync(cancellationToken);
+            """, prefix).ToListAsync(cancellationToken);
+        if (next.Count == 0)
+            next = await db.Database.SqlQueryRaw<long>(
+                """
+                INSERT INTO "NumberSeries" ("Name", "Last")
+                SELECT {0}, COALESCE(MAX(CAST(SUBSTR("Number", {1}) AS BIGINT)), 0) + 1 FROM "Visits" WHERE "Number" LIKE {2}
+                ON CONFLICT ("Name") DO UPDATE SET "Last" = "NumberSeries"."Last" + 1
+                RETURNING "Last" AS "Value"
+                """, prefix, prefix.Length + 1, prefix + "%").ToListAsync(cancellationToken);
         return $"{prefix}{next[0]:D6}";
     }
 
