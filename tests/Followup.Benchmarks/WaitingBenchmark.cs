@@ -117,8 +117,9 @@ internal static class WaitingBenchmark
         await GetAsync(manager, $"/api/kpis?{Period(-367, -1)}", 10);
         Console.WriteLine("  the whole year, the last day's visits included:");
         await GetAsync(manager, $"/dashboard?{Period(-367, 0)}&lang=en", 5);
+        var gc = GC.GetGCMemoryInfo();
         Console.WriteLine($"  the agent's inbox holds {(await agent.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/tasks")).GetProperty("total").GetInt32():N0} open tasks; working set now {WorkingSetMiB()} MiB, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB; " +
-            $"the managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1024 / 1024} MiB after the last collection ({GC.GetGCMemoryInfo().PromotedBytes / 1024 / 1024} MiB kept by it, {GC.GetGCMemoryInfo().TotalCommittedBytes / 1024 / 1024} MiB committed)");
+            $"the managed heap {gc.HeapSizeBytes / 1024 / 1024} MiB after the last collection ({gc.PromotedBytes / 1024 / 1024} MiB kept by it, {gc.TotalCommittedBytes / 1024 / 1024} MiB committed)");
 
         async Task GetAsync(HttpClient client, string path, int times)
         {
