@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Followup.Activities.Messaging;
 using Followup.Host.Security;
 using Followup.Workflows.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static Followup.Workflows.Tests.Json;
@@ -283,16 +284,33 @@ public sealed partial class HardeningTests
         var (_, vehicleId) = await desk.CustomerAsync("Long History", "+86 139 0000 0052", null, "en", 52, 10000, "沪B00052");
         int ReadsOfTheYearsNumbers() => log.Messages.Count(m => m.StartsWith(Commands, StringComparison.Ordinal) && m.Contains("FROM \"Visits\" WHERE \"Number\" LIKE", StringComparison.Ordinal));
 
-        var numbers = new List<string>();
-        for (var i = 0; i < 3; i++)
+        async Task<string> OpenAsync()
         {
             var opened = await desk.Api.PostAsJsonAsync("/api/visits", new { vehicleId });
             Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-            numbers.Add((await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!);
+            return (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!;
+        }
+
+        var numbers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            numbers.Add(await OpenAsync());
             // The year's first visit starts the series; the later ones advance it alone.
             Assert.Equal(1, ReadsOfTheYearsNumbers());
         }
         Assert.Equal(["RO-2026-000001", "RO-2026-000002", "RO-2026-000003"], numbers);
+
+        // A series lost (a store restored from before it was kept) starts again after the year's highest number.
+        var factory = desk.Host.Services.GetRequiredService<IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM \"NumberSeries\"");
+        Assert.Equal("RO-2026-000004", await OpenAsync());
+        Assert.Equal(2, ReadsOfTheYearsNumbers());
+
+        // A new year starts its own series at 1.
+        desk.Host.Clock.SetUtcNow(new DateTimeOffset(desk.Host.Clock.GetUtcNow().Year + 1, 1, 2, 1, 0, 0, TimeSpan.Zero));
+        Assert.Equal([$"RO-{desk.Host.Clock.GetUtcNow().Year}-000001", $"RO-{desk.Host.Clock.GetUtcNow().Year}-000002"], [await OpenAsync(), await OpenAsync()]);
+        Assert.Equal(3, ReadsOfTheYearsNumbers());
     }
 
     [Fact]
@@ -372,7 +390,7 @@ public sealed class StrandedDecisionTests
 
     private static async Task<List<Followup.Activities.Approvals.ApprovalRecord>> ApprovalsOfAsync(HostFactory host, string instanceId)
     {
-        await using var db = await host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>().CreateDbContextAsync();
+        await using var db = await host.Services.GetRequiredService<IDbContextFactory<Followup.Activities.Data.DealershipDbContext>>().CreateDbContextAsync();
         return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Approvals.Where(a => a.InstanceId == instanceId));
     }
 }
