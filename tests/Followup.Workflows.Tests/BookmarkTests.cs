@@ -313,5 +313,11 @@ public sealed class BookmarkTests
         // A state larger than a tenth of the room is not kept: it would push out many others for one.
         recent.Committed(Row(100, "Running", stateBytes: 2_000));
         Assert.Null(recent.Find("visit-100"));
+
+        // With no room, nothing is kept.
+        var none = new Persistence.Sqlite.RecentInstances(capacityBytes: 0);
+        none.Committed(Row(1, "Running", stateBytes: 10));
+        Assert.Null(none.Find("visit-1"));
+        Assert.Equal(0, none.Bytes);
     }
 }

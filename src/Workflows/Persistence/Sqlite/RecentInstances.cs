@@ -29,7 +29,8 @@ internal sealed class RecentInstances(long capacityBytes)
     public void Committed(WorkflowInstanceRecord row)
     {
         var weight = WeightOf(row);
-        if (capacityBytes == 0 || weight > capacityBytes / 10 || row.Status == nameof(Runtime.WorkflowStatus.Finished))
+        // A copy larger than a tenth of the room would push out many others (with no room, every copy is).
+        if (weight > capacityBytes / 10 || row.Status == nameof(Runtime.WorkflowStatus.Finished))
         {
             Forget(row.Id);
             return;
