@@ -233,6 +233,8 @@ public sealed class VisitStepTests
         await using var db = await h.DbAsync();
         var invoice = await db.Invoices.Include(i => i.Lines).SingleAsync();
         Assert.Equal((InvoiceStatus.Settled, "wechat", 480m), (invoice.Status, invoice.PaymentMethod, invoice.Total));
+        // The bill keeps what it came to and what the customer had approved on the estimate, for the dashboard.
+        Assert.Equal((480m, 480m), (invoice.SettledTotal, invoice.EstimatedTotal));
     }
 
     [Fact]

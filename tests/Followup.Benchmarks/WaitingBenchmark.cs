@@ -159,21 +159,26 @@ internal static class WaitingBenchmark
         Console.WriteLine($"dashboard over a year of {visits:N0} visits (each with an estimate, a bill and a callback), seeded in {seeding.Elapsed.TotalSeconds:F0} s in {folder}:");
         var manager = await BenchHost.SignInAsync(host.Address, "manager");
         var year = $"from={Uri.EscapeDataString(Now.AddDays(-367).ToString("O"))}&to={Uri.EscapeDataString(Now.ToString("O"))}";
-        foreach (var path in new[] { $"/dashboard?{year}&lang=en", $"/api/kpis?{year}", "/dashboard?lang=en" })
+        // Twice over: first as a host just started meets them (its code still being compiled), then warm.
+        foreach (var pass in new[] { "just started", "warm" })
         {
-            var each = new List<double>();
-            for (var i = 0; i < 12; i++)
+            Console.WriteLine($"  {pass}:");
+            foreach (var path in new[] { $"/dashboard?{year}&lang=en", $"/api/kpis?{year}", "/dashboard?lang=en" })
             {
-                var sw = Stopwatch.StartNew();
-                using var response = await manager.GetAsync(path);
-                await response.Content.ReadAsByteArrayAsync();
-                if (!response.IsSuccessStatusCode)
-                    throw new InvalidOperationException($"{path}: {response.StatusCode}");
-                if (i >= 2)
-                    each.Add(sw.Elapsed.TotalMilliseconds);
+                var each = new List<double>();
+                for (var i = 0; i < 12; i++)
+                {
+                    var sw = Stopwatch.StartNew();
+                    using var response = await manager.GetAsync(path);
+                    await response.Content.ReadAsByteArrayAsync();
+                    if (!response.IsSuccessStatusCode)
+                        throw new InvalidOperationException($"{path}: {response.StatusCode}");
+                    if (i >= 2)
+                        each.Add(sw.Elapsed.TotalMilliseconds);
+                }
+                var sorted = each.Order().ToArray();
+                Console.WriteLine($"    GET {(path.Contains("from=", StringComparison.Ordinal) ? path.Split('?')[0] + " (the year)" : path.Split('?')[0] + " (30 days)"),-26} p50 {Stats.Percentile(sorted, 50),7:F1} ms  max {sorted[^1],7:F1} ms  (10 requests, one at a time)");
             }
-            var sorted = each.Order().ToArray();
-            Console.WriteLine($"  GET {(path.Contains("from=", StringComparison.Ordinal) ? path.Split('?')[0] + " (the year)" : path.Split('?')[0] + " (30 days)"),-26} p50 {Stats.Percentile(sorted, 50),7:F1} ms  max {sorted[^1],7:F1} ms  (10 requests, one at a time)");
         }
     }
 
@@ -235,11 +240,14 @@ internal static class WaitingBenchmark
                                  new EstimateLine { EstimateId = $"e{serial:D7}", LineKey = "CABINF", Description = "Cabin filter", Labour = 40, Parts = 110, Approved = serial % 4 != 0 }],
                     };
                     db.Estimates.Add(estimate);
-                    db.Invoices.Add(new Invoice
+                    var invoice = new Invoice
                     {
                         Id = $"inv{serial:D7}", VisitId = visit.Id, Number = $"INV-{delivered.Year}-{serial:D6}", Status = InvoiceStatus.Settled, CreatedAt = delivered.AddMinutes(-20),
                         Lines = [new InvoiceLine { InvoiceId = $"inv{serial:D7}", LineKey = "OIL", Description = "Oil change", Parts = 480 }],
-                    });
+                    };
+                    // What settlement keeps on the bill.
+                    invoice.KeepTotals(estimate.Lines);
+                    db.Invoices.Add(invoice);
                     db.Callbacks.Add(new CallbackRecord
                     {
                         Id = $"cb{serial:D7}", VisitId = visit.Id, DueAt = delivered.AddDays(2), DeadlineAt = delivered.AddDays(3), Status = CallbackStatus.Done, Attempts = 1,

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Followup.Activities.Data;
 using Followup.Host.Security;
+using Followup.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,7 @@ namespace Followup.Host.Tests;
 
 /// <summary>The manager's dashboard against a small data set whose figures were worked out by hand.</summary>
 [Collection(HangfireCollection.Name)]
-public sealed class DashboardTests
+public sealed class DashboardTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     private static DateTime At(int month, int day, int hour, int minute = 0) => new(2026, month, day, hour, minute, 0, DateTimeKind.Utc);
 
@@ -27,9 +28,11 @@ public sealed class DashboardTests
         Lines = [.. lines.Select(l => new EstimateLine { EstimateId = id, LineKey = l.Key, Description = l.Key, Labour = l.Price, Approved = l.Approved })],
     };
 
-    private static Invoice Invoice(string visit, params (string Key, decimal Price)[] lines) => new()
+    /// <summary>A settled bill; <paramref name="kept"/> is what settlement keeps on it (null: settled before it kept them).</summary>
+    private static Invoice Invoice(string visit, (decimal Settled, decimal Estimated)? kept, params (string Key, decimal Price)[] lines) => new()
     {
         Id = "inv-" + visit, VisitId = visit, Number = "INV-" + visit, Status = InvoiceStatus.Settled, CreatedAt = At(3, 1, 0),
+        SettledTotal = kept?.Settled, EstimatedTotal = kept?.Estimated,
         Lines = [.. lines.Select(l => new InvoiceLine { InvoiceId = "inv-" + visit, LineKey = l.Key, Description = l.Key, Parts = l.Price })],
     };
 
@@ -49,7 +52,8 @@ public sealed class DashboardTests
             Estimate("E3", "V3", EstimateKind.Estimate, EstimateStatus.Declined, At(3, 12, 8, 30), 30, ("G", 900, false)),
             Estimate("E4", "V4", EstimateKind.Estimate, EstimateStatus.Pending, At(3, 20, 9, 30), 0, ("H", 100, null)),
             Estimate("E5", "V5", EstimateKind.Estimate, EstimateStatus.Declined, At(2, 15, 9, 10), 5, ("I", 100, false)));
-        db.Invoices.AddRange(Invoice("V1", ("A", 300), ("B", 200), ("C", 100)), Invoice("V2", ("E", 400)));
+        // V1's bill kept its figures when it was settled; V2's was settled before bills kept them.
+        db.Invoices.AddRange(Invoice("V1", (600, 500), ("A", 300), ("B", 200), ("C", 100)), Invoice("V2", null, ("E", 400)));
         db.Callbacks.AddRange(
             new CallbackRecord { Id = "CB1", VisitId = "V1", Status = CallbackStatus.Done, Score = 5, DoneAt = At(3, 13, 10) },
             new CallbackRecord { Id = "CB2", VisitId = "V2", Status = CallbackStatus.Done, Score = 2, DoneAt = At(3, 15, 10) });
@@ -123,9 +127,20 @@ public sealed class DashboardTests
     }
 
     [Fact]
-    public async Task The_figures_for_the_store_and_for_one_advisor_match_the_worked_out_answers()
+    public Task The_figures_for_the_store_and_for_one_advisor_match_the_worked_out_answers() => FiguresMatchAsync(new HostFactory());
+
+    [Fact]
+    public async Task On_PostgreSQL_the_figures_match_the_same_worked_out_answers()
     {
-        await using var host = new HostFactory();
+        var host = new HostFactory();
+        host.Settings["Database:Provider"] = "Postgres";
+        host.Settings["ConnectionStrings:Followup"] = await postgres.CreateDatabaseAsync();
+        await FiguresMatchAsync(host);
+    }
+
+    private static async Task FiguresMatchAsync(HostFactory factory)
+    {
+        await using var host = factory;
         await SeedAsync(host);
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.CreateClient().GetAsync("/api/kpis")).StatusCode);
 

@@ -123,6 +123,8 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => x.VisitId).IsUnique();
             e.HasIndex(x => x.Number).IsUnique();
             e.HasMany(x => x.Lines).WithOne().HasForeignKey(l => l.InvoiceId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(x => x.SettledTotal).HasPrecision(14, 2);
+            e.Property(x => x.EstimatedTotal).HasPrecision(14, 2);
         });
         modelBuilder.Entity<InvoiceLine>(e =>
         {

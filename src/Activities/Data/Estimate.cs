@@ -15,4 +15,8 @@ public sealed class Estimate
 
     /// <summary>What the customer approved of these lines.</summary>
     public static decimal ApprovedTotalOf(IEnumerable<EstimateLine> lines) => lines.Where(l => l.Approved == true).Sum(l => l.Price);
+
+    /// <summary>The lines the customer approved on the visits' estimates (not additional work) among <paramref name="estimates"/>.</summary>
+    public static IQueryable<EstimateLine> ApprovedLinesOf(DealershipDbContext db, IQueryable<Estimate> estimates) =>
+        db.EstimateLines.Where(l => l.Approved == true && estimates.Where(e => e.Kind == EstimateKind.Estimate).Select(e => e.Id).Contains(l.EstimateId));
 }

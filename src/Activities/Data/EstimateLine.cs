@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Followup.Activities.Data;
 
 public sealed class EstimateLine
@@ -31,6 +33,11 @@ public sealed class EstimateLine
     /// <summary>Safety-related work (brakes, tyres, steering, lights): declined or unanswered, it is marked on the visit and the invoice.</summary>
     public bool Safety { get; set; }
 
-    /// <summary>What the customer pays for the line: nothing when the maker (warranty) or the store pays.</summary>
-    public decimal Price => PayType == Data.PayType.Customer ? Labour + Parts : 0;
+    /// <summary>What the customer pays for a line: nothing when the maker (warranty) or the store pays. A query can carry it to the database.</summary>
+    public static readonly Expression<Func<EstimateLine, decimal>> PriceRule = l => l.PayType == Data.PayType.Customer ? l.Labour + l.Parts : 0;
+
+    private static readonly Func<EstimateLine, decimal> PriceOf = PriceRule.Compile();
+
+    /// <summary>What the customer pays for the line (<see cref="PriceRule"/>).</summary>
+    public decimal Price => PriceOf(this);
 }

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Followup.Activities.Data;
 
 public sealed class InvoiceLine
@@ -17,9 +19,14 @@ public sealed class InvoiceLine
     public string PayType { get; set; } = Data.PayType.Customer;
 
     /// <summary>What the line costs the customer before a discount: nothing when the maker (warranty) or the store pays.</summary>
-    public decimal Charged => PayType == Data.PayType.Customer ? Labour + Parts : 0;
+    public decimal Charged => Price + Discount;
 
-    /// <summary>What the customer pays for the line.</summary>
-    public decimal Price => Charged - Discount;
+    /// <summary>What the customer pays for a line: what it costs them less its discount. A query can carry it to the database.</summary>
+    public static readonly Expression<Func<InvoiceLine, decimal>> PriceRule = l => (l.PayType == Data.PayType.Customer ? l.Labour + l.Parts : 0) - l.Discount;
+
+    private static readonly Func<InvoiceLine, decimal> PriceOf = PriceRule.Compile();
+
+    /// <summary>What the customer pays for the line (<see cref="PriceRule"/>).</summary>
+    public decimal Price => PriceOf(this);
     public bool IsOverrun => ApprovedPrice is not { } approved || Price > approved;
 }

@@ -55,87 +55,102 @@ public sealed record KpiReport
 }
 
 /// <summary>
-/// Computes the dashboard's figures from the records: only the columns the figures need are read, and summed in memory
-/// per period (SQLite cannot sum decimals).
+/// Computes the dashboard's figures where the records are: counts, averages and sums in SQL, so a year of a busy store
+/// is not read row by row. Only callbacks are read one by one, for their days on the store's calendar.
 /// </summary>
 public static class ServiceKpis
 {
-    private static Ratio Booked(List<ReminderRecord> reminders) => new(reminders.Count(r => r.Status == ReminderStatus.Booked), reminders.Count);
+    private const double SlaMilliseconds = 5 * 60_000;
 
-    private sealed record VisitTimes(string Id, DateTime CreatedAt, DateTime? GreetedAt, DateTime? PromisedAt, DateTime? ReadyAt, DateTime? DeliveredAt);
+    private sealed record CallbackFacts(DateTime? DeliveredAt, string Status, int? Score, DateTime? DoneAt);
 
-    private sealed record EstimateFacts(string Id, string VisitId, string Kind, string Status, DateTime CreatedAt, DateTime? DecidedAt);
-
-    private sealed record CallbackFacts(string VisitId, string Status, int? Score, DateTime? DoneAt);
+    private sealed record Booking(string Kind, int Of, int Booked);
 
     public static async Task<KpiReport> ComputeAsync(DealershipDbContext db, DateTime from, DateTime to, string? advisor, DateTime now, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var inPeriod = db.Visits.AsNoTracking().Where(v => v.CreatedAt >= from && v.CreatedAt < to && (advisor == null || v.Advisor == advisor));
-        var visits = await inPeriod.Select(v => new VisitTimes(v.Id, v.CreatedAt, v.GreetedAt, v.PromisedAt, v.ReadyAt, v.DeliveredAt)).ToListAsync(cancellationToken);
         // The period's visits as a subquery, not a list of ids: a year of a busy store is more ids than a statement may
         // carry as parameters (SQLite takes 32,766).
         var ids = inPeriod.Select(v => v.Id);
-        var periodEstimates = db.Estimates.AsNoTracking().Where(e => ids.Contains(e.VisitId));
-        var estimates = await periodEstimates.Select(e => new EstimateFacts(e.Id, e.VisitId, e.Kind, e.Status, e.CreatedAt, e.DecidedAt)).ToListAsync(cancellationToken);
-        // Lines carry only what their price is made of; the price itself is the line's own rule.
-        var decidedLines = (await db.Set<EstimateLine>().AsNoTracking()
-            .Where(l => l.Approved != null && periodEstimates.Select(e => e.Id).Contains(l.EstimateId))
-            .Select(l => new EstimateLine { EstimateId = l.EstimateId, LineKey = "", Description = "", Approved = l.Approved, PayType = l.PayType, Labour = l.Labour, Parts = l.Parts })
-            .ToListAsync(cancellationToken)).ToLookup(l => l.EstimateId);
-        var settledInvoices = db.Invoices.AsNoTracking().Where(i => i.Status == InvoiceStatus.Settled && ids.Contains(i.VisitId));
-        var settled = await settledInvoices.Select(i => i.VisitId).ToListAsync(cancellationToken);
-        var invoiced = Invoice.TotalOf(await db.Set<InvoiceLine>().AsNoTracking()
-            .Where(l => settledInvoices.Select(i => i.Id).Contains(l.InvoiceId))
-            .Select(l => new InvoiceLine { InvoiceId = l.InvoiceId, LineKey = "", Description = "", PayType = l.PayType, Labour = l.Labour, Parts = l.Parts, Discount = l.Discount })
-            .ToListAsync(cancellationToken));
-        var callbacks = await db.Callbacks.AsNoTracking().Where(c => ids.Contains(c.VisitId)).Select(c => new CallbackFacts(c.VisitId, c.Status, c.Score, c.DoneAt)).ToListAsync(cancellationToken);
-        var comebacks = await db.Comebacks.AsNoTracking().CountAsync(c => ids.Contains(c.VisitId), cancellationToken);
-        var reminders = await db.Reminders.AsNoTracking().Where(r => r.SentAt >= from && r.SentAt < to).ToListAsync(cancellationToken);
-        if (advisor != null)
+        var visits = await inPeriod.GroupBy(_ => 1).Select(g => new
         {
-            var advised = (await db.Visits.AsNoTracking().Where(v => v.Advisor == advisor).Select(v => v.Id).ToListAsync(cancellationToken)).ToHashSet();
-            reminders = reminders.Where(r => r.VisitId != null && advised.Contains(r.VisitId)).ToList();
+            Count = g.Count(),
+            Greeted = g.Count(v => v.GreetedAt != null),
+            GreetedWithinSla = g.Count(v => StoreSql.MillisecondsBetween(v.CreatedAt, v.GreetedAt) <= SlaMilliseconds),
+            ToGreet = g.Average(v => StoreSql.MillisecondsBetween(v.CreatedAt, v.GreetedAt)),
+            Promised = g.Count(v => v.PromisedAt != null && v.ReadyAt != null),
+            Kept = g.Count(v => v.PromisedAt != null && v.ReadyAt != null && v.ReadyAt <= v.PromisedAt),
+        }).SingleOrDefaultAsync(cancellationToken);
+        var periodEstimates = db.Estimates.AsNoTracking().Where(e => ids.Contains(e.VisitId));
+        var estimates = await periodEstimates.Where(e => e.Kind == EstimateKind.Estimate).GroupBy(_ => 1).Select(g => new
+        {
+            Decided = g.Count(e => e.Status != EstimateStatus.Pending),
+            Approved = g.Count(e => e.Status == EstimateStatus.Approved || e.Status == EstimateStatus.PartiallyApproved),
+            ToApprove = g.Average(e => e.Status == EstimateStatus.Approved || e.Status == EstimateStatus.PartiallyApproved ? StoreSql.MillisecondsBetween(e.CreatedAt, e.DecidedAt) : null),
+        }).SingleOrDefaultAsync(cancellationToken);
+        var additional = await db.EstimateLines.AsNoTracking()
+            .Where(l => l.Approved != null && periodEstimates.Where(e => e.Kind == EstimateKind.AdditionalWork).Select(e => e.Id).Contains(l.EstimateId))
+            .GroupBy(_ => 1).Select(g => new { Decided = g.Count(), Approved = g.Count(l => l.Approved == true) })
+            .SingleOrDefaultAsync(cancellationToken);
+        // Money: each settled bill keeps what it came to and what had been approved; a bill settled before it kept them
+        // is worked out from its lines by their own price rules, in the database.
+        var settledInvoices = db.Invoices.AsNoTracking().Where(i => i.Status == InvoiceStatus.Settled && ids.Contains(i.VisitId));
+        var bills = await settledInvoices.GroupBy(_ => 1).Select(g => new
+        {
+            Earlier = g.Count(i => i.SettledTotal == null),
+            Estimated = g.Sum(i => i.EstimatedTotal),
+            Invoiced = g.Sum(i => i.SettledTotal),
+        }).SingleOrDefaultAsync(cancellationToken);
+        var estimated = bills?.Estimated ?? 0;
+        var invoiced = bills?.Invoiced ?? 0;
+        if (bills?.Earlier > 0)
+        {
+            var earlier = settledInvoices.Where(i => i.SettledTotal == null);
+            estimated += await Estimate.ApprovedLinesOf(db, periodEstimates.Where(e => earlier.Select(i => i.VisitId).Contains(e.VisitId))).Select(EstimateLine.PriceRule).SumAsync(cancellationToken);
+            invoiced += await db.InvoiceLines.AsNoTracking().Where(l => earlier.Select(i => i.Id).Contains(l.InvoiceId)).Select(InvoiceLine.PriceRule).SumAsync(cancellationToken);
         }
+        var callbacks = await (from c in db.Callbacks.AsNoTracking()
+                               join v in inPeriod on c.VisitId equals v.Id
+                               select new CallbackFacts(v.DeliveredAt, c.Status, c.Score, c.DoneAt)).ToListAsync(cancellationToken);
+        var comebacks = await db.Comebacks.AsNoTracking().CountAsync(c => ids.Contains(c.VisitId), cancellationToken);
+        var reminders = await db.Reminders.AsNoTracking()
+            .Where(r => r.SentAt >= from && r.SentAt < to && (advisor == null || db.Visits.Any(v => v.Id == r.VisitId && v.Advisor == advisor)))
+            .GroupBy(r => r.Kind).Select(g => new Booking(g.Key, g.Count(), g.Count(r => r.Status == ReminderStatus.Booked)))
+            .ToDictionaryAsync(b => b.Kind, cancellationToken);
         var appointments = await db.Appointments.AsNoTracking()
             .Where(a => a.SlotAt >= from && a.SlotAt < to && (a.Status == AppointmentStatus.Arrived || a.Status == AppointmentStatus.NoShow) && (advisor == null || a.Advisor == advisor))
-            .ToListAsync(cancellationToken);
+            .GroupBy(_ => 1).Select(g => new { Of = g.Count(), Arrived = g.Count(a => a.Status == AppointmentStatus.Arrived) })
+            .SingleOrDefaultAsync(cancellationToken);
 
-        var greeted = visits.Where(v => v.GreetedAt != null).Select(v => (v.GreetedAt!.Value - v.CreatedAt).TotalMinutes).ToList();
-        var mainEstimates = estimates.Where(e => e.Kind == EstimateKind.Estimate).ToList();
-        var decided = mainEstimates.Where(e => e.Status != EstimateStatus.Pending).ToList();
-        var approved = decided.Where(e => e.Status is EstimateStatus.Approved or EstimateStatus.PartiallyApproved).ToList();
-        var additionalLines = estimates.Where(e => e.Kind == EstimateKind.AdditionalWork).SelectMany(e => decidedLines[e.Id]).ToList();
-        var promised = visits.Where(v => v.PromisedAt != null && v.ReadyAt != null).ToList();
-        var estimatesByVisit = mainEstimates.ToLookup(e => e.VisitId);
-        var estimated = settled.Sum(visit => estimatesByVisit[visit].Sum(e => Estimate.ApprovedTotalOf(decidedLines[e.Id])));
-        var delivered = visits.Where(v => v.DeliveredAt != null).ToDictionary(v => v.Id);
         // Days in the store's time zone: a callback is counted once it is done or its third day after delivery is over.
         DateTime Day(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).Date;
         var today = Day(now);
-        var dueCallbacks = callbacks.Where(c => delivered.ContainsKey(c.VisitId) && (c.Status == CallbackStatus.Done || (today - Day(delivered[c.VisitId].DeliveredAt!.Value)).TotalDays > 3)).ToList();
+        var dueCallbacks = callbacks.Where(c => c.DeliveredAt != null && (c.Status == CallbackStatus.Done || (today - Day(c.DeliveredAt.Value)).TotalDays > 3)).ToList();
         var scores = callbacks.Where(c => c.Status == CallbackStatus.Done && c.Score is >= 1 and <= 5).Select(c => c.Score!.Value).ToList();
+        Ratio Booked(string kind) => reminders.TryGetValue(kind, out var b) ? new Ratio(b.Booked, b.Of) : new Ratio(0, 0);
+        static double? Minutes(double? milliseconds) => milliseconds is { } ms ? Math.Round(ms / 60_000, 1) : null;
 
         return new KpiReport
         {
             From = from,
             To = to,
             Advisor = advisor,
-            Visits = visits.Count,
-            MinutesToGreet = greeted.Count == 0 ? null : Math.Round(greeted.Average(), 1),
-            GreetedWithinSla = new Ratio(greeted.Count(m => m <= 5), greeted.Count),
-            EstimateApproval = new Ratio(approved.Count, decided.Count),
-            MinutesToApprove = approved.Count == 0 ? null : Math.Round(approved.Average(e => (e.DecidedAt!.Value - e.CreatedAt).TotalMinutes), 1),
-            AdditionalWorkApproval = new Ratio(additionalLines.Count(l => l.Approved == true), additionalLines.Count),
-            PromisedTimeKept = new Ratio(promised.Count(v => v.ReadyAt <= v.PromisedAt), promised.Count),
+            Visits = visits?.Count ?? 0,
+            MinutesToGreet = Minutes(visits?.ToGreet),
+            GreetedWithinSla = new Ratio(visits?.GreetedWithinSla ?? 0, visits?.Greeted ?? 0),
+            EstimateApproval = new Ratio(estimates?.Approved ?? 0, estimates?.Decided ?? 0),
+            MinutesToApprove = Minutes(estimates?.ToApprove),
+            AdditionalWorkApproval = new Ratio(additional?.Approved ?? 0, additional?.Decided ?? 0),
+            PromisedTimeKept = new Ratio(visits?.Kept ?? 0, visits?.Promised ?? 0),
             EstimatedTotal = estimated,
             InvoicedTotal = invoiced,
             EstimateInvoiceVariance = estimated == 0 ? null : Math.Round((double)((invoiced - estimated) / estimated), 4),
-            CallbackWithin3Days = new Ratio(dueCallbacks.Count(c => c.Status == CallbackStatus.Done && (Day(c.DoneAt!.Value) - Day(delivered[c.VisitId].DeliveredAt!.Value)).TotalDays <= 3), dueCallbacks.Count),
+            CallbackWithin3Days = new Ratio(dueCallbacks.Count(c => c.Status == CallbackStatus.Done && (Day(c.DoneAt!.Value) - Day(c.DeliveredAt!.Value)).TotalDays <= 3), dueCallbacks.Count),
             Satisfaction = [.. Enumerable.Range(1, 5).Select(s => scores.Count(x => x == s))],
-            Comebacks = new Ratio(comebacks, visits.Count),
-            ReminderBooking = Booked(reminders.Where(r => r.Kind == ReminderKind.Service).ToList()),
-            DeclinedWorkBooked = Booked(reminders.Where(r => r.Kind == ReminderKind.DeclinedWork).ToList()),
-            AppointmentShow = new Ratio(appointments.Count(a => a.Status == AppointmentStatus.Arrived), appointments.Count),
+            Comebacks = new Ratio(comebacks, visits?.Count ?? 0),
+            ReminderBooking = Booked(ReminderKind.Service),
+            DeclinedWorkBooked = Booked(ReminderKind.DeclinedWork),
+            AppointmentShow = new Ratio(appointments?.Arrived ?? 0, appointments?.Of ?? 0),
         };
     }
 }

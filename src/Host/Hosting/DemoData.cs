@@ -119,11 +119,12 @@ public static class DemoData
                 DeliveredAt = arrived.AddHours(5),
             });
             var estimateId = id + "-estimate";
-            db.Estimates.Add(new Estimate
+            var estimate = new Estimate
             {
                 Id = estimateId, VisitId = id, Kind = EstimateKind.Estimate, Status = EstimateStatus.Approved, CreatedAt = arrived.AddMinutes(20), DecidedAt = arrived.AddMinutes(35 + i * 3),
                 Lines = [new EstimateLine { EstimateId = estimateId, LineKey = "OIL", Description = "更换机油及机油滤清器", Hours = 0.5m, Labour = 160, Parts = 320, Approved = true }],
-            });
+            };
+            db.Estimates.Add(estimate);
             var invoiceLines = new List<InvoiceLine> { new() { InvoiceId = id + "-invoice", LineKey = "OIL", Description = "更换机油及机油滤清器", Labour = 160, Parts = 320, ApprovedPrice = 480 } };
             if (i % 3 == 0)
             {
@@ -136,7 +137,9 @@ public static class DemoData
                 if (i != 6)
                     invoiceLines.Add(new InvoiceLine { InvoiceId = id + "-invoice", LineKey = "BRAKEF", Description = "更换前刹车片", Labour = 300, Parts = 520, ApprovedPrice = 820 });
             }
-            db.Invoices.Add(new Invoice { Id = id + "-invoice", VisitId = id, Number = $"INV-{arrived:yyyy}-H{i + 1:D5}", Status = InvoiceStatus.Settled, CreatedAt = arrived.AddHours(4.5), SettledAt = arrived.AddHours(4.8), PaymentMethod = "wechat", Lines = invoiceLines });
+            var invoice = new Invoice { Id = id + "-invoice", VisitId = id, Number = $"INV-{arrived:yyyy}-H{i + 1:D5}", Status = InvoiceStatus.Settled, CreatedAt = arrived.AddHours(4.5), SettledAt = arrived.AddHours(4.8), PaymentMethod = "wechat", Lines = invoiceLines };
+            invoice.KeepTotals(estimate.Lines);
+            db.Invoices.Add(invoice);
             if (arrived.AddDays(3) < now)
                 db.Callbacks.Add(new CallbackRecord
                 {

@@ -19,12 +19,14 @@ public sealed class RecordSettlement(DealershipRecords records) : TaskStep(recor
         var now = DealershipRecords.Now(context);
         return Records.WriteAsync(context, "step:Settled", "Visit", visitId, async (db, ct) =>
         {
-            var invoice = await db.Invoices.FirstOrDefaultAsync(i => i.VisitId == visitId, ct) ?? throw new InvalidOperationException($"Visit {visit.Visit.Number} has no invoice to settle.");
+            var invoice = await db.Invoices.Include(i => i.Lines).FirstOrDefaultAsync(i => i.VisitId == visitId, ct) ?? throw new InvalidOperationException($"Visit {visit.Visit.Number} has no invoice to settle.");
             if (invoice.Status == InvoiceStatus.Blocked)
                 throw new InvalidOperationException($"Invoice {invoice.Number} has charges the customer has not approved; it cannot be settled.");
             invoice.Status = InvoiceStatus.Settled;
             invoice.SettledAt ??= now;
             invoice.PaymentMethod = payment;
+            // The bill's figures as settled, for the dashboard's year: what was charged against what was approved.
+            invoice.KeepTotals(await Estimate.ApprovedLinesOf(db, db.Estimates.Where(e => e.VisitId == visitId)).ToListAsync(ct));
         });
     }
 }

@@ -571,6 +571,10 @@ namespace Followup.Activities.Data.Migrations.Postgres
                     b.Property<string>("DeclinedSafety")
                         .HasColumnType("text");
 
+                    b.Property<decimal?>("EstimatedTotal")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasColumnType("text");
@@ -580,6 +584,10 @@ namespace Followup.Activities.Data.Migrations.Postgres
 
                     b.Property<DateTime?>("SettledAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal?>("SettledTotal")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)");
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -560,6 +560,10 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                     b.Property<string>("DeclinedSafety")
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal?>("EstimatedTotal")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -568,6 +572,10 @@ namespace Followup.Activities.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("SettledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("SettledTotal")
+                        .HasPrecision(14, 2)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
