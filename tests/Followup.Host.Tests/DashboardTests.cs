@@ -132,9 +132,10 @@ public sealed class DashboardTests(PostgresServer postgres) : IClassFixture<Post
     [Fact]
     public async Task On_PostgreSQL_the_figures_match_the_same_worked_out_answers()
     {
+        var database = await postgres.CreateDatabaseAsync();
         var host = new HostFactory();
         host.Settings["Database:Provider"] = "Postgres";
-        host.Settings["ConnectionStrings:Followup"] = await postgres.CreateDatabaseAsync();
+        host.Settings["ConnectionStrings:Followup"] = database;
         await FiguresMatchAsync(host);
     }
 
