@@ -54,6 +54,9 @@ public sealed class DashboardTests(PostgresServer postgres) : IClassFixture<Post
             Estimate("E5", "V5", EstimateKind.Estimate, EstimateStatus.Declined, At(2, 15, 9, 10), 5, ("I", 100, false)));
         // V1's bill kept its figures when it was settled; V2's was settled before bills kept them.
         db.Invoices.AddRange(Invoice("V1", (600, 500), ("A", 300), ("B", 200), ("C", 100)), Invoice("V2", null, ("E", 400)));
+        // V2's warranty work, approved and billed to the maker: summed from its lines, it costs the customer nothing.
+        db.EstimateLines.Add(new EstimateLine { EstimateId = "E2", LineKey = "W", Description = "W", Labour = 250, Approved = true, PayType = PayType.Warranty });
+        db.InvoiceLines.Add(new InvoiceLine { InvoiceId = "inv-V2", LineKey = "W", Description = "W", Labour = 250, PayType = PayType.Warranty });
         db.Callbacks.AddRange(
             new CallbackRecord { Id = "CB1", VisitId = "V1", Status = CallbackStatus.Done, Score = 5, DoneAt = At(3, 13, 10) },
             new CallbackRecord { Id = "CB2", VisitId = "V2", Status = CallbackStatus.Done, Score = 2, DoneAt = At(3, 15, 10) });

@@ -25,7 +25,7 @@ public static class StoreSql
     {
         var real = new DoubleTypeMapping("REAL");
         modelBuilder.HasDbFunction(Between).HasTranslation(args =>
-            Round(Function("julianday", args[1], real), Function("julianday", args[0], real), 86_400_000, real));
+            Round(Function("julianday", real, args[1]), Function("julianday", real, args[0]), 86_400_000, real));
     }
 
     /// <summary>Maps the functions for PostgreSQL: the difference of the times' epochs in seconds, rounded to the millisecond.</summary>
@@ -34,17 +34,16 @@ public static class StoreSql
         var real = new DoubleTypeMapping("double precision");
         var epoch = new SqlConstantExpression("epoch", new StringTypeMapping("text", System.Data.DbType.String));
         modelBuilder.HasDbFunction(Between).HasTranslation(args =>
-            Round(Function("date_part", [epoch, args[1]], real), Function("date_part", [epoch, args[0]], real), 1_000, real));
+            Round(Function("date_part", real, epoch, args[1]), Function("date_part", real, epoch, args[0]), 1_000, real));
     }
 
-    private static SqlFunctionExpression Function(string name, SqlExpression argument, RelationalTypeMapping real) => Function(name, [argument], real);
-
-    private static SqlFunctionExpression Function(string name, SqlExpression[] arguments, RelationalTypeMapping real) =>
+    /// <summary>A function of doubles, null when any argument is.</summary>
+    private static SqlFunctionExpression Function(string name, RelationalTypeMapping real, params SqlExpression[] arguments) =>
         new(name, arguments, nullable: true, argumentsPropagateNullability: [.. arguments.Select(_ => true)], typeof(double), real);
 
     /// <summary><c>round((to - from) * scale)</c>, null when either side is.</summary>
     private static SqlFunctionExpression Round(SqlExpression to, SqlExpression from, double scale, RelationalTypeMapping real) =>
-        Function("round", new SqlBinaryExpression(ExpressionType.Multiply,
+        Function("round", real, new SqlBinaryExpression(ExpressionType.Multiply,
             new SqlBinaryExpression(ExpressionType.Subtract, to, from, typeof(double), real),
-            new SqlConstantExpression(scale, real), typeof(double), real), real);
+            new SqlConstantExpression(scale, real), typeof(double), real));
 }
