@@ -123,7 +123,7 @@ public sealed class InboxTests
             {
                 db.HumanTasks.Add(new Followup.Activities.Tasks.HumanTaskRecord
                 {
-                    Id = $"t{i:D3}", InstanceId = $"i{i:D3}", ActivityId = "call", BookmarkId = $"b{i:D3}", Title = $"回访 {i:D3}", TitleOther = $"Call {i:D3}", Form = "{}",
+                    Id = $"t{i:D3}", InstanceId = $"i{i:D3}", ActivityId = "call", BookmarkId = $"b{i:D3}", Title = $"回访 {i:D3}", TitleOther = $"Call {i:D3}", Form = i == 1 ? CheckInForm : "{}",
                     AssigneeRole = Roles.Advisor, DueAt = i == 250 ? null : now.AddHours(i), CreatedAt = now,
                 });
             }
@@ -143,6 +143,8 @@ public sealed class InboxTests
         var first = await li.GetFromJsonAsync<JsonElement>("/api/tasks");
         Assert.Equal(250, first.GetProperty("total").GetInt32());
         Assert.Equal(200, first.GetProperty("items").GetArrayLength());
+        // Each task carries its form as the JSON object it is kept as, for a client to draw.
+        Assert.Equal(["Odometer", "Fuel"], first.GetProperty("items")[0].GetProperty("form").GetProperty("fields").EnumerateArray().Select(f => f.GetProperty("name").GetString()).Take(2));
         var all = await li.GetFromJsonAsync<JsonElement>("/api/tasks?take=1000");
         var titles = all.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").GetString()).ToList();
         Assert.Equal(Enumerable.Range(1, 250).Select(i => $"t{i:D3}"), titles); // soonest due first, the one without a due time last

@@ -1,12 +1,11 @@
-using System.Text.Json;
 using Followup.Activities.Approvals;
 
 namespace Followup.Host.Api.Views;
 
 /// <summary>An approval asked of the customer: kind, status, decision, approved line keys, who decided, how and when.</summary>
-public sealed record ApprovalView(string Id, string Kind, string Status, string? Decision, JsonElement? ApprovedLines, string? DecidedBy, string? DecidedVia,
+public sealed record ApprovalView(string Id, string Kind, string Status, string? Decision, StoredJson? ApprovedLines, string? DecidedBy, string? DecidedVia,
     string? SignedName, DateTime? DecidedAt, DateTime? OpenedAt, DateTime ExpiresAt, DateTime CreatedAt)
 {
     public static ApprovalView From(ApprovalRecord a) => new(a.Id, a.Kind, a.Status, a.Decision,
-        a.ApprovedLines is null ? null : JsonDocument.Parse(a.ApprovedLines).RootElement, a.DecidedBy, a.DecidedVia, a.SignedName, a.DecidedAt, a.OpenedAt, a.ExpiresAt, a.CreatedAt);
+        StoredJson.Of(a.ApprovedLines), a.DecidedBy, a.DecidedVia, a.SignedName, a.DecidedAt, a.OpenedAt, a.ExpiresAt, a.CreatedAt);
 }
