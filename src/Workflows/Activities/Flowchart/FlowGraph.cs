@@ -12,17 +12,31 @@ internal sealed class FlowGraph
 {
     private static readonly ConditionalWeakTable<ActivityNode, Dictionary<string, FlowGraph>> Cache = new();
 
-    private readonly IReadOnlyList<Connection> _connections;
     private readonly ActivityNode? _root;
     private readonly List<Connection> _forward;
+    private readonly HashSet<Connection> _forwardSet;
+    private readonly HashSet<ActivityNode> _forwardTargets;
+
+    // Each activity's connections, worked out once per graph: every step of every instance asks for them.
+    private readonly Dictionary<ActivityNode, List<Connection>> _inbound;
+    private readonly Dictionary<ActivityNode, List<Connection>> _outbound;
+    private readonly Dictionary<ActivityNode, List<Connection>> _forwardInbound;
     private readonly Dictionary<ActivityNode, List<ActivityNode>> _ancestors = new();
+    private readonly Dictionary<Connection, bool> _validBackward = new();
 
     private FlowGraph(IReadOnlyList<Connection> connections, ActivityNode? root)
     {
-        _connections = connections;
         _root = root;
         _forward = root is null ? [] : ComputeForward(connections, root);
+        _forwardSet = [.. _forward];
+        _forwardTargets = [.. _forward.Select(c => c.Target)];
+        _inbound = ByNode(connections, c => c.Target);
+        _outbound = ByNode(connections, c => c.Source);
+        _forwardInbound = ByNode(_forward, c => c.Target);
     }
+
+    private static Dictionary<ActivityNode, List<Connection>> ByNode(IEnumerable<Connection> connections, Func<Connection, ActivityNode> node) =>
+        connections.GroupBy(node).ToDictionary(g => g.Key, g => g.ToList());
 
     public static FlowGraph For(ActivityNode flowchart, ActivityNode? start)
     {
@@ -36,17 +50,17 @@ internal sealed class FlowGraph
         }
     }
 
-    public List<Connection> ForwardInbound(ActivityNode activity) => _forward.Where(c => c.Target == activity).ToList();
+    public IReadOnlyList<Connection> ForwardInbound(ActivityNode activity) => _forwardInbound.GetValueOrDefault(activity) ?? [];
 
-    public List<Connection> Inbound(ActivityNode activity) => _connections.Where(c => c.Target == activity).ToList();
+    public IReadOnlyList<Connection> Inbound(ActivityNode activity) => _inbound.GetValueOrDefault(activity) ?? [];
 
-    public List<Connection> Outbound(ActivityNode activity) => _connections.Where(c => c.Source == activity).ToList();
+    public IReadOnlyList<Connection> Outbound(ActivityNode activity) => _outbound.GetValueOrDefault(activity) ?? [];
 
-    public bool IsDangling(ActivityNode activity) => activity != _root && _forward.All(c => c.Target != activity);
+    public bool IsDangling(ActivityNode activity) => activity != _root && !_forwardTargets.Contains(activity);
 
     public bool IsBackward(Connection connection, out bool isValid)
     {
-        var backward = !_forward.Contains(connection);
+        var backward = !_forwardSet.Contains(connection);
         isValid = backward && IsValidBackward(connection);
         return backward;
     }
@@ -62,7 +76,7 @@ internal sealed class FlowGraph
             while (queue.Count > 0)
             {
                 var current = queue.Dequeue();
-                foreach (var c in _forward.Where(c => c.Target == current))
+                foreach (var c in ForwardInbound(current))
                 {
                     if (result.Add(c.Source))
                         queue.Enqueue(c.Source);
@@ -117,6 +131,16 @@ internal sealed class FlowGraph
 
     private bool IsValidBackward(Connection connection)
     {
+        lock (_validBackward)
+        {
+            if (!_validBackward.TryGetValue(connection, out var valid))
+                _validBackward[connection] = valid = EveryPathBackPasses(connection);
+            return valid;
+        }
+    }
+
+    private bool EveryPathBackPasses(Connection connection)
+    {
         if (_root is null)
             return false;
         var queue = new Queue<List<ActivityNode>>([[connection.Source]]);
@@ -130,7 +154,7 @@ internal sealed class FlowGraph
                     return false;
                 continue;
             }
-            foreach (var previous in _forward.Where(c => c.Target == last).Select(c => c.Source))
+            foreach (var previous in ForwardInbound(last).Select(c => c.Source))
             {
                 if (!path.Contains(previous))
                     queue.Enqueue([.. path, previous]);

@@ -231,7 +231,7 @@ public sealed class Flowchart : Activity, IContainerActivity
         tokens.RemoveAll(t => t.ToActivityId == completed.Id && t.Consumed);
     }
 
-    private static void ScheduleWhenAllTokens(ActivityExecutionContext context, List<FlowToken> tokens, List<Connection> inbound, ActivityNode target)
+    private static void ScheduleWhenAllTokens(ActivityExecutionContext context, List<FlowToken> tokens, IReadOnlyList<Connection> inbound, ActivityNode target)
     {
         var ready = inbound.Count <= 1 || inbound.All(i => tokens.Any(t =>
             !t.Consumed && !t.Blocked && t.FromActivityId == i.Source.Id && t.ToActivityId == target.Id && t.Outcome == i.SourcePort));
