@@ -1,5 +1,6 @@
 using Followup.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Followup.Activities.Data;
@@ -249,19 +250,19 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
     }
 
     /// <summary>
-    /// A context on an open connection (a workflow burst's), for writes inside its transaction. The options are built
-    /// once per provider and the connection is set on each context: building options for every context made EF Core
-    /// compute their identity again each time.
+    /// A context on an open connection (a workflow burst's), for writes inside its transaction; disposing it gives it
+    /// back. The contexts come from a pool per provider and the connection is set on each: a new context costs EF Core
+    /// its internal services again, and building options for each made it compute their identity again. The connection and its transaction stay the burst's: giving a context back leaves both.
     /// </summary>
     public static DealershipDbContext Over(System.Data.Common.DbConnection connection, DatabaseProvider provider)
     {
-        DealershipDbContext context = provider == DatabaseProvider.Postgres ? new PostgresDealershipDbContext(OverPostgres) : new SqliteDealershipDbContext(OverSqlite);
+        DealershipDbContext context = provider == DatabaseProvider.Postgres ? OverPostgres.CreateDbContext() : OverSqlite.CreateDbContext();
         context.Database.SetDbConnection(connection);
         return context;
     }
 
-    private static readonly DbContextOptions<PostgresDealershipDbContext> OverPostgres = new DbContextOptionsBuilder<PostgresDealershipDbContext>().UseNpgsql().Options;
-    private static readonly DbContextOptions<SqliteDealershipDbContext> OverSqlite = new DbContextOptionsBuilder<SqliteDealershipDbContext>().UseSqlite().Options;
+    private static readonly PooledDbContextFactory<PostgresDealershipDbContext> OverPostgres = new(new DbContextOptionsBuilder<PostgresDealershipDbContext>().UseNpgsql().Options);
+    private static readonly PooledDbContextFactory<SqliteDealershipDbContext> OverSqlite = new(new DbContextOptionsBuilder<SqliteDealershipDbContext>().UseSqlite().Options);
 
     private sealed class Factory<T>(IDbContextFactory<T> inner) : IDbContextFactory<DealershipDbContext> where T : DealershipDbContext
     {

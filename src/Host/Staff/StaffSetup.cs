@@ -15,14 +15,16 @@ public static class StaffSetup
 
     public static IServiceCollection AddFollowupStaff(this IServiceCollection services, WorkflowDatabase database, IConfiguration configuration)
     {
+        // From a pool: every signed-in request builds the sign-in manager, and with it a staff context (for the cookie's
+        // security stamp), mostly without querying; a pooled one costs neither new options nor new internal services.
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContext<PostgresStaffDbContext>(o => database.Configure(o, HistoryTable));
+            services.AddDbContextPool<PostgresStaffDbContext>(o => database.Configure(o, HistoryTable));
             services.AddScoped<StaffDbContext>(sp => sp.GetRequiredService<PostgresStaffDbContext>());
         }
         else
         {
-            services.AddDbContext<SqliteStaffDbContext>(o => database.Configure(o, HistoryTable));
+            services.AddDbContextPool<SqliteStaffDbContext>(o => database.Configure(o, HistoryTable));
             services.AddScoped<StaffDbContext>(sp => sp.GetRequiredService<SqliteStaffDbContext>());
         }
         // One key ring for every host on the database, kept across restarts; encrypted with a certificate when one is given.
