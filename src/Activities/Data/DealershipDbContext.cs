@@ -252,7 +252,8 @@ public class DealershipDbContext(DbContextOptions options) : DbContext(options)
     /// <summary>
     /// A context on an open connection (a workflow burst's), for writes inside its transaction; disposing it gives it
     /// back. The contexts come from a pool per provider and the connection is set on each: a new context costs EF Core
-    /// its internal services again, and building options for each made it compute their identity again. The connection and its transaction stay the burst's: giving a context back leaves both.
+    /// its internal services again, and building options for each made it compute their identity again. The
+    /// connection and its transaction stay the burst's: giving a context back leaves both.
     /// </summary>
     public static DealershipDbContext Over(System.Data.Common.DbConnection connection, DatabaseProvider provider)
     {
