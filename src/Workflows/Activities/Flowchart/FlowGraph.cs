@@ -13,7 +13,6 @@ internal sealed class FlowGraph
     private static readonly ConditionalWeakTable<ActivityNode, Dictionary<string, FlowGraph>> Cache = new();
 
     private readonly ActivityNode? _root;
-    private readonly List<Connection> _forward;
     private readonly HashSet<Connection> _forwardSet;
     private readonly HashSet<ActivityNode> _forwardTargets;
 
@@ -27,12 +26,12 @@ internal sealed class FlowGraph
     private FlowGraph(IReadOnlyList<Connection> connections, ActivityNode? root)
     {
         _root = root;
-        _forward = root is null ? [] : ComputeForward(connections, root);
-        _forwardSet = [.. _forward];
-        _forwardTargets = [.. _forward.Select(c => c.Target)];
+        var forward = root is null ? [] : ComputeForward(connections, root);
+        _forwardSet = [.. forward];
+        _forwardTargets = [.. forward.Select(c => c.Target)];
         _inbound = ByNode(connections, c => c.Target);
         _outbound = ByNode(connections, c => c.Source);
-        _forwardInbound = ByNode(_forward, c => c.Target);
+        _forwardInbound = ByNode(forward, c => c.Target);
     }
 
     private static Dictionary<ActivityNode, List<Connection>> ByNode(IEnumerable<Connection> connections, Func<Connection, ActivityNode> node) =>
@@ -65,24 +64,30 @@ internal sealed class FlowGraph
         return backward;
     }
 
-    public List<ActivityNode> Ancestors(ActivityNode activity)
+    public List<ActivityNode> Ancestors(ActivityNode activity) => Once(_ancestors, activity, () =>
     {
-        lock (_ancestors)
+        var result = new HashSet<ActivityNode>();
+        var queue = new Queue<ActivityNode>([activity]);
+        while (queue.Count > 0)
         {
-            if (_ancestors.TryGetValue(activity, out var cached))
-                return cached;
-            var result = new HashSet<ActivityNode>();
-            var queue = new Queue<ActivityNode>([activity]);
-            while (queue.Count > 0)
+            var current = queue.Dequeue();
+            foreach (var c in ForwardInbound(current))
             {
-                var current = queue.Dequeue();
-                foreach (var c in ForwardInbound(current))
-                {
-                    if (result.Add(c.Source))
-                        queue.Enqueue(c.Source);
-                }
+                if (result.Add(c.Source))
+                    queue.Enqueue(c.Source);
             }
-            return _ancestors[activity] = [.. result];
+        }
+        return [.. result];
+    });
+
+    /// <summary>What the graph gives for <paramref name="key"/>, worked out the first time it is asked; instances on other threads share it.</summary>
+    private static TValue Once<TKey, TValue>(Dictionary<TKey, TValue> cache, TKey key, Func<TValue> compute) where TKey : notnull
+    {
+        lock (cache)
+        {
+            if (!cache.TryGetValue(key, out var value))
+                cache[key] = value = compute();
+            return value;
         }
     }
 
@@ -129,15 +134,7 @@ internal sealed class FlowGraph
         return false;
     }
 
-    private bool IsValidBackward(Connection connection)
-    {
-        lock (_validBackward)
-        {
-            if (!_validBackward.TryGetValue(connection, out var valid))
-                _validBackward[connection] = valid = EveryPathBackPasses(connection);
-            return valid;
-        }
-    }
+    private bool IsValidBackward(Connection connection) => Once(_validBackward, connection, () => EveryPathBackPasses(connection));
 
     private bool EveryPathBackPasses(Connection connection)
     {
