@@ -113,6 +113,24 @@ public sealed class FlowchartTests
     }
 
     [Fact]
+    public async Task BackwardConnection_ThatAPathToTheStartBypasses_FaultsEveryInstanceThatTakesIt()
+    {
+        await using var h = new WorkflowHarness();
+        // "c" loops back to "a", but the path start → decide → b → c reaches "c" without passing "a".
+        var id = await h.ImportAsync(Workflow("bad-loop",
+            [Activity("start", "Elsa.Start"), Decision("decide", "true"), WriteLine("a", "A"), WriteLine("b", "B"), WriteLine("c", "C")],
+            [Connection("start", "decide"), Connection("decide", "a", "True"), Connection("decide", "b", "False"), Connection("a", "c"), Connection("b", "c"), Connection("c", "a")]));
+
+        // The second instance meets the loop on the graph the first worked it out on, and is refused the same way.
+        foreach (var run in new[] { await h.StartAsync(id), await h.StartAsync(id) })
+        {
+            Assert.Equal(WorkflowSubStatus.Faulted, run.SubStatus);
+            Assert.Equal("Invalid backward connection: every path from 'c' back to the start must pass through 'a'.", Assert.Single(run.Incidents).Message);
+        }
+        Assert.Equal(["A", "C", "A", "C"], h.Lines);
+    }
+
+    [Fact]
     public async Task EndNode_CompletesFlowchartAndCancelsOtherBranches()
     {
         await using var h = new WorkflowHarness();
