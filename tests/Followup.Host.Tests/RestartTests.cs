@@ -51,6 +51,7 @@ public sealed class RestartTests : IDisposable
         await host.StopAsync();
         Assert.Equal("Suspended", await SubStatusInFileAsync(fallsDueWhileDown));
         Assert.Equal("Suspended", await SubStatusInFileAsync(dueAfterRestart));
+        await ScheduleIsSearchedByIndexAsync(expectedEntries: 2);
 
         await host.StartAsync();
         var restartedAt = DateTimeOffset.UtcNow;
@@ -98,6 +99,40 @@ public sealed class RestartTests : IDisposable
 
     private static bool Is(JsonElement entry, string activityId, string eventName) =>
         entry.GetProperty("activityId").GetString() == activityId && entry.GetProperty("eventName").GetString() == eventName;
+
+    /// <summary>
+    /// Each timer's job is an entry of the job store's set "schedule". Setting a timer looks its entry up by key and value,
+    /// and the scheduler takes the next one due by key and score; both go through an index of their own rather than
+    /// reading every entry of the schedule (100,000 with a store's months of reminders waiting).
+    /// </summary>
+    private async Task ScheduleIsSearchedByIndexAsync(int expectedEntries)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "hangfire.db")};Mode=ReadOnly");
+        await connection.OpenAsync();
+        async Task<string> PlanAsync(string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            command.Parameters.AddWithValue("$key", "schedule");
+            command.Parameters.AddWithValue("$value", "1");
+            command.Parameters.AddWithValue("$from", 0);
+            command.Parameters.AddWithValue("$to", 1e12);
+            await using var reader = await command.ExecuteReaderAsync();
+            var plan = "";
+            while (await reader.ReadAsync())
+                plan += reader.GetString(3) + "\n";
+            return plan;
+        }
+        await using (var count = connection.CreateCommand())
+        {
+            count.CommandText = "SELECT count(*) FROM \"Set\" WHERE \"Key\" = 'schedule'";
+            Assert.Equal(expectedEntries, Convert.ToInt32(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.Contains("USING INDEX IX_Set_Key_Value (Key=? AND Value=?)",
+            await PlanAsync("SELECT * FROM \"Set\" WHERE ((\"Key\" = $key) AND (\"Value\" = $value)) LIMIT 1"), StringComparison.Ordinal);
+        Assert.Contains("USING INDEX IX_Set_Key_Score (Key=? AND Score>? AND Score<?)",
+            await PlanAsync("SELECT * FROM \"Set\" WHERE (((\"Key\" = $key) AND (\"Score\" >= $from)) AND (\"Score\" <= $to)) ORDER BY \"Score\" LIMIT 1"), StringComparison.Ordinal);
+    }
 
     /// <summary>Reads the status straight from the SQLite file while the host is down.</summary>
     private async Task<string> SubStatusInFileAsync(string instanceId)
