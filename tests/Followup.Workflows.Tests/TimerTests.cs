@@ -58,6 +58,26 @@ public sealed class TimerTests
     }
 
     [Fact]
+    public async Task ATimerDueLater_OfABurstHoldingItsTransaction_GetsItsJobAfterTheCommit_AndKeepsItsJobId()
+    {
+        var seen = new List<(TimeSpan In, bool Stored)>();
+        WorkflowHarness? h = null;
+        await using var harness = h = new WorkflowHarness(services => services.AddSingleton<ITimerScheduler>(sp => new ProbeScheduler(
+            sp.GetRequiredService<FakeTimerScheduler>(), async (instanceId, bookmarkId, dueAt) =>
+                seen.Add((dueAt - h!.Clock.GetUtcNow(), await h.Store.FindBookmarkAsync(instanceId, bookmarkId, CancellationToken.None) != null)))));
+        var started = await h.RunAsync(Workflow("records-then-timer",
+            [Activity("start", "Elsa.Start"), Activity("records", "Test.HoldTransaction"), Delay("later", "3.00:00:00"), WriteLine("b", "Later")],
+            [Connection("start", "records"), Connection("records", "later"), Connection("later", "b")]));
+
+        // Made before the commit, the job would have been written while every other writer waited for this burst.
+        Assert.Equal([(TimeSpan.FromDays(3), true)], seen);
+        var row = Assert.Single(await h.Store.ListBookmarksAsync(started.InstanceId, CancellationToken.None));
+        Assert.Equal(Assert.Single(h.Timers.Pending).JobId, row.SchedulerJobId);
+        await h.AdvanceAsync(TimeSpan.FromDays(3));
+        Assert.Equal(["Later"], h.Lines);
+    }
+
+    [Fact]
     public async Task TheJobOfATimerWhoseBurstDidNotCommit_IsDeleted()
     {
         // Two engines on one file: the host's copy of the instance is stale, so its first commit fails and it runs again.
@@ -114,4 +134,11 @@ public sealed class TimerTests
         await h.AdvanceAsync(TimeSpan.FromHours(9));
         Assert.Equal(["Evening"], h.Lines);
     }
+}
+
+/// <summary>A step that opens its burst's transaction, as a step that writes records of its own does.</summary>
+[Followup.Workflows.Abstractions.Activity("Test", "Testing", "Opens the burst's transaction.")]
+public sealed class HoldTransaction : Followup.Workflows.Abstractions.CodeActivity
+{
+    protected override async ValueTask RunAsync(Followup.Workflows.Runtime.ActivityExecutionContext context) => await context.Workflow.TransactionAsync();
 }

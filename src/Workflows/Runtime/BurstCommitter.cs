@@ -12,8 +12,8 @@ namespace Followup.Workflows.Runtime;
 /// <summary>
 /// Writes a burst: the instance's new state, the bookmarks it added and removed, its journal, incidents and the
 /// modules' rows, in one transaction with a revision check. Timers due far ahead get their job before the commit (so
-/// the job id is written with the bookmark); the rest, and whatever else follows the commit (cancelled timers' jobs,
-/// a finished child's parent), are queued on the instance to run after it.
+/// the job id is written with the bookmark), unless the burst holds a transaction of its own; the rest, and whatever
+/// else follows the commit (cancelled timers' jobs, a finished child's parent), are queued on the instance to run after it.
 /// </summary>
 public sealed class BurstCommitter(
     WorkflowRunner runner,
@@ -46,7 +46,9 @@ public sealed class BurstCommitter(
             ? (await store.ListBookmarksAsync(wec.InstanceId, cancellationToken)).Where(r => r.SchedulerJobId != null && cancelledTimers.Contains(r.Id)).ToList()
             : [];
 
-        var jobIds = await ScheduleTimersAheadAsync(wec.InstanceId, added, cancellationToken);
+        // A burst that holds its transaction (SQLite: the writers' turn) would keep every other writer waiting while the
+        // job store writes its jobs; its timers get their jobs after the commit instead.
+        var jobIds = wec.Transaction is null ? await ScheduleTimersAheadAsync(wec.InstanceId, added, cancellationToken) : [];
         var batch = new CommitBatch
         {
             IsNew = row is null,
