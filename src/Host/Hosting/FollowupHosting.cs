@@ -28,9 +28,7 @@ public static class FollowupHosting
     public static WebApplicationBuilder AddFollowup(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var database = new WorkflowDatabase(
-            WorkflowDatabase.ParseProvider(configuration["Database:Provider"]),
-            configuration.GetConnectionString("Followup") ?? "Data Source=followup.db");
+        var database = WorkflowDatabase.Of(configuration["Database:Provider"], configuration.GetConnectionString("Followup") ?? "Data Source=followup.db");
         builder.Services.AddSingleton(new CrashPoints(configuration["Testing:CrashAt"], configuration.GetValue("Testing:CrashOnHit", 1)));
         builder.Services.AddFollowupWorkflows(database);
         builder.Services.AddFollowupActivities(configuration, database);

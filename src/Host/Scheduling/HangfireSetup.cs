@@ -30,7 +30,7 @@ public static class HangfireSetup
                     c.UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(1) });
                     break;
                 case "POSTGRES":
-                    c.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(configuration.GetConnectionString("Hangfire") ?? database.ConnectionString), new PostgreSqlStorageOptions
+                    c.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(configuration.GetConnectionString("Hangfire") is { } own ? WorkflowDatabase.PreparingStatements(own) : database.ConnectionString), new PostgreSqlStorageOptions
                     {
                         QueuePollInterval = options.QueuePollInterval,
                         InvisibilityTimeout = options.InvisibilityTimeout,

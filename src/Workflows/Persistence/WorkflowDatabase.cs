@@ -24,7 +24,29 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
 
     public static WorkflowDatabase Sqlite(string connectionString) => new(DatabaseProvider.Sqlite, connectionString);
 
-    public static WorkflowDatabase Postgres(string connectionString) => new(DatabaseProvider.Postgres, connectionString);
+    public static WorkflowDatabase Postgres(string connectionString) => new(DatabaseProvider.Postgres, PreparingStatements(connectionString));
+
+    /// <summary>The database a host's configuration names (<see cref="ParseProvider"/>), with the provider's defaults.</summary>
+    public static WorkflowDatabase Of(string? provider, string connectionString) =>
+        ParseProvider(provider) == DatabaseProvider.Postgres ? Postgres(connectionString) : Sqlite(connectionString);
+
+    /// <summary>How many statements each PostgreSQL connection keeps prepared unless the connection string says.</summary>
+    public const int AutoPreparedStatements = 200;
+
+    /// <summary>
+    /// PostgreSQL: the statements that repeat (a burst's reads and writes, the inbox, Hangfire's polls) are prepared on
+    /// each connection after their second use, so the server parses and plans them once rather than on every request.
+    /// A connection string that sets <c>Max Auto Prepare</c> keeps its own value: 0 behind a pooler that hands each
+    /// transaction a different server connection (PgBouncer in transaction mode before 1.21).
+    /// </summary>
+    public static string PreparingStatements(string connectionString)
+    {
+        // Npgsql's builder answers every keyword it knows as present; the plain one holds only what was written.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+            return connectionString;
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
+    }
 
     /// <summary>Points a context at this database (SQLite with its per-connection pragmas, or Npgsql); each set of migrations keeps its own history table.</summary>
     public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string? historyTable = null) => Provider == DatabaseProvider.Postgres
