@@ -35,9 +35,10 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
 
     /// <summary>
     /// PostgreSQL: the statements that repeat (a burst's reads and writes, the inbox, Hangfire's polls) are prepared on
-    /// each connection after their second use, so the server parses and plans them once rather than on every request.
-    /// A connection string that sets <c>Max Auto Prepare</c> keeps its own value: 0 behind a pooler that hands each
-    /// transaction a different server connection (PgBouncer in transaction mode before 1.21).
+    /// each connection once they have run a few times (Npgsql's automatic preparation), so the server parses and plans
+    /// them once rather than on every request. A connection string that sets <c>Max Auto Prepare</c> keeps its own
+    /// value: 0 behind a pooler that hands each transaction a different server connection (PgBouncer in transaction
+    /// mode before 1.21).
     /// </summary>
     public static string PreparingStatements(string connectionString)
     {

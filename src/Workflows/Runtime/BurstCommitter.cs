@@ -26,7 +26,8 @@ public sealed class BurstCommitter(
     /// <summary>
     /// A timer due later than this gets its job before its burst commits, so the job id goes into the database with the
     /// bookmark instead of in a write of its own. Should the burst then not commit, the job finds no bookmark when it
-    /// runs and ends. A timer due sooner is scheduled after the commit, so its job cannot run before the bookmark exists.
+    /// runs and ends. A timer due sooner, or set by a burst that holds its own transaction, is scheduled after the commit:
+    /// its job cannot run before the bookmark exists, and no other writer waits for the job store.
     /// </summary>
     private static readonly TimeSpan ScheduleBeforeCommitBeyond = TimeSpan.FromMinutes(5);
 
