@@ -41,10 +41,7 @@ public sealed class TimerTests
     public async Task ATimerDueLater_GetsItsJobBeforeTheCommit_ASoonOneAfterIt_AndBothKeepTheirJobIds()
     {
         var seen = new List<(TimeSpan In, bool Stored)>();
-        WorkflowHarness? h = null;
-        await using var harness = h = new WorkflowHarness(services => services.AddSingleton<ITimerScheduler>(sp => new ProbeScheduler(
-            sp.GetRequiredService<FakeTimerScheduler>(), async (instanceId, bookmarkId, dueAt) =>
-                seen.Add((dueAt - h!.Clock.GetUtcNow(), await h.Store.FindBookmarkAsync(instanceId, bookmarkId, CancellationToken.None) != null)))));
+        await using var h = SeeingWhenJobsAreMade(seen);
         var started = await h.RunAsync(Workflow("two-timers",
             [Activity("start", "Elsa.Start"), Delay("soon", "00:00:30"), Delay("later", "3.00:00:00"), WriteLine("a", "Soon"), WriteLine("b", "Later")],
             [Connection("start", "soon"), Connection("start", "later"), Connection("soon", "a"), Connection("later", "b")]));
@@ -61,10 +58,7 @@ public sealed class TimerTests
     public async Task ATimerDueLater_OfABurstHoldingItsTransaction_GetsItsJobAfterTheCommit_AndKeepsItsJobId()
     {
         var seen = new List<(TimeSpan In, bool Stored)>();
-        WorkflowHarness? h = null;
-        await using var harness = h = new WorkflowHarness(services => services.AddSingleton<ITimerScheduler>(sp => new ProbeScheduler(
-            sp.GetRequiredService<FakeTimerScheduler>(), async (instanceId, bookmarkId, dueAt) =>
-                seen.Add((dueAt - h!.Clock.GetUtcNow(), await h.Store.FindBookmarkAsync(instanceId, bookmarkId, CancellationToken.None) != null)))));
+        await using var h = SeeingWhenJobsAreMade(seen);
         var started = await h.RunAsync(Workflow("records-then-timer",
             [Activity("start", "Elsa.Start"), Activity("records", "Test.HoldTransaction"), Delay("later", "3.00:00:00"), WriteLine("b", "Later")],
             [Connection("start", "records"), Connection("records", "later"), Connection("later", "b")]));
@@ -96,6 +90,15 @@ public sealed class TimerTests
         Assert.Equal((job.JobId, job.BookmarkId), (row.SchedulerJobId, row.Id));
         Assert.Equal(["job-1"], host.Timers.Cancelled);
         Assert.Equal("job-2", job.JobId);
+    }
+
+    /// <summary>A harness whose timer scheduler notes, for each job it makes, how far ahead it is due and whether its bookmark is stored yet.</summary>
+    private static WorkflowHarness SeeingWhenJobsAreMade(List<(TimeSpan In, bool Stored)> seen)
+    {
+        WorkflowHarness? h = null;
+        return h = new WorkflowHarness(services => services.AddSingleton<ITimerScheduler>(sp => new ProbeScheduler(
+            sp.GetRequiredService<FakeTimerScheduler>(), async (instanceId, bookmarkId, dueAt) =>
+                seen.Add((dueAt - h!.Clock.GetUtcNow(), await h.Store.FindBookmarkAsync(instanceId, bookmarkId, CancellationToken.None) != null)))));
     }
 
     private sealed class ProbeScheduler(FakeTimerScheduler inner, Func<string, string, DateTimeOffset, Task> probe) : ITimerScheduler
