@@ -47,9 +47,7 @@ public sealed class BurstCommitter(
             ? (await store.ListBookmarksAsync(wec.InstanceId, cancellationToken)).Where(r => r.SchedulerJobId != null && cancelledTimers.Contains(r.Id)).ToList()
             : [];
 
-        // A burst that holds its transaction (SQLite: the writers' turn) would keep every other writer waiting while the
-        // job store writes its jobs; its timers get their jobs after the commit instead.
-        var jobIds = wec.Transaction is null ? await ScheduleTimersAheadAsync(wec.InstanceId, added, cancellationToken) : [];
+        var jobIds = await ScheduleTimersAheadAsync(wec, added, cancellationToken);
         var batch = new CommitBatch
         {
             IsNew = row is null,
@@ -162,13 +160,18 @@ public sealed class BurstCommitter(
         }
     }
 
-    /// <summary>Jobs for the new timers due beyond <see cref="ScheduleBeforeCommitBeyond"/>, by bookmark id; one that fails is scheduled after the commit instead.</summary>
-    private async Task<Dictionary<string, string>> ScheduleTimersAheadAsync(string instanceId, List<Bookmark> added, CancellationToken cancellationToken)
+    /// <summary>
+    /// Jobs for the new timers due beyond <see cref="ScheduleBeforeCommitBeyond"/>, by bookmark id; one that fails is
+    /// scheduled after the commit instead. A burst that holds its transaction (SQLite: the writers' turn) schedules none
+    /// ahead: every other writer would wait while the job store writes.
+    /// </summary>
+    private async Task<Dictionary<string, string>> ScheduleTimersAheadAsync(WorkflowExecutionContext wec, List<Bookmark> added, CancellationToken cancellationToken)
     {
         var jobIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        var instanceId = wec.InstanceId;
         foreach (var bookmark in added)
         {
-            if (bookmark.DueAt is not { } due || due - clock.GetUtcNow() <= ScheduleBeforeCommitBeyond)
+            if (wec.Transaction is not null || bookmark.DueAt is not { } due || due - clock.GetUtcNow() <= ScheduleBeforeCommitBeyond)
                 continue;
             try
             {
