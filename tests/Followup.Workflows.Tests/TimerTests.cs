@@ -92,6 +92,31 @@ public sealed class TimerTests
         Assert.Equal("job-2", job.JobId);
     }
 
+    [Fact]
+    public async Task ATimerOfABurstHoldingItsTransaction_WhoseCommitFails_GetsNoJob_AndItsRunAgainGetsOne()
+    {
+        // Two engines on one file: the host's copy of the instance is stale, so its first commit fails and it runs again.
+        await using var host = new WorkflowHarness();
+        await using var other = new WorkflowHarness(dbPath: host.DbPath);
+        var started = await host.StartAsync(await host.ImportAsync(Workflow("stale-records-timer",
+            [Activity("start", "Elsa.Start"), Event("w1", "EstimateApproved"), WriteLine("one", "One"), Event("w2", "TaskCompleted"),
+             Activity("records", "Test.HoldTransaction"), Delay("wait", "3.00:00:00"), WriteLine("two", "Two")],
+            [Connection("start", "w1"), Connection("start", "w2"), Connection("w1", "one"), Connection("w2", "records"), Connection("records", "wait"), Connection("wait", "two")])),
+            correlationId: "visit-5");
+        await other.Definitions.LoadAsync(CancellationToken.None);
+        Assert.Single(await other.Runtime.PublishEventAsync("EstimateApproved", null, "visit-5", null, CancellationToken.None));
+
+        Assert.Single(await host.Runtime.PublishEventAsync("TaskCompleted", null, "visit-5", null, CancellationToken.None));
+
+        // The failed commit made no job, so there is none to delete; the run that committed made one, kept on its bookmark.
+        Assert.Empty(host.Timers.Cancelled);
+        var job = Assert.Single(host.Timers.Pending);
+        var row = Assert.Single(await host.Store.ListBookmarksAsync(started.InstanceId, CancellationToken.None));
+        Assert.Equal((job.JobId, job.BookmarkId), (row.SchedulerJobId, row.Id));
+        await host.AdvanceAsync(TimeSpan.FromDays(3));
+        Assert.Equal(["Two"], host.Lines);
+    }
+
     /// <summary>A harness whose timer scheduler notes, for each job it makes, how far ahead it is due and whether its bookmark is stored yet.</summary>
     private static WorkflowHarness SeeingWhenJobsAreMade(List<(TimeSpan In, bool Stored)> seen)
     {
