@@ -33,6 +33,8 @@ public sealed class SettingsTests
         { "script statements", new EngineOptions { ScriptMaxStatements = 0 }, "ScriptMaxStatements: at least 1" },
         { "script recursion", new EngineOptions { ScriptMaxRecursion = 0 }, "ScriptMaxRecursion: at least 1" },
         { "script memory", new EngineOptions { ScriptMemoryLimitBytes = 1000 }, "ScriptMemoryLimitBytes: at least 1048576" },
+        { "copies kept, negative", new EngineOptions { RecentInstancesMiB = -1 }, "RecentInstancesMiB: from 0 (keep no copies) to 4096" },
+        { "copies kept, beyond a machine", new EngineOptions { RecentInstancesMiB = 5000 }, "RecentInstancesMiB: from 0 (keep no copies) to 4096" },
         { "definitions folder", new EngineOptions { DefinitionsPath = "/nonexistent/workflows" }, "DefinitionsPath: the folder '/nonexistent/workflows' does not exist" },
     };
 

@@ -56,6 +56,9 @@ internal static class WaitingBenchmark
             $"database {new FileInfo(Path.Combine(folder, "followup.db")).Length / 1024 / 1024} MiB");
         // The rest in a process of its own, as a host restarted on that database: its memory is the host's alone.
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+        // The C library's setting of the README's production set-up, unless this run was given one.
+        if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not { Length: > 0 })
+            info.Environment["MALLOC_ARENA_MAX"] = "2";
         foreach (var arg in new[] { typeof(WaitingBenchmark).Assembly.Location, "waiting-measure", folder, openTasks.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             info.ArgumentList.Add(arg);
         using var measure = Process.Start(info)!;

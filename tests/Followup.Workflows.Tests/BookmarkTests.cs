@@ -1,6 +1,7 @@
 using Followup.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
 using static Followup.Workflows.Tests.Json;
 
 namespace Followup.Workflows.Tests;
@@ -26,6 +27,20 @@ public sealed class BookmarkTests
         Assert.Equal(visit7.InstanceId, run.InstanceId);
         Assert.Equal(WorkflowSubStatus.Finished, run.SubStatus);
         Assert.Equal("Suspended", (await h.InstanceAsync(visit8.InstanceId)).SubStatus);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(0, false)]
+    public async Task CopiesOfWaitingInstances_AreKeptUnlessTheSettingGivesThemNoRoom(int? mib, bool kept)
+    {
+        await using var h = new WorkflowHarness(s => s.Configure<EngineOptions>(o => o.RecentInstancesMiB = mib ?? o.RecentInstancesMiB));
+        var id = await h.ImportAsync(ApprovalWorkflow);
+        await h.StartAsync(id, correlationId: "visit-7");
+
+        Assert.Equal(kept, ((Persistence.Sqlite.SqliteRunStore)h.Store).RecentBytes > 0);
+        // Either way the waiting instance resumes from what was committed.
+        Assert.Equal(WorkflowSubStatus.Finished, Assert.Single(await h.Runtime.PublishEventAsync("EstimateApproved", null, "visit-7", null, CancellationToken.None)).SubStatus);
     }
 
     [Fact]

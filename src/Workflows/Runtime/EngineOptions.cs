@@ -27,6 +27,13 @@ public sealed class EngineOptions : ICheckedOptions
     /// <summary>Folder of the shipped workflow definitions loaded at start.</summary>
     public string? DefinitionsPath { get; set; }
 
+    /// <summary>
+    /// On SQLite, the room in MiB for copies of the instances last committed, so that an instance resumed again soon
+    /// is not read back (a service visit's state is about 4 KB: 8 MiB keeps about two thousand). A host that runs
+    /// bursts of many thousands of instances in flight at once gains from more; 0 keeps none.
+    /// </summary>
+    public int RecentInstancesMiB { get; set; } = 8;
+
     /// <summary>Publishing fails when validation finds errors (a bad cron expression).</summary>
     public bool FailOnValidationErrors { get; set; } = true;
 
@@ -44,6 +51,8 @@ public sealed class EngineOptions : ICheckedOptions
             yield return $"{nameof(ScriptMaxRecursion)}: at least 1.";
         if (ScriptMemoryLimitBytes < 1024 * 1024)
             yield return $"{nameof(ScriptMemoryLimitBytes)}: at least 1048576 (1 MB).";
+        if (RecentInstancesMiB is < 0 or > 4096)
+            yield return $"{nameof(RecentInstancesMiB)}: from 0 (keep no copies) to 4096.";
         if (DefinitionsPath is { Length: > 0 } path && !Directory.Exists(path))
             yield return $"{nameof(DefinitionsPath)}: the folder '{path}' does not exist.";
     }

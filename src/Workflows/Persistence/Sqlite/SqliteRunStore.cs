@@ -1,5 +1,7 @@
 using Followup.Workflows.Persistence.Sql;
+using Followup.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Followup.Workflows.Persistence.Sqlite;
 
@@ -8,17 +10,16 @@ namespace Followup.Workflows.Persistence.Sqlite;
 /// an event's bookmarks and triggers read in one read transaction, and the rows this store last committed kept in
 /// memory so a resume does not read back what it just wrote (<see cref="RecentInstances"/>).
 /// </summary>
-public sealed class SqliteRunStore(IDbContextFactory<WorkflowDbContext> factory, WorkflowDatabase database, RecordModels records)
+public sealed class SqliteRunStore(IDbContextFactory<WorkflowDbContext> factory, WorkflowDatabase database, RecordModels records, IOptions<EngineOptions> options)
     : SqlRunStore(factory, database, records)
 {
-    /// <summary>
-    /// 32 MiB: every visit a dealership has open many times over (a service visit's state is about 4 KB), and a burst
-    /// of ten thousand small instances in flight; not a copy of every instance waiting for days, however large their
-    /// states grow.
-    /// </summary>
-    private readonly RecentInstances _recent = new(capacityBytes: 32 << 20);
+    /// <summary>Bounded by bytes (<see cref="EngineOptions.RecentInstancesMiB"/>): not a copy of every instance waiting for days, however large their states grow.</summary>
+    private readonly RecentInstances _recent = new(capacityBytes: (long)options.Value.RecentInstancesMiB << 20);
 
     private SqliteReads? _reads;
+
+    /// <summary>The bytes the copies weigh now.</summary>
+    internal long RecentBytes => _recent.Bytes;
 
     private SqliteReads Reads => LazyInitializer.EnsureInitialized(ref _reads, () => new SqliteReads(Database.ConnectionString));
 
