@@ -30,7 +30,8 @@ internal static class HostsBenchmark
 
     public static async Task RunAsync(int[] hostCounts, int visits, int timers, int callers)
     {
-        await using var postgres = await PostgresCluster.StartAsync("-c synchronous_commit=off -c shared_buffers=256MB");
+        // pg_stat_statements: where the database's time goes, printed after each run.
+        await using var postgres = await PostgresCluster.StartAsync("-c synchronous_commit=off -c shared_buffers=256MB -c shared_preload_libraries=pg_stat_statements");
         foreach (var hosts in hostCounts)
             await RunAsync(postgres, hosts, visits, timers, callers);
     }
@@ -86,6 +87,7 @@ internal static class HostsBenchmark
             var size = await ScalarAsync(data, "SELECT pg_database_size(current_database())");
             var cpu = hosts.Select(h => h.Cpu()).ToArray();
             var dbCpu = postgres.Cpu();
+            await ExecuteAsync(data, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
             var driverCpu = Stats.Cpu();
             var killedAt = -1;
             var clock = Stopwatch.StartNew();
@@ -122,6 +124,7 @@ internal static class HostsBenchmark
                 $"PostgreSQL {dbCpu.TotalMilliseconds / visits:F1} ms, callers {driverCpu.TotalMilliseconds / visits:F1} ms");
             Console.WriteLine($"  visits delivered {delivered - callers * 10}/{visits}; timers finished {finished}/{timers}, fired more than once {twice}; " +
                 $"the database grew {size / 1024.0 / visits:F0} KiB per visit (the timers' instances included)");
+            await PrintStatementsAsync(data, visits);
         }
         finally
         {
@@ -144,6 +147,32 @@ internal static class HostsBenchmark
         command.Parameters.AddWithValue(number);
         command.Parameters.AddWithValue(activityId);
         return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+
+    /// <summary>What the database spent on statements since the timed visits began, and the statements that took most of it, per visit.</summary>
+    private static async Task PrintStatementsAsync(NpgsqlDataSource data, int visits)
+    {
+        const string Ours = "FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database()";
+        await using (var all = data.CreateCommand($"SELECT sum(s.total_exec_time), sum(s.calls) {Ours}"))
+        await using (var reader = await all.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            Console.WriteLine($"  all statements: {reader.GetDouble(0) / visits:F1} ms in {reader.GetDecimal(1) / visits:F0} calls per visit; the most time (ms per visit, calls per visit, rows per call):");
+        }
+        await using var top = data.CreateCommand($"SELECT s.total_exec_time, s.calls, s.rows, regexp_replace(s.query, '\\s+', ' ', 'g') {Ours} ORDER BY s.total_exec_time DESC LIMIT 12");
+        await using var rows = await top.ExecuteReaderAsync();
+        while (await rows.ReadAsync())
+        {
+            var calls = rows.GetInt64(1);
+            var text = rows.GetString(3);
+            Console.WriteLine($"    {rows.GetDouble(0) / visits,7:F2} {calls / (double)visits,7:F2} {rows.GetInt64(2) / (double)Math.Max(1, calls),7:F1}  {(text.Length > 160 ? text[..160] + "…" : text)}");
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource data, string sql)
+    {
+        await using var command = data.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<long> ScalarAsync(NpgsqlDataSource data, string sql)
