@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using Followup.Workflows.Persistence;
 using Followup.Workflows.Runtime;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using static Followup.Workflows.Tests.Json;
 
 namespace Followup.Workflows.Tests;
@@ -19,6 +21,50 @@ public sealed class SqliteLogTests
         var left = await RestartsDuringASteadyStreamAsync(new SqliteLogLimits(RestartAfterPages: int.MaxValue, WriterLimitPages: int.MaxValue));
 
         Assert.True(caughtUp >= left + 3, $"The log started again {caughtUp} times with catch-ups and {left} times without.");
+    }
+
+    /// <summary>
+    /// A connection that writes records or a burst's own transaction commits alone; had it SQLite's automatic checkpoint
+    /// at 1,000 pages, a log longer than that (the usual case between two restarts of the log) would be copied into the
+    /// database file inside its commit, with two syncs of the disk, while every other writer waits its turn. The file
+    /// grows only when pages are copied into it.
+    /// </summary>
+    [Fact]
+    public async Task AWriteOnTheEnginesConnections_LeavesALongLogToTheCheckpointThread()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"followup-log-{Guid.NewGuid():N}.db");
+        var database = WorkflowDatabase.Sqlite($"Data Source={path};Pooling=False");
+        try
+        {
+            // Another connection keeps the log (the last one to close copies it all) and writes 1,500 pages to it.
+            await using var other = new SqliteConnection(database.ConnectionString);
+            await other.OpenAsync();
+            await ExecuteAsync(other, """
+                PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; CREATE TABLE t (x BLOB);
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) INSERT INTO t SELECT randomblob(4000) FROM n;
+                """);
+            var file = new FileInfo(path).Length;
+
+            await using (var burst = await database.OpenAsync(forWriting: true, CancellationToken.None))
+                await ExecuteAsync(burst, "INSERT INTO t VALUES (x'01')");
+            Assert.Equal(file, new FileInfo(path).Length);
+
+            await using (var records = new WorkflowDbContext(database.Configure(new DbContextOptionsBuilder<WorkflowDbContext>()).Options))
+                await records.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (x'02')");
+            Assert.Equal(file, new FileInfo(path).Length);
+        }
+        finally
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+                File.Delete(path + suffix);
+        }
+
+        static async Task ExecuteAsync(System.Data.Common.DbConnection connection, string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     /// <summary>

@@ -22,6 +22,9 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
     /// <summary>SQLite only.</summary>
     public SqliteLogLimits Log { get; init; } = new();
 
+    /// <summary>SQLite: the settings each connection to the file gets as it opens.</summary>
+    public Sqlite.SqlitePragmaInterceptor SqlitePragmas => new(Log);
+
     public static WorkflowDatabase Sqlite(string connectionString) => new(DatabaseProvider.Sqlite, connectionString);
 
     public static WorkflowDatabase Postgres(string connectionString) => new(DatabaseProvider.Postgres, PreparingStatements(connectionString));
@@ -52,7 +55,7 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
     /// <summary>Points a context at this database (SQLite with its per-connection pragmas, or Npgsql); each set of migrations keeps its own history table.</summary>
     public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string? historyTable = null) => Provider == DatabaseProvider.Postgres
         ? options.UseNpgsql(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); })
-        : options.UseSqlite(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); }).AddInterceptors(new Persistence.Sqlite.SqlitePragmaInterceptor());
+        : options.UseSqlite(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); }).AddInterceptors(SqlitePragmas);
 
     /// <summary>An open connection of the provider; for writing, with the engine's per-connection settings on SQLite (a read needs none).</summary>
     public async Task<System.Data.Common.DbConnection> OpenAsync(bool forWriting, CancellationToken cancellationToken)
@@ -62,7 +65,7 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
             : new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         if (Provider == DatabaseProvider.Sqlite && forWriting)
-            await Persistence.Sqlite.SqlitePragmaInterceptor.ApplyAsync(connection, cancellationToken);
+            await SqlitePragmas.ApplyAsync(connection, cancellationToken);
         return connection;
     }
 

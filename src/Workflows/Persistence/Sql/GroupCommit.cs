@@ -159,7 +159,7 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
         {
             await using (var command = connection.CreateCommand())
             {
-                command.CommandText = $"PRAGMA wal_autocheckpoint={database.Log.WriterLimitPages}; PRAGMA cache_size=-{WriterCacheKiB}";
+                command.CommandText = $"PRAGMA cache_size=-{WriterCacheKiB}";
                 await command.ExecuteNonQueryAsync();
             }
             _checkpointer ??= new WalCheckpointer(database.ConnectionString, database.Log.RestartAfterPages, () => Volatile.Write(ref _catchUp, 1));

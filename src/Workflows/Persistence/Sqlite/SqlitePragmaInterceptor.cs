@@ -4,27 +4,32 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Followup.Workflows.Persistence.Sqlite;
 
 /// <summary>
-/// SQLite settings per connection: WAL-friendly synchronous mode, a busy timeout instead of "database is locked", and
-/// temporary data (the statement journals of a group's multi-row inserts) in memory rather than in a file.
+/// SQLite settings per connection: WAL-friendly synchronous mode, a busy timeout instead of "database is locked",
+/// temporary data (the statement journals of a group's multi-row inserts) in memory rather than in a file, and the log
+/// left to the checkpoint thread (<see cref="WalCheckpointer"/>). SQLite's own automatic checkpoint, at 1,000 pages,
+/// would run inside the commit of whichever connection wrote last, with two syncs of the disk while every other writer
+/// waits: a long log passes that mark on almost every commit, so a burst writing records stalled every few dozen
+/// commits. Each connection checkpoints itself only at <see cref="SqliteLogLimits.WriterLimitPages"/>.
 /// </summary>
-public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
+public sealed class SqlitePragmaInterceptor(SqliteLogLimits log) : DbConnectionInterceptor
 {
     /// <summary>How long a connection waits for a lock before it fails with "database is locked".</summary>
     public const int BusyTimeoutMilliseconds = 10_000;
 
-    private static readonly string Pragmas = $"PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+    private readonly string _pragmas = "PRAGMA synchronous=NORMAL; " +
+        $"PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint={log.WriterLimitPages};";
 
-    public static async Task ApplyAsync(DbConnection connection, CancellationToken cancellationToken)
+    public async Task ApplyAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
+        command.CommandText = _pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public static void Apply(DbConnection connection)
+    public void Apply(DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
+        command.CommandText = _pragmas;
         command.ExecuteNonQuery();
     }
 

@@ -9,7 +9,7 @@ namespace Followup.Workflows.Persistence.Sqlite;
 /// each with its statements prepared once. Through ADO.NET every read took a connection from the pool, prepared its
 /// statement again (SQLite parses and plans the text each time) and read the row through a data reader.
 /// </summary>
-internal sealed class SqliteReads(string connectionString) : IDisposable
+internal sealed class SqliteReads(WorkflowDatabase database) : IDisposable
 {
     /// <summary>Connections kept between reads; more may be open at once, and the extra ones are closed after use.</summary>
     private const int KeptSessions = 32;
@@ -36,7 +36,7 @@ internal sealed class SqliteReads(string connectionString) : IDisposable
     private TResult Use<TResult>(Func<Session, TResult> work)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var session = _idle.TryTake(out var idle) ? idle : new Session(connectionString);
+        var session = _idle.TryTake(out var idle) ? idle : new Session(database);
         try
         {
             var result = work(session);
@@ -76,11 +76,11 @@ internal sealed class SqliteReads(string connectionString) : IDisposable
         private readonly SqliteConnection _connection;
         private readonly SqliteStatements _statements;
 
-        public Session(string connectionString)
+        public Session(WorkflowDatabase database)
         {
-            _connection = new SqliteConnection(connectionString);
+            _connection = new SqliteConnection(database.ConnectionString);
             _connection.Open();
-            SqlitePragmaInterceptor.Apply(_connection);
+            database.SqlitePragmas.Apply(_connection);
             _statements = new SqliteStatements(_connection);
         }
 

@@ -21,7 +21,7 @@ public sealed class SqliteRunStore(IDbContextFactory<WorkflowDbContext> factory,
     /// <summary>The bytes the copies weigh now.</summary>
     internal long RecentBytes => _recent.Bytes;
 
-    private SqliteReads Reads => LazyInitializer.EnsureInitialized(ref _reads, () => new SqliteReads(Database.ConnectionString));
+    private SqliteReads Reads => LazyInitializer.EnsureInitialized(ref _reads, () => new SqliteReads(Database));
 
     internal override Task<List<T>> SelectAsync<T>(Select<T> select, CancellationToken cancellationToken) =>
         Task.FromResult(Reads.Query<T>(select.Table, select.Sql, select.Values));
