@@ -11,8 +11,9 @@ public enum DatabaseProvider
 /// <summary>
 /// When SQLite's write-ahead log goes back to its start, in log pages (4 KiB each): once it is
 /// <paramref name="RestartAfterPages"/> long, the checkpoint thread catches up and the writer starts it again
-/// (<see cref="WalCheckpointer"/>); at <paramref name="WriterLimitPages"/> the writer checkpoints it itself, stalling
-/// its callers, in case that thread falls behind.
+/// (<see cref="WalCheckpointer"/>); at <paramref name="WriterLimitPages"/> whichever connection commits checkpoints it
+/// itself, stalling its callers, in case that thread falls behind (every connection to the file gets this limit from
+/// <see cref="Sqlite.SqlitePragmaInterceptor"/>).
 /// </summary>
 public sealed record SqliteLogLimits(int RestartAfterPages = 16_384, int WriterLimitPages = 65_536);
 

@@ -12,8 +12,8 @@ namespace Followup.Workflows.Persistence.Sqlite;
 /// stalled every caller for the tens of milliseconds its syncs took. So once the log is long, this thread copies in
 /// passes back to back, each copying what the commits wrote during the one before, until a pass finds little left; then
 /// it asks the writer to copy that last bit itself between two groups (see <see cref="GroupCommit"/>), which takes a
-/// few milliseconds, so that the writer's next commit starts the log again. The writer keeps its automatic
-/// checkpoint, at a far higher mark, in case this thread falls behind (<see cref="SqliteLogLimits"/>).
+/// few milliseconds, so that the writer's next commit starts the log again. Every connection to the file keeps
+/// SQLite's automatic checkpoint only at a far higher mark, in case this thread falls behind (<see cref="SqliteLogLimits"/>).
 /// </para>
 /// </summary>
 internal sealed class WalCheckpointer : IDisposable
