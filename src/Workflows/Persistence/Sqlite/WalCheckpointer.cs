@@ -13,7 +13,8 @@ namespace Followup.Workflows.Persistence.Sqlite;
 /// passes back to back, each copying what the commits wrote during the one before, until a pass finds little left; then
 /// it asks the writer to copy that last bit itself between two groups (see <see cref="GroupCommit"/>), which takes a
 /// few milliseconds, so that the writer's next commit starts the log again. Every connection to the file keeps
-/// SQLite's automatic checkpoint only at a far higher mark, in case this thread falls behind (<see cref="SqliteLogLimits"/>).
+/// SQLite's automatic checkpoint only at a far higher mark, in case this thread falls behind
+/// (<see cref="SqliteLogLimits"/>).
 /// </para>
 /// </summary>
 internal sealed class WalCheckpointer : IDisposable
