@@ -62,4 +62,13 @@ internal static class Stats
 
     /// <summary>CPU time of this process so far.</summary>
     public static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    /// <summary>This process's calls to write files and sockets so far, and the bytes they passed (Linux); zeros elsewhere.</summary>
+    public static (long Calls, long Bytes) Writes()
+    {
+        if (!File.Exists("/proc/self/io"))
+            return (0, 0);
+        var fields = File.ReadAllLines("/proc/self/io").Select(l => l.Split(':', 2)).ToDictionary(f => f[0], f => long.Parse(f[1].Trim()));
+        return (fields["syscw"], fields["wchar"]);
+    }
 }

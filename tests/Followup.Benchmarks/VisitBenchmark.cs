@@ -65,6 +65,7 @@ internal sealed partial class VisitBenchmark(RequestTimer timer, int callers, Fu
         var cpu = Stats.Cpu();
         var dbCpu = databaseCpu?.Invoke() ?? TimeSpan.Zero;
         var allocated = GC.GetTotalAllocatedBytes();
+        var writes = Stats.Writes();
         var (jitted, jitTime, gcPaused) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime(), GC.GetTotalPauseDuration());
         var total = Stopwatch.StartNew();
         var visits = Stopwatch.StartNew();
@@ -76,6 +77,8 @@ internal sealed partial class VisitBenchmark(RequestTimer timer, int callers, Fu
         total.Stop();
         cpu = Stats.Cpu() - cpu;
         dbCpu = (databaseCpu?.Invoke() ?? TimeSpan.Zero) - dbCpu;
+        var written = Stats.Writes();
+        written = (written.Calls - writes.Calls, written.Bytes - writes.Bytes);
 
         var all = timer.All();
         Console.WriteLine($"visits N={n} on {store}, {callers} callers: {n / total.Elapsed.TotalSeconds:F0} complete visits/s ({total.Elapsed.TotalSeconds:F1} s: " +
@@ -85,7 +88,8 @@ internal sealed partial class VisitBenchmark(RequestTimer timer, int callers, Fu
         Console.WriteLine($"  CPU per visit {cpu.TotalMilliseconds / n:F1} ms (this process: host and callers){(databaseCpu is null ? "" : $" + {dbCpu.TotalMilliseconds / n:F1} ms (database server)")}, " +
             $"allocated per visit {(GC.GetTotalAllocatedBytes() - allocated) / n / 1024} KiB, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB");
         Console.WriteLine($"  JIT during the run: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted} methods, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms; " +
-            $"GC pauses {(GC.GetTotalPauseDuration() - gcPaused).TotalMilliseconds:F0} ms");
+            $"GC pauses {(GC.GetTotalPauseDuration() - gcPaused).TotalMilliseconds:F0} ms; " +
+            $"writes per visit (files and sockets, this process): {(double)written.Calls / n:F0} calls, {written.Bytes / n / 1024} KiB");
         foreach (var line in timer.Breakdown())
             Console.WriteLine(line);
         if (allocations != null)

@@ -36,7 +36,7 @@ public abstract class RunStoreContractTests
 
     protected abstract Task<WorkflowDatabase> DatabaseAsync();
 
-    private async Task<ServiceProvider> OpenAsync()
+    private protected async Task<ServiceProvider> OpenAsync()
     {
         var database = await DatabaseAsync();
         var services = new ServiceCollection().AddLogging().AddFollowupWorkflows(database);
@@ -49,7 +49,7 @@ public abstract class RunStoreContractTests
         return provider;
     }
 
-    private static async Task<List<NoteRecord>> NotesAsync(ServiceProvider services)
+    private protected static async Task<List<NoteRecord>> NotesAsync(ServiceProvider services)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<NotesDbContext>>().CreateDbContextAsync();
         return await db.Notes.AsNoTracking().OrderBy(n => n.Key).ToListAsync();
@@ -105,6 +105,56 @@ public abstract class RunStoreContractTests
     }
 
     [Fact]
+    public async Task A_burst_holding_a_transaction_commits_its_records_with_its_state_and_one_that_does_not_commit_leaves_none()
+    {
+        await using var services = await OpenAsync();
+        var store = services.GetRequiredService<IWorkflowRunStore>();
+        await store.CommitAsync(Burst("visit-0"), CancellationToken.None);
+
+        // Written by a step through EF Core and committed with the burst's state.
+        await using (var kept = await store.BeginTransactionAsync(CancellationToken.None))
+        {
+            await WriteNoteAsync(services, kept, "kept");
+            await store.CommitAsync(Burst("visit-1") with { Transaction = kept }, CancellationToken.None);
+        }
+        // A burst that fails after its step wrote: the transaction ends without a commit.
+        await using (var failed = await store.BeginTransactionAsync(CancellationToken.None))
+            await WriteNoteAsync(services, failed, "failed");
+        // A child run inline writes its state in its parent's transaction, which then does not commit.
+        await using (var parent = await store.BeginTransactionAsync(CancellationToken.None))
+        {
+            await WriteNoteAsync(services, parent, "parent");
+            await store.CommitAsync(Burst("child") with { Transaction = parent, CommitTransaction = false }, CancellationToken.None);
+        }
+        // A stale burst: its revision check fails after its step wrote.
+        await using (var stale = await store.BeginTransactionAsync(CancellationToken.None))
+        {
+            await WriteNoteAsync(services, stale, "stale");
+            await Assert.ThrowsAsync<WorkflowConcurrencyException>(() =>
+                store.CommitAsync(Next("visit-0", 3, []) with { Transaction = stale }, CancellationToken.None));
+        }
+
+        Assert.Equal(["note-kept", "note-visit-0", "note-visit-1"], (await NotesAsync(services)).Select(n => n.Key));
+        Assert.NotNull(await store.FindInstanceAsync("visit-1", CancellationToken.None));
+        Assert.Null(await store.FindInstanceAsync("child", CancellationToken.None));
+        Assert.Equal(1, (await store.FindInstanceAsync("visit-0", CancellationToken.None))!.Revision);
+    }
+
+    /// <summary>A note written as a step writes its records: a context over the burst's connection, enlisted in its transaction.</summary>
+    private protected static async Task WriteNoteAsync(ServiceProvider services, Persistence.Sql.BurstTransaction burst, string key)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<NotesDbContext>>();
+        await using var db = await burst.ContextAsync(connection =>
+        {
+            var context = factory.CreateDbContext();
+            context.Database.SetDbConnection(connection);
+            return context;
+        }, CancellationToken.None);
+        db.Notes.Add(new NoteRecord { Id = Guid.NewGuid().ToString("N"), Key = $"note-{key}", Text = key, At = Now });
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
     public async Task Timers_are_listed_in_due_order_a_page_at_a_time_and_keep_their_jobs()
     {
         await using var services = await OpenAsync();
@@ -127,7 +177,7 @@ public abstract class RunStoreContractTests
         Assert.Equal(4, (await store.ListUnscheduledTimersAsync(Now.AddMinutes(1), CancellationToken.None)).Count);
     }
 
-    private static CommitBatch Burst(string id) => new()
+    private protected static CommitBatch Burst(string id) => new()
     {
         IsNew = true,
         Instance = Instance(id, revision: 1),
@@ -140,7 +190,7 @@ public abstract class RunStoreContractTests
         ],
     };
 
-    private static CommitBatch Next(string id, int revision, IReadOnlyList<RecordWrite> records) => new()
+    private protected static CommitBatch Next(string id, int revision, IReadOnlyList<RecordWrite> records) => new()
     {
         Instance = Instance(id, revision),
         ExpectedRevision = revision - 1,
@@ -172,6 +222,60 @@ public sealed class SqliteRunStoreTests : RunStoreContractTests, IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("followup-store").FullName;
 
     protected override Task<WorkflowDatabase> DatabaseAsync() => Task.FromResult(WorkflowDatabase.Sqlite($"Data Source={Path.Combine(_folder, "followup.db")}"));
+
+    [Fact]
+    public async Task A_burst_holding_a_transaction_commits_in_the_group_with_the_writes_that_came_while_it_wrote()
+    {
+        await using var services = await OpenAsync();
+        var store = services.GetRequiredService<IWorkflowRunStore>();
+        await store.CommitAsync(Burst("visit-0"), CancellationToken.None);
+
+        // While one burst holds the group's connection, another queues up.
+        var first = await store.BeginTransactionAsync(CancellationToken.None);
+        var joined = store.BeginTransactionAsync(CancellationToken.None);
+        await WriteNoteAsync(services, first, "first");
+        await store.CommitAsync(Burst("visit-first") with { Transaction = first }, CancellationToken.None);
+        await first.DisposeAsync();
+
+        // The next burst gets the connection; a plain burst, a stale one, a burst that stops waiting and one more queue behind it.
+        Task<Persistence.Sql.BurstTransaction> leaving;
+        await using (var a = await joined)
+        {
+            var plain = store.CommitAsync(Burst("visit-plain"), CancellationToken.None);
+            var stale = store.CommitAsync(Next("visit-0", 3, []), CancellationToken.None);
+            using var gaveUp = new CancellationTokenSource();
+            var waiting = store.BeginTransactionAsync(gaveUp.Token);
+            leaving = store.BeginTransactionAsync(CancellationToken.None);
+            await gaveUp.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+            await WriteNoteAsync(services, a, "a");
+            Assert.DoesNotContain("note-a", (await NotesAsync(services)).Select(n => n.Key));
+            Assert.False(plain.IsCompleted);
+
+            // Its commit is the group's: the plain burst that waited is written in the same transaction, the stale one fails alone.
+            await store.CommitAsync(Burst("visit-a") with { Transaction = a }, CancellationToken.None);
+            Assert.NotNull(await store.FindInstanceAsync("visit-plain", CancellationToken.None));
+            await plain;
+            await Assert.ThrowsAsync<WorkflowConcurrencyException>(() => stale);
+        }
+
+        // A burst that ends without committing leaves nothing; it saw what the groups before it committed.
+        await using (var b = await leaving)
+        {
+            await using (var read = await b.ContextAsync(c => Over(services, c), CancellationToken.None))
+                Assert.Equal(6, await read.Notes.CountAsync());
+            await WriteNoteAsync(services, b, "b");
+        }
+        Assert.Equal(["note-a", "note-first", "note-visit-0", "note-visit-a", "note-visit-first", "note-visit-plain"], (await NotesAsync(services)).Select(n => n.Key));
+        Assert.Equal(1, (await store.FindInstanceAsync("visit-0", CancellationToken.None))!.Revision);
+    }
+
+    private static NotesDbContext Over(ServiceProvider services, System.Data.Common.DbConnection connection)
+    {
+        var context = services.GetRequiredService<IDbContextFactory<NotesDbContext>>().CreateDbContext();
+        context.Database.SetDbConnection(connection);
+        return context;
+    }
 
     public void Dispose()
     {

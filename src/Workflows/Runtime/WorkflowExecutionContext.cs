@@ -57,7 +57,7 @@ public sealed class WorkflowExecutionContext
     {
         if (Transaction is null)
         {
-            Transaction = await Persistence.Sql.BurstTransaction.BeginAsync(Services.GetRequiredService<Persistence.WorkflowDatabase>(), CancellationToken);
+            Transaction = await Services.GetRequiredService<Persistence.IWorkflowRunStore>().BeginTransactionAsync(CancellationToken);
             OwnsTransaction = true;
         }
         return Transaction;
