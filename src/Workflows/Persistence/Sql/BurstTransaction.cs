@@ -33,7 +33,7 @@ public sealed class BurstTransaction : IAsyncDisposable
     public WorkflowDatabase Database { get; }
     public DbConnection Connection { get; }
 
-    /// <summary>The transaction to enlist commands in; commit or roll back through this object, not through it.</summary>
+    /// <summary>The transaction to enlist commands in. Commit and end through <see cref="CommitAsync"/> and <see cref="DisposeAsync"/>, not on it: on SQLite it is the group's.</summary>
     public DbTransaction Transaction { get; }
 
     /// <summary>A connection and transaction of the burst's own.</summary>
