@@ -23,8 +23,8 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
     /// <summary>How long the writer waits for readers to leave the log before it starts the log again.</summary>
     private const int CatchUpWaitMilliseconds = 5;
 
-    /// <summary>The savepoint around each write of a group.</summary>
-    private const string Fence = "group_write";
+    /// <summary>The savepoint around each write of a group, set, kept and undone with statements prepared once on the writer's session.</summary>
+    private const string Fence = "SAVEPOINT group_write", KeepFence = "RELEASE SAVEPOINT group_write", UndoFence = "ROLLBACK TO SAVEPOINT group_write";
 
     /// <summary>
     /// The writer connection's page cache on SQLite, in KiB: SQLite's default. A larger cache saves reading a waiting
@@ -130,13 +130,13 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
             // SQLite: BEGIN IMMEDIATE, the write lock up front.
             await using var transaction = await _session.Connection.BeginTransactionAsync(CancellationToken.None);
             _session.Transaction = transaction;
-            await ApplyAsync(group.OfType<PlanWrite>().ToList(), transaction);
+            await ApplyAsync(group.OfType<PlanWrite>().ToList(), _session);
             if (group[^1] is GroupSlot slot)
             {
                 await LendAsync(slot, _session, transaction);
                 var joined = group.Count;
                 Take(group, plansOnly: true);
-                await ApplyAsync(group.Skip(joined).Cast<PlanWrite>().ToList(), transaction);
+                await ApplyAsync(group.Skip(joined).Cast<PlanWrite>().ToList(), _session);
             }
             await transaction.CommitAsync(CancellationToken.None);
             _checkpointer?.Written();
@@ -164,44 +164,44 @@ internal sealed class GroupCommit(WorkflowDatabase database) : IAsyncDisposable
     }
 
     /// <summary>Plans in one savepoint; when that fails, each again in its own, so only a failing plan's caller gets its exception.</summary>
-    private async Task ApplyAsync(List<PlanWrite> plans, System.Data.Common.DbTransaction transaction)
+    private static async Task ApplyAsync(List<PlanWrite> plans, SqlSession session)
     {
         if (plans.Count == 0)
             return;
-        await transaction.SaveAsync(Fence);
+        await session.ExecuteAsync(Fence, [], CancellationToken.None);
         try
         {
-            await WritePlan.ApplyAsync(_session!, plans.ConvertAll(p => p.Plan), CancellationToken.None);
+            await WritePlan.ApplyAsync(session, plans.ConvertAll(p => p.Plan), CancellationToken.None);
         }
         catch (Exception ex)
         {
-            await transaction.RollbackAsync(Fence);
-            await transaction.ReleaseAsync(Fence);
+            await session.ExecuteAsync(UndoFence, [], CancellationToken.None);
+            await session.ExecuteAsync(KeepFence, [], CancellationToken.None);
             if (plans.Count == 1)
             {
                 plans[0].Done.TrySetException(ex);
                 return;
             }
             foreach (var plan in plans)
-                await ApplyAsync([plan], transaction);
+                await ApplyAsync([plan], session);
             return;
         }
-        await transaction.ReleaseAsync(Fence);
+        await session.ExecuteAsync(KeepFence, [], CancellationToken.None);
     }
 
     /// <summary>Lends the group's connection to a joined burst and waits until it commits (its writes stay) or ends (they are rolled back).</summary>
     private static async Task LendAsync(GroupSlot slot, SqlSession session, System.Data.Common.DbTransaction transaction)
     {
-        await transaction.SaveAsync(Fence);
+        await session.ExecuteAsync(Fence, [], CancellationToken.None);
         if (!slot.Lend(session, transaction))
         {
             // The burst stopped waiting (its request was cancelled) and writes nothing.
-            await transaction.ReleaseAsync(Fence);
+            await session.ExecuteAsync(KeepFence, [], CancellationToken.None);
             return;
         }
         if (!await slot.Returned)
-            await transaction.RollbackAsync(Fence);
-        await transaction.ReleaseAsync(Fence);
+            await session.ExecuteAsync(UndoFence, [], CancellationToken.None);
+        await session.ExecuteAsync(KeepFence, [], CancellationToken.None);
     }
 
     /// <summary>
