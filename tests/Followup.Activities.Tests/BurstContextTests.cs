@@ -1,5 +1,6 @@
 using Followup.Activities.Data;
 using Followup.Workflows.Persistence;
+using Followup.Workflows.Persistence.Sql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,11 +14,10 @@ public sealed class BurstContextTests
     {
         await using var h = await ActivityHarness.OpenAsync();
         var database = h.Services.GetRequiredService<WorkflowDatabase>();
-        var store = h.Services.GetRequiredService<IWorkflowRunStore>();
         var now = h.Clock.GetUtcNow().UtcDateTime;
 
-        // The first burst writes a customer, gives its context back, and then ends without committing (it failed before its commit).
-        await using (var first = await store.BeginTransactionAsync(CancellationToken.None))
+        // The first burst writes a customer, gives its context back, and is then rolled back (it crashed before its commit).
+        await using (var first = await BurstTransaction.BeginAsync(database, CancellationToken.None))
         {
             await using (var db = await first.ContextAsync(c => DealershipDbContext.Over(c, database.Provider), CancellationToken.None))
             {
@@ -28,10 +28,11 @@ public sealed class BurstContextTests
             Assert.Equal(System.Data.ConnectionState.Open, first.Connection.State);
             await using (var again = await first.ContextAsync(c => DealershipDbContext.Over(c, database.Provider), CancellationToken.None))
                 Assert.True(await again.Customers.AnyAsync(c => c.Id == "lost"));
+            await first.Transaction.RollbackAsync();
         }
 
         // The next burst's context (the same one, from the pool) tracks nothing of the first and writes on its own transaction.
-        await using (var second = await store.BeginTransactionAsync(CancellationToken.None))
+        await using (var second = await BurstTransaction.BeginAsync(database, CancellationToken.None))
         {
             await using (var db = await second.ContextAsync(c => DealershipDbContext.Over(c, database.Provider), CancellationToken.None))
             {
@@ -39,7 +40,7 @@ public sealed class BurstContextTests
                 db.Customers.Add(new Customer { Id = "kept", Name = "Sun Li", Phone = "+8613700137000", Language = "zh-CN", CreatedAt = now, UpdatedAt = now });
                 await db.SaveChangesAsync();
             }
-            await second.CommitAsync(CancellationToken.None);
+            await second.Transaction.CommitAsync();
         }
 
         await using var read = await h.DbAsync();

@@ -1,5 +1,6 @@
 using Followup.Testing;
 using Followup.Workflows.Persistence;
+using Followup.Workflows.Persistence.Sql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -109,25 +110,26 @@ public abstract class RunStoreContractTests
     {
         await using var services = await OpenAsync();
         var store = services.GetRequiredService<IWorkflowRunStore>();
+        var database = services.GetRequiredService<WorkflowDatabase>();
         await store.CommitAsync(Burst("visit-0"), CancellationToken.None);
 
         // Written by a step through EF Core and committed with the burst's state.
-        await using (var kept = await store.BeginTransactionAsync(CancellationToken.None))
+        await using (var kept = await BurstTransaction.BeginAsync(database, CancellationToken.None))
         {
             await WriteNoteAsync(services, kept, "kept");
             await store.CommitAsync(Burst("visit-1") with { Transaction = kept }, CancellationToken.None);
         }
         // A burst that fails after its step wrote: the transaction ends without a commit.
-        await using (var failed = await store.BeginTransactionAsync(CancellationToken.None))
+        await using (var failed = await BurstTransaction.BeginAsync(database, CancellationToken.None))
             await WriteNoteAsync(services, failed, "failed");
         // A child run inline writes its state in its parent's transaction, which then does not commit.
-        await using (var parent = await store.BeginTransactionAsync(CancellationToken.None))
+        await using (var parent = await BurstTransaction.BeginAsync(database, CancellationToken.None))
         {
             await WriteNoteAsync(services, parent, "parent");
             await store.CommitAsync(Burst("child") with { Transaction = parent, CommitTransaction = false }, CancellationToken.None);
         }
         // A stale burst: its revision check fails after its step wrote.
-        await using (var stale = await store.BeginTransactionAsync(CancellationToken.None))
+        await using (var stale = await BurstTransaction.BeginAsync(database, CancellationToken.None))
         {
             await WriteNoteAsync(services, stale, "stale");
             await Assert.ThrowsAsync<WorkflowConcurrencyException>(() =>
@@ -141,7 +143,7 @@ public abstract class RunStoreContractTests
     }
 
     /// <summary>A note written as a step writes its records: a context over the burst's connection, enlisted in its transaction.</summary>
-    private protected static async Task WriteNoteAsync(ServiceProvider services, Persistence.Sql.BurstTransaction burst, string key)
+    private protected static async Task WriteNoteAsync(ServiceProvider services, BurstTransaction burst, string key)
     {
         var factory = services.GetRequiredService<IDbContextFactory<NotesDbContext>>();
         await using var db = await burst.ContextAsync(connection =>
@@ -223,59 +225,6 @@ public sealed class SqliteRunStoreTests : RunStoreContractTests, IDisposable
 
     protected override Task<WorkflowDatabase> DatabaseAsync() => Task.FromResult(WorkflowDatabase.Sqlite($"Data Source={Path.Combine(_folder, "followup.db")}"));
 
-    [Fact]
-    public async Task A_burst_holding_a_transaction_commits_in_the_group_with_the_writes_that_came_while_it_wrote()
-    {
-        await using var services = await OpenAsync();
-        var store = services.GetRequiredService<IWorkflowRunStore>();
-        await store.CommitAsync(Burst("visit-0"), CancellationToken.None);
-
-        // While one burst holds the group's connection, another queues up.
-        var first = await store.BeginTransactionAsync(CancellationToken.None);
-        var joined = store.BeginTransactionAsync(CancellationToken.None);
-        await WriteNoteAsync(services, first, "first");
-        await store.CommitAsync(Burst("visit-first") with { Transaction = first }, CancellationToken.None);
-        await first.DisposeAsync();
-
-        // The next burst gets the connection; a plain burst, a stale one, a burst that stops waiting and one more queue behind it.
-        Task<Persistence.Sql.BurstTransaction> leaving;
-        await using (var a = await joined)
-        {
-            var plain = store.CommitAsync(Burst("visit-plain"), CancellationToken.None);
-            var stale = store.CommitAsync(Next("visit-0", 3, []), CancellationToken.None);
-            using var gaveUp = new CancellationTokenSource();
-            var waiting = store.BeginTransactionAsync(gaveUp.Token);
-            leaving = store.BeginTransactionAsync(CancellationToken.None);
-            await gaveUp.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
-            await WriteNoteAsync(services, a, "a");
-            Assert.DoesNotContain("note-a", (await NotesAsync(services)).Select(n => n.Key));
-            Assert.False(plain.IsCompleted);
-
-            // Its commit is the group's: the plain burst that waited is written in the same transaction, the stale one fails alone.
-            await store.CommitAsync(Burst("visit-a") with { Transaction = a }, CancellationToken.None);
-            Assert.NotNull(await store.FindInstanceAsync("visit-plain", CancellationToken.None));
-            await plain;
-            await Assert.ThrowsAsync<WorkflowConcurrencyException>(() => stale);
-        }
-
-        // A burst that ends without committing leaves nothing; it saw what the groups before it committed.
-        await using (var b = await leaving)
-        {
-            await using (var read = await b.ContextAsync(c => Over(services, c), CancellationToken.None))
-                Assert.Equal(6, await read.Notes.CountAsync());
-            await WriteNoteAsync(services, b, "b");
-        }
-        Assert.Equal(["note-a", "note-first", "note-visit-0", "note-visit-a", "note-visit-first", "note-visit-plain"], (await NotesAsync(services)).Select(n => n.Key));
-        Assert.Equal(1, (await store.FindInstanceAsync("visit-0", CancellationToken.None))!.Revision);
-    }
-
-    private static NotesDbContext Over(ServiceProvider services, System.Data.Common.DbConnection connection)
-    {
-        var context = services.GetRequiredService<IDbContextFactory<NotesDbContext>>().CreateDbContext();
-        context.Database.SetDbConnection(connection);
-        return context;
-    }
 
     public void Dispose()
     {

@@ -49,12 +49,6 @@ public interface IWorkflowRunStore
     /// <summary>Drops the kept copy of an instance found stale; false when there was none (the row came from the database).</summary>
     bool ForgetInstance(string id);
 
-    /// <summary>
-    /// The transaction a burst's steps read and write other tables of the workflow database in, committed with the
-    /// burst's state by <see cref="CommitAsync"/> (<see cref="CommitBatch.Transaction"/>).
-    /// </summary>
-    Task<Sql.BurstTransaction> BeginTransactionAsync(CancellationToken cancellationToken);
-
     /// <summary>Writes a burst; a stale revision fails it (<see cref="WorkflowConcurrencyException"/>) before anything is written.</summary>
     Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken);
 

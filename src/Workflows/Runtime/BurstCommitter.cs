@@ -162,7 +162,7 @@ public sealed class BurstCommitter(
 
     /// <summary>
     /// Jobs for the new timers due beyond <see cref="ScheduleBeforeCommitBeyond"/>, by bookmark id; one that fails is
-    /// scheduled after the commit instead. A burst that holds its transaction (SQLite: the group commit's connection) schedules none
+    /// scheduled after the commit instead. A burst that holds its transaction (SQLite: the writers' turn) schedules none
     /// ahead: every other writer would wait while the job store writes.
     /// </summary>
     private async Task<Dictionary<string, string>> ScheduleTimersAheadAsync(WorkflowExecutionContext wec, List<Bookmark> added, CancellationToken cancellationToken)

@@ -57,7 +57,7 @@ public sealed class WorkflowExecutionContext
     {
         if (Transaction is null)
         {
-            Transaction = await Services.GetRequiredService<Persistence.IWorkflowRunStore>().BeginTransactionAsync(CancellationToken);
+            Transaction = await Persistence.Sql.BurstTransaction.BeginAsync(Services.GetRequiredService<Persistence.WorkflowDatabase>(), CancellationToken);
             OwnsTransaction = true;
         }
         return Transaction;

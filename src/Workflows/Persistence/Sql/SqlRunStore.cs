@@ -5,7 +5,7 @@ namespace Followup.Workflows.Persistence.Sql;
 
 /// <summary>
 /// What both run stores share: a burst planned as plain SQL from the EF models (<see cref="SqlRows"/>) and written by
-/// the group writer (<see cref="GroupCommit"/>), or in the burst's transaction when its steps opened one; the
+/// the group writer (<see cref="GroupCommit"/>), or in the burst's own transaction when its steps opened one; the
 /// bookmark and timer lookups that are not on the hot path go through EF Core. The providers differ in how the hot
 /// path reads (<see cref="SelectAsync{T}"/>, <see cref="FindStimulusTargetsAsync"/>) and in what they keep in memory.
 /// </summary>
@@ -23,7 +23,7 @@ public abstract class SqlRunStore(IDbContextFactory<WorkflowDbContext> factory, 
         return new SqlRows(models);
     });
 
-    private protected GroupCommit Group => LazyInitializer.EnsureInitialized(ref _group, () => new GroupCommit(database));
+    private GroupCommit Group => LazyInitializer.EnsureInitialized(ref _group, () => new GroupCommit(database));
 
     public virtual async ValueTask DisposeAsync()
     {
@@ -76,12 +76,9 @@ public abstract class SqlRunStore(IDbContextFactory<WorkflowDbContext> factory, 
 
     // ---------------------------------------------------------------- writes
 
-    /// <summary>A connection and transaction of the burst's own; the SQLite store joins the group commit instead.</summary>
-    public virtual Task<BurstTransaction> BeginTransactionAsync(CancellationToken cancellationToken) => BurstTransaction.BeginAsync(database, cancellationToken);
-
     /// <summary>
     /// Writes a burst. A burst whose steps opened a transaction commits in it (or leaves it to its inline parent);
-    /// any other burst's plan goes to the next group commit.
+    /// any other burst joins the next group commit.
     /// </summary>
     public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
@@ -94,9 +91,10 @@ public abstract class SqlRunStore(IDbContextFactory<WorkflowDbContext> factory, 
             }
             else
             {
-                await burst.ApplyAsync(plan, cancellationToken);
+                await using (var session = new SqlSession(burst.Connection, burst.Transaction))
+                    await WritePlan.ApplyAsync(session, [plan], cancellationToken);
                 if (batch.CommitTransaction)
-                    await burst.CommitAsync(cancellationToken);
+                    await burst.Transaction.CommitAsync(cancellationToken);
             }
         }
         catch

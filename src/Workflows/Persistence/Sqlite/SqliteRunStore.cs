@@ -31,9 +31,6 @@ public sealed class SqliteRunStore(IDbContextFactory<WorkflowDbContext> factory,
 
     public override bool ForgetInstance(string id) => _recent.Forget(id);
 
-    /// <summary>SQLite takes one writer at a time: a burst's transaction is a place in the group commit, which it shares with the bursts around it.</summary>
-    public override Task<BurstTransaction> BeginTransactionAsync(CancellationToken cancellationToken) => BurstTransaction.JoinAsync(Group, cancellationToken);
-
     protected override void Committed(WorkflowInstanceRecord row) => _recent.Committed(row);
 
     /// <summary>Both read in one read transaction, as every published event needs both; the bookmarks from the (hash, correlation id) index alone.</summary>

@@ -3,11 +3,10 @@ using System.Collections.Concurrent;
 namespace Followup.Workflows.Persistence.Sqlite;
 
 /// <summary>
-/// The turns of this process's workflow writers on one SQLite file, in the order they asked: each store's group commit
-/// writer for each group (bursts' transactions are places in those groups), and a transaction opened on a connection
-/// of its own (<see cref="Sql.BurstTransaction.BeginAsync"/>) for as long as it is open. SQLite lets one writer at a
-/// time in; without turns the others retried on its busy handler, which sleeps longer after each try (up to 100 ms a
-/// time), so a writer could wait several of them behind a stream of shorter writes.
+/// The turns of this process's workflow writers on one SQLite file, in the order they asked: the group commit's writer
+/// for each group, and each burst whose steps opened a transaction, for as long as it is open. SQLite lets one writer
+/// at a time in; without turns the others retried on its busy handler, which sleeps longer after each try (up to
+/// 100 ms a time), so a burst could wait several of them behind a stream of shorter writes.
 /// </summary>
 internal static class SqliteWriteTurns
 {
