@@ -37,7 +37,7 @@ public abstract class RunStoreContractTests
 
     protected abstract Task<WorkflowDatabase> DatabaseAsync();
 
-    private protected async Task<ServiceProvider> OpenAsync()
+    private async Task<ServiceProvider> OpenAsync()
     {
         var database = await DatabaseAsync();
         var services = new ServiceCollection().AddLogging().AddFollowupWorkflows(database);
@@ -50,7 +50,7 @@ public abstract class RunStoreContractTests
         return provider;
     }
 
-    private protected static async Task<List<NoteRecord>> NotesAsync(ServiceProvider services)
+    private static async Task<List<NoteRecord>> NotesAsync(ServiceProvider services)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<NotesDbContext>>().CreateDbContextAsync();
         return await db.Notes.AsNoTracking().OrderBy(n => n.Key).ToListAsync();
@@ -143,7 +143,7 @@ public abstract class RunStoreContractTests
     }
 
     /// <summary>A note written as a step writes its records: a context over the burst's connection, enlisted in its transaction.</summary>
-    private protected static async Task WriteNoteAsync(ServiceProvider services, BurstTransaction burst, string key)
+    private static async Task WriteNoteAsync(ServiceProvider services, BurstTransaction burst, string key)
     {
         var factory = services.GetRequiredService<IDbContextFactory<NotesDbContext>>();
         await using var db = await burst.ContextAsync(connection =>
@@ -179,7 +179,7 @@ public abstract class RunStoreContractTests
         Assert.Equal(4, (await store.ListUnscheduledTimersAsync(Now.AddMinutes(1), CancellationToken.None)).Count);
     }
 
-    private protected static CommitBatch Burst(string id) => new()
+    private static CommitBatch Burst(string id) => new()
     {
         IsNew = true,
         Instance = Instance(id, revision: 1),
@@ -192,7 +192,7 @@ public abstract class RunStoreContractTests
         ],
     };
 
-    private protected static CommitBatch Next(string id, int revision, IReadOnlyList<RecordWrite> records) => new()
+    private static CommitBatch Next(string id, int revision, IReadOnlyList<RecordWrite> records) => new()
     {
         Instance = Instance(id, revision),
         ExpectedRevision = revision - 1,
