@@ -119,7 +119,7 @@ internal static class WaitingBenchmark
             if (sorted.Length > 0)
                 Console.WriteLine($"  {sorted.Length:N0} resumes ({string.Join(", ", timers.Select(t => t.DefinitionId).Distinct())}, {parallel} at a time): {sorted.Length / resumeTime.Elapsed.TotalSeconds:F0}/s, " +
                     $"p50 {Stats.Percentile(sorted, 50):F1} ms, p99 {Stats.Percentile(sorted, 99):F1} ms; the JIT meanwhile {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted} methods in " +
-                    $"{(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms");
+                    $"{(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms; {Memory()}");
         }
 
         var timer = new RequestTimer();
@@ -128,11 +128,13 @@ internal static class WaitingBenchmark
         timer.Clear();
         await GetAsync(agent, "/api/tasks", 20);
         await GetAsync(agent, "/inbox/?lang=en", 20);
+        Console.WriteLine($"  after the inbox: {Memory()}");
         // The year before the last day holds the year's visits (half the store); the whole year adds the last day's.
         string Period(int fromDays, int toDays) => $"from={Uri.EscapeDataString(Now.AddDays(fromDays).ToString("O"))}&to={Uri.EscapeDataString(Now.AddDays(toDays).ToString("O"))}";
         Console.WriteLine("  the year before the last day:");
         await GetAsync(manager, $"/dashboard?{Period(-367, -1)}&lang=en", 10);
         await GetAsync(manager, $"/api/kpis?{Period(-367, -1)}", 10);
+        Console.WriteLine($"  after the year before the last day: {Memory()}");
         Console.WriteLine("  the whole year, the last day's visits included:");
         await GetAsync(manager, $"/dashboard?{Period(-367, 0)}&lang=en", 5);
         var gc = GC.GetGCMemoryInfo();
@@ -214,6 +216,13 @@ internal static class WaitingBenchmark
     {
         using var process = Process.GetCurrentProcess();
         return process.WorkingSet64 / 1024 / 1024;
+    }
+
+    /// <summary>The working set now and its peak so far: printed after each part, it shows which part set the peak.</summary>
+    private static string Memory()
+    {
+        using var process = Process.GetCurrentProcess();
+        return $"working set {process.WorkingSet64 / 1024 / 1024} MiB, peak so far {process.PeakWorkingSet64 / 1024 / 1024} MiB";
     }
 
     /// <summary>

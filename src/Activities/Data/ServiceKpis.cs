@@ -62,8 +62,6 @@ public static class ServiceKpis
 {
     private const double SlaMilliseconds = 5 * 60_000;
 
-    private sealed record CallbackFacts(DateTime? DeliveredAt, string Status, int? Score, DateTime? DoneAt);
-
     private sealed record Booking(string Kind, int Of, int Booked);
 
     public static async Task<KpiReport> ComputeAsync(DealershipDbContext db, DateTime from, DateTime to, string? advisor, DateTime now, TimeZoneInfo zone, CancellationToken cancellationToken)
@@ -109,9 +107,26 @@ public static class ServiceKpis
             estimated += await Estimate.ApprovedLinesOf(db, periodEstimates.Where(e => earlier.Select(i => i.VisitId).Contains(e.VisitId))).Select(EstimateLine.PriceRule).SumAsync(cancellationToken);
             invoiced += await db.InvoiceLines.AsNoTracking().Where(l => earlier.Select(i => i.Id).Contains(l.InvoiceId)).Select(InvoiceLine.PriceRule).SumAsync(cancellationToken);
         }
-        var callbacks = await (from c in db.Callbacks.AsNoTracking()
-                               join v in inPeriod on c.VisitId equals v.Id
-                               select new CallbackFacts(v.DeliveredAt, c.Status, c.Score, c.DoneAt)).ToListAsync(cancellationToken);
+        var periodCallbacks = from c in db.Callbacks.AsNoTracking() join v in inPeriod on c.VisitId equals v.Id select new { c, v.DeliveredAt };
+        var scores = await periodCallbacks.Where(x => x.c.Status == CallbackStatus.Done && x.c.Score >= 1 && x.c.Score <= 5)
+            .GroupBy(x => x.c.Score!.Value).Select(g => new { Score = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Score, g => g.Count, cancellationToken);
+        // Days in the store's time zone: a callback is counted once it is done or its third day after delivery is over.
+        // Those days are counted here, one delivered callback at a time as it is read, none of them kept.
+        DateTime Day(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).Date;
+        var today = Day(now);
+        var (callbacksDue, callbacksInTime) = (0, 0);
+        await foreach (var c in periodCallbacks.Where(x => x.DeliveredAt != null)
+                           .Select(x => new { DeliveredAt = x.DeliveredAt!.Value, Done = x.c.Status == CallbackStatus.Done, x.c.DoneAt })
+                           .AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            var delivered = Day(c.DeliveredAt);
+            if (!c.Done && (today - delivered).TotalDays <= 3)
+                continue;
+            callbacksDue++;
+            if (c.Done && (Day(c.DoneAt!.Value) - delivered).TotalDays <= 3)
+                callbacksInTime++;
+        }
         var comebacks = await db.Comebacks.AsNoTracking().CountAsync(c => ids.Contains(c.VisitId), cancellationToken);
         var reminders = await db.Reminders.AsNoTracking()
             .Where(r => r.SentAt >= from && r.SentAt < to && (advisor == null || db.Visits.Any(v => v.Id == r.VisitId && v.Advisor == advisor)))
@@ -122,11 +137,6 @@ public static class ServiceKpis
             .GroupBy(_ => 1).Select(g => new { Of = g.Count(), Arrived = g.Count(a => a.Status == AppointmentStatus.Arrived) })
             .SingleOrDefaultAsync(cancellationToken);
 
-        // Days in the store's time zone: a callback is counted once it is done or its third day after delivery is over.
-        DateTime Day(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).Date;
-        var today = Day(now);
-        var dueCallbacks = callbacks.Where(c => c.DeliveredAt != null && (c.Status == CallbackStatus.Done || (today - Day(c.DeliveredAt.Value)).TotalDays > 3)).ToList();
-        var scores = callbacks.Where(c => c.Status == CallbackStatus.Done && c.Score is >= 1 and <= 5).Select(c => c.Score!.Value).ToList();
         Ratio Booked(string kind) => reminders.TryGetValue(kind, out var b) ? new Ratio(b.Booked, b.Of) : new Ratio(0, 0);
         static double? Minutes(double? milliseconds) => milliseconds is { } ms ? Math.Round(ms / 60_000, 1) : null;
 
@@ -145,8 +155,8 @@ public static class ServiceKpis
             EstimatedTotal = estimated,
             InvoicedTotal = invoiced,
             EstimateInvoiceVariance = estimated == 0 ? null : Math.Round((double)((invoiced - estimated) / estimated), 4),
-            CallbackWithin3Days = new Ratio(dueCallbacks.Count(c => c.Status == CallbackStatus.Done && (Day(c.DoneAt!.Value) - Day(c.DeliveredAt!.Value)).TotalDays <= 3), dueCallbacks.Count),
-            Satisfaction = [.. Enumerable.Range(1, 5).Select(s => scores.Count(x => x == s))],
+            CallbackWithin3Days = new Ratio(callbacksInTime, callbacksDue),
+            Satisfaction = [.. Enumerable.Range(1, 5).Select(s => scores.GetValueOrDefault(s))],
             Comebacks = new Ratio(comebacks, visits?.Count ?? 0),
             ReminderBooking = Booked(ReminderKind.Service),
             DeclinedWorkBooked = Booked(ReminderKind.DeclinedWork),
