@@ -79,7 +79,7 @@ internal static class WaitingBenchmark
         var started = Stopwatch.StartNew();
         using var probe = new HttpClient { BaseAddress = new Uri(again.Address) };
         var ready = await probe.GetAsync("/health/ready");
-        Console.WriteLine($"  start-up to ready: {again.StartedIn.TotalSeconds:F2} s ({(int)ready.StatusCode}); working set then {WorkingSetMiB()} MiB");
+        Console.WriteLine($"  start-up to ready: {again.StartedIn.TotalSeconds:F2} s ({(int)ready.StatusCode}); {Memory()}");
         await again.Services.GetRequiredService<Followup.Host.Scheduling.TimerSweep>().Recovered;
         Console.WriteLine($"  the waiting timers' jobs checked {again.StartedIn.TotalSeconds + started.Elapsed.TotalSeconds:F1} s after the start began");
 
@@ -138,7 +138,7 @@ internal static class WaitingBenchmark
         Console.WriteLine("  the whole year, the last day's visits included:");
         await GetAsync(manager, $"/dashboard?{Period(-367, 0)}&lang=en", 5);
         var gc = GC.GetGCMemoryInfo();
-        Console.WriteLine($"  the agent's inbox holds {(await agent.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/tasks")).GetProperty("total").GetInt32():N0} open tasks; working set now {WorkingSetMiB()} MiB, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB; " +
+        Console.WriteLine($"  the agent's inbox holds {(await agent.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/tasks")).GetProperty("total").GetInt32():N0} open tasks; {Memory()}; " +
             $"the managed heap {gc.HeapSizeBytes / 1024 / 1024} MiB after the last collection ({gc.PromotedBytes / 1024 / 1024} MiB kept by it, {gc.TotalCommittedBytes / 1024 / 1024} MiB committed)");
 
         async Task GetAsync(HttpClient client, string path, int times)
@@ -210,12 +210,6 @@ internal static class WaitingBenchmark
         await using var command = connection.CreateCommand();
         command.CommandText = """SELECT MIN("Score") FROM "Set" WHERE "Key" = 'schedule'""";
         return await command.ExecuteScalarAsync() is double seconds ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)) : null;
-    }
-
-    private static long WorkingSetMiB()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.WorkingSet64 / 1024 / 1024;
     }
 
     /// <summary>The working set now and its peak so far: printed after each part, it shows which part set the peak.</summary>
