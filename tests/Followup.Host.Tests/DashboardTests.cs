@@ -104,6 +104,31 @@ public sealed class DashboardTests(PostgresServer postgres) : IClassFixture<Post
     }
 
     [Fact]
+    public async Task A_callback_of_a_visit_not_delivered_is_not_counted_and_one_done_without_a_score_counts_as_done_but_not_scored()
+    {
+        await using var host = new HostFactory();
+        host.Clock.SetUtcNow(At(3, 20, 4));
+        await using (var db = await host.Services.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync())
+        {
+            db.Visits.AddRange(
+                Visit("U1", "wang", At(3, 10, 1), 3),                            // never delivered: its callback counts nowhere
+                Visit("U2", "wang", At(3, 11, 1), 3, delivered: At(3, 11, 2)),   // called the next day, no score given
+                Visit("U3", "wang", At(3, 12, 1), 3, delivered: At(3, 12, 2)));  // called the next day, a score outside 1–5
+            db.Callbacks.AddRange(
+                new CallbackRecord { Id = "CU1", VisitId = "U1" },
+                new CallbackRecord { Id = "CU2", VisitId = "U2", Status = CallbackStatus.Done, DoneAt = At(3, 12, 3) },
+                new CallbackRecord { Id = "CU3", VisitId = "U3", Status = CallbackStatus.Done, Score = 9, DoneAt = At(3, 13, 3) });
+            await db.SaveChangesAsync();
+        }
+        await host.AddStaffAsync("liu", "manager-pass-2026", Roles.Manager);
+        var manager = await host.SignedInAsync("liu", "manager-pass-2026");
+        var store = await manager.GetFromJsonAsync<JsonElement>("/api/kpis?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z");
+        Assert.Equal((2, 2), R(store, "callbackWithin3Days"));
+        // Neither done callback has a score from 1 to 5.
+        Assert.Equal([0, 0, 0, 0, 0], store.GetProperty("satisfaction").EnumerateArray().Select(s => s.GetInt32()).ToArray());
+    }
+
+    [Fact]
     public async Task A_year_of_a_busy_store_has_more_visits_than_a_statement_takes_parameters_and_its_figures_still_come()
     {
         await using var host = new HostFactory();
