@@ -83,49 +83,53 @@ public sealed class DashboardTests(PostgresServer postgres) : IClassFixture<Post
     [Fact]
     public async Task A_callback_not_yet_due_is_not_missed_and_its_days_are_counted_on_the_stores_calendar()
     {
-        await using var host = new HostFactory();
-        host.Clock.SetUtcNow(At(3, 20, 4)); // 12:00 in Shanghai
-        await using (var db = await host.Services.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync())
-        {
-            db.Visits.AddRange(
+        var store = await MarchOnThe20thAsync(
+            [
                 Visit("W1", "wang", At(3, 18, 1), 3, delivered: At(3, 18, 2)),   // delivered two days ago: its callback is not due yet
                 Visit("W2", "wang", At(3, 15, 1), 3, delivered: At(3, 15, 2)),   // five days ago and never done: missed
-                Visit("W3", "wang", At(3, 12, 19), 3, delivered: At(3, 12, 20))); // 04:00 on the 13th in Shanghai, called on the 16th: day 3
-            db.Callbacks.AddRange(
+                Visit("W3", "wang", At(3, 12, 19), 3, delivered: At(3, 12, 20)), // 04:00 on the 13th in Shanghai, called on the 16th: day 3
+            ],
+            [
                 new CallbackRecord { Id = "CW1", VisitId = "W1" },
                 new CallbackRecord { Id = "CW2", VisitId = "W2", Attempts = 3 },
-                new CallbackRecord { Id = "CW3", VisitId = "W3", Status = CallbackStatus.Done, Score = 4, DoneAt = At(3, 16, 3) });
-            await db.SaveChangesAsync();
-        }
-        await host.AddStaffAsync("liu", "manager-pass-2026", Roles.Manager);
-        var manager = await host.SignedInAsync("liu", "manager-pass-2026");
-        var store = await manager.GetFromJsonAsync<JsonElement>("/api/kpis?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z");
+                new CallbackRecord { Id = "CW3", VisitId = "W3", Status = CallbackStatus.Done, Score = 4, DoneAt = At(3, 16, 3) },
+            ]);
         Assert.Equal((1, 2), R(store, "callbackWithin3Days"));
     }
 
     [Fact]
     public async Task A_callback_of_a_visit_not_delivered_is_not_counted_and_one_done_without_a_score_counts_as_done_but_not_scored()
     {
+        var store = await MarchOnThe20thAsync(
+            [
+                Visit("U1", "wang", At(3, 10, 1), 3),                            // never delivered: its callback counts nowhere
+                Visit("U2", "wang", At(3, 11, 1), 3, delivered: At(3, 11, 2)),   // called the next day, no score given
+                Visit("U3", "wang", At(3, 12, 1), 3, delivered: At(3, 12, 2)),   // called the next day, a score outside 1–5
+            ],
+            [
+                new CallbackRecord { Id = "CU1", VisitId = "U1" },
+                new CallbackRecord { Id = "CU2", VisitId = "U2", Status = CallbackStatus.Done, DoneAt = At(3, 12, 3) },
+                new CallbackRecord { Id = "CU3", VisitId = "U3", Status = CallbackStatus.Done, Score = 9, DoneAt = At(3, 13, 3) },
+            ]);
+        Assert.Equal((2, 2), R(store, "callbackWithin3Days"));
+        // Neither done callback has a score from 1 to 5.
+        Assert.Equal([0, 0, 0, 0, 0], store.GetProperty("satisfaction").EnumerateArray().Select(s => s.GetInt32()).ToArray());
+    }
+
+    /// <summary>March's figures as the manager sees them at 12:00 in Shanghai on the 20th, with these visits and callbacks.</summary>
+    private static async Task<JsonElement> MarchOnThe20thAsync(Visit[] visits, CallbackRecord[] callbacks)
+    {
         await using var host = new HostFactory();
         host.Clock.SetUtcNow(At(3, 20, 4));
         await using (var db = await host.Services.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync())
         {
-            db.Visits.AddRange(
-                Visit("U1", "wang", At(3, 10, 1), 3),                            // never delivered: its callback counts nowhere
-                Visit("U2", "wang", At(3, 11, 1), 3, delivered: At(3, 11, 2)),   // called the next day, no score given
-                Visit("U3", "wang", At(3, 12, 1), 3, delivered: At(3, 12, 2)));  // called the next day, a score outside 1–5
-            db.Callbacks.AddRange(
-                new CallbackRecord { Id = "CU1", VisitId = "U1" },
-                new CallbackRecord { Id = "CU2", VisitId = "U2", Status = CallbackStatus.Done, DoneAt = At(3, 12, 3) },
-                new CallbackRecord { Id = "CU3", VisitId = "U3", Status = CallbackStatus.Done, Score = 9, DoneAt = At(3, 13, 3) });
+            db.Visits.AddRange(visits);
+            db.Callbacks.AddRange(callbacks);
             await db.SaveChangesAsync();
         }
         await host.AddStaffAsync("liu", "manager-pass-2026", Roles.Manager);
         var manager = await host.SignedInAsync("liu", "manager-pass-2026");
-        var store = await manager.GetFromJsonAsync<JsonElement>("/api/kpis?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z");
-        Assert.Equal((2, 2), R(store, "callbackWithin3Days"));
-        // Neither done callback has a score from 1 to 5.
-        Assert.Equal([0, 0, 0, 0, 0], store.GetProperty("satisfaction").EnumerateArray().Select(s => s.GetInt32()).ToArray());
+        return await manager.GetFromJsonAsync<JsonElement>("/api/kpis?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z");
     }
 
     [Fact]
