@@ -1,11 +1,11 @@
 using Followup.Host.Scheduling;
 using Hangfire;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using static Followup.Workflows.Tests.Json;
 
 namespace Followup.Host.Tests;
 
-[Collection(HangfireCollection.Name)]
 public sealed class HangfireTimerTests
 {
     private static readonly string ThreeDayWait = Workflow("callback-wait",
@@ -20,11 +20,36 @@ public sealed class HangfireTimerTests
         [Connection("start", "fork"), Connection("fork", "wait", "Timer"), Connection("fork", "booked", "Booked"),
          Connection("wait", "remind"), Connection("booked", "thanks"), Connection("remind", "join"), Connection("thanks", "join"), Connection("join", "end")]);
 
+    /// <summary>
+    /// Hangfire keeps one configuration for the process, and the tests run hosts side by side in one process: two hosts
+    /// that both configure Hangfire before either takes its job store still schedule each on their own.
+    /// </summary>
+    [Fact]
+    public async Task Two_hosts_configured_together_in_one_process_each_schedule_on_their_own_job_store()
+    {
+        static ServiceProvider Host()
+        {
+            var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Hangfire:Storage"] = "InMemory" }).Build();
+            var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(settings);
+            services.AddFollowupHangfire(settings, Followup.Workflows.Persistence.WorkflowDatabase.Of(null, "Data Source=unused.db"));
+            return services.BuildServiceProvider();
+        }
+        await using var first = Host();
+        await using var second = Host();
+        first.GetRequiredService<IGlobalConfiguration>();
+        second.GetRequiredService<IGlobalConfiguration>();
+
+        first.GetRequiredService<IBackgroundJobClient>().Schedule<TimerJobs>(HangfireTimerScheduler.Queue, j => j.SweepAsync(CancellationToken.None), TimeSpan.FromDays(3));
+
+        Assert.Equal(1, first.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledCount());
+        Assert.Equal(0, second.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledCount());
+    }
+
     [Fact]
     public async Task A_three_day_wait_completes_when_the_clock_moves_three_days()
     {
-        using var measurements = new MeasurementRecorder(Followup.Workflows.Runtime.WorkflowMetrics.MeterName);
         await using var host = new HostFactory(("wait.json", ThreeDayWait));
+        using var measurements = new MeasurementRecorder(host.Services, Followup.Workflows.Runtime.WorkflowMetrics.MeterName);
         var api = host.Api();
         var id = await Poll.StartAsync(api, "callback-wait");
         Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));

@@ -21,35 +21,15 @@ public static class HangfireSetup
     {
         var options = configuration.GetSection(SchedulingOptions.SectionName).Get<SchedulingOptions>() ?? new SchedulingOptions();
         services.AddCheckedOptions<SchedulingOptions>(SchedulingOptions.SectionName);
-        services.AddHangfire(c =>
-        {
-            c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
-            switch (StorageKind(options, database))
-            {
-                case "INMEMORY":
-                    c.UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(1) });
-                    break;
-                case "POSTGRES":
-                    c.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(configuration.GetConnectionString("Hangfire") is { } own ? WorkflowDatabase.PreparingStatements(own) : database.ConnectionString), new PostgreSqlStorageOptions
-                    {
-                        QueuePollInterval = options.QueuePollInterval,
-                        InvisibilityTimeout = options.InvisibilityTimeout,
-                        PrepareSchemaIfNecessary = true,
-                    });
-                    break;
-                default:
-                    var connections = SqliteConnections(options.SqlitePath);
-                    var storage = new SQLiteStorage(connections, new SQLiteStorageOptions
-                    {
-                        QueuePollInterval = options.QueuePollInterval,
-                        InvisibilityTimeout = options.InvisibilityTimeout,
-                        JournalMode = SQLiteStorageOptions.JournalModes.WAL,
-                    });
-                    IndexSets(connections);
-                    c.UseStorage(storage);
-                    break;
-            }
-        });
+        // Each host keeps its own job store and job activator as services. Hangfire's configuration is process-wide
+        // (the last host to start sets JobStorage.Current and the log provider), but everything that schedules, runs or
+        // shows jobs takes them from the host's services, so two hosts in one process (the tests) never share a store.
+        services.AddSingleton<JobStorage>(_ => Storage(options, configuration, database));
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, c) => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>()))
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
         if (options.Server)
         {
             services.AddHangfireServer(o =>
@@ -68,6 +48,34 @@ public static class HangfireSetup
         services.AddTransient<TimerJobs>();
         services.AddHealthChecks().AddCheck<HangfireStorageHealthCheck>("hangfire", tags: ["ready"]);
         return services;
+    }
+
+    private static JobStorage Storage(SchedulingOptions options, IConfiguration configuration, WorkflowDatabase database)
+    {
+        switch (StorageKind(options, database))
+        {
+            case "INMEMORY":
+                return new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(1) });
+            case "POSTGRES":
+                var connection = configuration.GetConnectionString("Hangfire") is { } own ? WorkflowDatabase.PreparingStatements(own) : database.ConnectionString;
+                var postgres = new PostgreSqlStorageOptions
+                {
+                    QueuePollInterval = options.QueuePollInterval,
+                    InvisibilityTimeout = options.InvisibilityTimeout,
+                    PrepareSchemaIfNecessary = true,
+                };
+                return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connection, postgres), postgres);
+            default:
+                var connections = SqliteConnections(options.SqlitePath);
+                var storage = new SQLiteStorage(connections, new SQLiteStorageOptions
+                {
+                    QueuePollInterval = options.QueuePollInterval,
+                    InvisibilityTimeout = options.InvisibilityTimeout,
+                    JournalMode = SQLiteStorageOptions.JournalModes.WAL,
+                });
+                IndexSets(connections);
+                return storage;
+        }
     }
 
     /// <summary>

@@ -10,15 +10,19 @@ public sealed class WorkflowMetrics : IDisposable
 {
     public const string MeterName = "Followup.Workflows";
 
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
     private readonly Counter<long> _started;
     private readonly Counter<long> _finished;
     private readonly Counter<long> _faulted;
     private readonly Histogram<double> _resumeDuration;
     private readonly Histogram<double> _timerLag;
 
-    public WorkflowMetrics()
+    /// <summary>The meter comes from the host's meter factory when it has one, so each host's instruments are its own.</summary>
+    public WorkflowMetrics(IMeterFactory? meters = null)
     {
+        _ownsMeter = meters is null;
+        _meter = meters?.Create(MeterName) ?? new Meter(MeterName);
         _started = _meter.CreateCounter<long>("followup.workflow.instances.started", description: "Workflow instances started");
         _finished = _meter.CreateCounter<long>("followup.workflow.instances.finished", description: "Workflow instances that reached Finished");
         _faulted = _meter.CreateCounter<long>("followup.workflow.instances.faulted", description: "Workflow instances that became Faulted");
@@ -45,5 +49,9 @@ public sealed class WorkflowMetrics : IDisposable
 
     private static KeyValuePair<string, object?> Tag(string definitionId) => new("definition_id", definitionId);
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter)
+            _meter.Dispose();
+    }
 }
