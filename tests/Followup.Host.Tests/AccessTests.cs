@@ -13,7 +13,6 @@ namespace Followup.Host.Tests;
 /// anonymous, each staff role, an integration's API key — is let in exactly where its row says. Every state-changing
 /// staff request is refused without the antiforgery token.
 /// </summary>
-[Collection(HangfireCollection.Name)]
 public sealed class AccessTests
 {
     private const string Anonymous = "anonymous";

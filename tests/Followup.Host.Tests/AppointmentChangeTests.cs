@@ -6,7 +6,6 @@ using Followup.Activities.Messaging;
 namespace Followup.Host.Tests;
 
 /// <summary>Appointments that change: cancelled by the desk or by the customer's reply, moved to another slot.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class AppointmentChangeTests
 {
     private static string S(JsonElement e, string name) => e.GetProperty(name).ToString();

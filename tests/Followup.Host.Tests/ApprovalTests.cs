@@ -11,7 +11,6 @@ using static Followup.Workflows.Tests.Json;
 namespace Followup.Host.Tests;
 
 /// <summary>The customer's approval link: phone-sized page, exactly the chosen lines, and refusals for expired, used and tampered links.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class ApprovalTests
 {
     private const string Lines = """

@@ -12,7 +12,6 @@ namespace Followup.Host.Tests;
 /// customer's decision, a message's dispatch and a visit's creation, then started again: every workflow moves on
 /// exactly once, every SMS reaches Twilio exactly once, and a visit created with an idempotency key exists once.
 /// </summary>
-[Collection(HangfireCollection.Name)]
 public sealed partial class CrashTests : IAsyncDisposable
 {
     private const string Password = "advisor-pass-2026";

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 namespace Followup.Host.Tests;
 
 /// <summary>The customer's approval page on their phone: whose car, which store, until when; a refusal keeps their choices; a used link shows what they decided.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class CustomerPageTests
 {
     [Fact]

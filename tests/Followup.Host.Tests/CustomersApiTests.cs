@@ -9,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Followup.Host.Tests;
 
-[Collection(HangfireCollection.Name)]
 public sealed class CustomersApiTests
 {
     private const string GoodVin = "1M8GDM9AXKP042788";

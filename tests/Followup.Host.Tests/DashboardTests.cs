@@ -10,7 +10,6 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Followup.Host.Tests;
 
 /// <summary>The manager's dashboard against a small data set whose figures were worked out by hand.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class DashboardTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     private static DateTime At(int month, int day, int hour, int minute = 0) => new(2026, month, day, hour, minute, 0, DateTimeKind.Utc);

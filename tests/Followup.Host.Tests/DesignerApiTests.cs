@@ -8,7 +8,6 @@ using static Followup.Workflows.Tests.Json;
 namespace Followup.Host.Tests;
 
 /// <summary>The Elsa-compatible API: who may call it, and the shapes Elsa Studio depends on.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class DesignerApiTests
 {
     private static readonly string Callback = Workflow("callback",

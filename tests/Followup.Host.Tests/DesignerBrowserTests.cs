@@ -7,7 +7,6 @@ using Microsoft.Playwright;
 namespace Followup.Host.Tests;
 
 /// <summary>The real Elsa Studio in Debian's headless Chromium against the host on a loopback port.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class DesignerBrowserTests
 {
     [Fact]

@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 namespace Followup.Host.Tests;
 
 /// <summary>The designer's files: pre-compressed when the browser takes it, cached for a year when their name has a hash.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class DesignerFilesTests
 {
     private static string Package => Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Host", "designer", "node_modules", "@elsa-workflows", "elsa-studio-wasm");

@@ -6,7 +6,6 @@ using static Followup.Workflows.Tests.Json;
 namespace Followup.Host.Tests;
 
 /// <summary>A manager makes a new workflow in the real Elsa Studio, runs it and sees the run; a run that faulted shows why.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class DesignerRunBrowserTests
 {
     [Fact]

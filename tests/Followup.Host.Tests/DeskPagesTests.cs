@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Followup.Host.Tests;
 
 /// <summary>The front desk's forms as a browser posts them: search, the appointment list's actions and their refusals.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class DeskPagesTests
 {
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string page, string action, Dictionary<string, string>? values = null)

@@ -9,7 +9,6 @@ namespace Followup.Host.Tests;
 /// do and check the work; the advisor settles and delivers. Once in Chinese and once in English: no page shows a raw
 /// identifier or field name, every time is store time, every input has a label, nothing overflows on a phone.
 /// </summary>
-[Collection(HangfireCollection.Name)]
 public sealed class FrontDeskBrowserTests
 {
     /// <summary>What must never reach a person: outcome, status and field names as stored.</summary>

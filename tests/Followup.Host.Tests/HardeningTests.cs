@@ -14,7 +14,6 @@ using static Followup.Workflows.Tests.Json;
 namespace Followup.Host.Tests;
 
 /// <summary>What an attacker, a careless client or a crash found wrong, each checked where a user would notice it.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed partial class HardeningTests
 {
     [GeneratedRegex(@"/c/(book/)?[A-Za-z0-9_\-]{20,}|/s/[A-Za-z0-9]{8}")]
@@ -345,7 +344,6 @@ public sealed partial class HardeningTests
 }
 
 /// <summary>Decisions a database made before they committed with their workflow may hold: completed or answered, with the workflow still waiting.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class StrandedDecisionTests
 {
     private static readonly string Flow = Workflow("stranded",
@@ -395,7 +393,6 @@ public sealed class StrandedDecisionTests
     }
 }
 
-[Collection(HangfireCollection.Name)]
 public sealed class KeyRingTests
 {
     [Fact]

@@ -9,13 +9,6 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Followup.Host.Tests;
 
-/// <summary>Hangfire keeps process-wide state (JobStorage.Current, its log provider): hosts in this collection run one at a time.</summary>
-[CollectionDefinition(Name)]
-public sealed class HangfireCollection
-{
-    public const string Name = "hangfire-global-state";
-}
-
 /// <summary>
 /// The whole host in process on a real SQLite file, Hangfire's in-memory job store with a real server, a fake clock,
 /// the test's own workflow definitions and an API key.
@@ -32,11 +25,7 @@ public sealed class HostFactory : WebApplicationFactory<Program>
             File.WriteAllText(Path.Combine(Folder, "workflows", file), json);
     }
 
-    private HostFactory(string folder)
-    {
-        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
-        Folder = folder;
-    }
+    private HostFactory(string folder) => Folder = folder;
 
     /// <summary>A second host on the folder (database, definitions) of one disposed with <see cref="KeepsFolder"/>.</summary>
     public static HostFactory Over(string folder) => new(folder);

@@ -14,7 +14,6 @@ using static Followup.Workflows.Tests.Json;
 namespace Followup.Host.Tests;
 
 /// <summary>Elsa's HTTP activities and run-task completion, called over HTTP as an integration would.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class HttpWorkflowTests : IDisposable
 {
     private readonly WireMockServer _users = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });

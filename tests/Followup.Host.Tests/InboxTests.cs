@@ -11,7 +11,6 @@ using static Followup.Workflows.Tests.Json;
 namespace Followup.Host.Tests;
 
 /// <summary>Human tasks: created by a running workflow, worked from the inbox, completing once, escalated when overdue.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class InboxTests
 {
     private const string CheckInForm = """

@@ -6,7 +6,6 @@ using static Followup.Workflows.Tests.Json;
 namespace Followup.Host.Tests;
 
 /// <summary>The workflow runs pages over HTTP: filters, an unknown run, a retry that fails again, and both languages.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class InstancePagesTests
 {
     [Fact]

@@ -13,7 +13,6 @@ namespace Followup.Host.Tests;
 /// SMS through Alibaba Cloud and Tencent Cloud: the real senders against <see cref="MainlandSmsFake"/>, which checks
 /// every request's signature as the provider documents it, and the providers' callbacks posted as they post them.
 /// </summary>
-[Collection(HangfireCollection.Name)]
 public sealed class MainlandSmsTests
 {
     private const string Store = "浦东大众4S店";

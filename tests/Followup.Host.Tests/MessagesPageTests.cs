@@ -1,7 +1,6 @@
 namespace Followup.Host.Tests;
 
 /// <summary>The messages page names the customer and the visit, in store time, and finds messages by customer, phone, visit or text.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class MessagesPageTests
 {
     [Fact]

@@ -13,7 +13,6 @@ using static Followup.Workflows.Tests.Json;
 namespace Followup.Host.Tests;
 
 /// <summary>Messages through the outbox: the real Twilio SDK against WireMock on 127.0.0.1, MailKit against netDumbster, a fake clock.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class MessagingTests : IDisposable
 {
     private const string AccountSid = "AC00000000000000000000000000000001";

@@ -8,7 +8,6 @@ using static Followup.Workflows.Tests.Json;
 namespace Followup.Host.Tests;
 
 /// <summary>Two host processes sharing one PostgreSQL database (engine tables, Hangfire storage, advisory locks).</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper output) : IClassFixture<PostgresServer>, IDisposable
 {
     private const int Count = 1000;

@@ -2,7 +2,6 @@ using System.Text.Json;
 
 namespace Followup.Host.Tests;
 
-[Collection(HangfireCollection.Name)]
 public sealed class OpenApiTests
 {
     [Fact]

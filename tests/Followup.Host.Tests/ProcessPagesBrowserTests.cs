@@ -5,7 +5,6 @@ using Microsoft.Playwright;
 namespace Followup.Host.Tests;
 
 /// <summary>The pages the process paths changed, in headless Chromium, in both languages: the safety note, declined work, the reminder call's choices.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class ProcessPagesBrowserTests
 {
     [Fact]

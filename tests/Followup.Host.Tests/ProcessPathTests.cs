@@ -8,7 +8,6 @@ namespace Followup.Host.Tests;
 /// The branches of the shipped visit beside the happy path, driven as staff and customers would: what the customer
 /// receives on each, and what the visit's record says.
 /// </summary>
-[Collection(HangfireCollection.Name)]
 public sealed class ProcessPathTests
 {
     private static string S(JsonElement e, string name) => e.GetProperty(name).ValueKind == JsonValueKind.Null ? "" : e.GetProperty(name).ToString();

@@ -6,7 +6,6 @@ namespace Followup.Host.Tests;
 /// The host as an operator runs it: in Production on a fresh database (nobody can sign in until the first manager is
 /// made on the command line), and as two processes with their own home folders sharing one database.
 /// </summary>
-[Collection(HangfireCollection.Name)]
 public sealed class ProductionTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "followup-production-tests", Guid.NewGuid().ToString("N"));

@@ -10,7 +10,6 @@ namespace Followup.Host.Tests;
 /// X-Forwarded-* headers): who is let into the job dashboard, whose address and scheme are believed, the headers every
 /// answer carries, and how sign-in failures are counted and answered.
 /// </summary>
-[Collection(HangfireCollection.Name)]
 public sealed partial class ProxyTests
 {
     private static HttpClient Browser(string address, string? forwardedFor = null, bool https = false)

@@ -8,7 +8,6 @@ using static Followup.Workflows.Tests.Json;
 namespace Followup.Host.Tests;
 
 /// <summary>The twelve steps end to end with the shipped workflows: appointment to next-service reminder, every record and message checked.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class ServiceProcessTests
 {
     private static string S(JsonElement e, string name) => e.GetProperty(name).ValueKind == JsonValueKind.Null ? "" : e.GetProperty(name).ToString();

@@ -15,7 +15,6 @@ namespace Followup.Host.Tests;
 /// together on an empty database, see what the other publishes, trust each other's sign-ins and customer links, and
 /// share the timers, one of them killed while they fall due.
 /// </summary>
-[Collection(HangfireCollection.Name)]
 public sealed partial class SeveralHostsTests(PostgresServer postgres, ITestOutputHelper output) : IClassFixture<PostgresServer>, IDisposable
 {
     private const string Password = "several-hosts-2026";

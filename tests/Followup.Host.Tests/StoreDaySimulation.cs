@@ -377,7 +377,7 @@ internal sealed partial class StoreDaySimulation(ServiceDesk desk, int seed, Act
     private async Task WorkTheInboxAsync()
     {
         // What the clock made due is done first (timers fire on Hangfire's workers too), so every run sees the same inbox.
-        var monitor = Hangfire.JobStorage.Current.GetMonitoringApi();
+        var monitor = desk.Host.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
         await Poll.UntilAsync(() => Task.FromResult(monitor.ProcessingCount() + monitor.Queues().Sum(q => q.Length)), n => n == 0, what: "Hangfire's queues to empty");
         await CustomersAnswerAsync();
         for (var round = 0; round < 5; round++)

@@ -5,7 +5,6 @@ namespace Followup.Host.Tests;
 /// from a seeded random source, then the invariants a service manager relies on. The seed is printed; replay a failing
 /// one with <c>FOLLOWUP_SIMULATION_SEED=&lt;seed&gt;</c> (and a shorter day with <c>FOLLOWUP_SIMULATION_VISITS</c>).
 /// </summary>
-[Collection(HangfireCollection.Name)]
 public sealed class StoreDayTests(ITestOutputHelper output)
 {
     [Fact]

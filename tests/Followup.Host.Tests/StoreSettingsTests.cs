@@ -9,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Followup.Host.Tests;
 
 /// <summary>A manager's store settings: refused with reasons and nothing changed, or in effect at once for bookings, prices and messages.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class StoreSettingsTests
 {
     private static Dictionary<string, string> Form(string token, string closesMonday = "17:00", string capacity = "1") => new()

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 namespace Followup.Host.Tests;
 
 /// <summary>Each task page shows what its step needs: the catalog with prices to choose from, the lines to work and to leave, the bill to explain.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class TaskPageTests
 {
     [Fact]

@@ -10,7 +10,6 @@ namespace Followup.Host.Tests;
 /// steps, an appointment tomorrow) opens with this release: every row is kept, the tables its engine made for the
 /// dealership's records are taken over, and the workflows waiting in it run to their end on the state it saved.
 /// </summary>
-[Collection(HangfireCollection.Name)]
 public sealed class UpgradeTests
 {
     private static readonly string Fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "previous-release.db");

@@ -12,7 +12,6 @@ using WireMock.Settings;
 namespace Followup.Host.Tests;
 
 /// <summary>A DMS told about visit status changes: signed posts through the outbox, from workflow steps and from staff changes, retried when it fails.</summary>
-[Collection(HangfireCollection.Name)]
 public sealed class WebhookTests : IDisposable
 {
     private const string Secret = "dms-shared-secret-for-tests";
