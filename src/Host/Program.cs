@@ -6,7 +6,7 @@ if (CommandLine.IsVerb(args))
 if (UsersCommand.IsVerb(args))
     return await UsersCommand.RunAsync(args, Console.In, Console.Out, Console.Error);
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = FollowupHosting.CreateBuilder(args);
 builder.AddFollowup();
 
 var app = builder.Build();

@@ -70,9 +70,8 @@ internal sealed class BenchHost : IAsyncDisposable
         foreach (var (k, v) in all)
             args.AddRange([$"--{k}", v ?? ""]);
         // The host's own folder as its content root, as in the README's production set-up (`cd /opt/followup`), wherever
-        // the benchmark is run from: the host watches its content root and everything under it for changes to its
-        // settings files, so a store kept below it would wake that watcher on every write.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args], ContentRootPath = AppContext.BaseDirectory });
+        // the benchmark is run from.
+        var builder = FollowupHosting.CreateBuilder([.. args], AppContext.BaseDirectory);
         builder.AddFollowup();
         builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
         var app = builder.Build();

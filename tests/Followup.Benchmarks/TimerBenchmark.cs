@@ -55,7 +55,7 @@ internal static class TimerBenchmark
         var folder = Directory.CreateTempSubdirectory("followup-timer-bench").FullName;
         Directory.CreateDirectory(Path.Combine(folder, "workflows"));
         File.WriteAllText(Path.Combine(folder, "workflows", "wait.json"), Workflow(wait));
-        var builder = WebApplication.CreateBuilder(
+        var builder = Followup.Host.Hosting.FollowupHosting.CreateBuilder(
         [
             "--urls", "http://127.0.0.1:0",
             "--ConnectionStrings:Followup", $"Data Source={Path.Combine(folder, "followup.db")}",

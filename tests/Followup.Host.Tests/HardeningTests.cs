@@ -312,6 +312,20 @@ public sealed partial class HardeningTests
         Assert.Equal(3, ReadsOfTheYearsNumbers());
     }
 
+    /// <summary>
+    /// Settings are read and checked once, at the start; the host does not watch its settings files, a watcher that
+    /// follows everything under the content root and woke on every write of a store kept there.
+    /// </summary>
+    [Fact]
+    public async Task The_host_reads_its_settings_files_once_and_does_not_watch_its_folder()
+    {
+        await using var host = new HostFactory();
+        var settings = (Microsoft.Extensions.Configuration.IConfigurationRoot)host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        var files = settings.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>().ToList();
+        Assert.Contains(files, f => f.Source.Path == "appsettings.json");
+        Assert.All(files, f => Assert.False(f.Source.ReloadOnChange, $"{f.Source.Path} is watched"));
+    }
+
     [Fact]
     public async Task A_booking_link_books_once()
     {

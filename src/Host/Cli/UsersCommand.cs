@@ -52,7 +52,7 @@ public static class UsersCommand
             }
         }
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        var builder = Hosting.FollowupHosting.CreateBuilder([]);
         builder.Logging.ClearProviders();
         builder.AddFollowup();
         await using var app = builder.Build();

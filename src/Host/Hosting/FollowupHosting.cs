@@ -25,6 +25,14 @@ namespace Followup.Host.Hosting;
 
 public static class FollowupHosting
 {
+    /// <summary>
+    /// The host's builder. Its settings are read and checked once, as it starts (a wrong one stops it with a message), so
+    /// it does not watch its settings files for changes: that watcher follows the content root and everything below it,
+    /// and woke on every write of a store kept there (the demo's followup.db lies in the project's folder).
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args, string? contentRoot = null) =>
+        WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"], ContentRootPath = contentRoot });
+
     public static WebApplicationBuilder AddFollowup(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
