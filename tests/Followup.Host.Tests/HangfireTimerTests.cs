@@ -20,6 +20,19 @@ public sealed class HangfireTimerTests
         [Connection("start", "fork"), Connection("fork", "wait", "Timer"), Connection("fork", "booked", "Booked"),
          Connection("wait", "remind"), Connection("booked", "thanks"), Connection("remind", "join"), Connection("thanks", "join"), Connection("join", "end")]);
 
+    /// <summary>Hangfire's parts keep their loggers; once the host whose logging made them is gone, they log nothing and do not throw.</summary>
+    [Fact]
+    public void Hangfire_logs_through_a_stopped_hosts_logging_stay_silent_instead_of_throwing()
+    {
+        var logging = Microsoft.Extensions.Logging.LoggerFactory.Create(_ => { });
+        var provider = new HangfireLogProvider(logging);
+        var kept = provider.GetLogger("Hangfire.Server.Worker");
+        logging.Dispose();
+
+        Assert.False(provider.GetLogger("Hangfire.Server.DelayedJobScheduler").Log(Hangfire.Logging.LogLevel.Error, () => "after the host stopped"));
+        kept.Log(Hangfire.Logging.LogLevel.Error, () => "after the host stopped");
+    }
+
     /// <summary>
     /// Hangfire keeps one configuration for the process, and the tests run hosts side by side in one process: two hosts
     /// that both configure Hangfire before either takes its job store still schedule each on their own.
