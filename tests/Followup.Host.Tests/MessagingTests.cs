@@ -91,6 +91,27 @@ public sealed class MessagingTests : IDisposable
         Assert.Equal("Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}")), request.Headers!["Authorization"].Single());
     }
 
+    /// <summary>
+    /// The host that committed a message sends it at once, with no job of its own in the job store (each was a dozen
+    /// writes there, and a row per SMS and email on the operators' job dashboard).
+    /// </summary>
+    [Fact]
+    public async Task A_committed_message_is_sent_by_its_host_at_once_without_a_job_of_its_own()
+    {
+        TwilioAccepts();
+        await using var host = NewHost();
+        await Poll.StartAsync(host.Api(), "notify", Inputs("en", "RO-1003"));
+        await SmsAsync(host, o => o.Status == OutboxStatus.Sent);
+
+        // In the order a job moves, so one moving on meanwhile is still seen.
+        var monitor = host.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        var jobs = monitor.EnqueuedJobs(OutboxJobs.Queue, 0, 100).Select(j => j.Value.Job)
+            .Concat(monitor.ProcessingJobs(0, 100).Select(j => j.Value.Job))
+            .Concat(monitor.SucceededJobs(0, 100).Select(j => j.Value.Job)).ToList();
+        Assert.Contains(jobs, j => j?.Method.Name == nameof(OutboxJobs.SweepAsync));
+        Assert.DoesNotContain(jobs, j => j?.Method.Name == nameof(OutboxJobs.DispatchAsync));
+    }
+
     [Fact]
     public async Task A_500_and_a_429_are_retried_with_backoff_and_a_400_is_not()
     {

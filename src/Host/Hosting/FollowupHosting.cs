@@ -42,7 +42,9 @@ public static class FollowupHosting
         builder.Services.AddFollowupActivities(configuration, database);
         builder.Services.AddCheckedOptions<EngineOptions>(EngineOptions.SectionName);
         builder.Services.AddFollowupHangfire(configuration, database);
-        builder.Services.AddSingleton<IOutboxQueue, Followup.Host.Messaging.HangfireOutboxQueue>();
+        builder.Services.AddSingleton<Followup.Host.Messaging.OutboxQueue>();
+        builder.Services.AddSingleton<IOutboxQueue>(sp => sp.GetRequiredService<Followup.Host.Messaging.OutboxQueue>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Followup.Host.Messaging.OutboxQueue>());
         builder.Services.AddTransient<Followup.Host.Messaging.OutboxJobs>();
         builder.Services.AddSingleton<Followup.Host.Messaging.MessagingMetrics>();
         builder.Services.AddProblemDetails();

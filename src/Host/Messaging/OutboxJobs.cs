@@ -7,6 +7,10 @@ public sealed partial class OutboxJobs(OutboxDispatcher dispatcher, OutboxStore 
 {
     public const string SweepJobId = "followup:outbox-sweep";
 
+    /// <summary>The job store's queue of the outbox sweep.</summary>
+    public const string Queue = "outbox";
+
+    /// <summary>A message's own job, as an earlier release queued them; messages now go through <see cref="OutboxQueue"/>.</summary>
     [AutomaticRetry(Attempts = 3)]
     public Task DispatchAsync(string messageId, CancellationToken cancellationToken) => dispatcher.DispatchAsync(messageId, cancellationToken);
 

@@ -34,7 +34,7 @@ public static class HangfireSetup
         {
             services.AddHangfireServer(o =>
             {
-                o.Queues = [HangfireTimerScheduler.Queue, Messaging.HangfireOutboxQueue.Queue, "default"];
+                o.Queues = [HangfireTimerScheduler.Queue, Messaging.OutboxJobs.Queue, "default"];
                 o.SchedulePollingInterval = options.SchedulePollInterval;
                 o.WorkerCount = options.WorkerCount > 0 ? options.WorkerCount : Math.Min(Environment.ProcessorCount * 4, 16);
             });
@@ -124,11 +124,11 @@ public static class HangfireSetup
         services.GetRequiredService<TimerSweep>().StartRecovery(cancellationToken);
         services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<TimerJobs>(SweepJobId, HangfireTimerScheduler.Queue,
             j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
-        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Messaging.OutboxJobs>(Messaging.OutboxJobs.SweepJobId, Messaging.HangfireOutboxQueue.Queue,
+        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Messaging.OutboxJobs>(Messaging.OutboxJobs.SweepJobId, Messaging.OutboxJobs.Queue,
             j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
         var jobs = services.GetRequiredService<IBackgroundJobClient>();
         jobs.Enqueue<TimerJobs>(HangfireTimerScheduler.Queue, j => j.SweepAsync(CancellationToken.None));
-        jobs.Enqueue<Messaging.OutboxJobs>(Messaging.HangfireOutboxQueue.Queue, j => j.SweepAsync(CancellationToken.None));
+        jobs.Enqueue<Messaging.OutboxJobs>(Messaging.OutboxJobs.Queue, j => j.SweepAsync(CancellationToken.None));
     }
 
     /// <summary>
