@@ -12,10 +12,14 @@ public sealed class HangfireTimerTests
         [Activity("start", "Elsa.Start"), Delay("wait", "3.00:00:00"), WriteLine("call", "Callback due"), Activity("end", "Elsa.End")],
         [Connection("start", "wait"), Connection("wait", "call"), Connection("call", "end")]);
 
-    /// <summary>A reminder that waits 3 days unless the customer books first: the join takes whichever comes first.</summary>
+    private static readonly string TenMinuteWait = Workflow("short-wait",
+        [Activity("start", "Elsa.Start"), Delay("wait", "00:10:00"), WriteLine("call", "Ten minutes on"), Activity("end", "Elsa.End")],
+        [Connection("start", "wait"), Connection("wait", "call"), Connection("call", "end")]);
+
+    /// <summary>A reminder that waits 10 minutes unless the customer books first: the join takes whichever comes first.</summary>
     private static readonly string ReminderOrBooking = Workflow("reminder-or-booking",
         [Activity("start", "Elsa.Start"), Activity("fork", "Elsa.FlowFork", Input("branches", "String[]", "[\"Timer\",\"Booked\"]", "Object")),
-         Delay("wait", "3.00:00:00"), WriteLine("remind", "Reminder sent"), Event("booked", "Booked"), WriteLine("thanks", "Booked, no reminder"),
+         Delay("wait", "00:10:00"), WriteLine("remind", "Reminder sent"), Event("booked", "Booked"), WriteLine("thanks", "Booked, no reminder"),
          Activity("join", "Elsa.FlowJoin", Input("mode", "FlowJoinMode", "WaitAny")), Activity("end", "Elsa.End")],
         [Connection("start", "fork"), Connection("fork", "wait", "Timer"), Connection("fork", "booked", "Booked"),
          Connection("wait", "remind"), Connection("booked", "thanks"), Connection("remind", "join"), Connection("thanks", "join"), Connection("join", "end")]);
@@ -58,24 +62,36 @@ public sealed class HangfireTimerTests
         Assert.Equal(0, second.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledCount());
     }
 
+    /// <summary>
+    /// The wait has no job in the job store until the sweep finds it within the horizon (15 minutes), and then one job,
+    /// which its time fires.
+    /// </summary>
     [Fact]
-    public async Task A_three_day_wait_completes_when_the_clock_moves_three_days()
+    public async Task A_three_day_wait_gets_its_job_as_it_comes_near_and_completes_when_the_clock_moves_three_days()
     {
         await using var host = new HostFactory(("wait.json", ThreeDayWait));
         using var measurements = new MeasurementRecorder(host.Services, Followup.Workflows.Runtime.WorkflowMetrics.MeterName);
         var api = host.Api();
+        var sweep = host.Services.GetRequiredService<TimerSweep>();
         var id = await Poll.StartAsync(api, "callback-wait");
         Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));
         var monitor = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        Assert.Equal(1, monitor.ScheduledCount());
+        Assert.Equal(0, monitor.ScheduledCount());
 
-        host.Clock.Advance(TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1));
-        await host.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
+        host.Clock.Advance(TimeSpan.FromDays(3) - TimeSpan.FromMinutes(16));
+        await sweep.RunAsync(CancellationToken.None);
+        Assert.Equal(0, monitor.ScheduledCount());
+
+        host.Clock.Advance(TimeSpan.FromMinutes(15));
+        await sweep.RunAsync(CancellationToken.None);
+        await sweep.RunAsync(CancellationToken.None);
         Assert.Equal(1, monitor.ScheduledCount());
+        var job = Assert.Single(await host.RunStore.ListBookmarksAsync(id, CancellationToken.None)).SchedulerJobId;
+        Assert.Equal(job, Assert.Single(monitor.ScheduledJobs(0, 10)).Key);
         Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));
 
         host.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(31));
-        await host.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
+        await sweep.RunAsync(CancellationToken.None);
         await Poll.UntilAsync(() => Poll.SubStatusAsync(api, id), s => s == "Finished", what: "the workflow to finish");
         var journal = await Poll.JournalAsync(api, id);
         Assert.Single(journal, j => j.GetProperty("activityId").GetString() == "call" && j.GetProperty("eventName").GetString() == "Completed");
@@ -92,26 +108,33 @@ public sealed class HangfireTimerTests
     [Fact]
     public async Task A_host_whose_job_store_lost_the_timers_jobs_starts_at_once_and_gives_them_new_ones_beside_its_start()
     {
-        string id;
+        string near, far;
         var folder = "";
-        await using (var first = new HostFactory(("wait.json", ThreeDayWait)) { KeepsFolder = true })
+        await using (var first = new HostFactory(("short.json", TenMinuteWait), ("wait.json", ThreeDayWait)) { KeepsFolder = true })
         {
-            id = await Poll.StartAsync(first.Api(), "callback-wait");
+            near = await Poll.StartAsync(first.Api(), "short-wait");
+            far = await Poll.StartAsync(first.Api(), "callback-wait");
             folder = first.Folder;
-            Assert.Equal("Suspended", await Poll.SubStatusAsync(first.Api(), id));
+            Assert.Equal("Suspended", await Poll.SubStatusAsync(first.Api(), far));
+            Assert.Equal(1, first.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledCount());
         }
-        // The same database, a new in-memory job store: the waiting timer's job is gone.
+        // The same database, a new in-memory job store: the near timer's job is gone, and it gets a new one; the far
+        // timer still needs none.
         await using var host = HostFactory.Over(folder);
         var api = host.Api();
-        Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));
+        Assert.Equal("Suspended", await Poll.SubStatusAsync(api, near));
         await host.Services.GetRequiredService<TimerSweep>().Recovered;
         var monitor = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
         Assert.Equal(1, monitor.ScheduledCount());
+        Assert.Equal(Assert.Single(await host.RunStore.ListBookmarksAsync(near, CancellationToken.None)).SchedulerJobId, Assert.Single(monitor.ScheduledJobs(0, 10)).Key);
 
         host.Clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
         await host.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
-        await Poll.UntilAsync(() => Poll.SubStatusAsync(api, id), s => s == "Finished", what: "the workflow to finish");
-        Assert.Single(await Poll.JournalAsync(api, id), j => j.GetProperty("activityId").GetString() == "call" && j.GetProperty("eventName").GetString() == "Completed");
+        foreach (var id in new[] { near, far })
+        {
+            await Poll.UntilAsync(() => Poll.SubStatusAsync(api, id), s => s == "Finished", what: "the workflow to finish");
+            Assert.Single(await Poll.JournalAsync(api, id), j => j.GetProperty("activityId").GetString() == "call" && j.GetProperty("eventName").GetString() == "Completed");
+        }
     }
 
     [Fact]
@@ -180,7 +203,7 @@ public sealed class HangfireTimerTests
         var monitor = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
         Assert.Equal(1, monitor.ScheduledCount());
 
-        host.Clock.Advance(TimeSpan.FromDays(1));
+        host.Clock.Advance(TimeSpan.FromMinutes(5));
         var runtime = host.Services.GetRequiredService<Followup.Workflows.Runtime.IWorkflowRuntime>();
         await runtime.PublishEventAsync("Booked", null, null, id, CancellationToken.None);
         Assert.Equal("Finished", await Poll.SubStatusAsync(api, id));

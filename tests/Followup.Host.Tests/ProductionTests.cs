@@ -44,13 +44,14 @@ public sealed class ProductionTests : IDisposable
         host.Set("Twilio__AccountSid", "AC123");
         host.Set("Smtp__Port", "0");
         host.Set("Hangfire__Storage", "Redis");
+        host.Set("Hangfire__TimerHorizon", "00:01:00");
         host.Set("Webhooks__Endpoints__0__Url", "dms.example/hook");
         host.Set("Engine__MaxActivityExecutionsPerBurst", "5");
         var (exitCode, _, error) = await host.RunCommandAsync(null);
         Assert.Equal(2, exitCode);
         Assert.StartsWith("Followup cannot start: settings are wrong.", error, StringComparison.Ordinal);
         foreach (var key in new[] { "Messaging:TimeZone: an IANA time zone", "Messaging:DefaultRegion: a two-letter country code", "Twilio:AuthToken, From: needed too",
-            "Smtp:Port: a port between 1 and 65535", "Hangfire:Storage: Sqlite, Postgres, InMemory", "Webhooks:Endpoints:0:Url: an http or https address",
+            "Smtp:Port: a port between 1 and 65535", "Hangfire:Storage: Sqlite, Postgres, InMemory", "Hangfire:TimerHorizon: five minutes or more", "Webhooks:Endpoints:0:Url: an http or https address",
             "Webhooks:Endpoints:0:Secret: at least 16 characters", "Engine:MaxActivityExecutionsPerBurst: at least 100" })
             Assert.Contains(key, error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);

@@ -172,11 +172,13 @@ public abstract class RunStoreContractTests
         Assert.Equal(["visit-4", "visit-3"], first.Select(t => t.InstanceId));
         var next = await store.ListTimersAsync(Now.AddHours(4), first[^1].DueAt!.Value, first[^1].Id, 2, CancellationToken.None);
         Assert.Equal(["visit-2", "visit-1"], next.Select(t => t.InstanceId));
-        Assert.Equal(5, (await store.ListUnscheduledTimersAsync(Now.AddMinutes(1), CancellationToken.None)).Count);
+        Assert.Equal(5, (await store.ListUnscheduledTimersAsync(Now.AddHours(5), Now.AddMinutes(1), CancellationToken.None)).Count);
+        Assert.Equal(["visit-3", "visit-4"], (await store.ListUnscheduledTimersAsync(Now.AddHours(2), Now.AddMinutes(1), CancellationToken.None)).Select(t => t.InstanceId).Order());
+        Assert.Empty(await store.ListUnscheduledTimersAsync(Now.AddHours(5), Now.AddMinutes(-1), CancellationToken.None));
 
         await store.SetSchedulerJobIdAsync("visit-2", "bookmark-visit-2", "job-2", CancellationToken.None);
         Assert.Equal("job-2", (await store.FindBookmarkAsync("visit-2", "bookmark-visit-2", CancellationToken.None))!.SchedulerJobId);
-        Assert.Equal(4, (await store.ListUnscheduledTimersAsync(Now.AddMinutes(1), CancellationToken.None)).Count);
+        Assert.Equal(4, (await store.ListUnscheduledTimersAsync(Now.AddHours(5), Now.AddMinutes(1), CancellationToken.None)).Count);
     }
 
     private static CommitBatch Burst(string id) => new()

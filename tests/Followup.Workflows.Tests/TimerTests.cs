@@ -55,6 +55,29 @@ public sealed class TimerTests
     }
 
     [Fact]
+    public async Task ATimerBeyondTheSchedulersHorizon_GetsNoJob_AndLeavesNoneToDeleteWhenAnotherBranchWins()
+    {
+        await using var h = new WorkflowHarness();
+        h.Timers.Horizon = TimeSpan.FromHours(1);
+        var started = await h.RunAsync(Workflow("timers-or-booking",
+            [Activity("start", "Elsa.Start"), Activity("fork", "Elsa.FlowFork", Input("branches", "String[]", "[\"Soon\",\"Later\",\"Booked\"]", "Object")),
+             Delay("soon", "00:30:00"), Delay("later", "3.00:00:00"), Event("booked", "Booked"), WriteLine("thanks", "Booked"),
+             Activity("join", "Elsa.FlowJoin", Input("mode", "FlowJoinMode", "WaitAny"))],
+            [Connection("start", "fork"), Connection("fork", "soon", "Soon"), Connection("fork", "later", "Later"), Connection("fork", "booked", "Booked"),
+             Connection("soon", "join"), Connection("later", "join"), Connection("booked", "thanks"), Connection("thanks", "join")]));
+
+        var job = Assert.Single(h.Timers.Pending);
+        Assert.Equal(h.Clock.GetUtcNow().AddMinutes(30), job.DueAt);
+        var rows = await h.Store.ListBookmarksAsync(started.InstanceId, CancellationToken.None);
+        Assert.Null(Assert.Single(rows, r => r.DueAt == h.Clock.GetUtcNow().AddDays(3).UtcDateTime).SchedulerJobId);
+
+        Assert.Single(await h.Runtime.PublishEventAsync("Booked", null, null, started.InstanceId, CancellationToken.None));
+        Assert.Equal(["Booked"], h.Lines);
+        Assert.Equal([job.JobId], h.Timers.Cancelled);
+        Assert.Empty(await h.Store.ListBookmarksAsync(started.InstanceId, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ATimerDueLater_OfABurstHoldingItsTransaction_GetsItsJobAfterTheCommit_AndKeepsItsJobId()
     {
         var seen = new List<(TimeSpan In, bool Stored)>();

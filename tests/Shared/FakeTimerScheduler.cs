@@ -21,6 +21,9 @@ public sealed class FakeTimerScheduler : ITimerScheduler
 
     public List<string> Cancelled { get; } = [];
 
+    /// <summary>The reach of the scheduler's jobs (none by default: every timer gets its job when it is set).</summary>
+    public TimeSpan? Horizon { get; set; }
+
     public Task<string> ScheduleAsync(string instanceId, string bookmarkId, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
         lock (_pending)

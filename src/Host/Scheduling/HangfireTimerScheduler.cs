@@ -1,17 +1,21 @@
 using Followup.Workflows.Scheduling;
 using Hangfire;
 using Hangfire.States;
+using Microsoft.Extensions.Options;
 
 namespace Followup.Host.Scheduling;
 
 /// <summary>
-/// Timer bookmarks as Hangfire delayed jobs that carry only ids. The delay is measured on the engine's clock, so a
+/// Timer bookmarks due within <see cref="Horizon"/> as Hangfire delayed jobs that carry only ids. The delay is measured on the engine's clock, so a
 /// fake clock in tests and the system clock in production both work; <see cref="TimerSweep"/> fires what the engine's
 /// clock says is due.
 /// </summary>
-public sealed class HangfireTimerScheduler(IBackgroundJobClient jobs, TimeProvider clock) : ITimerScheduler
+public sealed class HangfireTimerScheduler(IBackgroundJobClient jobs, TimeProvider clock, IOptions<SchedulingOptions> options) : ITimerScheduler
 {
     public const string Queue = "timers";
+
+    /// <summary>Timers due later get their job from <see cref="TimerSweep"/> as they come within this reach.</summary>
+    public TimeSpan? Horizon => options.Value.TimerHorizon;
 
     public Task<string> ScheduleAsync(string instanceId, string bookmarkId, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {

@@ -28,6 +28,13 @@ public sealed class SchedulingOptions : ICheckedOptions
     /// </summary>
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How far ahead a timer gets its job. A timer due later (a callback in three days, a task overdue in four hours)
+    /// has none in the job store until the minute sweep finds it within this reach; one that never gets so near (the
+    /// task done in time) never costs the job store a write. Above the sweep's minute, with room for a late sweep.
+    /// </summary>
+    public TimeSpan TimerHorizon { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How overdue (on the engine's clock) a timer must be before the sweep fires it itself.</summary>
     public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -48,6 +55,8 @@ public sealed class SchedulingOptions : ICheckedOptions
             if (value <= TimeSpan.Zero)
                 yield return $"{name}: a time span above zero, e.g. 00:00:01.";
         }
+        if (TimerHorizon < TimeSpan.FromMinutes(5))
+            yield return $"{nameof(TimerHorizon)}: five minutes or more (the sweep gives timers their jobs once a minute), e.g. 00:15:00.";
         if (SweepGrace < TimeSpan.Zero)
             yield return $"{nameof(SweepGrace)}: a time span of zero or more, e.g. 00:00:30.";
         if (WorkerCount is < 0 or > 200)

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Options;
 namespace Followup.Host.Scheduling;
 
 /// <summary>
-/// The safety net under Hangfire's own schedule, run every minute and at start:
-/// timers the engine's clock says are overdue are fired now; timers committed without a job (a crash between the
-/// commit and the scheduling) get one; timed triggers without a job are armed. At start it also re-creates the jobs
-/// a job store lost (an in-memory store after a restart).
+/// Hangfire's schedule of timers and the safety net under it, run every minute and at start: timers the engine's clock
+/// says are overdue are resumed now; timers that have come within the horizon get their job (those set further ahead
+/// got none, and those whose job a crash between the commit and the scheduling kept from being recorded); timed
+/// triggers without a job are armed. At start it also re-creates the jobs a job store lost (an in-memory store after
+/// a restart).
 /// </summary>
 public sealed class TimerSweep(
     IWorkflowRunStore store,
@@ -29,14 +30,17 @@ public sealed class TimerSweep(
         var now = clock.GetUtcNow().UtcDateTime;
         var grace = options.Value.SweepGrace;
         var fired = 0;
+        var overdue = false;
         var dueJobs = new List<string>();
         await foreach (var timer in TimersAsync(now - grace, cancellationToken))
         {
+            overdue = true;
             if (timer.SchedulerJobId != null)
                 dueJobs.Add(timer.SchedulerJobId);
         }
-        // The drain resumes them first; then their jobs go to the queue, where they find the work done or retry what failed.
-        if (dueJobs.Count > 0)
+        // The drain resumes them first; then their jobs go to the queue, where they find the work done or retry what
+        // failed. One without a job that the drain could not resume gets a job below, with its retries.
+        if (overdue)
             await drain.Wake();
         // State changes lock per job, so they run side by side; Hangfire's calls block, so on threads of their own
         // rather than the thread pool's, which the workflows' own work needs meanwhile.
@@ -50,7 +54,7 @@ public sealed class TimerSweep(
             }
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
         var rescheduled = 0;
-        foreach (var timer in await store.ListUnscheduledTimersAsync(now - grace, cancellationToken))
+        foreach (var timer in await store.ListUnscheduledTimersAsync(now + options.Value.TimerHorizon, now - grace, cancellationToken))
         {
             await ScheduleAsync(timer, cancellationToken);
             rescheduled++;
@@ -90,14 +94,18 @@ public sealed class TimerSweep(
             }
         }, CancellationToken.None);
 
-    /// <summary>Every pending timer and timed trigger whose job the job store does not know gets a new one.</summary>
+    /// <summary>
+    /// Every pending timer within the horizon, and every timed trigger, whose job the job store does not know gets a new
+    /// one; so does a timer further ahead whose recorded job is gone (one set before the horizon, or a lost store).
+    /// </summary>
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
         using var connection = jobStorage.GetConnection();
         var rescheduled = 0;
+        var near = clock.GetUtcNow().UtcDateTime + options.Value.TimerHorizon;
         await foreach (var timer in TimersAsync(null, cancellationToken))
         {
-            if (timer.SchedulerJobId is null || connection.GetJobData(timer.SchedulerJobId) is null)
+            if (timer.SchedulerJobId is null ? timer.DueAt <= near : connection.GetJobData(timer.SchedulerJobId) is null)
             {
                 await ScheduleAsync(timer, cancellationToken);
                 rescheduled++;

@@ -69,6 +69,10 @@ public interface IWorkflowRunStore
     /// <summary>Timer bookmarks in due order, a page at a time after (<paramref name="afterDueAt"/>, <paramref name="afterId"/>).</summary>
     Task<List<BookmarkRecord>> ListTimersAsync(DateTime? dueBefore, DateTime afterDueAt, string afterId, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Timer bookmarks created before <paramref name="createdBefore"/> whose job was never recorded (a crash right after the commit).</summary>
-    Task<List<BookmarkRecord>> ListUnscheduledTimersAsync(DateTime createdBefore, CancellationToken cancellationToken);
+    /// <summary>
+    /// Timer bookmarks without a recorded job, due by <paramref name="dueBefore"/> and created before
+    /// <paramref name="createdBefore"/>: timers set beyond the scheduler's horizon that have come within it, and those
+    /// whose job a crash right after the commit kept from being recorded.
+    /// </summary>
+    Task<List<BookmarkRecord>> ListUnscheduledTimersAsync(DateTime dueBefore, DateTime createdBefore, CancellationToken cancellationToken);
 }

@@ -14,6 +14,8 @@ namespace Followup.Workflows.Runtime;
 /// modules' rows, in one transaction with a revision check. Timers due far ahead get their job before the commit (so
 /// the job id is written with the bookmark), unless the burst holds a transaction of its own; the rest, and whatever
 /// else follows the commit (cancelled timers' jobs, a finished child's parent), are queued on the instance to run after it.
+/// A timer beyond the scheduler's horizon gets no job here: the scheduler's sweep gives it one as it comes near, and
+/// one cancelled before then (a task done before it was overdue) never costs the job store a write.
 /// </summary>
 public sealed class BurstCommitter(
     WorkflowRunner runner,
@@ -136,7 +138,7 @@ public sealed class BurstCommitter(
 
         foreach (var timer in removedTimers)
             wec.AfterCommit.Insert(0, (_, ct) => timers.CancelAsync(timer.SchedulerJobId!, ct));
-        foreach (var bookmark in added.Where(b => b.DueAt != null && !jobIds.ContainsKey(b.Id)))
+        foreach (var bookmark in added.Where(b => b.DueAt != null && !jobIds.ContainsKey(b.Id) && !BeyondHorizon(b)))
         {
             wec.AfterCommit.Insert(0, async (_, ct) =>
             {
@@ -171,7 +173,7 @@ public sealed class BurstCommitter(
         var instanceId = wec.InstanceId;
         foreach (var bookmark in added)
         {
-            if (wec.Transaction is not null || bookmark.DueAt is not { } due || due - clock.GetUtcNow() <= ScheduleBeforeCommitBeyond)
+            if (wec.Transaction is not null || bookmark.DueAt is not { } due || due - clock.GetUtcNow() <= ScheduleBeforeCommitBeyond || BeyondHorizon(bookmark))
                 continue;
             try
             {
@@ -184,6 +186,9 @@ public sealed class BurstCommitter(
         }
         return jobIds;
     }
+
+    /// <summary>True for a timer due beyond the scheduler's horizon, which gets its job from the scheduler's sweep.</summary>
+    private bool BeyondHorizon(Bookmark timer) => timers.Horizon is { } horizon && timer.DueAt - clock.GetUtcNow() > horizon;
 
     /// <summary>Deletes the job of a timer whose burst did not commit; a job left behind finds no bookmark and ends.</summary>
     private async Task CancelQuietlyAsync(string instanceId, string bookmarkId, string jobId)

@@ -7,4 +7,10 @@ public interface ITimerScheduler
     Task<string> ScheduleAsync(string instanceId, string bookmarkId, DateTimeOffset dueAt, CancellationToken cancellationToken);
 
     Task CancelAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How far ahead a timer gets its job; a timer due later gets none when it is set, and the scheduler's own sweep
+    /// gives it one as it comes within this reach. Null: every timer gets its job when it is set.
+    /// </summary>
+    TimeSpan? Horizon => null;
 }

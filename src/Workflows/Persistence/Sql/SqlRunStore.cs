@@ -185,10 +185,11 @@ public abstract class SqlRunStore(IDbContextFactory<WorkflowDbContext> factory, 
         return await db.Bookmarks.AsNoTracking().Where(b => b.InstanceId == instanceId).OrderBy(b => b.CreatedAt).ToListAsync(cancellationToken);
     }
 
-    public async Task<List<BookmarkRecord>> ListUnscheduledTimersAsync(DateTime createdBefore, CancellationToken cancellationToken)
+    public async Task<List<BookmarkRecord>> ListUnscheduledTimersAsync(DateTime dueBefore, DateTime createdBefore, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.Bookmarks.AsNoTracking().Where(b => b.DueAt != null && b.SchedulerJobId == null && b.CreatedAt < createdBefore).ToListAsync(cancellationToken);
+        return await db.Bookmarks.AsNoTracking().Where(b => b.DueAt != null && b.DueAt <= dueBefore && b.SchedulerJobId == null && b.CreatedAt < createdBefore)
+            .ToListAsync(cancellationToken);
     }
 
     public async Task<List<BookmarkRecord>> ListTimersAsync(DateTime? dueBefore, DateTime afterDueAt, string afterId, int limit, CancellationToken cancellationToken)
