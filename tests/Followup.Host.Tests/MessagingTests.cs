@@ -112,6 +112,34 @@ public sealed class MessagingTests : IDisposable
         Assert.DoesNotContain(jobs, j => j?.Method.Name == nameof(OutboxJobs.DispatchAsync));
     }
 
+    /// <summary>
+    /// Messages its host cannot handle as they are committed (here: on a channel it has no sender for) stay due for the
+    /// sweep, and hold up neither the host nor the messages queued behind them.
+    /// </summary>
+    [Fact]
+    public async Task Messages_that_fail_as_they_are_committed_stay_due_and_hold_up_nothing_behind_them()
+    {
+        TwilioAccepts();
+        await using var host = NewHost();
+        var api = host.Api();
+        var broken = Enumerable.Range(1, 6).Select(i => new OutboxRecord
+        {
+            Id = $"fax-{i}", IdempotencyKey = $"fax-{i}", Channel = "fax", Recipient = "+8613800138000", Payload = "{}",
+            CreatedAt = host.Clock.GetUtcNow().UtcDateTime,
+        }).ToList();
+        await host.Services.GetRequiredService<OutboxStore>().AddAsync(broken, CancellationToken.None);
+        var queue = host.Services.GetRequiredService<IOutboxQueue>();
+        foreach (var message in broken)
+            await queue.EnqueueAsync(message.Id, CancellationToken.None);
+
+        await Poll.StartAsync(api, "notify", Inputs("en", "RO-1004"));
+        await SmsAsync(host, o => o.Status == OutboxStatus.Sent);
+        Assert.Equal(1, Posts);
+        foreach (var message in broken)
+            Assert.Equal((OutboxStatus.Pending, 0), await host.Services.GetRequiredService<OutboxStore>().FindAsync(message.Id, CancellationToken.None) is { } row ? (row.Status, row.Attempts) : default);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/health/ready")).StatusCode);
+    }
+
     [Fact]
     public async Task A_500_and_a_429_are_retried_with_backoff_and_a_400_is_not()
     {
