@@ -12,7 +12,7 @@ namespace Followup.Host.Messaging;
 /// </summary>
 public sealed partial class OutboxQueue(OutboxDispatcher dispatcher, ILogger<OutboxQueue> logger) : BackgroundService, IOutboxQueue
 {
-    /// <summary>Sends side by side: a slow provider holds up three others at most, not the queue.</summary>
+    /// <summary>Sends side by side: a message waiting on a slow provider takes one sender, and the others go on.</summary>
     private const int Senders = 4;
 
     // Unbounded: an id is a few dozen bytes, and a campaign of ten thousand messages waits here in under a megabyte.

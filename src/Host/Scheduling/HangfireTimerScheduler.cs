@@ -6,9 +6,9 @@ using Microsoft.Extensions.Options;
 namespace Followup.Host.Scheduling;
 
 /// <summary>
-/// Timer bookmarks due within <see cref="Horizon"/> as Hangfire delayed jobs that carry only ids. The delay is measured on the engine's clock, so a
-/// fake clock in tests and the system clock in production both work; <see cref="TimerSweep"/> fires what the engine's
-/// clock says is due.
+/// Timer bookmarks due within <see cref="Horizon"/> as Hangfire delayed jobs that carry only ids. The delay is measured
+/// on the engine's clock, so a fake clock in tests and the system clock in production both work; <see cref="TimerSweep"/>
+/// fires what the engine's clock says is due.
 /// </summary>
 public sealed class HangfireTimerScheduler(IBackgroundJobClient jobs, TimeProvider clock, IOptions<SchedulingOptions> options) : ITimerScheduler
 {
