@@ -127,7 +127,8 @@ public sealed class MessagingTests : IDisposable
             Id = $"fax-{i}", IdempotencyKey = $"fax-{i}", Channel = "fax", Recipient = "+8613800138000", Payload = "{}",
             CreatedAt = host.Clock.GetUtcNow().UtcDateTime,
         }).ToList();
-        await host.Services.GetRequiredService<OutboxStore>().AddAsync(broken, CancellationToken.None);
+        var outbox = host.Services.GetRequiredService<OutboxStore>();
+        await outbox.AddAsync(broken, CancellationToken.None);
         var queue = host.Services.GetRequiredService<IOutboxQueue>();
         foreach (var message in broken)
             await queue.EnqueueAsync(message.Id, CancellationToken.None);
@@ -136,7 +137,7 @@ public sealed class MessagingTests : IDisposable
         await SmsAsync(host, o => o.Status == OutboxStatus.Sent);
         Assert.Equal(1, Posts);
         foreach (var message in broken)
-            Assert.Equal((OutboxStatus.Pending, 0), await host.Services.GetRequiredService<OutboxStore>().FindAsync(message.Id, CancellationToken.None) is { } row ? (row.Status, row.Attempts) : default);
+            Assert.Equal((OutboxStatus.Pending, 0), await outbox.FindAsync(message.Id, CancellationToken.None) is { } row ? (row.Status, row.Attempts) : default);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/health/ready")).StatusCode);
     }
 

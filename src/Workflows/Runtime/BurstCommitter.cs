@@ -49,7 +49,9 @@ public sealed class BurstCommitter(
             ? (await store.ListBookmarksAsync(wec.InstanceId, cancellationToken)).Where(r => r.SchedulerJobId != null && cancelledTimers.Contains(r.Id)).ToList()
             : [];
 
-        var jobIds = await ScheduleTimersAheadAsync(wec, added, cancellationToken);
+        // The new timers that get their job now, before or after the commit; those beyond the horizon get it from the sweep.
+        var timed = added.Where(b => b.DueAt is { } due && (timers.Horizon is not { } horizon || due - clock.GetUtcNow() <= horizon)).ToList();
+        var jobIds = await ScheduleTimersAheadAsync(wec, timed, cancellationToken);
         var batch = new CommitBatch
         {
             IsNew = row is null,
@@ -138,7 +140,7 @@ public sealed class BurstCommitter(
 
         foreach (var timer in removedTimers)
             wec.AfterCommit.Insert(0, (_, ct) => timers.CancelAsync(timer.SchedulerJobId!, ct));
-        foreach (var bookmark in added.Where(b => b.DueAt != null && !jobIds.ContainsKey(b.Id) && !BeyondHorizon(b)))
+        foreach (var bookmark in timed.Where(b => !jobIds.ContainsKey(b.Id)))
         {
             wec.AfterCommit.Insert(0, async (_, ct) =>
             {
@@ -167,13 +169,13 @@ public sealed class BurstCommitter(
     /// scheduled after the commit instead. A burst that holds its transaction (SQLite: the writers' turn) schedules none
     /// ahead: every other writer would wait while the job store writes.
     /// </summary>
-    private async Task<Dictionary<string, string>> ScheduleTimersAheadAsync(WorkflowExecutionContext wec, List<Bookmark> added, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, string>> ScheduleTimersAheadAsync(WorkflowExecutionContext wec, List<Bookmark> timed, CancellationToken cancellationToken)
     {
         var jobIds = new Dictionary<string, string>(StringComparer.Ordinal);
         var instanceId = wec.InstanceId;
-        foreach (var bookmark in added)
+        foreach (var bookmark in timed)
         {
-            if (wec.Transaction is not null || bookmark.DueAt is not { } due || due - clock.GetUtcNow() <= ScheduleBeforeCommitBeyond || BeyondHorizon(bookmark))
+            if (wec.Transaction is not null || bookmark.DueAt is not { } due || due - clock.GetUtcNow() <= ScheduleBeforeCommitBeyond)
                 continue;
             try
             {
@@ -186,9 +188,6 @@ public sealed class BurstCommitter(
         }
         return jobIds;
     }
-
-    /// <summary>True for a timer due beyond the scheduler's horizon, which gets its job from the scheduler's sweep.</summary>
-    private bool BeyondHorizon(Bookmark timer) => timers.Horizon is { } horizon && timer.DueAt - clock.GetUtcNow() > horizon;
 
     /// <summary>Deletes the job of a timer whose burst did not commit; a job left behind finds no bookmark and ends.</summary>
     private async Task CancelQuietlyAsync(string instanceId, string bookmarkId, string jobId)
