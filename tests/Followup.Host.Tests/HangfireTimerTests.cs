@@ -38,8 +38,9 @@ public sealed class HangfireTimerTests
     }
 
     /// <summary>
-    /// Hangfire keeps one configuration for the process, and the tests run hosts side by side in one process: two hosts
-    /// that both configure Hangfire before either takes its job store still schedule each on their own.
+    /// Hangfire keeps one configuration for the process, and a test process holds several hosts (a restart, a second
+    /// host on one database): two hosts that both configure Hangfire before either takes its job store still schedule
+    /// each on their own.
     /// </summary>
     [Fact]
     public async Task Two_hosts_configured_together_in_one_process_each_schedule_on_their_own_job_store()
@@ -86,8 +87,7 @@ public sealed class HangfireTimerTests
         await sweep.RunAsync(CancellationToken.None);
         await sweep.RunAsync(CancellationToken.None);
         Assert.Equal(1, monitor.ScheduledCount());
-        var job = Assert.Single(await host.RunStore.ListBookmarksAsync(id, CancellationToken.None)).SchedulerJobId;
-        Assert.Equal(job, Assert.Single(monitor.ScheduledJobs(0, 10)).Key);
+        await OnlyScheduledJobIsTheTimersOfAsync(host, id);
         Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));
 
         host.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(31));
@@ -103,6 +103,35 @@ public sealed class HangfireTimerTests
         Assert.Equal(0, measurements.Sum("followup.workflow.instances.faulted"));
         var lag = Assert.Single(measurements.Values("followup.workflow.timer.lag"));
         Assert.InRange(lag, 30, 32);
+    }
+
+    /// <summary>
+    /// An overdue timer without a job that the drain could not resume (here another resume holds its claim, as a host
+    /// that died mid-resume would until its lock went) gets a job from the sweep, so Hangfire's retries stand behind it;
+    /// once the claim is free it is resumed, once, by its job or the next sweep, whichever comes first.
+    /// </summary>
+    [Fact]
+    public async Task An_overdue_timer_the_drain_could_not_resume_gets_a_job_and_is_resumed_once_when_free()
+    {
+        await using var host = new HostFactory(("wait.json", ThreeDayWait));
+        var api = host.Api();
+        var id = await Poll.StartAsync(api, "callback-wait");
+        var timer = Assert.Single(await host.RunStore.ListBookmarksAsync(id, CancellationToken.None));
+        Assert.Null(timer.SchedulerJobId);
+
+        host.Clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
+        var claim = await host.Services.GetRequiredService<Followup.Workflows.Scheduling.IWorkflowLock>().TryAcquireNamedAsync($"timer:{timer.Id}", CancellationToken.None);
+        Assert.NotNull(claim);
+        await using (claim)
+        {
+            await host.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
+            Assert.Equal("Suspended", await Poll.SubStatusAsync(api, id));
+            Assert.NotNull(Assert.Single(await host.RunStore.ListBookmarksAsync(id, CancellationToken.None)).SchedulerJobId);
+        }
+
+        await host.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
+        await Poll.UntilAsync(() => Poll.SubStatusAsync(api, id), s => s == "Finished", what: "the timer to be resumed");
+        Assert.Single(await Poll.JournalAsync(api, id), j => j.GetProperty("activityId").GetString() == "call" && j.GetProperty("eventName").GetString() == "Completed");
     }
 
     [Fact]
@@ -126,7 +155,7 @@ public sealed class HangfireTimerTests
         await host.Services.GetRequiredService<TimerSweep>().Recovered;
         var monitor = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
         Assert.Equal(1, monitor.ScheduledCount());
-        Assert.Equal(Assert.Single(await host.RunStore.ListBookmarksAsync(near, CancellationToken.None)).SchedulerJobId, Assert.Single(monitor.ScheduledJobs(0, 10)).Key);
+        await OnlyScheduledJobIsTheTimersOfAsync(host, near);
 
         host.Clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
         await host.Services.GetRequiredService<TimerSweep>().RunAsync(CancellationToken.None);
@@ -216,5 +245,12 @@ public sealed class HangfireTimerTests
         var journal = await Poll.JournalAsync(api, id);
         Assert.DoesNotContain(journal, j => j.GetProperty("activityId").GetString() == "remind");
         Assert.Contains(journal, j => j.GetProperty("activityId").GetString() == "thanks");
+    }
+
+    /// <summary>The job store's one scheduled job is the one recorded on the instance's one timer.</summary>
+    private static async Task OnlyScheduledJobIsTheTimersOfAsync(HostFactory host, string instanceId)
+    {
+        var job = Assert.Single(await host.RunStore.ListBookmarksAsync(instanceId, CancellationToken.None)).SchedulerJobId;
+        Assert.Equal(job, Assert.Single(host.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 10)).Key);
     }
 }
