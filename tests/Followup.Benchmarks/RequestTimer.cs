@@ -63,6 +63,16 @@ internal static class Stats
     /// <summary>CPU time of this process so far.</summary>
     public static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
 
+    /// <summary>The collections of each generation so far (0, 1, 2).</summary>
+    public static int[] Collections() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+
+    /// <summary>The collections of each generation since <paramref name="before"/>, as a person reads them.</summary>
+    public static string Collections(int[] before)
+    {
+        var now = Collections();
+        return $"{now[0] - before[0]} collections ({now[1] - before[1]} of gen 1, {now[2] - before[2]} of gen 2)";
+    }
+
     /// <summary>This process's calls to write files and sockets so far, and the bytes they passed (Linux); zeros elsewhere.</summary>
     public static (long Calls, long Bytes) Writes()
     {

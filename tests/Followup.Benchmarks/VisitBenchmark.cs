@@ -67,6 +67,7 @@ internal sealed partial class VisitBenchmark(RequestTimer timer, int callers, Fu
         var allocated = GC.GetTotalAllocatedBytes();
         var writes = Stats.Writes();
         var (jitted, jitTime, gcPaused) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime(), GC.GetTotalPauseDuration());
+        var collections = Stats.Collections();
         var total = Stopwatch.StartNew();
         var visits = Stopwatch.StartNew();
         await bench.VisitsAsync(customers);
@@ -88,7 +89,7 @@ internal sealed partial class VisitBenchmark(RequestTimer timer, int callers, Fu
         Console.WriteLine($"  CPU per visit {cpu.TotalMilliseconds / n:F1} ms (this process: host and callers){(databaseCpu is null ? "" : $" + {dbCpu.TotalMilliseconds / n:F1} ms (database server)")}, " +
             $"allocated per visit {(GC.GetTotalAllocatedBytes() - allocated) / n / 1024} KiB, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB");
         Console.WriteLine($"  JIT during the run: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted} methods, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms; " +
-            $"GC pauses {(GC.GetTotalPauseDuration() - gcPaused).TotalMilliseconds:F0} ms; " +
+            $"GC pauses {(GC.GetTotalPauseDuration() - gcPaused).TotalMilliseconds:F0} ms in {Stats.Collections(collections)}; " +
             $"writes per visit (files and sockets, this process): {(double)written.Calls / n:F0} calls, {written.Bytes / n / 1024} KiB");
         foreach (var line in timer.Breakdown())
             Console.WriteLine(line);
