@@ -68,6 +68,64 @@ public sealed class SqliteLogTests
     }
 
     /// <summary>
+    /// The pool keeps SQLite's connection open between uses, and the settings stay with it: they are sent when it is
+    /// first opened, not each time a context takes it from the pool again (a context opens its connection for each
+    /// query). A setting changed on purpose on the pooled connection stays changed; a new connection gets them all.
+    /// </summary>
+    [Fact]
+    public async Task TheEnginesSettings_AreSentOncePerConnection_NotEachTimeTheContextOpensIt()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"followup-pragmas-{Guid.NewGuid():N}.db");
+        var database = WorkflowDatabase.Sqlite($"Data Source={path}");
+        var options = database.Configure(new DbContextOptionsBuilder<WorkflowDbContext>()).Options;
+        try
+        {
+            await using (var first = new WorkflowDbContext(options))
+            {
+                Assert.Equal(1, await ScalarAsync(first, "PRAGMA synchronous")); // NORMAL
+                await first.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL");
+            }
+            await using (var again = new WorkflowDbContext(options))
+                Assert.Equal(2, await ScalarAsync(again, "PRAGMA synchronous")); // the pool's connection, as it was left
+
+            ClearPool();
+            await using (var fresh = new WorkflowDbContext(options))
+            {
+                Assert.Equal(1, await ScalarAsync(fresh, "PRAGMA synchronous"));
+                Assert.Equal(Persistence.Sqlite.SqlitePragmaInterceptor.BusyTimeoutMilliseconds, await ScalarAsync(fresh, "PRAGMA busy_timeout"));
+            }
+        }
+        finally
+        {
+            ClearPool();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+                File.Delete(path + suffix);
+        }
+
+        void ClearPool()
+        {
+            using var connection = new SqliteConnection(database.ConnectionString);
+            SqliteConnection.ClearPool(connection);
+        }
+
+        static async Task<long> ScalarAsync(DbContext context, string sql)
+        {
+            var connection = context.Database.GetDbConnection();
+            await context.Database.OpenConnectionAsync();
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                return Convert.ToInt64(await command.ExecuteScalarAsync());
+            }
+            finally
+            {
+                await context.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    /// <summary>
     /// How many times the log started again while 16 callers at once each start instances and resume them, 2,000 in
     /// all: the log's header counts its restarts.
     /// </summary>

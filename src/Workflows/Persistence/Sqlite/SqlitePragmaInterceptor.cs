@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Followup.Workflows.Persistence.Sqlite;
@@ -10,6 +12,8 @@ namespace Followup.Workflows.Persistence.Sqlite;
 /// would run inside the commit of whichever connection wrote last, with two syncs of the disk while every other writer
 /// waits: a long log passes that mark on almost every commit, so a burst writing records stalled every few dozen
 /// commits. Each connection checkpoints itself only at <see cref="SqliteLogLimits.WriterLimitPages"/>.
+/// The settings stay with SQLite's connection, which the pool keeps open between uses: they are sent once for each,
+/// not each time a context opens it.
 /// </summary>
 public sealed class SqlitePragmaInterceptor(SqliteLogLimits log) : DbConnectionInterceptor
 {
@@ -19,18 +23,36 @@ public sealed class SqlitePragmaInterceptor(SqliteLogLimits log) : DbConnectionI
     private readonly string _pragmas = "PRAGMA synchronous=NORMAL; " +
         $"PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint={log.WriterLimitPages};";
 
+    /// <summary>SQLite's connections (the pool's, kept open between uses) and the settings each was given.</summary>
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, string> Applied = [];
+
     public async Task ApplyAsync(DbConnection connection, CancellationToken cancellationToken)
     {
+        if (IsApplied(connection))
+            return;
         await using var command = connection.CreateCommand();
         command.CommandText = _pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        Remember(connection);
     }
 
     public void Apply(DbConnection connection)
     {
+        if (IsApplied(connection))
+            return;
         using var command = connection.CreateCommand();
         command.CommandText = _pragmas;
         command.ExecuteNonQuery();
+        Remember(connection);
+    }
+
+    private bool IsApplied(DbConnection connection) =>
+        connection is SqliteConnection { Handle: { } handle } && Applied.TryGetValue(handle, out var applied) && applied == _pragmas;
+
+    private void Remember(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle })
+            Applied.AddOrUpdate(handle, _pragmas);
     }
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
