@@ -8,6 +8,11 @@ namespace Followup.Benchmarks;
 internal sealed partial class RequestTimer
 {
     private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _byKind = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<(long Started, string Kind, double Ms)> _slow = [];
+    private long _since = Stopwatch.GetTimestamp();
+
+    /// <summary>Requests that took longer than this are kept with the moment they started, to be listed.</summary>
+    private const double SlowMs = 200;
 
     public bool Recording { get; set; } = true;
 
@@ -19,13 +24,28 @@ internal sealed partial class RequestTimer
     [GeneratedRegex(@"/(?=[^/]*\d)[^/]{6,}|/[A-Za-z0-9_-]{20,}")]
     private static partial Regex Id();
 
-    public void Add(string kind, double ms) => _byKind.GetOrAdd(kind, _ => []).Add(ms);
+    public void Add(string kind, double ms, long started = 0)
+    {
+        _byKind.GetOrAdd(kind, _ => []).Add(ms);
+        if (ms > SlowMs)
+            _slow.Add((started, kind, ms));
+    }
 
     public int Count => _byKind.Values.Sum(b => b.Count);
 
     public double[] All() => [.. _byKind.Values.SelectMany(b => b).Order()];
 
-    public void Clear() => _byKind.Clear();
+    public void Clear()
+    {
+        _byKind.Clear();
+        _slow.Clear();
+        _since = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>The slowest requests over <see cref="SlowMs"/>, each with when it started (seconds into the run): a pause shared by many shows as one moment.</summary>
+    public IEnumerable<string> Slowest(int count) =>
+        _slow.OrderByDescending(s => s.Ms).Take(count)
+            .Select(s => $"  slow: {s.Kind,-36} {s.Ms,7:F0} ms, started {Stopwatch.GetElapsedTime(_since, s.Started).TotalSeconds,6:F2} s into the run");
 
     /// <summary>One line per kind of request: how many, p50, p99, and its share of all the time spent waiting.</summary>
     public IEnumerable<string> Breakdown()
@@ -49,7 +69,7 @@ internal sealed partial class RequestTimer
             // The body is read before the time is taken: a request is done when its answer has arrived.
             await response.Content.LoadIntoBufferAsync(cancellationToken);
             if (timer.Recording)
-                timer.Add(Kind(request), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                timer.Add(Kind(request), Stopwatch.GetElapsedTime(started).TotalMilliseconds, started);
             return response;
         }
     }

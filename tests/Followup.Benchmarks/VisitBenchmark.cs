@@ -91,7 +91,7 @@ internal sealed partial class VisitBenchmark(RequestTimer timer, int callers, Fu
         Console.WriteLine($"  JIT during the run: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted} methods, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms; " +
             $"GC pauses {(GC.GetTotalPauseDuration() - gcPaused).TotalMilliseconds:F0} ms in {Stats.Collections(collections)}; " +
             $"writes per visit (files and sockets, this process): {(double)written.Calls / n:F0} calls, {written.Bytes / n / 1024} KiB");
-        foreach (var line in timer.Breakdown())
+        foreach (var line in timer.Breakdown().Concat(timer.Slowest(12)))
             Console.WriteLine(line);
         if (allocations != null)
         {

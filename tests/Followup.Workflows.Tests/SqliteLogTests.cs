@@ -68,6 +68,71 @@ public sealed class SqliteLogTests
     }
 
     /// <summary>
+    /// The engine's writers hand the file on from one to the next, the next one already waiting its turn. A context's
+    /// write (a visit opened at the desk, a message marked sent) takes its turn among them: before, it waited on
+    /// SQLite's busy handler, which only finds the file free by chance between two of them, and failed with "database
+    /// is locked" once its busy timeout had passed.
+    /// </summary>
+    [Fact]
+    public async Task AContextsWrite_TakesItsTurnAmongTheEnginesWriters()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"followup-turns-{Guid.NewGuid():N}.db");
+        var database = WorkflowDatabase.Sqlite($"Data Source={path}");
+        var options = database.Configure(new DbContextOptionsBuilder<WorkflowDbContext>()).Options;
+        try
+        {
+            await using (var setup = new WorkflowDbContext(options))
+                await setup.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; CREATE TABLE t (x BLOB);");
+            using var stop = new CancellationTokenSource();
+            var bursts = 0;
+            var writers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await using var burst = await Persistence.Sql.BurstTransaction.BeginAsync(database, CancellationToken.None);
+                    // One row written, then some 20 ms of work with the file held, as a burst's steps.
+                    await using (var command = burst.Connection.CreateCommand())
+                    {
+                        command.Transaction = burst.Transaction;
+                        command.CommandText = "INSERT INTO t VALUES (x'01'); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT sum(i) FROM n";
+                        await command.ExecuteNonQueryAsync();
+                    }
+                    await burst.Transaction.CommitAsync();
+                    Interlocked.Increment(ref bursts);
+                }
+            })).ToArray();
+            while (Volatile.Read(ref bursts) < 4)
+                await Task.Yield();
+
+            // Rows are numbered in the order their writes committed: the engine's writes passed meanwhile are counted
+            // from the rows, not from when this test gets to look (on a busy machine, later).
+            long rowsBefore;
+            await using (var context = new WorkflowDbContext(options))
+            {
+                // A read first: the context and its connection are ready before the count starts.
+                await context.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM t").SingleAsync();
+                rowsBefore = Volatile.Read(ref bursts);
+                await context.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (x'02')");
+            }
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+            long mine;
+            await using (var context = new WorkflowDbContext(options))
+                mine = await context.Database.SqlQueryRaw<long>("SELECT rowid AS \"Value\" FROM t WHERE x = x'02'").SingleAsync();
+            var waited = mine - 1 - rowsBefore;
+
+            Assert.True(waited <= 3, $"The context's write waited for {waited} of the engine's writes.");
+        }
+        finally
+        {
+            using var connection = new SqliteConnection(database.ConnectionString);
+            SqliteConnection.ClearPool(connection);
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+                File.Delete(path + suffix);
+        }
+    }
+
+    /// <summary>
     /// The pool keeps SQLite's connection open between uses, and the settings stay with it: they are sent when it is
     /// first opened, not each time a context takes it from the pool again (a context opens its connection for each
     /// query). A setting changed on purpose on the pooled connection stays changed; a new connection gets them all.

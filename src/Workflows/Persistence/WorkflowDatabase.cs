@@ -53,10 +53,10 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
         return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
     }
 
-    /// <summary>Points a context at this database (SQLite with its per-connection pragmas, or Npgsql); each set of migrations keeps its own history table.</summary>
+    /// <summary>Points a context at this database (SQLite with its per-connection pragmas and the writers' turns, or Npgsql); each set of migrations keeps its own history table.</summary>
     public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string? historyTable = null) => Provider == DatabaseProvider.Postgres
         ? options.UseNpgsql(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); })
-        : options.UseSqlite(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); }).AddInterceptors(SqlitePragmas);
+        : options.UseSqlite(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); }).AddInterceptors(SqlitePragmas, new Sqlite.SqliteTurnInterceptor(this));
 
     /// <summary>An open connection of the provider; for writing, with the engine's per-connection settings on SQLite (a read needs none).</summary>
     public async Task<System.Data.Common.DbConnection> OpenAsync(bool forWriting, CancellationToken cancellationToken)
