@@ -133,6 +133,72 @@ public sealed class SqliteLogTests
     }
 
     /// <summary>
+    /// A context gives the writers' turn back however its write ends: committed, rolled back, a transaction left without
+    /// either, a statement that fails, one cancelled. A turn kept would stop every writer of the process.
+    /// </summary>
+    [Fact]
+    public async Task AContextGivesTheTurnBack_HoweverItsWriteEnds()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"followup-turns-{Guid.NewGuid():N}.db");
+        var database = WorkflowDatabase.Sqlite($"Data Source={path}");
+        var options = database.Configure(new DbContextOptionsBuilder<WorkflowDbContext>()).Options;
+        var turn = Persistence.Sqlite.SqliteWriteTurns.For(database);
+        try
+        {
+            await using (var setup = new WorkflowDbContext(options))
+                await setup.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; CREATE TABLE t (x INTEGER PRIMARY KEY);");
+            Assert.Equal(1, turn.CurrentCount);
+
+            await using (var committed = new WorkflowDbContext(options))
+            {
+                await using var transaction = await committed.Database.BeginTransactionAsync();
+                Assert.Equal(0, turn.CurrentCount); // held from the transaction's start
+                await committed.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (1)");
+                await transaction.CommitAsync();
+            }
+            Assert.Equal(1, turn.CurrentCount);
+
+            await using (var rolledBack = new WorkflowDbContext(options))
+            {
+                await using var transaction = await rolledBack.Database.BeginTransactionAsync();
+                await rolledBack.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (2)");
+                await transaction.RollbackAsync();
+            }
+            Assert.Equal(1, turn.CurrentCount);
+
+            await using (var abandoned = new WorkflowDbContext(options))
+            {
+                await using var transaction = await abandoned.Database.BeginTransactionAsync();
+                await abandoned.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (3)");
+            }
+            Assert.Equal(1, turn.CurrentCount);
+
+            await using (var failing = new WorkflowDbContext(options))
+                await Assert.ThrowsAsync<SqliteException>(() => failing.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (1)"));
+            Assert.Equal(1, turn.CurrentCount);
+
+            await using (var cancelled = new WorkflowDbContext(options))
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (4)", new CancellationToken(true)));
+            Assert.Equal(1, turn.CurrentCount);
+
+            // A write that returns rows outside a transaction holds the turn until its reader is closed.
+            await using (var returning = new WorkflowDbContext(options))
+                Assert.Equal([5L], await returning.Database.SqlQueryRaw<long>("INSERT INTO t VALUES (5) RETURNING x AS \"Value\"").ToListAsync());
+            Assert.Equal(1, turn.CurrentCount);
+
+            await using (var check = new WorkflowDbContext(options))
+                Assert.Equal([1L, 5L], await check.Database.SqlQueryRaw<long>("SELECT x AS \"Value\" FROM t ORDER BY x").ToListAsync());
+        }
+        finally
+        {
+            using var connection = new SqliteConnection(database.ConnectionString);
+            SqliteConnection.ClearPool(connection);
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+                File.Delete(path + suffix);
+        }
+    }
+
+    /// <summary>
     /// The pool keeps SQLite's connection open between uses, and the settings stay with it: they are sent when it is
     /// first opened, not each time a context takes it from the pool again (a context opens its connection for each
     /// query). A setting changed on purpose on the pooled connection stays changed; a new connection gets them all.

@@ -209,4 +209,17 @@ public sealed class SqliteTurnInterceptor(WorkflowDatabase database) : IDbTransa
             Give(command.Connection);
         return Task.CompletedTask;
     }
+
+    public void CommandCanceled(DbCommand command, CommandEndEventData eventData)
+    {
+        if (command.Transaction is null)
+            Give(command.Connection);
+    }
+
+    public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (command.Transaction is null)
+            Give(command.Connection);
+        return Task.CompletedTask;
+    }
 }
