@@ -12,7 +12,7 @@ internal sealed partial class RequestTimer
     private long _since = Stopwatch.GetTimestamp();
 
     /// <summary>Requests that took longer than this are kept with the moment they started, to be listed.</summary>
-    private const double SlowMs = 200;
+    private const double SlowMs = 50;
 
     public bool Recording { get; set; } = true;
 

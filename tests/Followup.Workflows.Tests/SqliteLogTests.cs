@@ -76,60 +76,49 @@ public sealed class SqliteLogTests
     [Fact]
     public async Task AContextsWrite_TakesItsTurnAmongTheEnginesWriters()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"followup-turns-{Guid.NewGuid():N}.db");
-        var database = WorkflowDatabase.Sqlite($"Data Source={path}");
-        var options = database.Configure(new DbContextOptionsBuilder<WorkflowDbContext>()).Options;
-        try
+        using var file = new PooledFile();
+        var (database, options) = (file.Database, file.Options);
+        await using (var setup = new WorkflowDbContext(options))
+            await setup.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; CREATE TABLE t (x BLOB);");
+        using var stop = new CancellationTokenSource();
+        var bursts = 0;
+        var writers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
         {
-            await using (var setup = new WorkflowDbContext(options))
-                await setup.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; CREATE TABLE t (x BLOB);");
-            using var stop = new CancellationTokenSource();
-            var bursts = 0;
-            var writers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            while (!stop.IsCancellationRequested)
             {
-                while (!stop.IsCancellationRequested)
+                await using var burst = await Persistence.Sql.BurstTransaction.BeginAsync(database, CancellationToken.None);
+                // One row written, then some 20 ms of work with the file held, as a burst's steps.
+                await using (var command = burst.Connection.CreateCommand())
                 {
-                    await using var burst = await Persistence.Sql.BurstTransaction.BeginAsync(database, CancellationToken.None);
-                    // One row written, then some 20 ms of work with the file held, as a burst's steps.
-                    await using (var command = burst.Connection.CreateCommand())
-                    {
-                        command.Transaction = burst.Transaction;
-                        command.CommandText = "INSERT INTO t VALUES (x'01'); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT sum(i) FROM n";
-                        await command.ExecuteNonQueryAsync();
-                    }
-                    await burst.Transaction.CommitAsync();
-                    Interlocked.Increment(ref bursts);
+                    command.Transaction = burst.Transaction;
+                    command.CommandText = "INSERT INTO t VALUES (x'01'); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT sum(i) FROM n";
+                    await command.ExecuteNonQueryAsync();
                 }
-            })).ToArray();
-            while (Volatile.Read(ref bursts) < 4)
-                await Task.Yield();
-
-            // Rows are numbered in the order their writes committed: the engine's writes passed meanwhile are counted
-            // from the rows, not from when this test gets to look (on a busy machine, later).
-            long rowsBefore;
-            await using (var context = new WorkflowDbContext(options))
-            {
-                // A read first: the context and its connection are ready before the count starts.
-                await context.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM t").SingleAsync();
-                rowsBefore = Volatile.Read(ref bursts);
-                await context.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (x'02')");
+                await burst.Transaction.CommitAsync();
+                Interlocked.Increment(ref bursts);
             }
-            await stop.CancelAsync();
-            await Task.WhenAll(writers);
-            long mine;
-            await using (var context = new WorkflowDbContext(options))
-                mine = await context.Database.SqlQueryRaw<long>("SELECT rowid AS \"Value\" FROM t WHERE x = x'02'").SingleAsync();
-            var waited = mine - 1 - rowsBefore;
+        })).ToArray();
+        while (Volatile.Read(ref bursts) < 4)
+            await Task.Yield();
 
-            Assert.True(waited <= 3, $"The context's write waited for {waited} of the engine's writes.");
-        }
-        finally
+        // Rows are numbered in the order their writes committed: the engine's writes passed meanwhile are counted
+        // from the rows, not from when this test gets to look (on a busy machine, later).
+        long rowsBefore;
+        await using (var context = new WorkflowDbContext(options))
         {
-            using var connection = new SqliteConnection(database.ConnectionString);
-            SqliteConnection.ClearPool(connection);
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-                File.Delete(path + suffix);
+            // A read first: the context and its connection are ready before the count starts.
+            await context.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM t").SingleAsync();
+            rowsBefore = Volatile.Read(ref bursts);
+            await context.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (x'02')");
         }
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+        long mine;
+        await using (var context = new WorkflowDbContext(options))
+            mine = await context.Database.SqlQueryRaw<long>("SELECT rowid AS \"Value\" FROM t WHERE x = x'02'").SingleAsync();
+        var waited = mine - 1 - rowsBefore;
+
+        Assert.True(waited <= 3, $"The context's write waited for {waited} of the engine's writes.");
     }
 
     /// <summary>
@@ -139,63 +128,52 @@ public sealed class SqliteLogTests
     [Fact]
     public async Task AContextGivesTheTurnBack_HoweverItsWriteEnds()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"followup-turns-{Guid.NewGuid():N}.db");
-        var database = WorkflowDatabase.Sqlite($"Data Source={path}");
-        var options = database.Configure(new DbContextOptionsBuilder<WorkflowDbContext>()).Options;
-        var turn = Persistence.Sqlite.SqliteWriteTurns.For(database);
-        try
+        using var file = new PooledFile();
+        var options = file.Options;
+        var turn = Persistence.Sqlite.SqliteWriteTurns.For(file.Database);
+        await using (var setup = new WorkflowDbContext(options))
+            await setup.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; CREATE TABLE t (x INTEGER PRIMARY KEY);");
+        Assert.Equal(1, turn.CurrentCount);
+
+        await using (var committed = new WorkflowDbContext(options))
         {
-            await using (var setup = new WorkflowDbContext(options))
-                await setup.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; CREATE TABLE t (x INTEGER PRIMARY KEY);");
-            Assert.Equal(1, turn.CurrentCount);
-
-            await using (var committed = new WorkflowDbContext(options))
-            {
-                await using var transaction = await committed.Database.BeginTransactionAsync();
-                Assert.Equal(0, turn.CurrentCount); // held from the transaction's start
-                await committed.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (1)");
-                await transaction.CommitAsync();
-            }
-            Assert.Equal(1, turn.CurrentCount);
-
-            await using (var rolledBack = new WorkflowDbContext(options))
-            {
-                await using var transaction = await rolledBack.Database.BeginTransactionAsync();
-                await rolledBack.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (2)");
-                await transaction.RollbackAsync();
-            }
-            Assert.Equal(1, turn.CurrentCount);
-
-            await using (var abandoned = new WorkflowDbContext(options))
-            {
-                await using var transaction = await abandoned.Database.BeginTransactionAsync();
-                await abandoned.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (3)");
-            }
-            Assert.Equal(1, turn.CurrentCount);
-
-            await using (var failing = new WorkflowDbContext(options))
-                await Assert.ThrowsAsync<SqliteException>(() => failing.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (1)"));
-            Assert.Equal(1, turn.CurrentCount);
-
-            await using (var cancelled = new WorkflowDbContext(options))
-                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (4)", new CancellationToken(true)));
-            Assert.Equal(1, turn.CurrentCount);
-
-            // A write that returns rows outside a transaction holds the turn until its reader is closed.
-            await using (var returning = new WorkflowDbContext(options))
-                Assert.Equal([5L], await returning.Database.SqlQueryRaw<long>("INSERT INTO t VALUES (5) RETURNING x AS \"Value\"").ToListAsync());
-            Assert.Equal(1, turn.CurrentCount);
-
-            await using (var check = new WorkflowDbContext(options))
-                Assert.Equal([1L, 5L], await check.Database.SqlQueryRaw<long>("SELECT x AS \"Value\" FROM t ORDER BY x").ToListAsync());
+            await using var transaction = await committed.Database.BeginTransactionAsync();
+            Assert.Equal(0, turn.CurrentCount); // held from the transaction's start
+            await committed.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (1)");
+            await transaction.CommitAsync();
         }
-        finally
+        Assert.Equal(1, turn.CurrentCount);
+
+        await using (var rolledBack = new WorkflowDbContext(options))
         {
-            using var connection = new SqliteConnection(database.ConnectionString);
-            SqliteConnection.ClearPool(connection);
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-                File.Delete(path + suffix);
+            await using var transaction = await rolledBack.Database.BeginTransactionAsync();
+            await rolledBack.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (2)");
+            await transaction.RollbackAsync();
         }
+        Assert.Equal(1, turn.CurrentCount);
+
+        await using (var abandoned = new WorkflowDbContext(options))
+        {
+            await using var transaction = await abandoned.Database.BeginTransactionAsync();
+            await abandoned.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (3)");
+        }
+        Assert.Equal(1, turn.CurrentCount);
+
+        await using (var failing = new WorkflowDbContext(options))
+            await Assert.ThrowsAsync<SqliteException>(() => failing.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (1)"));
+        Assert.Equal(1, turn.CurrentCount);
+
+        await using (var cancelled = new WorkflowDbContext(options))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (4)", new CancellationToken(true)));
+        Assert.Equal(1, turn.CurrentCount);
+
+        // A write that returns rows outside a transaction holds the turn until its reader is closed.
+        await using (var returning = new WorkflowDbContext(options))
+            Assert.Equal([5L], await returning.Database.SqlQueryRaw<long>("INSERT INTO t VALUES (5) RETURNING x AS \"Value\"").ToListAsync());
+        Assert.Equal(1, turn.CurrentCount);
+
+        await using (var check = new WorkflowDbContext(options))
+            Assert.Equal([1L, 5L], await check.Database.SqlQueryRaw<long>("SELECT x AS \"Value\" FROM t ORDER BY x").ToListAsync());
     }
 
     /// <summary>
@@ -206,37 +184,21 @@ public sealed class SqliteLogTests
     [Fact]
     public async Task TheEnginesSettings_AreSentOncePerConnection_NotEachTimeTheContextOpensIt()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"followup-pragmas-{Guid.NewGuid():N}.db");
-        var database = WorkflowDatabase.Sqlite($"Data Source={path}");
-        var options = database.Configure(new DbContextOptionsBuilder<WorkflowDbContext>()).Options;
-        try
+        using var file = new PooledFile();
+        var options = file.Options;
+        await using (var first = new WorkflowDbContext(options))
         {
-            await using (var first = new WorkflowDbContext(options))
-            {
-                Assert.Equal(1, await ScalarAsync(first, "PRAGMA synchronous")); // NORMAL
-                await first.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL");
-            }
-            await using (var again = new WorkflowDbContext(options))
-                Assert.Equal(2, await ScalarAsync(again, "PRAGMA synchronous")); // the pool's connection, as it was left
-
-            ClearPool();
-            await using (var fresh = new WorkflowDbContext(options))
-            {
-                Assert.Equal(1, await ScalarAsync(fresh, "PRAGMA synchronous"));
-                Assert.Equal(Persistence.Sqlite.SqlitePragmaInterceptor.BusyTimeoutMilliseconds, await ScalarAsync(fresh, "PRAGMA busy_timeout"));
-            }
+            Assert.Equal(1, await ScalarAsync(first, "PRAGMA synchronous")); // NORMAL
+            await first.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL");
         }
-        finally
-        {
-            ClearPool();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-                File.Delete(path + suffix);
-        }
+        await using (var again = new WorkflowDbContext(options))
+            Assert.Equal(2, await ScalarAsync(again, "PRAGMA synchronous")); // the pool's connection, as it was left
 
-        void ClearPool()
+        file.ClearPool();
+        await using (var fresh = new WorkflowDbContext(options))
         {
-            using var connection = new SqliteConnection(database.ConnectionString);
-            SqliteConnection.ClearPool(connection);
+            Assert.Equal(1, await ScalarAsync(fresh, "PRAGMA synchronous"));
+            Assert.Equal(Persistence.Sqlite.SqlitePragmaInterceptor.BusyTimeoutMilliseconds, await ScalarAsync(fresh, "PRAGMA busy_timeout"));
         }
 
         static async Task<long> ScalarAsync(DbContext context, string sql)
@@ -253,6 +215,36 @@ public sealed class SqliteLogTests
             {
                 await context.Database.CloseConnectionAsync();
             }
+        }
+    }
+
+    /// <summary>A SQLite file of its own, on pooled connections with the engine's settings; its pool is cleared and the file deleted at the end.</summary>
+    private sealed class PooledFile : IDisposable
+    {
+        private readonly string _path = Path.Combine(Path.GetTempPath(), $"followup-pooled-{Guid.NewGuid():N}.db");
+
+        public PooledFile()
+        {
+            Database = WorkflowDatabase.Sqlite($"Data Source={_path}");
+            Options = Database.Configure(new DbContextOptionsBuilder<WorkflowDbContext>()).Options;
+        }
+
+        public WorkflowDatabase Database { get; }
+
+        public DbContextOptions Options { get; }
+
+        /// <summary>Closes the pool's connections to the file: the next context opens a new one.</summary>
+        public void ClearPool()
+        {
+            using var connection = new SqliteConnection(Database.ConnectionString);
+            SqliteConnection.ClearPool(connection);
+        }
+
+        public void Dispose()
+        {
+            ClearPool();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+                File.Delete(_path + suffix);
         }
     }
 

@@ -47,9 +47,9 @@ public sealed class SqliteTurnInterceptor(WorkflowDatabase database) : IDbTransa
             turn.Release();
     }
 
-    /// <summary>The connection of a transaction that has ended (SQLite's transaction forgets it then).</summary>
-    private static DbConnection? ConnectionOf(DbTransaction transaction, DbContextEventData eventData) =>
-        transaction.Connection ?? (eventData.Context?.Database is { } db ? Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db) : null);
+    /// <summary>The connection of a transaction that has ended (SQLite's transaction forgets it then), or failed to begin.</summary>
+    private static DbConnection? ConnectionOf(DbTransaction? transaction, DbContextEventData eventData) =>
+        transaction?.Connection ?? (eventData.Context?.Database is { } db ? Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db) : null);
 
     private static Microsoft.Data.Sqlite.SqliteException Locked() => new("database is locked (the writers' turn did not come)", 5);
 
