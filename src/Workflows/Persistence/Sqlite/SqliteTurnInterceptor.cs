@@ -79,147 +79,89 @@ public sealed class SqliteTurnInterceptor(WorkflowDatabase database) : IDbTransa
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Give(ConnectionOf(transaction, eventData));
 
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Give(ConnectionOf(transaction, eventData));
-        return Task.CompletedTask;
-    }
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        Given(ConnectionOf(transaction, eventData));
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Give(ConnectionOf(transaction, eventData));
 
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Give(ConnectionOf(transaction, eventData));
-        return Task.CompletedTask;
-    }
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        Given(ConnectionOf(transaction, eventData));
 
     public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Give(ConnectionOf(transaction, eventData));
 
-    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Give(ConnectionOf(transaction, eventData));
-        return Task.CompletedTask;
-    }
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default) =>
+        Given(ConnectionOf(transaction, eventData));
 
     public void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Give(connection);
 
-    public Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
+    public Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData) => Given(connection);
+
+    private static Task Given(DbConnection? connection)
     {
         Give(connection);
         return Task.CompletedTask;
     }
 
     // A write outside a transaction holds the turn while its statement runs (a reader's, until it is closed).
-    public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    private T TakenFor<T>(DbCommand command, T result)
     {
         if (WritesAlone(command))
             Take(command.Connection!);
         return result;
     }
 
-    public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
+    private async ValueTask<T> TakenForAsync<T>(DbCommand command, T result, CancellationToken cancellationToken)
     {
         if (WritesAlone(command))
             await TakeAsync(command.Connection!, cancellationToken);
         return result;
     }
 
-    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    private static T GivenFor<T>(DbCommand command, T result)
     {
         if (command.Transaction is null)
             Give(command.Connection);
         return result;
     }
 
-    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        if (command.Transaction is null)
-            Give(command.Connection);
-        return ValueTask.FromResult(result);
-    }
+    public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) => TakenFor(command, result);
 
-    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        if (WritesAlone(command))
-            Take(command.Connection!);
-        return result;
-    }
+    public ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default) => TakenForAsync(command, result, cancellationToken);
 
-    public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        if (WritesAlone(command))
-            await TakeAsync(command.Connection!, cancellationToken);
-        return result;
-    }
+    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
+        TakenFor(command, result);
 
-    public InterceptionResult DataReaderClosing(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
-    {
-        if (command.Transaction is null)
-            Give(command.Connection);
-        return result;
-    }
+    public ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) => TakenForAsync(command, result, cancellationToken);
 
-    public ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
-    {
-        if (command.Transaction is null)
-            Give(command.Connection);
-        return ValueTask.FromResult(result);
-    }
+    public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result) => TakenFor(command, result);
 
-    public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-    {
-        if (WritesAlone(command))
-            Take(command.Connection!);
-        return result;
-    }
+    public ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result,
+        CancellationToken cancellationToken = default) => TakenForAsync(command, result, cancellationToken);
 
-    public async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result,
-        CancellationToken cancellationToken = default)
-    {
-        if (WritesAlone(command))
-            await TakeAsync(command.Connection!, cancellationToken);
-        return result;
-    }
+    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result) => GivenFor(command, result);
 
-    public object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
-    {
-        if (command.Transaction is null)
-            Give(command.Connection);
-        return result;
-    }
+    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(GivenFor(command, result));
 
-    public ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
-    {
-        if (command.Transaction is null)
-            Give(command.Connection);
-        return ValueTask.FromResult(result);
-    }
+    public InterceptionResult DataReaderClosing(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result) => GivenFor(command, result);
 
-    public void CommandFailed(DbCommand command, CommandErrorEventData eventData)
-    {
-        if (command.Transaction is null)
-            Give(command.Connection);
-    }
+    public ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result) =>
+        ValueTask.FromResult(GivenFor(command, result));
 
-    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        if (command.Transaction is null)
-            Give(command.Connection);
-        return Task.CompletedTask;
-    }
+    public object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result) => GivenFor(command, result);
 
-    public void CommandCanceled(DbCommand command, CommandEndEventData eventData)
-    {
-        if (command.Transaction is null)
-            Give(command.Connection);
-    }
+    public ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(GivenFor(command, result));
 
-    public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        if (command.Transaction is null)
-            Give(command.Connection);
-        return Task.CompletedTask;
-    }
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => GivenFor(command, 0);
+
+    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default) =>
+        GivenFor(command, Task.CompletedTask);
+
+    public void CommandCanceled(DbCommand command, CommandEndEventData eventData) => GivenFor(command, 0);
+
+    public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default) =>
+        GivenFor(command, Task.CompletedTask);
 }
