@@ -177,6 +177,36 @@ public sealed class SqliteLogTests
     }
 
     /// <summary>
+    /// A turn that does not come within SQLite's busy timeout (a writer stuck with it) fails a burst and a context's
+    /// write as SQLite would, "database is locked", instead of keeping them waiting; neither gives back a turn it never
+    /// had.
+    /// </summary>
+    [Fact]
+    public async Task ATurnThatDoesNotCome_FailsTheWriteAsSqliteWould()
+    {
+        using var file = new PooledFile();
+        await using (var setup = new WorkflowDbContext(file.Options))
+            await setup.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; CREATE TABLE t (x INTEGER);");
+        var turn = Persistence.Sqlite.SqliteWriteTurns.For(file.Database);
+        await turn.WaitAsync();
+        try
+        {
+            var burst = Assert.ThrowsAsync<SqliteException>(() => Persistence.Sql.BurstTransaction.BeginAsync(file.Database, CancellationToken.None));
+            await using var context = new WorkflowDbContext(file.Options);
+            var write = Assert.ThrowsAsync<SqliteException>(() => context.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (1)"));
+            Assert.All(await Task.WhenAll(burst, write), e => Assert.Equal(5, e.SqliteErrorCode)); // SQLITE_BUSY: "database is locked"
+            Assert.Equal(0, turn.CurrentCount);
+        }
+        finally
+        {
+            turn.Release();
+        }
+        Assert.Equal(1, turn.CurrentCount);
+        await using (var after = new WorkflowDbContext(file.Options))
+            Assert.Equal(1, await after.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (2)"));
+    }
+
+    /// <summary>
     /// The pool keeps SQLite's connection open between uses, and the settings stay with it: they are sent when it is
     /// first opened, not each time a context takes it from the pool again (a context opens its connection for each
     /// query). A setting changed on purpose on the pooled connection stays changed; a new connection gets them all.

@@ -29,7 +29,7 @@ public sealed class BurstTransaction : IAsyncDisposable
     {
         var turn = database.Provider == DatabaseProvider.Sqlite ? Sqlite.SqliteWriteTurns.For(database) : null;
         if (turn != null)
-            await turn.WaitAsync(cancellationToken);
+            await Sqlite.SqliteWriteTurns.WaitAsync(turn, cancellationToken);
         try
         {
             var connection = await database.OpenAsync(forWriting: true, cancellationToken);

@@ -10,12 +10,9 @@ namespace Followup.Workflows.Persistence.Sqlite;
 /// a write outside one for as long as its statement runs. Without it such a write waited on SQLite's busy handler,
 /// which sleeps longer after each try (up to 100 ms a time) and finds the file free only by chance while the engine's
 /// writers hand it on from one to the next: opening a visit or a customer's first look at the page took up to seconds.
-/// A turn that does not come within SQLite's busy timeout fails as SQLite would ("database is locked").
 /// </summary>
 public sealed class SqliteTurnInterceptor(WorkflowDatabase database) : IDbTransactionInterceptor, IDbCommandInterceptor, IDbConnectionInterceptor
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(SqlitePragmaInterceptor.BusyTimeoutMilliseconds);
-
     /// <summary>The connections that hold the turn now.</summary>
     private static readonly ConditionalWeakTable<DbConnection, SemaphoreSlim> Holding = [];
 
@@ -27,8 +24,7 @@ public sealed class SqliteTurnInterceptor(WorkflowDatabase database) : IDbTransa
     {
         if (Holding.TryGetValue(connection, out _))
             return;
-        if (!Turn.Wait(Timeout))
-            throw Locked();
+        SqliteWriteTurns.Wait(Turn);
         Holding.AddOrUpdate(connection, Turn);
     }
 
@@ -36,8 +32,7 @@ public sealed class SqliteTurnInterceptor(WorkflowDatabase database) : IDbTransa
     {
         if (Holding.TryGetValue(connection, out _))
             return;
-        if (!await Turn.WaitAsync(Timeout, cancellationToken))
-            throw Locked();
+        await SqliteWriteTurns.WaitAsync(Turn, cancellationToken);
         Holding.AddOrUpdate(connection, Turn);
     }
 
@@ -50,8 +45,6 @@ public sealed class SqliteTurnInterceptor(WorkflowDatabase database) : IDbTransa
     /// <summary>The connection of a transaction that has ended (SQLite's transaction forgets it then), or failed to begin.</summary>
     private static DbConnection? ConnectionOf(DbTransaction? transaction, DbContextEventData eventData) =>
         transaction?.Connection ?? (eventData.Context?.Database is { } db ? Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db) : null);
-
-    private static Microsoft.Data.Sqlite.SqliteException Locked() => new("database is locked (the writers' turn did not come)", 5);
 
     /// <summary>A statement outside a transaction that changes the file (a read, or a write in a transaction, needs no turn of its own).</summary>
     private static bool WritesAlone(DbCommand command) => command.Transaction is null && !Reads(command.CommandText);
