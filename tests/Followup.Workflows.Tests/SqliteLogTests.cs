@@ -179,7 +179,7 @@ public sealed class SqliteLogTests
     /// <summary>
     /// A turn that does not come within SQLite's busy timeout (a writer stuck with it) fails a burst and a context's
     /// write as SQLite would, "database is locked", instead of keeping them waiting; neither gives back a turn it never
-    /// had.
+    /// had. A read meanwhile takes no turn and answers at once.
     /// </summary>
     [Fact]
     public async Task ATurnThatDoesNotCome_FailsTheWriteAsSqliteWould()
@@ -194,6 +194,10 @@ public sealed class SqliteLogTests
             var burst = Assert.ThrowsAsync<SqliteException>(() => Persistence.Sql.BurstTransaction.BeginAsync(file.Database, CancellationToken.None));
             await using var context = new WorkflowDbContext(file.Options);
             var write = Assert.ThrowsAsync<SqliteException>(() => context.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (1)"));
+            // A read takes no turn: it answers while the writes wait.
+            await using (var reader = new WorkflowDbContext(file.Options))
+                Assert.Equal(0L, await reader.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM t").SingleAsync());
+            Assert.False(burst.IsCompleted || write.IsCompleted);
             Assert.All(await Task.WhenAll(burst, write), e => Assert.Equal(5, e.SqliteErrorCode)); // SQLITE_BUSY: "database is locked"
             Assert.Equal(0, turn.CurrentCount);
         }
