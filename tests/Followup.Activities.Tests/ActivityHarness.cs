@@ -46,6 +46,7 @@ public sealed class ActivityHarness : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddFollowupWorkflows(database);
         services.AddFollowupActivities(configuration, database);
+        services.AddActivitiesFrom(typeof(ActivityHarness).Assembly);
         _services = services.BuildServiceProvider();
     }
 
@@ -80,6 +81,14 @@ public sealed class ActivityHarness : IAsyncDisposable
         var definition = await _services.GetRequiredService<WorkflowDefinitionService>().ImportAsync(
             Workflow(id, [activity], [], variables.Length == 0 ? "" : $"\"variables\": [{variables}],"), ImportMode.NewVersion, publish: true, CancellationToken.None);
         return await Runtime.StartAsync(new StartWorkflowRequest { DefinitionId = definition.DefinitionId, CorrelationId = Number, Input = input }, CancellationToken.None);
+    }
+
+    /// <summary>Starts a flowchart of <paramref name="activities"/> joined by <paramref name="connections"/>, correlated with the visit.</summary>
+    public async Task<WorkflowRunResult> RunFlowAsync(string[] activities, string[] connections)
+    {
+        var definition = await _services.GetRequiredService<WorkflowDefinitionService>().ImportAsync(
+            Workflow($"flow-test-{++_definitions}", activities, connections), ImportMode.NewVersion, publish: true, CancellationToken.None);
+        return await Runtime.StartAsync(new StartWorkflowRequest { DefinitionId = definition.DefinitionId, CorrelationId = Number }, CancellationToken.None);
     }
 
     /// <summary>Runs <paramref name="activity"/> and expects it to finish at once; returns its outcome.</summary>

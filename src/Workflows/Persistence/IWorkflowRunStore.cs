@@ -17,6 +17,9 @@ public sealed record CommitBatch
     /// <summary>Rows of modules' tables the burst's activities write (<see cref="BurstRecords"/>).</summary>
     public IReadOnlyList<RecordWrite> Records { get; init; } = [];
 
+    /// <summary>A module's write prepared in the burst, made in the commit's transaction (<see cref="IPreparedWrite"/>).</summary>
+    public IPreparedWrite? Prepared { get; init; }
+
     /// <summary>The burst's open transaction, when its steps used one; the commit writes in it.</summary>
     public Sql.BurstTransaction? Transaction { get; init; }
 

@@ -58,12 +58,15 @@ public sealed record WorkflowDatabase(DatabaseProvider Provider, string Connecti
         ? options.UseNpgsql(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); })
         : options.UseSqlite(ConnectionString, x => { if (historyTable != null) x.MigrationsHistoryTable(historyTable); }).AddInterceptors(SqlitePragmas, new Sqlite.SqliteTurnInterceptor(this));
 
+    /// <summary>A connection of the provider, not yet open (a context opens it for each query; a read needs no settings).</summary>
+    public System.Data.Common.DbConnection Connection() => Provider == DatabaseProvider.Postgres
+        ? new Npgsql.NpgsqlConnection(ConnectionString)
+        : new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString);
+
     /// <summary>An open connection of the provider; for writing, with the engine's per-connection settings on SQLite (a read needs none).</summary>
     public async Task<System.Data.Common.DbConnection> OpenAsync(bool forWriting, CancellationToken cancellationToken)
     {
-        System.Data.Common.DbConnection connection = Provider == DatabaseProvider.Postgres
-            ? new Npgsql.NpgsqlConnection(ConnectionString)
-            : new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString);
+        var connection = Connection();
         await connection.OpenAsync(cancellationToken);
         if (Provider == DatabaseProvider.Sqlite && forWriting)
             await SqlitePragmas.ApplyAsync(connection, cancellationToken);

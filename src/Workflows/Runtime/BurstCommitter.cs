@@ -118,6 +118,7 @@ public sealed class BurstCommitter(
                     Timestamp = i.Timestamp.UtcDateTime,
                 }).ToList(),
             Records = [.. wec.Records.Writes],
+            Prepared = wec.Records.Prepared,
             Transaction = wec.Transaction,
             CommitTransaction = wec.OwnsTransaction,
             ResolveIncidents = resolveIncidents,
@@ -136,6 +137,8 @@ public sealed class BurstCommitter(
         }
         wec.Journal.Clear();
         wec.Records.Clear();
+        if (wec.Records.TakePrepared() is { } prepared)
+            await prepared.DisposeAsync();
         EngineLog.InstanceCommitted(logger, wec.InstanceId, wec.Status.ToString(), wec.SubStatus.ToString());
 
         foreach (var timer in removedTimers)

@@ -23,6 +23,9 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 1021, Level = LogLevel.Warning, Message = "Workflow {InstanceId} was changed by another resume; retrying")]
     public static partial void ConcurrencyConflict(ILogger logger, string instanceId);
 
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Warning, Message = "The database refused a prepared write of workflow {InstanceId}; the burst runs again writing as it goes")]
+    public static partial void PreparedWriteRefused(ILogger logger, Exception exception, string instanceId);
+
     [LoggerMessage(EventId = 1030, Level = LogLevel.Warning, Message = "Skipped workflow file {File}: {Reason}")]
     public static partial void DefinitionFileSkipped(ILogger logger, string file, string reason);
 

@@ -43,6 +43,13 @@ public sealed class WorkflowExecutionContext
     /// <summary>The burst's database transaction, once a step asked for it (<see cref="TransactionAsync"/>).</summary>
     public Persistence.Sql.BurstTransaction? Transaction { get; internal set; }
 
+    /// <summary>
+    /// Whether a step may prepare its write for the commit (<see cref="Persistence.BurstRecords.Prepare"/>) rather than
+    /// open the burst's transaction: in a resumed burst, unless the last try's prepared write was refused (the steps then
+    /// write as they go, so the one that fails faults where it can be seen).
+    /// </summary>
+    public bool MayPrepareWrites { get; internal set; }
+
     /// <summary>Whether this burst commits <see cref="Transaction"/>: not when it runs inline inside its parent's step.</summary>
     internal bool OwnsTransaction { get; set; }
 
@@ -65,6 +72,8 @@ public sealed class WorkflowExecutionContext
 
     internal async Task EndTransactionAsync()
     {
+        if (Records.TakePrepared() is { } prepared)
+            await prepared.DisposeAsync();
         if (Transaction != null && OwnsTransaction)
             await Transaction.DisposeAsync();
         Transaction = null;

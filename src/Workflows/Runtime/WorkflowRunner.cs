@@ -136,7 +136,7 @@ public sealed class WorkflowRunner(
                 await activity.ExecuteAsync(context);
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not Persistence.PreparedWriteException)
         {
             Fault(wec, context, ex);
         }

@@ -96,6 +96,7 @@ public sealed class WorkflowRuntime(
 
     private async Task<ResumeResult> RunExistingAsync(string instanceId, RunRequest? request, CancellationToken cancellationToken)
     {
+        var prepareWrites = true;
         for (var attempt = 1; ; attempt++)
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -121,6 +122,7 @@ public sealed class WorkflowRuntime(
                 var definition = await FindVersionAsync(state.DefinitionVersionId, cancellationToken)
                     ?? throw new InvalidOperationException($"Instance {instanceId} runs definition version {state.DefinitionVersionId}, which is not stored.");
                 wec = runner.LoadInstance(GraphOf(definition), state, scope.ServiceProvider, definitions.FindVersion, cancellationToken);
+                wec.MayPrepareWrites = prepareWrites;
                 var loadedBookmarks = state.Bookmarks;
                 try
                 {
@@ -137,6 +139,14 @@ public sealed class WorkflowRuntime(
                 catch (WorkflowConcurrencyException) when (attempt < MaxCommitAttempts)
                 {
                     EngineLog.ConcurrencyConflict(logger, instanceId);
+                    continue;
+                }
+                catch (PreparedWriteException ex) when (prepareWrites)
+                {
+                    // Nothing was written: the burst runs again with its steps writing as they go, so the step whose
+                    // write the database refuses faults with an incident rather than the resume failing each time.
+                    EngineLog.PreparedWriteRefused(logger, ex.InnerException!, instanceId);
+                    prepareWrites = false;
                     continue;
                 }
                 finally

@@ -6,7 +6,7 @@ namespace Followup.Activities.Service.Steps;
 
 /// <summary>
 /// A step of the visit that records what happened on the visit's repair order: it loads the visit, writes its records
-/// in the step's own transaction (so a step run again after a crash writes once), and completes. Steps that record a
+/// with the workflow's state (<see cref="DealershipRecords.WriteAsync"/>: a step run again after a crash writes once), and completes. Steps that record a
 /// task's form take the task's values (<see cref="TaskValues"/>); each of their typed inputs, when bound, wins over
 /// the value of the same name.
 /// </summary>

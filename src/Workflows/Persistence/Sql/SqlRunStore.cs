@@ -117,7 +117,7 @@ public abstract class SqlRunStore(IDbContextFactory<WorkflowDbContext> factory, 
     /// <summary>Everything a burst changes; a stale revision fails it before anything else is written.</summary>
     private WritePlan Plan(CommitBatch batch)
     {
-        var plan = new WritePlan();
+        var plan = new WritePlan { Prepared = batch.Prepared };
         var instance = batch.Instance;
         var instances = Rows.For<WorkflowInstanceRecord>();
         if (batch.IsNew)

@@ -20,6 +20,9 @@ internal sealed class WritePlan
     public List<(string Sql, object?[] Values, Func<Exception>? IfNoRow)> Statements { get; } = [];
     public List<(SqlRows.Table Table, string? Suffix, object?[] Values)> Rows { get; } = [];
 
+    /// <summary>A module's prepared write, made after the statements and rows (<see cref="IPreparedWrite"/>).</summary>
+    public IPreparedWrite? Prepared { get; set; }
+
     public WritePlan Execute(string sql, object?[] values, Func<Exception>? ifNoRow = null)
     {
         Statements.Add((sql, values, ifNoRow));
@@ -32,7 +35,7 @@ internal sealed class WritePlan
         return this;
     }
 
-    /// <summary>Runs the plans' statements in order, then their rows a table at a time; throws on the first failure.</summary>
+    /// <summary>Runs the plans' statements in order, then their rows a table at a time, then their prepared writes; throws on the first failure.</summary>
     public static async Task ApplyAsync(SqlSession session, IReadOnlyList<WritePlan> plans, CancellationToken cancellationToken)
     {
         foreach (var plan in plans)
@@ -50,6 +53,11 @@ internal sealed class WritePlan
                 var (table, suffix) = rows.Key;
                 await session.ExecuteAsync(table.InsertMany(chunk.Length) + suffix, [.. chunk.SelectMany(r => r.Values)], cancellationToken);
             }
+        }
+        foreach (var plan in plans)
+        {
+            if (plan.Prepared is { } prepared)
+                await PreparedWriteException.MakeAsync(prepared, session.Connection, session.Transaction!, cancellationToken);
         }
     }
 }
