@@ -29,12 +29,17 @@ public sealed class PreparedWriteTests
     [Activity("Followup.Tests", "Tests", "Looks at the visit.")]
     public sealed class LookAtTheVisit(DealershipRecords records) : Activity
     {
+        /// <summary>What each instance saw, by its correlation id.</summary>
+        public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Seen = new();
+
         public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
         {
             var before = context.Workflow.Transaction is null ? "prepared" : "in a transaction";
             var visit = await records.VisitAsync(context, ActivityHarness.VisitId);
             var after = context.Workflow.Transaction is null ? "prepared" : "in a transaction";
-            await context.CompleteAsync($"{before}, greeted {visit.Visit.GreetedAt is not null}, then {after}");
+            var seen = $"{before}, greeted {visit.Visit.GreetedAt is not null}, then {after}";
+            Seen[context.Workflow.CorrelationId ?? ""] = seen;
+            await context.CompleteAsync(seen);
         }
     }
 
@@ -51,6 +56,22 @@ public sealed class PreparedWriteTests
         Assert.Equal(new DateTime(2026, 3, 2, 2, 0, 0), (await h.VisitAsync()).GreetedAt);
         await using var db = await h.DbAsync();
         Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "step:Greeted"));
+    }
+
+    [Fact]
+    public async Task AChildRunInline_AfterAPreparedWrite_ReadsIt()
+    {
+        await using var h = await ActivityHarness.OpenAsync();
+        var correlation = Guid.NewGuid().ToString("N");
+        await h.Services.GetRequiredService<Followup.Workflows.Management.WorkflowDefinitionService>().ImportAsync(
+            Workflow("look-at-the-visit", [Activity("step", "Followup.Tests.LookAtTheVisit")], []), Followup.Workflows.Management.ImportMode.NewVersion, publish: true, CancellationToken.None);
+        var child = Activity("child", "Elsa.ExecuteWorkflow", Input("workflowDefinitionId", "String", "look-at-the-visit") + "," + Input("correlationId", "String", correlation));
+        await h.RunFlowAsync([Flow[0], Flow[1], child], [Connections[0], Connection("greet", "child")]);
+
+        await h.AdvanceAsync(TimeSpan.FromHours(1));
+
+        // The parent made its greeting in the transaction the child shares before the child ran.
+        Assert.Equal("in a transaction, greeted True, then in a transaction", LookAtTheVisit.Seen[correlation]);
     }
 
     [Fact]

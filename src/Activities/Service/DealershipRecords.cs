@@ -22,9 +22,9 @@ public sealed class DealershipRecords(IDbContextFactory<DealershipDbContext> fac
     /// <summary>Reads the records; inside a burst that already wrote, on its transaction so the step sees those writes.</summary>
     public async Task<T> ReadAsync<T>(ActivityExecutionContext context, Func<DealershipDbContext, Task<T>> read)
     {
-        if (context.Workflow.Transaction is not null || context.Workflow.Records.Prepared is PreparedRecords)
+        if (context.Workflow.Transaction is not null || context.Workflow.Records.Prepared is not null)
         {
-            var burst = await BurstAsync(context);
+            var burst = await context.Workflow.TransactionAsync();
             await using var inBurst = await burst.ContextAsync(c => DealershipDbContext.Over(c, burst.Database.Provider), context.CancellationToken);
             return await read(inBurst);
         }
@@ -56,23 +56,11 @@ public sealed class DealershipRecords(IDbContextFactory<DealershipDbContext> fac
             workflow.Records.Prepare(prepared);
             return;
         }
-        var burst = await BurstAsync(context);
+        var burst = await workflow.TransactionAsync();
         await using var db = await burst.ContextAsync(c => DealershipDbContext.Over(c, burst.Database.Provider), context.CancellationToken);
         await write(db, context.CancellationToken);
         db.Audit.Add(audit);
         await db.SaveChangesAsync(context.CancellationToken);
-    }
-
-    /// <summary>The burst's transaction, with the write prepared earlier in the burst saved in it.</summary>
-    private static async Task<Workflows.Persistence.Sql.BurstTransaction> BurstAsync(ActivityExecutionContext context)
-    {
-        var burst = await context.Workflow.TransactionAsync();
-        if (context.Workflow.Records.Prepared is PreparedRecords && context.Workflow.Records.TakePrepared() is { } prepared)
-        {
-            await using (prepared)
-                await PreparedWriteException.MakeAsync(prepared, burst.Connection, burst.Transaction, context.CancellationToken);
-        }
-        return burst;
     }
 
     /// <summary>

@@ -58,7 +58,8 @@ public sealed class WorkflowExecutionContext
 
     /// <summary>
     /// The transaction this burst commits its state in, begun on first use: steps read and write other tables of the
-    /// workflow database in it, so they see their own writes and commit with the state or not at all.
+    /// workflow database in it, so they see their own writes and commit with the state or not at all. A write prepared
+    /// earlier in the burst (<see cref="Persistence.BurstRecords.Prepare"/>) is made in it first, so what follows sees it.
     /// </summary>
     public async Task<Persistence.Sql.BurstTransaction> TransactionAsync()
     {
@@ -66,6 +67,11 @@ public sealed class WorkflowExecutionContext
         {
             Transaction = await Persistence.Sql.BurstTransaction.BeginAsync(Services.GetRequiredService<Persistence.WorkflowDatabase>(), CancellationToken);
             OwnsTransaction = true;
+        }
+        if (Records.TakePrepared() is { } prepared)
+        {
+            await using (prepared)
+                await Persistence.PreparedWriteException.MakeAsync(prepared, Transaction.Connection, Transaction.Transaction, CancellationToken);
         }
         return Transaction;
     }
