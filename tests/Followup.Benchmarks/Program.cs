@@ -25,7 +25,8 @@ if (args.FirstOrDefault() == "visits")
 }
 if (args.FirstOrDefault() == "waiting")
 {
-    await Followup.Benchmarks.WaitingBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 100_000, args.Length > 2 ? int.Parse(args[2]) : 10_000, args.Length > 3 ? int.Parse(args[3]) : 50_000);
+    await Followup.Benchmarks.WaitingBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 100_000, args.Length > 2 ? int.Parse(args[2]) : 10_000, args.Length > 3 ? int.Parse(args[3]) : 50_000,
+        seedOnly: args.Length > 4 && args[4] == "seed-only");
     return;
 }
 if (args.FirstOrDefault() == "dashboard")

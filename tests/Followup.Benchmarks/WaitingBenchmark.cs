@@ -22,7 +22,8 @@ internal static class WaitingBenchmark
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 2, 1, 0, 0, TimeSpan.Zero); // 09:00 in Shanghai
 
-    public static async Task RunAsync(int waiting, int openTasks, int yearOfVisits)
+    /// <summary>Seeds a store, then measures it in a process of its own; with <paramref name="seedOnly"/>, leaves it to `waiting-measure` (on copies, so that each measure starts from the same store).</summary>
+    public static async Task RunAsync(int waiting, int openTasks, int yearOfVisits, bool seedOnly = false)
     {
         var folder = Directory.CreateTempSubdirectory("followup-waiting-bench").FullName;
         var clock = new FakeTimeProvider(Now);
@@ -54,6 +55,11 @@ internal static class WaitingBenchmark
         }
         Console.WriteLine($"waiting N={waiting:N0}: seeded {recent:N0} recent visits with a callback and a reminder each and {yearOfVisits:N0} visits over the year before in {seeding.Elapsed.TotalSeconds:F0} s; " +
             $"database {new FileInfo(Path.Combine(folder, "followup.db")).Length / 1024 / 1024} MiB");
+        if (seedOnly)
+        {
+            Console.WriteLine($"  measure it (or a copy: each measure resumes the soonest timers and moves the store on) with `waiting-measure {folder} {openTasks}`");
+            return;
+        }
         // The rest in a process of its own, as a host restarted on that database: its memory is the host's alone.
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false };
         // The C library's setting of the README's production set-up, unless this run was given one.
