@@ -197,6 +197,26 @@ public sealed class HangfireTimerTests
     }
 
     [Fact]
+    public async Task A_timers_job_waits_for_its_claim_and_resumes_the_timer_when_the_holder_let_it_go_without_resuming()
+    {
+        await using var host = new HostFactory(("wait.json", ThreeDayWait));
+        var runtime = host.Services.GetRequiredService<Followup.Workflows.Runtime.IWorkflowRuntime>();
+        var id = (await runtime.StartAsync(new() { DefinitionId = "callback-wait" }, CancellationToken.None)).InstanceId;
+        var bookmark = Assert.Single(await host.RunStore.ListBookmarksAsync(id, CancellationToken.None)).Id;
+        host.Clock.Advance(TimeSpan.FromDays(3));
+
+        // Another resume (a drain on a host that then dies) holds the timer's claim while the job runs.
+        var holder = await host.Services.GetRequiredService<Followup.Workflows.Scheduling.IWorkflowLock>().TryAcquireNamedAsync($"timer:{bookmark}", CancellationToken.None);
+        Assert.NotNull(holder);
+        var job = host.Services.GetRequiredService<TimerJobs>().ResumeAsync(id, bookmark, CancellationToken.None);
+        await holder.DisposeAsync();
+        await job;
+
+        var journal = await host.Queries.ListJournalAsync(id, CancellationToken.None);
+        Assert.Single(journal, j => j.ActivityId == "call" && j.EventName == "Completed");
+    }
+
+    [Fact]
     public async Task A_published_workflow_with_a_timer_trigger_starts_every_interval()
     {
         var hourly = Workflow("hourly-check",

@@ -41,10 +41,15 @@ public sealed class TimerDrain(
     public async Task<bool> OthersDueAsync(string bookmarkId, CancellationToken cancellationToken) =>
         (await store.ListTimersAsync(clock.GetUtcNow().UtcDateTime, DateTime.MinValue, "", 2, cancellationToken)).Any(t => t.Id != bookmarkId);
 
-    /// <summary>Resumes one due timer and records how late it fired; false when another resume has it or had it.</summary>
-    public async Task<bool> ResumeAsync(BookmarkRecord timer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resumes one due timer and records how late it fired; false when another resume has it or had it. The drain only
+    /// tries for the timer's claim and moves on; the timer's own job waits for it (<paramref name="waitForClaim"/>), so
+    /// that a timer whose claim was held by a host that died before resuming it is still resumed, by its job.
+    /// </summary>
+    public async Task<bool> ResumeAsync(BookmarkRecord timer, CancellationToken cancellationToken, bool waitForClaim = false)
     {
-        await using var claim = await locks.TryAcquireNamedAsync($"timer:{timer.Id}", cancellationToken);
+        var name = $"timer:{timer.Id}";
+        await using var claim = waitForClaim ? await locks.AcquireNamedAsync(name, cancellationToken) : await locks.TryAcquireNamedAsync(name, cancellationToken);
         if (claim is null || await store.FindBookmarkAsync(timer.InstanceId, timer.Id, cancellationToken) is null)
             return false;
         var result = await runtime.ResumeAsync(timer.InstanceId, timer.Id, null, cancellationToken);

@@ -30,7 +30,7 @@ public sealed class TimerJobs(
             SchedulingLog.TimerAlreadyHandled(logger, instanceId, bookmarkId);
             return;
         }
-        await drain.ResumeAsync(bookmark, cancellationToken);
+        await drain.ResumeAsync(bookmark, cancellationToken, waitForClaim: true);
         if (await drain.OthersDueAsync(bookmarkId, cancellationToken))
             _ = drain.Wake();
     }
