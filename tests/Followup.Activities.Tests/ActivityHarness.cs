@@ -75,20 +75,16 @@ public sealed class ActivityHarness : IAsyncDisposable
     public Task<DealershipDbContext> DbAsync() => _services.GetRequiredService<IDbContextFactory<DealershipDbContext>>().CreateDbContextAsync();
 
     /// <summary>Runs <paramref name="activity"/> (Elsa JSON of one activity, id "step") as a workflow of its own, correlated with the visit.</summary>
-    public async Task<WorkflowRunResult> RunAsync(string activity, IReadOnlyDictionary<string, object?>? input = null, string variables = "")
-    {
-        var id = $"activity-test-{++_definitions}";
-        var definition = await _services.GetRequiredService<WorkflowDefinitionService>().ImportAsync(
-            Workflow(id, [activity], [], variables.Length == 0 ? "" : $"\"variables\": [{variables}],"), ImportMode.NewVersion, publish: true, CancellationToken.None);
-        return await Runtime.StartAsync(new StartWorkflowRequest { DefinitionId = definition.DefinitionId, CorrelationId = Number, Input = input }, CancellationToken.None);
-    }
+    public Task<WorkflowRunResult> RunAsync(string activity, IReadOnlyDictionary<string, object?>? input = null, string variables = "") =>
+        RunFlowAsync([activity], [], input, variables);
 
     /// <summary>Starts a flowchart of <paramref name="activities"/> joined by <paramref name="connections"/>, correlated with the visit.</summary>
-    public async Task<WorkflowRunResult> RunFlowAsync(string[] activities, string[] connections)
+    public async Task<WorkflowRunResult> RunFlowAsync(string[] activities, string[] connections, IReadOnlyDictionary<string, object?>? input = null, string variables = "")
     {
         var definition = await _services.GetRequiredService<WorkflowDefinitionService>().ImportAsync(
-            Workflow($"flow-test-{++_definitions}", activities, connections), ImportMode.NewVersion, publish: true, CancellationToken.None);
-        return await Runtime.StartAsync(new StartWorkflowRequest { DefinitionId = definition.DefinitionId, CorrelationId = Number }, CancellationToken.None);
+            Workflow($"activity-test-{++_definitions}", activities, connections, variables.Length == 0 ? "" : $"\"variables\": [{variables}],"),
+            ImportMode.NewVersion, publish: true, CancellationToken.None);
+        return await Runtime.StartAsync(new StartWorkflowRequest { DefinitionId = definition.DefinitionId, CorrelationId = Number, Input = input }, CancellationToken.None);
     }
 
     /// <summary>Runs <paramref name="activity"/> and expects it to finish at once; returns its outcome.</summary>

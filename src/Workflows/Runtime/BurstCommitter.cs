@@ -137,8 +137,6 @@ public sealed class BurstCommitter(
         }
         wec.Journal.Clear();
         wec.Records.Clear();
-        if (wec.Records.TakePrepared() is { } prepared)
-            await prepared.DisposeAsync();
         EngineLog.InstanceCommitted(logger, wec.InstanceId, wec.Status.ToString(), wec.SubStatus.ToString());
 
         foreach (var timer in removedTimers)

@@ -51,7 +51,8 @@ public sealed class WorkflowRuntime(
         if (request.InlineParent is { } parent)
         {
             wec.InlineParent = parent;
-            wec.Transaction = parent.Transaction;
+            // A write the parent's burst prepared is made first, in the transaction the child shares, so the child reads it.
+            wec.Transaction = parent.Records.Prepared != null ? await parent.TransactionAsync() : parent.Transaction;
         }
         await using (await locks.AcquireAsync(wec.InstanceId, cancellationToken))
         {

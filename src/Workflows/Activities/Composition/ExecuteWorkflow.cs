@@ -26,9 +26,6 @@ public sealed class ExecuteWorkflow(IWorkflowRuntime runtime) : Activity
 
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        // A write this burst prepared is made now, in the transaction the child shares, so that the child reads it.
-        if (context.Workflow.Records.Prepared != null)
-            await context.Workflow.TransactionAsync();
         var request = ChildWorkflows.Request(context, context.Get(WorkflowDefinitionId), context.Get(CorrelationId), context.Get(Input)) with { InlineParent = context.Workflow };
         var child = await runtime.StartAsync(request, context.CancellationToken);
         if (!context.Get(WaitForCompletion) || child.Status == WorkflowStatus.Finished)
